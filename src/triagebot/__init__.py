@@ -1,0 +1,3 @@
+"""triagebot: guided clinical triage, one question at a time."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,64 @@
+"""Command-line entry point: ``main(argv) -> int``.
+
+Exit codes: 0 success, 1 an invalid flow or input (one clear message on stderr), 2 usage.
+No traceback ever reaches a user: expected failures are messages, and anything else is
+reported as an internal error in one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from triagebot import __version__
+from triagebot.commands import COMMAND_MODULES
+from triagebot.commands.common import CommandError
+from triagebot.flows.answers import AnswerError
+from triagebot.flows.yamlio import FlowError
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="triagebot",
+        description="Guided clinical triage: walk a clinical pathway one question at a time.",
+    )
+    parser.add_argument("--version", action="version", version=f"triagebot {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        handler = COMMAND_MODULES[0].default_handler
+    try:
+        code: int = handler(args)
+        return code
+    except (FlowError, AnswerError, CommandError) as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
+        print(f"triagebot: internal error ({type(error).__name__}: {error}); please report it",
+              file=sys.stderr)
+        return EXIT_INVALID
+
+
+def entry_point() -> None:
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""The core commands: ``list``, ``validate`` and ``run``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from triagebot.commands.common import CommandError, add_flows_dir, find_flow, read_answers
+from triagebot.flows import library
+from triagebot.flows.answers import AnswerError
+from triagebot.flows.compiler import CompiledFlow, load_flow
+from triagebot.flows.engine import FlowRuntimeError, drive
+from triagebot.flows.transcript import Transcript, from_session, to_json, to_markdown, to_text
+from triagebot.flows.yamlio import FlowError
+
+RENDERERS = {"json": to_json, "text": to_text, "markdown": to_markdown}
+
+
+def register(subparsers: Any) -> None:
+    listing = subparsers.add_parser("list", help="list the available flows")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    add_flows_dir(listing)
+    listing.set_defaults(handler=list_flows)
+
+    validate = subparsers.add_parser("validate", help="check flow files; every problem as FILE:LINE:COL")
+    validate.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                          help="flow files or folders (default: the bundled flows)")
+    validate.set_defaults(handler=validate_flows)
+
+    run = subparsers.add_parser("run", help="run a flow on recorded answers and print the transcript")
+    run.add_argument("flow", metavar="FLOW", help="a bundled flow id or a path to a flow file")
+    given = run.add_mutually_exclusive_group(required=True)
+    given.add_argument("--answers", type=Path, metavar="FILE",
+                       help="YAML or JSON mapping of question id to answer")
+    given.add_argument("--cases", type=Path, metavar="FILE.jsonl",
+                       help="one answer mapping per line; one JSON transcript per line out")
+    run.add_argument("--format", choices=tuple(RENDERERS), default="text",
+                     help="transcript format for --answers (--cases always writes JSON lines)")
+    add_flows_dir(run)
+    run.set_defaults(handler=run_flow)
+
+
+def default_handler(args: argparse.Namespace) -> int:
+    """With no command: list the flows (the TUI takes this over once it exists)."""
+    return list_flows(argparse.Namespace(format="text", flows=[]))
+
+
+# --- list ---------------------------------------------------------------------------------
+
+
+def list_flows(args: argparse.Namespace) -> int:
+    entries = list(library.discover(args.flows))
+    rows = [_row(entry.flow) for entry in entries if entry.flow is not None]
+    if args.format == "json":
+        print(json.dumps(rows, indent=2))
+    else:
+        _print_table(rows)
+    broken = [entry for entry in entries if entry.error is not None]
+    for entry in broken:
+        print(f"{entry.path}: not loaded:\n{entry.error}", file=sys.stderr)
+    return 1 if broken else 0
+
+
+def _row(flow: CompiledFlow) -> dict[str, Any]:
+    review = library.review_date(flow)
+    return {
+        "id": flow.flow.id,
+        "title": flow.flow.title,
+        "version": flow.flow.version,
+        "audience": flow.flow.audience,
+        "review_date": review.isoformat() if review else None,
+        "review_overdue": library.review_overdue(flow),
+        "path": flow.file,
+    }
+
+
+def _print_table(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        print("no flows found")
+        return
+    width = max(len(row["id"]) for row in rows)
+    for row in rows:
+        review = row["review_date"] or "no review date"
+        overdue = "  REVIEW OVERDUE" if row["review_overdue"] else ""
+        print(f"{row['id']:<{width}}  v{row['version']:<8} review {review}{overdue}  {row['title']}")
+
+
+# --- validate -----------------------------------------------------------------------------
+
+
+def validate_flows(args: argparse.Namespace) -> int:
+    paths = args.paths or [library.bundled_dir()]
+    failed = 0
+    for path in _expand(paths):
+        try:
+            flow = load_flow(path)
+        except FlowError as error:
+            failed += 1
+            print(error, file=sys.stderr)
+            continue
+        print(f"ok  {path}  ({flow.flow.id} v{flow.flow.version})")
+    return 1 if failed else 0
+
+
+def _expand(paths: list[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from library.flow_files([path])
+        else:
+            yield path
+
+
+# --- run ------------------------------------------------------------------------------------
+
+
+def run_flow(args: argparse.Namespace) -> int:
+    flow = find_flow(args.flow, args.flows)
+    if args.cases is not None:
+        return run_cases(flow, args.cases, sys.stdout)
+    answers = read_answers(args.answers)
+    _warn_unknown_ids(flow, answers)
+    try:
+        session = drive(flow, answers)
+    except FlowRuntimeError as error:
+        raise CommandError(f"{flow.file}: {error}") from None
+    output = RENDERERS[args.format](from_session(session))
+    sys.stdout.write(output if output.endswith("\n") else output + "\n")
+    return 0
+
+
+def _warn_unknown_ids(flow: CompiledFlow, answers: dict[str, Any]) -> None:
+    """A key that is no question of the flow is probably a typo: say so, but go on."""
+    questions = {node_id for node_id, _ in flow.questions()}
+    for key in answers:
+        if key not in questions:
+            print(f"warning: '{key}' is not a question of flow '{flow.id}'; ignored", file=sys.stderr)
+
+
+def run_cases(flow: CompiledFlow, path: Path, out: TextIO) -> int:
+    """One transcript (or error) per input line, in order; exit 1 if any case failed."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"{path}: cannot read cases: {error}") from None
+    failures = 0
+    for number, line in enumerate(lines, start=1):
+        result = run_case(flow, line, number)
+        failures += "error" in result
+        out.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")
+    if failures:
+        print(f"{failures} of {len(lines)} cases failed", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def run_case(flow: CompiledFlow, line: str, number: int) -> dict[str, Any]:
+    """The JSON transcript of one case, or ``{"case": n, "error": ...}``."""
+    try:
+        answers = json.loads(line)
+    except json.JSONDecodeError as error:
+        return {"case": number, "error": f"line {number}, column {error.colno}: not JSON: {error.msg}"}
+    if not isinstance(answers, dict):
+        return {"case": number, "error": f"line {number}: expected a JSON object of question id to answer"}
+    try:
+        transcript: Transcript = from_session(drive(flow, answers))
+    except (AnswerError, FlowRuntimeError) as error:
+        return {"case": number, "error": str(error)}
+    return transcript.model_dump(mode="json")

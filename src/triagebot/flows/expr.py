@@ -1,0 +1,573 @@
+"""The condition and formula language of flow files.
+
+Expressions are short Python-like strings (``lactate >= 8 and ph < 7.0``). They are parsed
+with :func:`ast.parse` and only a whitelist of node kinds is accepted; everything else
+(attributes, subscripts, other calls, ``**``, lambdas, comprehensions) is refused with its
+column. The result is a small typed tree that is evaluated directly (no ``eval``) and can
+be analysed: the verifier reads the thresholds a number is compared with off the tree.
+
+Types are checked at load against the flow's declared variables: a yes/no answer compared
+with a number, or with a value it can never take (``'yse'``), is a load error.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+import math
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+Value = float | int | str | bool | tuple[str, ...]
+"""What an expression evaluates to: a number, a text value, a truth value or a set of ids."""
+
+MAX_EXPRESSION_LENGTH = 2000
+
+
+class Kind(enum.Enum):
+    """The type of a variable or expression."""
+
+    NUMBER = "number"
+    TEXT = "text"
+    BOOL = "condition"
+    SET = "list of options"
+
+
+@dataclass(frozen=True, slots=True)
+class VarType:
+    """A declared variable's type and, for text and sets, the values it can take."""
+
+    kind: Kind
+    values: frozenset[str] | None = None
+
+
+class ExprError(Exception):
+    """An expression that cannot be accepted; ``offset`` is its 0-based column in the text."""
+
+    def __init__(self, message: str, offset: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+class Unavailable(Exception):
+    """A value an expression needs is not available on this path (not asked, or unknown)."""
+
+    def __init__(self, name: str, reason: str = "not answered") -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+class Env(Protocol):
+    """What evaluation reads: answers and computed values by name."""
+
+    def lookup(self, name: str) -> Value:
+        """The value of ``name``; raises :class:`Unavailable` when it has none."""
+        ...
+
+    def is_answered(self, name: str) -> bool:
+        """Whether ``name`` was asked and answered on this path (``unknown`` included)."""
+        ...
+
+
+# --- the tree ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Expr:
+    """Base of the expression tree; ``offset`` is the node's column in the source text."""
+
+    offset: int
+
+    def evaluate(self, env: Env) -> Value:
+        raise NotImplementedError
+
+    def children(self) -> tuple[Expr, ...]:
+        return ()
+
+    def walk(self) -> Iterator[Expr]:
+        """This node and every node below it."""
+        yield self
+        for child in self.children():
+            yield from child.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class Const(Expr):
+    value: float | int | str
+
+    def evaluate(self, env: Env) -> Value:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Name(Expr):
+    name: str
+
+    def evaluate(self, env: Env) -> Value:
+        return env.lookup(self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Negate(Expr):
+    operand: Expr
+
+    def evaluate(self, env: Env) -> Value:
+        return -_number(self.operand.evaluate(env))
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.operand,)
+
+
+@dataclass(frozen=True, slots=True)
+class Not(Expr):
+    operand: Expr
+
+    def evaluate(self, env: Env) -> Value:
+        return not self.operand.evaluate(env)
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.operand,)
+
+
+def _divide(left: float, right: float) -> float:
+    if right == 0:
+        raise Unavailable("division", "division by zero")
+    return left / right
+
+
+ARITHMETIC: dict[str, Callable[[float, float], float]] = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": _divide,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Arith(Expr):
+    op: str
+    left: Expr
+    right: Expr
+
+    def evaluate(self, env: Env) -> Value:
+        left = _number(self.left.evaluate(env))
+        return ARITHMETIC[self.op](left, _number(self.right.evaluate(env)))
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.left, self.right)
+
+
+@dataclass(frozen=True, slots=True)
+class And(Expr):
+    operands: tuple[Expr, ...]
+
+    def evaluate(self, env: Env) -> Value:
+        return all(operand.evaluate(env) for operand in self.operands)
+
+    def children(self) -> tuple[Expr, ...]:
+        return self.operands
+
+
+@dataclass(frozen=True, slots=True)
+class Or(Expr):
+    operands: tuple[Expr, ...]
+
+    def evaluate(self, env: Env) -> Value:
+        return any(operand.evaluate(env) for operand in self.operands)
+
+    def children(self) -> tuple[Expr, ...]:
+        return self.operands
+
+
+COMPARISONS: dict[str, Callable[[Value, Value], bool]] = {
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,  # type: ignore[operator]
+    "<=": lambda a, b: a <= b,  # type: ignore[operator]
+    ">": lambda a, b: a > b,  # type: ignore[operator]
+    ">=": lambda a, b: a >= b,  # type: ignore[operator]
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Compare(Expr):
+    op: str
+    left: Expr
+    right: Expr
+
+    def evaluate(self, env: Env) -> Value:
+        return COMPARISONS[self.op](self.left.evaluate(env), self.right.evaluate(env))
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.left, self.right)
+
+
+@dataclass(frozen=True, slots=True)
+class In(Expr):
+    """``needle in haystack``: a value in a literal tuple, or an option id in a set answer."""
+
+    needle: Expr
+    haystack: Expr | tuple[float | int | str, ...]
+    negated: bool = False
+
+    def evaluate(self, env: Env) -> Value:
+        haystack = self.haystack
+        items = haystack if isinstance(haystack, tuple) else haystack.evaluate(env)
+        found = self.needle.evaluate(env) in items  # type: ignore[operator]
+        return found != self.negated
+
+    def children(self) -> tuple[Expr, ...]:
+        if isinstance(self.haystack, tuple):
+            return (self.needle,)
+        return (self.needle, self.haystack)
+
+
+@dataclass(frozen=True, slots=True)
+class IfElse(Expr):
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+
+    def evaluate(self, env: Env) -> Value:
+        if self.condition.evaluate(env):
+            return self.then.evaluate(env)
+        return self.otherwise.evaluate(env)
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.condition, self.then, self.otherwise)
+
+
+@dataclass(frozen=True, slots=True)
+class Answered(Expr):
+    """``answered(x)``: x was asked and answered on this path (``unknown`` counts)."""
+
+    name: str
+
+    def evaluate(self, env: Env) -> Value:
+        return env.is_answered(self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Known(Expr):
+    """``known(x)``: x has a usable value (answered and not ``unknown``; computable)."""
+
+    name: str
+
+    def evaluate(self, env: Env) -> Value:
+        try:
+            env.lookup(self.name)
+        except Unavailable:
+            return False
+        return True
+
+
+def _round(value: float, digits: float = 0) -> float:
+    return round(value, int(digits))
+
+
+NUMBER_FUNCTIONS: dict[str, tuple[Callable[..., float], int, int]] = {
+    # name: (function, fewest arguments, most arguments)
+    "min": (min, 2, 8),
+    "max": (max, 2, 8),
+    "abs": (abs, 1, 1),
+    "round": (_round, 1, 2),
+    "floor": (math.floor, 1, 1),
+    "ceil": (math.ceil, 1, 1),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Expr):
+    """One of the number functions: min, max, abs, round, floor, ceil."""
+
+    function: str
+    args: tuple[Expr, ...]
+
+    def evaluate(self, env: Env) -> Value:
+        function = NUMBER_FUNCTIONS[self.function][0]
+        return function(*(_number(arg.evaluate(env)) for arg in self.args))
+
+    def children(self) -> tuple[Expr, ...]:
+        return self.args
+
+
+@dataclass(frozen=True, slots=True)
+class Count(Expr):
+    """``len(x)``: how many options of a multi-choice answer were chosen."""
+
+    operand: Expr
+
+    def evaluate(self, env: Env) -> Value:
+        value = self.operand.evaluate(env)
+        assert isinstance(value, tuple)
+        return len(value)
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.operand,)
+
+
+def _number(value: Value) -> float:
+    assert isinstance(value, int | float) and not isinstance(value, bool)
+    return value
+
+
+def names_in(expression: Expr) -> set[str]:
+    """Every variable an expression reads, including through answered() and known()."""
+    found: set[str] = set()
+    for node in expression.walk():
+        if isinstance(node, Name | Answered | Known):
+            found.add(node.name)
+    return found
+
+
+# --- parsing and type checking ----------------------------------------------------------
+
+FUNCTIONS_HELP = "answered(x), known(x), len(x), " + ", ".join(f"{n}(…)" for n in NUMBER_FUNCTIONS)
+
+
+def parse(text: str, types: Mapping[str, VarType], expect: Kind | None = None) -> Expr:
+    """Parse and type-check ``text``; ``expect`` is the type the result must have."""
+    if len(text) > MAX_EXPRESSION_LENGTH:
+        raise ExprError(f"expression is longer than {MAX_EXPRESSION_LENGTH} characters")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as error:
+        offset = (error.offset or 1) - 1
+        raise ExprError(f"syntax error: {error.msg}", offset) from None
+    checker = _Checker(text.strip(), types)
+    result, result_type = checker.convert(tree.body)
+    if expect is not None and result_type.kind is not expect:
+        message = f"expected a {expect.value}, but this is a {result_type.kind.value}"
+        raise ExprError(message, 0)
+    return result
+
+
+def infer(text: str, types: Mapping[str, VarType]) -> tuple[Expr, VarType]:
+    """Parse ``text`` and return it with its type (for formulas, whose type is inferred)."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as error:
+        raise ExprError(f"syntax error: {error.msg}", (error.offset or 1) - 1) from None
+    return _Checker(text.strip(), types).convert(tree.body)
+
+
+NUMBER = VarType(Kind.NUMBER)
+BOOL = VarType(Kind.BOOL)
+
+_AST_COMPARISONS = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+}
+_AST_ARITHMETIC = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+
+
+class _Checker:
+    """Turns a Python ``ast`` into the typed tree, refusing anything not whitelisted."""
+
+    def __init__(self, text: str, types: Mapping[str, VarType]) -> None:
+        self.text = text
+        self.types = types
+
+    def offset(self, node: ast.AST) -> int:
+        byte_offset = getattr(node, "col_offset", 0)
+        return len(self.text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+
+    def fail(self, node: ast.AST, message: str) -> ExprError:
+        return ExprError(message, self.offset(node))
+
+    def convert(self, node: ast.expr) -> tuple[Expr, VarType]:
+        handler = getattr(self, f"_{type(node).__name__}", None)
+        if handler is None:
+            raise self.fail(node, f"{_describe(node)} is not allowed in conditions or formulas")
+        result: tuple[Expr, VarType] = handler(node)
+        return result
+
+    def expect(self, node: ast.expr, kind: Kind, role: str) -> Expr:
+        converted, found = self.convert(node)
+        if found.kind is not kind:
+            raise self.fail(node, f"{role} must be a {kind.value}, not a {found.kind.value}")
+        return converted
+
+    def _Constant(self, node: ast.Constant) -> tuple[Expr, VarType]:
+        value = node.value
+        if isinstance(value, bool) or value is None:
+            raise self.fail(node, f"{value!r} is not allowed; compare answers with 'yes' or 'no'")
+        if isinstance(value, int | float):
+            return Const(self.offset(node), value), NUMBER
+        if isinstance(value, str):
+            return Const(self.offset(node), value), VarType(Kind.TEXT, frozenset({value}))
+        raise self.fail(node, f"constant {value!r} is not allowed")
+
+    def _Name(self, node: ast.Name) -> tuple[Expr, VarType]:
+        if node.id not in self.types:
+            known = ", ".join(sorted(self.types)) or "none"
+            raise self.fail(node, f"unknown name '{node.id}' (declared: {known})")
+        return Name(self.offset(node), node.id), self.types[node.id]
+
+    def _UnaryOp(self, node: ast.UnaryOp) -> tuple[Expr, VarType]:
+        if isinstance(node.op, ast.Not):
+            return Not(self.offset(node), self.expect(node.operand, Kind.BOOL, "'not' operand")), BOOL
+        if isinstance(node.op, ast.USub):
+            operand = self.expect(node.operand, Kind.NUMBER, "'-' operand")
+            if isinstance(operand, Const):
+                return Const(self.offset(node), -_number(operand.value)), NUMBER
+            return Negate(self.offset(node), operand), NUMBER
+        raise self.fail(node, f"operator {type(node.op).__name__} is not allowed")
+
+    def _BinOp(self, node: ast.BinOp) -> tuple[Expr, VarType]:
+        op = _AST_ARITHMETIC.get(type(node.op))
+        if op is None:
+            raise self.fail(node, "only + - * / are allowed in arithmetic")
+        left = self.expect(node.left, Kind.NUMBER, f"left of '{op}'")
+        right = self.expect(node.right, Kind.NUMBER, f"right of '{op}'")
+        return Arith(self.offset(node), op, left, right), NUMBER
+
+    def _BoolOp(self, node: ast.BoolOp) -> tuple[Expr, VarType]:
+        word = "and" if isinstance(node.op, ast.And) else "or"
+        operands = tuple(self.expect(v, Kind.BOOL, f"each side of '{word}'") for v in node.values)
+        cls = And if word == "and" else Or
+        return cls(self.offset(node), operands), BOOL
+
+    def _IfExp(self, node: ast.IfExp) -> tuple[Expr, VarType]:
+        condition = self.expect(node.test, Kind.BOOL, "the condition of 'if'")
+        then, then_type = self.convert(node.body)
+        otherwise, other_type = self.convert(node.orelse)
+        if then_type.kind is not other_type.kind:
+            message = f"both branches must have one type ({then_type.kind.value} vs {other_type.kind.value})"
+            raise self.fail(node, message)
+        merged = then_type
+        if then_type.values is not None and other_type.values is not None:
+            merged = VarType(then_type.kind, then_type.values | other_type.values)
+        return IfElse(self.offset(node), condition, then, otherwise), merged
+
+    def _Compare(self, node: ast.Compare) -> tuple[Expr, VarType]:
+        parts: list[Expr] = []
+        left_node = node.left
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
+            parts.append(self.comparison(node, op, left_node, right_node))
+            left_node = right_node
+        if len(parts) == 1:
+            return parts[0], BOOL
+        return And(self.offset(node), tuple(parts)), BOOL
+
+    def comparison(self, node: ast.Compare, op: ast.cmpop, left: ast.expr, right: ast.expr) -> Expr:
+        if isinstance(op, ast.In | ast.NotIn):
+            return self.membership(node, left, right, negated=isinstance(op, ast.NotIn))
+        symbol = _AST_COMPARISONS.get(type(op))
+        if symbol is None:
+            raise self.fail(node, "'is' is not allowed; use == or !=")
+        left_expr, left_type = self.convert(left)
+        right_expr, right_type = self.convert(right)
+        if symbol in ("<", "<=", ">", ">="):
+            for side, side_type in ((left, left_type), (right, right_type)):
+                if side_type.kind is not Kind.NUMBER:
+                    message = f"'{symbol}' compares numbers, not a {side_type.kind.value}"
+                    raise self.fail(side, message)
+        else:
+            self.same_kind(node, symbol, left_type, right_type)
+            self.check_literal(right, left_type, right_type)
+            self.check_literal(left, right_type, left_type)
+        return Compare(self.offset(node), symbol, left_expr, right_expr)
+
+    def same_kind(self, node: ast.AST, symbol: str, left: VarType, right: VarType) -> None:
+        if left.kind is not right.kind or left.kind in (Kind.BOOL, Kind.SET):
+            message = f"cannot compare a {left.kind.value} with a {right.kind.value} using '{symbol}'"
+            raise self.fail(node, message)
+
+    def check_literal(self, literal: ast.expr, variable: VarType, literal_type: VarType) -> None:
+        """A text literal compared with an answer must be a value that answer can take."""
+        if not isinstance(literal, ast.Constant) or variable.values is None:
+            return
+        if isinstance(literal.value, str) and literal.value not in variable.values:
+            allowed = ", ".join(sorted(variable.values))
+            message = f"'{literal.value}' is never an answer here; expected one of: {allowed}"
+            raise self.fail(literal, message)
+
+    def membership(self, node: ast.Compare, left: ast.expr, right: ast.expr, negated: bool) -> Expr:
+        needle, needle_type = self.convert(left)
+        if isinstance(right, ast.Tuple | ast.List):
+            items = tuple(self.tuple_item(item, needle_type) for item in right.elts)
+            if not items:
+                raise self.fail(right, "'in' needs at least one value")
+            return In(self.offset(node), needle, items, negated)
+        haystack, haystack_type = self.convert(right)
+        if haystack_type.kind is not Kind.SET:
+            message = "'in' needs a literal tuple such as ('yes', 'unsure') or a multi-choice answer"
+            raise self.fail(right, message)
+        if needle_type.kind is not Kind.TEXT:
+            raise self.fail(left, f"an option id is text, not a {needle_type.kind.value}")
+        self.check_literal(left, haystack_type, needle_type)
+        return In(self.offset(node), needle, haystack, negated)
+
+    def tuple_item(self, item: ast.expr, needle_type: VarType) -> float | int | str:
+        if not isinstance(item, ast.Constant) or isinstance(item.value, bool):
+            raise self.fail(item, "the values after 'in' must be literal numbers or text")
+        value = item.value
+        is_text = isinstance(value, str)
+        if needle_type.kind is Kind.TEXT and not is_text:
+            raise self.fail(item, f"{value!r} is a number but the left side is text")
+        if needle_type.kind is Kind.NUMBER and is_text:
+            raise self.fail(item, f"{value!r} is text but the left side is a number")
+        if needle_type.kind not in (Kind.TEXT, Kind.NUMBER):
+            raise self.fail(item, f"'in' cannot test a {needle_type.kind.value}")
+        self.check_literal(item, needle_type, needle_type)
+        assert isinstance(value, int | float | str)
+        return value
+
+    def _Call(self, node: ast.Call) -> tuple[Expr, VarType]:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail(node, f"only these functions may be called: {FUNCTIONS_HELP}")
+        name = node.func.id
+        if node.keywords:
+            raise self.fail(node, f"{name}() takes no keyword arguments")
+        if name in ("answered", "known"):
+            return self.presence_test(node, name)
+        if name == "len":
+            if len(node.args) != 1:
+                raise self.fail(node, "len() takes one multi-choice answer")
+            return Count(self.offset(node), self.expect(node.args[0], Kind.SET, "len()'s argument")), NUMBER
+        if name not in NUMBER_FUNCTIONS:
+            raise self.fail(node, f"'{name}' is not a function here; allowed: {FUNCTIONS_HELP}")
+        _, fewest, most = NUMBER_FUNCTIONS[name]
+        if not fewest <= len(node.args) <= most:
+            raise self.fail(node, f"{name}() takes {fewest} to {most} arguments")
+        args = tuple(self.expect(arg, Kind.NUMBER, f"{name}()'s argument") for arg in node.args)
+        return Call(self.offset(node), name, args), NUMBER
+
+    def presence_test(self, node: ast.Call, name: str) -> tuple[Expr, VarType]:
+        if len(node.args) != 1 or not isinstance(node.args[0], ast.Name):
+            raise self.fail(node, f"{name}() takes one variable name")
+        variable = node.args[0].id
+        if variable not in self.types:
+            raise self.fail(node.args[0], f"unknown name '{variable}'")
+        cls = Answered if name == "answered" else Known
+        return cls(self.offset(node), variable), BOOL
+
+
+def _describe(node: ast.AST) -> str:
+    descriptions = {
+        "Attribute": "attribute access (a.b)",
+        "Subscript": "subscripts (a[b])",
+        "Lambda": "lambda",
+        "ListComp": "comprehensions",
+        "SetComp": "comprehensions",
+        "DictComp": "comprehensions",
+        "GeneratorExp": "comprehensions",
+        "Dict": "dictionaries",
+        "Set": "sets",
+        "Tuple": "a tuple outside 'in'",
+        "List": "a list outside 'in'",
+        "NamedExpr": "assignment (:=)",
+        "Await": "await",
+        "Yield": "yield",
+        "JoinedStr": "f-strings",
+        "Starred": "starred arguments",
+    }
+    return descriptions.get(type(node).__name__, type(node).__name__)

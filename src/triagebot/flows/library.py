@@ -1,0 +1,72 @@
+"""Finding flows: the bundled ones, extra folders, or a path given on the command line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from triagebot.flows.compiler import CompiledFlow, load_flow
+from triagebot.flows.yamlio import FlowError
+
+FLOW_SUFFIXES = (".yaml", ".yml")
+
+
+def bundled_dir() -> Path:
+    """The folder of bundled flows: inside the installed wheel, or ``flows/`` in a checkout."""
+    packaged = Path(str(resources.files("triagebot"))) / "bundled_flows"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "flows"
+
+
+def flow_files(folders: Iterable[Path]) -> list[Path]:
+    """Every flow file in the given folders, sorted by name within each folder."""
+    files: list[Path] = []
+    for folder in folders:
+        files.extend(sorted(p for p in folder.iterdir() if p.suffix in FLOW_SUFFIXES and p.is_file()))
+    return files
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A flow file found on disk: compiled, or with the problems that stop it loading."""
+
+    path: Path
+    flow: CompiledFlow | None
+    error: FlowError | None
+
+
+def discover(extra: Iterable[Path] = ()) -> Iterator[Entry]:
+    """Load every bundled flow and every flow in ``extra`` folders."""
+    for path in flow_files([bundled_dir(), *extra]):
+        try:
+            yield Entry(path, load_flow(path), None)
+        except FlowError as error:
+            yield Entry(path, None, error)
+
+
+def resolve(name: str, extra: Iterable[Path] = ()) -> CompiledFlow:
+    """A flow by bundled id (``cauda-equina``) or by path to a YAML file."""
+    candidate = Path(name)
+    if candidate.suffix in FLOW_SUFFIXES or candidate.exists():
+        return load_flow(candidate)
+    for path in flow_files([bundled_dir(), *extra]):
+        if path.stem == name:
+            return load_flow(path)
+    known = ", ".join(path.stem for path in flow_files([bundled_dir(), *extra]))
+    raise LookupError(f"no flow '{name}'; bundled flows: {known}")
+
+
+def review_overdue(flow: CompiledFlow, today: date | None = None) -> bool:
+    """Whether any source the flow rests on is past its review date."""
+    today = today or date.today()
+    return any(s.review_date is not None and s.review_date < today for s in flow.flow.sources)
+
+
+def review_date(flow: CompiledFlow) -> date | None:
+    """The earliest review date among the flow's sources (the one that lapses first)."""
+    dates = [s.review_date for s in flow.flow.sources if s.review_date is not None]
+    return min(dates) if dates else None

@@ -1,0 +1,279 @@
+"""Pydantic models of a flow file: what an author may write, each field documented.
+
+The models check shape only (types, required fields, id patterns, no unknown keys).
+Whether names refer to real nodes, whether expressions type-check, and whether the flow
+is safe are later stages (``compiler`` and ``verify``), which report with positions too.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+
+NodeId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+"""A question, info, outcome or computed-value id: lower case, digits and underscores."""
+
+FlowId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=64)]
+"""A flow id as typed on the command line, e.g. ``cauda-equina``."""
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+"""Text shown to a clinician; never empty."""
+
+Urgency = Literal["emergency", "urgent", "soon", "routine", "none"]
+"""How fast the outcome must be acted on, most urgent first."""
+
+URGENCY_ORDER: tuple[Urgency, ...] = ("emergency", "urgent", "soon", "routine", "none")
+
+YES_NO_VALUES = ("yes", "no")
+UNSURE = "unsure"
+UNKNOWN = "unknown"
+
+
+class Strict(BaseModel):
+    """Base of every flow model: unknown keys are errors and models never change."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Source(Strict):
+    """A source document a flow rests on."""
+
+    id: NodeId
+    """Short id that citations refer to, e.g. ``wy_ces_pathway``."""
+    title: Text
+    """Full title as the document gives it."""
+    file: Text
+    """The seed file name the text was taken from, e.g. ``004_839aa3e4ff605091.txt``."""
+    version: Text
+    """The document's own version or publication date, as printed."""
+    review_date: date | None = None
+    """When the document is due for review; past it the flow still runs but says so."""
+    evidence: Literal["guideline", "policy", "survey", "study", "review", "lecture"]
+    """What kind of evidence it is. A ``survey`` reports practice, never a standard."""
+    note: Text | None = None
+    """Anything a reader must know about the source (e.g. "reported practice, n = 69")."""
+
+
+class Citation(Strict):
+    """Where in a source a question, action or outcome comes from."""
+
+    doc: NodeId
+    """The ``id`` of one of the flow's ``sources``."""
+    section: Text
+    """The section, table or slide title within that source."""
+
+
+class Rule(Strict):
+    """One routing rule: go to ``goto`` when ``when`` holds (or always, with no ``when``)."""
+
+    when: Text | None = None
+    """A condition in the expression language; omitted on the final default rule."""
+    goto: NodeId
+    """The node to go to."""
+    note: Text | None = None
+    """Why the rule is there; source ambiguities are recorded here, next to the rule."""
+
+
+def _one_next_node_is_a_rule(value: object) -> object:
+    return [{"goto": value}] if isinstance(value, str) else value
+
+
+Routing = Annotated[list[Rule], BeforeValidator(_one_next_node_is_a_rule), Field(min_length=1)]
+"""Either one next node (``next: node_id``), or ordered rules where the first that holds wins."""
+
+
+class Option(Strict):
+    """One choice of a choice or multi-choice question."""
+
+    id: NodeId
+    """The value recorded and used in conditions."""
+    label: Text
+    """What the clinician sees."""
+    detail: Text | None = None
+    """A longer explanation shown beside the label."""
+
+
+class Suggestion(Strict):
+    """A common value offered for a number question (the user may still type another)."""
+
+    value: float
+    """The number offered."""
+    label: Text
+    """How it is usually described (e.g. "1 drip per second")."""
+
+
+class QuestionBase(Strict):
+    """What every question carries."""
+
+    prompt: Text
+    """The question as shown, written for a busy clinician."""
+    why: Text
+    """Why we ask: one or two sentences."""
+    source: Citation
+    """Where the question comes from."""
+    detail: Text | None = None
+    """Definitions or examples shown with the question (e.g. which dermatomes)."""
+    next: Routing
+    """Where to go once answered."""
+
+
+class YesNoQuestion(QuestionBase):
+    """A question answered yes or no (and ``unsure`` where allowed)."""
+
+    type: Literal["yes_no"]
+    allow_unsure: bool = False
+    """Offer ``unsure``; for red-flag symptoms routing must treat it like ``yes``."""
+
+
+class ChoiceQuestion(QuestionBase):
+    """A question answered with exactly one of its options."""
+
+    type: Literal["choice"]
+    options: list[Option] = Field(min_length=2)
+    """The options, in the order shown."""
+
+
+class MultiChoiceQuestion(QuestionBase):
+    """A question answered with any number of its options (none is a valid answer)."""
+
+    type: Literal["multi_choice"]
+    options: list[Option] = Field(min_length=1)
+    """The options, in the order shown."""
+    none_label: Text = "None of these"
+    """How the empty answer is offered."""
+
+
+class NumberQuestion(QuestionBase):
+    """A question answered with a number in a unit and a range."""
+
+    type: Literal["number"]
+    unit: Text | None = None
+    """The unit shown beside the input, e.g. ``mmol/L``; omitted for unitless values."""
+    min: float
+    """Smallest accepted value (inclusive)."""
+    max: float
+    """Largest accepted value (inclusive)."""
+    integer: bool = False
+    """Accept whole numbers only."""
+    allow_unknown: bool = False
+    """Offer ``unknown`` (e.g. no lab value yet); conditions must then test ``known(x)``."""
+    suggestions: list[Suggestion] = Field(default_factory=list)
+    """Common values offered as choices; any value in range may still be typed."""
+
+    @model_validator(mode="after")
+    def _range_is_ordered(self) -> NumberQuestion:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+class InfoNode(Strict):
+    """A message shown to the clinician (e.g. a warning) before the flow goes on."""
+
+    type: Literal["info"]
+    text: Text
+    """The message."""
+    source: Citation
+    """Where it comes from."""
+    next: Routing
+    """Where to go once acknowledged."""
+
+
+class Item(Strict):
+    """A line of an outcome: an action, a reason or a safety-net; may depend on answers.
+
+    ``text`` may name answers and computed values in braces, e.g. ``{demul_score}``.
+    """
+
+    text: Text
+    """What to do or why; ``{name}`` is replaced by that value as shown."""
+    source: Citation
+    """Where the line comes from."""
+    when: Text | None = None
+    """Show the line only when this condition holds."""
+
+
+class OutcomeNode(Strict):
+    """Where a flow ends: what to do, how urgently, and on what source."""
+
+    type: Literal["outcome"]
+    urgency: Urgency
+    """How fast to act."""
+    title: Text
+    """One line saying what the outcome is."""
+    summary: Text | None = None
+    """A short paragraph; may name values in braces."""
+    reasons: list[Item] = Field(default_factory=list)
+    """Why this outcome was reached, each line shown when its condition holds."""
+    actions: list[Item] = Field(default_factory=list)
+    """What to do, each with its source."""
+    safety_netting: list[Item] = Field(default_factory=list)
+    """What to tell the patient and when to come back."""
+    show: list[NodeId] = Field(default_factory=list)
+    """Computed values (and answers) to display with the outcome, in this order."""
+
+
+Node = Annotated[
+    YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion | InfoNode | OutcomeNode,
+    Field(discriminator="type"),
+]
+Question = YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion
+
+
+class Computed(Strict):
+    """A value computed from answers (a score, a dose); unavailable when an input is."""
+
+    label: Text
+    """How the value is named when shown."""
+    formula: Text
+    """An expression over answers and other computed values."""
+    unit: Text | None = None
+    """The unit shown after the value."""
+    decimals: int = Field(default=0, ge=0, le=4)
+    """Decimal places shown (the value itself is kept exact)."""
+    labels: dict[str, Text] = Field(default_factory=dict)
+    """For a text value: how each possible value is shown (e.g. ``picu`` → "PICU ECMO")."""
+    note: Text | None = None
+    """How the formula was derived; source ambiguities are recorded here."""
+    source: Citation
+    """Where the formula comes from."""
+
+
+class Invariant(Strict):
+    """A safety property that must hold on every path; proven by ``triagebot verify``."""
+
+    name: NodeId
+    """Short id, e.g. ``i1_core_symptom_means_mri``."""
+    says: Text
+    """The property in one sentence."""
+    holds: Text
+    """A condition over answers, computed values and ``outcome`` that must be true."""
+
+
+class Flow(Strict):
+    """A clinical pathway: questions, routing, computed values and outcomes."""
+
+    id: FlowId
+    """Stable id used on the command line and in transcripts."""
+    title: Text
+    """Shown in the flow list and at the top of every transcript."""
+    version: Text
+    """The flow's own version (write it quoted: ``"1.0"``)."""
+    audience: Text
+    """Who the flow is for, e.g. "GP or any first-contact clinician"."""
+    summary: Text | None = None
+    """A paragraph on what the flow does and does not do."""
+    disclaimer: Text
+    """Shown at the start and in every export: decision support, not decision."""
+    sources: list[Source] = Field(min_length=1)
+    """The documents the flow rests on."""
+    start: NodeId
+    """The first node."""
+    nodes: dict[NodeId, Node] = Field(min_length=1)
+    """Every question, info message and outcome, by id."""
+    computed: dict[NodeId, Computed] = Field(default_factory=dict)
+    """Values computed from answers, by name."""
+    invariants: list[Invariant] = Field(default_factory=list)
+    """Safety properties proven over every path by the verifier."""
