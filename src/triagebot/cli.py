@@ -54,9 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
-    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
-        print(f"triagebot: internal error ({type(error).__name__}: {error}); please report it",
-              file=sys.stderr)
+    except Exception as error:
+        print(
+            f"triagebot: internal error ({type(error).__name__}: {error}); please report it",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
 
 

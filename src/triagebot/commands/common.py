@@ -16,8 +16,14 @@ class CommandError(Exception):
 
 
 def add_flows_dir(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--flows", metavar="DIR", type=Path, action="append", default=[],
-                        help="also look for flows in DIR (may be repeated)")
+    parser.add_argument(
+        "--flows",
+        metavar="DIR",
+        type=Path,
+        action="append",
+        default=[],
+        help="also look for flows in DIR (may be repeated)",
+    )
 
 
 def find_flow(name: str, extra: list[Path]) -> CompiledFlow:
@@ -33,7 +39,11 @@ def read_answers(path: Path) -> dict[str, Any]:
     document = load_file(path)
     if not isinstance(document.data, dict):
         where = document.position_of(())
-        problem = Problem(str(path), where.line, where.column,
-                          "an answers file must be a mapping of question id to answer")
+        problem = Problem(
+            str(path),
+            where.line,
+            where.column,
+            "an answers file must be a mapping of question id to answer",
+        )
         raise CommandError(str(problem))
     return document.data

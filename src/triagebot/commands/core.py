@@ -26,20 +26,38 @@ def register(subparsers: Any) -> None:
     add_flows_dir(listing)
     listing.set_defaults(handler=list_flows)
 
-    validate = subparsers.add_parser("validate", help="check flow files; every problem as FILE:LINE:COL")
-    validate.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                          help="flow files or folders (default: the bundled flows)")
+    validate = subparsers.add_parser(
+        "validate", help="check flow files; every problem as FILE:LINE:COL"
+    )
+    validate.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="flow files or folders (default: the bundled flows)",
+    )
     validate.set_defaults(handler=validate_flows)
 
-    run = subparsers.add_parser("run", help="run a flow on recorded answers and print the transcript")
+    run = subparsers.add_parser(
+        "run", help="run a flow on recorded answers and print the transcript"
+    )
     run.add_argument("flow", metavar="FLOW", help="a bundled flow id or a path to a flow file")
     given = run.add_mutually_exclusive_group(required=True)
-    given.add_argument("--answers", type=Path, metavar="FILE",
-                       help="YAML or JSON mapping of question id to answer")
-    given.add_argument("--cases", type=Path, metavar="FILE.jsonl",
-                       help="one answer mapping per line; one JSON transcript per line out")
-    run.add_argument("--format", choices=tuple(RENDERERS), default="text",
-                     help="transcript format for --answers (--cases always writes JSON lines)")
+    given.add_argument(
+        "--answers", type=Path, metavar="FILE", help="YAML or JSON mapping of question id to answer"
+    )
+    given.add_argument(
+        "--cases",
+        type=Path,
+        metavar="FILE.jsonl",
+        help="one answer mapping per line; one JSON transcript per line out",
+    )
+    run.add_argument(
+        "--format",
+        choices=tuple(RENDERERS),
+        default="text",
+        help="transcript format for --answers (--cases always writes JSON lines)",
+    )
     add_flows_dir(run)
     run.set_defaults(handler=run_flow)
 
@@ -86,7 +104,9 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         review = row["review_date"] or "no review date"
         overdue = "  REVIEW OVERDUE" if row["review_overdue"] else ""
-        print(f"{row['id']:<{width}}  v{row['version']:<8} review {review}{overdue}  {row['title']}")
+        print(
+            f"{row['id']:<{width}}  v{row['version']:<8} review {review}{overdue}  {row['title']}"
+        )
 
 
 # --- validate -----------------------------------------------------------------------------
@@ -137,7 +157,9 @@ def _warn_unknown_ids(flow: CompiledFlow, answers: dict[str, Any]) -> None:
     questions = {node_id for node_id, _ in flow.questions()}
     for key in answers:
         if key not in questions:
-            print(f"warning: '{key}' is not a question of flow '{flow.id}'; ignored", file=sys.stderr)
+            print(
+                f"warning: '{key}' is not a question of flow '{flow.id}'; ignored", file=sys.stderr
+            )
 
 
 def run_cases(flow: CompiledFlow, path: Path, out: TextIO) -> int:
@@ -161,9 +183,15 @@ def run_case(flow: CompiledFlow, line: str, number: int) -> dict[str, Any]:
     try:
         answers = json.loads(line)
     except json.JSONDecodeError as error:
-        return {"case": number, "error": f"line {number}, column {error.colno}: not JSON: {error.msg}"}
+        return {
+            "case": number,
+            "error": f"line {number}, column {error.colno}: not JSON: {error.msg}",
+        }
     if not isinstance(answers, dict):
-        return {"case": number, "error": f"line {number}: expected a JSON object of question id to answer"}
+        return {
+            "case": number,
+            "error": f"line {number}: expected a JSON object of question id to answer",
+        }
     try:
         transcript: Transcript = from_session(drive(flow, answers))
     except (AnswerError, FlowRuntimeError) as error:

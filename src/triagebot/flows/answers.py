@@ -40,7 +40,11 @@ def accepted(question: Question) -> str:
     if isinstance(question, ChoiceQuestion):
         return "one of: " + ", ".join(option.id for option in question.options)
     if isinstance(question, MultiChoiceQuestion):
-        return "a list of any of: " + ", ".join(option.id for option in question.options) + " (or an empty list)"
+        return (
+            "a list of any of: "
+            + ", ".join(option.id for option in question.options)
+            + " (or an empty list)"
+        )
     return number_range(question)
 
 
@@ -49,7 +53,9 @@ def number_range(question: NumberQuestion) -> str:
     kind = "a whole number" if question.integer else "a number"
     unit = f" {question.unit}" if question.unit else ""
     unknown = ", or unknown" if question.allow_unknown else ""
-    return f"{kind} from {format_number(question.min)} to {format_number(question.max)}{unit}{unknown}"
+    return (
+        f"{kind} from {format_number(question.min)} to {format_number(question.max)}{unit}{unknown}"
+    )
 
 
 def format_number(value: float) -> str:
@@ -107,7 +113,9 @@ def _number(question: NumberQuestion, raw: object) -> int | float | str:
         raise AnswerError(f"{format_number(value)} is out of range: enter {number_range(question)}")
     if question.integer:
         if not float(value).is_integer():
-            raise AnswerError(f"{format_number(value)} is not a whole number: enter {number_range(question)}")
+            raise AnswerError(
+                f"{format_number(value)} is not a whole number: enter {number_range(question)}"
+            )
         return int(value)
     return value
 
@@ -125,7 +133,9 @@ def _to_number(question: NumberQuestion, raw: object) -> float | int | str:
     if not text:
         raise AnswerError(f"no value entered: enter {number_range(question)}")
     if len(text) > MAX_TYPED_LENGTH:
-        raise AnswerError(f"that is {len(text)} characters, too long for a number: enter {number_range(question)}")
+        raise AnswerError(
+            f"that is {len(text)} characters, too long for a number: enter {number_range(question)}"
+        )
     if _THOUSANDS_LOOKALIKE.match(text):
         # "1,000" is 1000 to an English reader and 1.0 to a German one; a dose must not guess.
         plain = text.replace(",", "")

@@ -32,7 +32,15 @@ from triagebot.flows.schema import (
     Question,
     YesNoQuestion,
 )
-from triagebot.flows.yamlio import Document, FlowError, PathKey, Problem, load_file, parse, read_text
+from triagebot.flows.yamlio import (
+    Document,
+    FlowError,
+    PathKey,
+    Problem,
+    load_file,
+    parse,
+    read_text,
+)
 
 OUTCOME_VARIABLE = "outcome"
 """The name invariants use for the outcome reached."""
@@ -83,12 +91,16 @@ class CompiledFlow:
 
     def question(self, node_id: str) -> Question:
         node = self.flow.nodes[node_id]
-        assert isinstance(node, YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion)
+        assert isinstance(
+            node, YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion
+        )
         return node
 
     def questions(self) -> Iterator[tuple[str, Question]]:
         for node_id, node in self.flow.nodes.items():
-            if isinstance(node, YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion):
+            if isinstance(
+                node, YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion
+            ):
                 yield node_id, node
 
     def outcomes(self) -> Iterator[tuple[str, OutcomeNode]]:
@@ -139,9 +151,13 @@ def _shape_problem(document: Document, detail: Any) -> Problem:
     elif kind == "union_tag_not_found":
         message = "missing 'type' (one of: yes_no, choice, multi_choice, number, info, outcome)"
     elif kind == "union_tag_invalid":
-        message = f"unknown type {detail['ctx']['tag']!r} (expected one of: {detail['ctx']['expected_tags']})"
+        context = detail["ctx"]
+        message = f"unknown type {context['tag']!r} (expected one of: {context['expected_tags']})"
     elif kind == "string_pattern_mismatch":
-        message = f"'{detail['input']}' is not a valid id: use lower case letters, digits and _ (start with a letter)"
+        message = (
+            f"'{detail['input']}' is not a valid id: "
+            "use lower case letters, digits and _ (start with a letter)"
+        )
     else:
         field_name = f"'{last}': " if isinstance(last, str) and last else ""
         message = f"{field_name}{detail['msg']}"
@@ -153,10 +169,7 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
     path: list[str | int] = []
     current = data
     for part in loc:
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-            path.append(part)
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        if _has(current, part):
             current = current[part]
             path.append(part)
         elif isinstance(current, dict) and isinstance(part, str) and part not in current:
@@ -165,6 +178,12 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
             path.append(part)
             break
     return tuple(path)
+
+
+def _has(container: Any, part: Any) -> bool:
+    if isinstance(container, dict):
+        return part in container
+    return isinstance(container, list) and isinstance(part, int) and 0 <= part < len(container)
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -210,8 +229,11 @@ class _Compiler:
     def compile(self) -> CompiledFlow:
         self.check_ids()
         computed = self.compile_computed()
-        routes = {node_id: self.compile_routes(node_id, node.next)
-                  for node_id, node in self.flow.nodes.items() if not isinstance(node, OutcomeNode)}
+        routes = {
+            node_id: self.compile_routes(node_id, node.next)
+            for node_id, node in self.flow.nodes.items()
+            if not isinstance(node, OutcomeNode)
+        }
         items = self.compile_outcomes()
         self.check_questions()
         invariants = self.compile_invariants()
@@ -229,7 +251,9 @@ class _Compiler:
             invariants=invariants,
         )
 
-    def parse(self, text: str, path: PathKey, expect: Kind, types: Mapping[str, VarType] | None = None) -> Expr | None:
+    def parse(
+        self, text: str, path: PathKey, expect: Kind, types: Mapping[str, VarType] | None = None
+    ) -> Expr | None:
         try:
             return expr.parse(text, types if types is not None else self.types, expect)
         except ExprError as error:
@@ -247,7 +271,9 @@ class _Compiler:
             if name == OUTCOME_VARIABLE:
                 self.fail(("computed", name), f"'{OUTCOME_VARIABLE}' is reserved for invariants")
         if OUTCOME_VARIABLE in self.flow.nodes:
-            self.fail(("nodes", OUTCOME_VARIABLE), f"'{OUTCOME_VARIABLE}' is reserved for invariants")
+            self.fail(
+                ("nodes", OUTCOME_VARIABLE), f"'{OUTCOME_VARIABLE}' is reserved for invariants"
+            )
         for index, source in enumerate(self.flow.sources):
             if [s.id for s in self.flow.sources].count(source.id) > 1:
                 self.fail(("sources", index, "id"), f"source id '{source.id}' is used twice")
@@ -268,11 +294,17 @@ class _Compiler:
         for name, value in pending.items():
             self.check_citation(value.source, ("computed", name, "source"))
         while pending:
-            ready = [name for name, value in pending.items()
-                     if not (_formula_names(value.formula) & set(pending) - {name})]
+            ready = [
+                name
+                for name, value in pending.items()
+                if not (_formula_names(value.formula) & set(pending) - {name})
+            ]
             if not ready:
                 for name in pending:
-                    self.fail(("computed", name, "formula"), f"'{name}' depends on itself through other computed values")
+                    self.fail(
+                        ("computed", name, "formula"),
+                        f"'{name}' depends on itself through other computed values",
+                    )
                 break
             for name in ready:
                 self.compile_formula(name, pending.pop(name).formula, compiled)
@@ -305,7 +337,9 @@ class _Compiler:
             if rule.when is not None:
                 condition = self.parse(rule.when, (*path, "when"), Kind.BOOL)
             elif index != len(rules) - 1:
-                self.fail(path, "a rule without 'when' must be the last: the rules after it never fire")
+                self.fail(
+                    path, "a rule without 'when' must be the last: the rules after it never fire"
+                )
             result.append(CompiledRule(index, condition, rule.when, rule.goto))
         return tuple(result)
 
@@ -324,7 +358,11 @@ class _Compiler:
                 for index, item in enumerate(getattr(node, section)):
                     path = (*base, section, index)
                     self.check_citation(item.source, (*path, "source"))
-                    condition = None if item.when is None else self.parse(item.when, (*path, "when"), Kind.BOOL)
+                    condition = (
+                        None
+                        if item.when is None
+                        else self.parse(item.when, (*path, "when"), Kind.BOOL)
+                    )
                     names = self.placeholders(item.text, (*path, "text"))
                     items[(node_id, section, index)] = CompiledItem(item, condition, names)
         return items
@@ -345,22 +383,31 @@ class _Compiler:
                 ids = [option.id for option in node.options]
                 for index, option_id in enumerate(ids):
                     if ids.index(option_id) != index:
-                        self.fail(("nodes", node_id, "options", index, "id"), f"option '{option_id}' is listed twice")
+                        self.fail(
+                            ("nodes", node_id, "options", index, "id"),
+                            f"option '{option_id}' is listed twice",
+                        )
             if isinstance(node, NumberQuestion):
                 for index, suggestion in enumerate(node.suggestions):
                     if not node.min <= suggestion.value <= node.max:
-                        self.fail(("nodes", node_id, "suggestions", index, "value"),
-                                  f"suggested value {suggestion.value} is outside {node.min}–{node.max}")
+                        self.fail(
+                            ("nodes", node_id, "suggestions", index, "value"),
+                            f"suggested value {suggestion.value} is outside {node.min}–{node.max}",
+                        )
             if isinstance(node, InfoNode):
                 self.placeholders(node.text, ("nodes", node_id, "text"))
 
     def compile_invariants(self) -> dict[str, Expr]:
-        outcome_ids = frozenset(node_id for node_id, node in self.flow.nodes.items() if isinstance(node, OutcomeNode))
+        outcome_ids = frozenset(
+            node_id for node_id, node in self.flow.nodes.items() if isinstance(node, OutcomeNode)
+        )
         types = {**self.types, OUTCOME_VARIABLE: VarType(Kind.TEXT, outcome_ids)}
         compiled: dict[str, Expr] = {}
         for index, invariant in enumerate(self.flow.invariants):
             if invariant.name in compiled:
-                self.fail(("invariants", index, "name"), f"invariant '{invariant.name}' is defined twice")
+                self.fail(
+                    ("invariants", index, "name"), f"invariant '{invariant.name}' is defined twice"
+                )
             tree = self.parse(invariant.holds, ("invariants", index, "holds"), Kind.BOOL, types)
             if tree is not None:
                 compiled[invariant.name] = tree

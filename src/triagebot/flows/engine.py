@@ -12,7 +12,7 @@ routing fails the answer is taken back.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -126,8 +126,9 @@ class _Condition:
         self.__name__ = text
 
     def __call__(self, event: EventData) -> bool:
-        session: Session = event.model.session
-        return bool(self.condition.evaluate(session.env))
+        model = event.model
+        assert isinstance(model, _MachineModel)
+        return bool(self.condition.evaluate(model.session.env))
 
 
 def transition_specs(compiled: CompiledFlow) -> list[dict[str, Any]]:
@@ -256,7 +257,9 @@ class Session:
         is then unchanged.
         """
         if self.finished:
-            raise AnswerError("the flow has reached its outcome; go back or edit an answer to change it")
+            raise AnswerError(
+                "the flow has reached its outcome; go back or edit an answer to change it"
+            )
         question = self.question
         value = None if question is None else parse_answer(question, raw)
         self._advance(value, carried=False)
@@ -336,7 +339,9 @@ class Session:
         for index, step in enumerate(self.steps):
             if step.node == question_id and step.value is not None:
                 return index
-        raise AnswerError(f"'{question_id}' has not been answered on this path, so it cannot be changed")
+        raise AnswerError(
+            f"'{question_id}' has not been answered on this path, so it cannot be changed"
+        )
 
     def _rewind_to(self, index: int) -> None:
         for step in self.steps[index:]:
@@ -367,8 +372,10 @@ class Session:
         outcome_id = self.current
         self.env.extra[OUTCOME_VARIABLE] = outcome_id
         try:
-            sections = {section: tuple(self._rendered(outcome_id, section))
-                        for section in ("reasons", "actions", "safety_netting")}
+            sections = {
+                section: tuple(self._rendered(outcome_id, section))
+                for section in ("reasons", "actions", "safety_netting")
+            }
         finally:
             self.env.extra.pop(OUTCOME_VARIABLE, None)
         return OutcomeView(
@@ -417,7 +424,13 @@ class Session:
 
     def _question_label(self, name: str) -> str:
         node = self.flow.flow.nodes.get(name)
-        return node.prompt if isinstance(node, YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion) else name
+        return (
+            node.prompt
+            if isinstance(
+                node, YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion
+            )
+            else name
+        )
 
     def display(self, name: str) -> str:
         """A value as a clinician reads it: labels for options, units and decimals for numbers."""
@@ -426,13 +439,15 @@ class Session:
         except Unavailable as missing:
             return "unknown" if missing.reason == "unknown" else "not available"
         computed = self.flow.flow.computed.get(name)
-        if computed is not None:
-            if isinstance(value, str):
-                return computed.labels.get(value, value)
-            number = round(float(value), computed.decimals) if computed.decimals else round(float(value))  # type: ignore[arg-type]
-            unit = f" {computed.unit}" if computed.unit else ""
-            return f"{format_number(number)}{unit}"
-        return describe_answer(self.flow.question(name), value)  # type: ignore[arg-type]
+        if computed is None:
+            assert not isinstance(value, bool)
+            return describe_answer(self.flow.question(name), value)
+        if isinstance(value, str):
+            return computed.labels.get(value, value)
+        assert isinstance(value, int | float)
+        number = round(float(value), computed.decimals) if computed.decimals else round(value)
+        unit = f" {computed.unit}" if computed.unit else ""
+        return f"{format_number(number)}{unit}"
 
 
 def describe_answer(question: Question, value: AnswerValue) -> str:

@@ -413,7 +413,9 @@ class _Checker:
 
     def _UnaryOp(self, node: ast.UnaryOp) -> tuple[Expr, VarType]:
         if isinstance(node.op, ast.Not):
-            return Not(self.offset(node), self.expect(node.operand, Kind.BOOL, "'not' operand")), BOOL
+            return Not(
+                self.offset(node), self.expect(node.operand, Kind.BOOL, "'not' operand")
+            ), BOOL
         if isinstance(node.op, ast.USub):
             operand = self.expect(node.operand, Kind.NUMBER, "'-' operand")
             if isinstance(operand, Const):
@@ -440,7 +442,8 @@ class _Checker:
         then, then_type = self.convert(node.body)
         otherwise, other_type = self.convert(node.orelse)
         if then_type.kind is not other_type.kind:
-            message = f"both branches must have one type ({then_type.kind.value} vs {other_type.kind.value})"
+            kinds = f"{then_type.kind.value} vs {other_type.kind.value}"
+            message = f"both branches must have one type ({kinds})"
             raise self.fail(node, message)
         merged = then_type
         if then_type.values is not None and other_type.values is not None:
@@ -478,7 +481,9 @@ class _Checker:
 
     def same_kind(self, node: ast.AST, symbol: str, left: VarType, right: VarType) -> None:
         if left.kind is not right.kind or left.kind in (Kind.BOOL, Kind.SET):
-            message = f"cannot compare a {left.kind.value} with a {right.kind.value} using '{symbol}'"
+            message = (
+                f"cannot compare a {left.kind.value} with a {right.kind.value} using '{symbol}'"
+            )
             raise self.fail(node, message)
 
     def check_literal(self, literal: ast.expr, variable: VarType, literal_type: VarType) -> None:
@@ -499,7 +504,9 @@ class _Checker:
             return In(self.offset(node), needle, items, negated)
         haystack, haystack_type = self.convert(right)
         if haystack_type.kind is not Kind.SET:
-            message = "'in' needs a literal tuple such as ('yes', 'unsure') or a multi-choice answer"
+            message = (
+                "'in' needs a literal tuple such as ('yes', 'unsure') or a multi-choice answer"
+            )
             raise self.fail(right, message)
         if needle_type.kind is not Kind.TEXT:
             raise self.fail(left, f"an option id is text, not a {needle_type.kind.value}")
@@ -532,7 +539,9 @@ class _Checker:
         if name == "len":
             if len(node.args) != 1:
                 raise self.fail(node, "len() takes one multi-choice answer")
-            return Count(self.offset(node), self.expect(node.args[0], Kind.SET, "len()'s argument")), NUMBER
+            return Count(
+                self.offset(node), self.expect(node.args[0], Kind.SET, "len()'s argument")
+            ), NUMBER
         if name not in NUMBER_FUNCTIONS:
             raise self.fail(node, f"'{name}' is not a function here; allowed: {FUNCTIONS_HELP}")
         _, fewest, most = NUMBER_FUNCTIONS[name]

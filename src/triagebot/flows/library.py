@@ -26,7 +26,9 @@ def flow_files(folders: Iterable[Path]) -> list[Path]:
     """Every flow file in the given folders, sorted by name within each folder."""
     files: list[Path] = []
     for folder in folders:
-        files.extend(sorted(p for p in folder.iterdir() if p.suffix in FLOW_SUFFIXES and p.is_file()))
+        files.extend(
+            sorted(p for p in folder.iterdir() if p.suffix in FLOW_SUFFIXES and p.is_file())
+        )
     return files
 
 

@@ -143,18 +143,29 @@ def from_session(session: Session) -> Transcript:
         disclaimer=flow.flow.disclaimer,
         started_at=session.started_at,
         finished_at=session.finished_at,
-        answers=[_answer(session, step.node, step.value, step.at, step.carried)
-                 for step in session.steps if step.value is not None],
-        changes=[ChangeRecord(question=c.question, old=to_json_answer(c.old), new=to_json_answer(c.new), at=c.at)
-                 for c in session.changes],
-        superseded=[SupersededRecord(question=s.question, answer=to_json_answer(s.value), at=s.at)
-                    for s in session.superseded],
+        answers=[
+            _answer(session, step.node, step.value, step.at, step.carried)
+            for step in session.steps
+            if step.value is not None
+        ],
+        changes=[
+            ChangeRecord(
+                question=c.question, old=to_json_answer(c.old), new=to_json_answer(c.new), at=c.at
+            )
+            for c in session.changes
+        ],
+        superseded=[
+            SupersededRecord(question=s.question, answer=to_json_answer(s.value), at=s.at)
+            for s in session.superseded
+        ],
         computed={name: _plain(value) for name, value in session.computed_values().items()},
         outcome=_outcome(session.outcome()),
     )
 
 
-def _answer(session: Session, node_id: str, value: AnswerValue, at: datetime, carried: bool) -> AnswerRecord:
+def _answer(
+    session: Session, node_id: str, value: AnswerValue, at: datetime, carried: bool
+) -> AnswerRecord:
     node = session.flow.flow.nodes[node_id]
     assert not isinstance(node, InfoNode)
     question = session.flow.question(node_id)
@@ -189,9 +200,15 @@ def _outcome(view: OutcomeView | None) -> OutcomeRecord | None:
         reasons=_lines(view.reasons),
         actions=_lines(view.actions),
         safety_netting=_lines(view.safety_netting),
-        shown=[ValueRecord(name=v.name, label=v.label,
-                           value=list(v.value) if isinstance(v.value, tuple) else v.value, shown=v.display)
-               for v in view.shown],
+        shown=[
+            ValueRecord(
+                name=v.name,
+                label=v.label,
+                value=list(v.value) if isinstance(v.value, tuple) else v.value,
+                shown=v.display,
+            )
+            for v in view.shown
+        ],
     )
 
 
@@ -205,16 +222,22 @@ def from_json(text: str) -> Transcript:
 
 def to_text(transcript: Transcript) -> str:
     """Plain text for pasting into a record: headed by flow and version, answers, outcome."""
-    lines = [f"{transcript.flow.title} (triagebot flow {transcript.flow.id} v{transcript.flow.version})",
-             f"Started {transcript.started_at:%Y-%m-%d %H:%M} UTC", ""]
+    lines = [
+        f"{transcript.flow.title} (triagebot flow {transcript.flow.id} v{transcript.flow.version})",
+        f"Started {transcript.started_at:%Y-%m-%d %H:%M} UTC",
+        "",
+    ]
     lines += [f"{a.prompt} — {a.shown}" for a in transcript.answers]
     outcome = transcript.outcome
     if outcome is not None:
         lines += ["", f"OUTCOME [{outcome.urgency.upper()}]: {outcome.title}"]
         if outcome.summary:
             lines.append(outcome.summary)
-        for heading, items in (("Reasons", outcome.reasons), ("Actions", outcome.actions),
-                               ("Safety-netting", outcome.safety_netting)):
+        for heading, items in (
+            ("Reasons", outcome.reasons),
+            ("Actions", outcome.actions),
+            ("Safety-netting", outcome.safety_netting),
+        ):
             if items:
                 lines += [f"{heading}:"] + [f"- {i.text} [{i.section}]" for i in items]
         lines += [f"{v.label}: {v.shown}" for v in outcome.shown]
@@ -224,19 +247,30 @@ def to_text(transcript: Transcript) -> str:
 
 def to_markdown(transcript: Transcript) -> str:
     """Markdown for referral letters and wikis."""
-    lines = [f"# {transcript.flow.title}", "",
-             f"Flow `{transcript.flow.id}` v{transcript.flow.version}, started {transcript.started_at:%Y-%m-%d %H:%M} UTC",
-             "", "## Answers", ""]
+    lines = [
+        f"# {transcript.flow.title}",
+        "",
+        f"Flow `{transcript.flow.id}` v{transcript.flow.version}, "
+        f"started {transcript.started_at:%Y-%m-%d %H:%M} UTC",
+        "",
+        "## Answers",
+        "",
+    ]
     lines += [f"- **{a.prompt}** {a.shown}" for a in transcript.answers]
     outcome = transcript.outcome
     if outcome is not None:
         lines += ["", f"## Outcome: {outcome.title} ({outcome.urgency})", ""]
         if outcome.summary:
             lines += [outcome.summary, ""]
-        for heading, items in (("Reasons", outcome.reasons), ("Actions", outcome.actions),
-                               ("Safety-netting", outcome.safety_netting)):
+        for heading, items in (
+            ("Reasons", outcome.reasons),
+            ("Actions", outcome.actions),
+            ("Safety-netting", outcome.safety_netting),
+        ):
             if items:
-                lines += [f"### {heading}", ""] + [f"- {i.text} _({i.section})_" for i in items] + [""]
+                lines += (
+                    [f"### {heading}", ""] + [f"- {i.text} _({i.section})_" for i in items] + [""]
+                )
         lines += [f"- {v.label}: {v.shown}" for v in outcome.shown]
     lines += ["", f"> {transcript.disclaimer}"]
     return "\n".join(lines) + "\n"

@@ -121,7 +121,7 @@ _ALLOWED_TAGS = {
 
 
 class _Refusal(Exception):
-    def __init__(self, mark: yaml.Mark | None, message: str) -> None:
+    def __init__(self, mark: Any, message: str) -> None:
         super().__init__(message)
         self.mark = mark
         self.message = message
@@ -131,13 +131,14 @@ class _Composer(_StrictLoader):
     """Refuses anchors and aliases while composing: they have no place in a flow."""
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        mark = event.start_mark
         if isinstance(event, yaml.AliasEvent):
-            raise _Refusal(event.start_mark, "aliases (*name) are not allowed in flow files")
+            raise _Refusal(mark, "aliases (*name) are not allowed in flow files")
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise _Refusal(event.start_mark, f"anchors (&{anchor}) are not allowed in flow files")
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            raise _Refusal(mark, f"anchors (&{anchor}) are not allowed in flow files")
+        return super().compose_node(parent, index)
 
 
 def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
@@ -146,7 +147,9 @@ def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise FlowError([Problem(name, 1, 1, f"file is {size} bytes; the limit is {max_bytes}")])
+            raise FlowError(
+                [Problem(name, 1, 1, f"file is {size} bytes; the limit is {max_bytes}")]
+            )
         raw = path.read_bytes()
     except OSError as error:
         raise FlowError([Problem(name, 1, 1, f"cannot read file: {error.strerror}")]) from None
@@ -156,7 +159,9 @@ def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
 def decode(raw: bytes, name: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     """Decode UTF-8 bytes, naming the line and column of the first bad byte."""
     if len(raw) > max_bytes:
-        raise FlowError([Problem(name, 1, 1, f"file is {len(raw)} bytes; the limit is {max_bytes}")])
+        raise FlowError(
+            [Problem(name, 1, 1, f"file is {len(raw)} bytes; the limit is {max_bytes}")]
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -194,7 +199,7 @@ def parse(text: str, name: str) -> Document:
     return document
 
 
-def _problem_at(name: str, mark: yaml.Mark | None, message: str) -> Problem:
+def _problem_at(name: str, mark: Any, message: str) -> Problem:
     if mark is None:
         return Problem(name, 1, 1, message)
     return Problem(name, mark.line + 1, mark.column + 1, message)
@@ -203,7 +208,9 @@ def _problem_at(name: str, mark: yaml.Mark | None, message: str) -> Problem:
 def _build(node: Node, path: PathKey, document: Document) -> Any:
     document.positions[path] = Position(node.start_mark.line + 1, node.start_mark.column + 1)
     if node.tag not in _ALLOWED_TAGS:
-        raise FlowError([_problem_at(document.file, node.start_mark, f"tag {node.tag} is not allowed")])
+        raise FlowError(
+            [_problem_at(document.file, node.start_mark, f"tag {node.tag} is not allowed")]
+        )
     if isinstance(node, MappingNode):
         return _build_mapping(node, path, document)
     if isinstance(node, SequenceNode):
