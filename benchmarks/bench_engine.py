@@ -166,12 +166,14 @@ def main() -> None:
         load, machine = builds[nodes]
         size = len(text) // 1024
         print(
-            f"   {nodes:>6} nodes ({size:>5} KiB): load {load * 1e3:7.1f} ms, Machine {machine * 1e3:7.1f} ms"
+            f"   {nodes:>6} nodes ({size:>5} KiB): "
+            f"load {load * 1e3:7.1f} ms, Machine {machine * 1e3:7.1f} ms"
         )
     load_ratio = builds[10_000][0] / builds[1_000][0]
     machine_ratio = builds[10_000][1] / builds[1_000][1]
     print(
-        f"   ratio 10,000 / 1,000: load {load_ratio:.1f}x, Machine {machine_ratio:.1f}x (linear = 10x)"
+        f"   ratio 10,000 / 1,000: load {load_ratio:.1f}x, "
+        f"Machine {machine_ratio:.1f}x (linear = 10x)"
     )
 
     print("3. rejecting malformed flow files")
@@ -182,7 +184,8 @@ def main() -> None:
     median = statistics.median(t for t, _ in timings)
     slowest, name = timings[-1]
     print(
-        f"   {len(timings)} files: median {median * 1e3:.1f} ms, slowest {slowest * 1e3:.1f} ms ({name})"
+        f"   {len(timings)} files: median {median * 1e3:.1f} ms, "
+        f"slowest {slowest * 1e3:.1f} ms ({name})"
     )
 
 
