@@ -102,11 +102,9 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
         return
     width = max(len(row["id"]) for row in rows)
     for row in rows:
-        review = row["review_date"] or "no review date"
+        review = f"review {row['review_date']}" if row["review_date"] else "no review date"
         overdue = "  REVIEW OVERDUE" if row["review_overdue"] else ""
-        print(
-            f"{row['id']:<{width}}  v{row['version']:<8} review {review}{overdue}  {row['title']}"
-        )
+        print(f"{row['id']:<{width}}  v{row['version']:<8} {review:<17}{overdue}  {row['title']}")
 
 
 # --- validate -----------------------------------------------------------------------------
