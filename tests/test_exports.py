@@ -76,7 +76,7 @@ def test_plain_text_orders_answers_outcome_actions_sources_disclaimer() -> None:
         for marker in (
             "- Age of the patient? 40 years",
             "- Does the patient smoke? Yes",
-            "OUTCOME (URGENT): Urgent review",
+            "OUTCOME [URGENT]: Urgent review",
             "Actions:",
             "Safety-netting:",
             "Sources:",

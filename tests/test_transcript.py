@@ -87,7 +87,7 @@ def test_computed_values_are_recorded_with_label_and_display() -> None:
     """Computed values carry their label, the exact value and the value as shown."""
     transcript = from_session(driven(mixed(), MIXED_URGENT))
     expected = [("dose", "Dose", 141.0, "141 mg")]
-    assert expected == [(v.name, v.label, v.value, v.shown) for v in transcript.computed]
+    assert expected == [(v.name, v.label, v.value, v.shown) for v in transcript.computed_shown]
 
 
 def test_unfinished_session_has_no_outcome() -> None:
@@ -150,3 +150,11 @@ def test_recorded_answers_map_question_to_value() -> None:
         "smoker": "yes",
     }
     assert expected == transcript.recorded_answers()
+
+
+def test_computed_values_by_name_hold_the_exact_value() -> None:
+    """``computed`` maps each computed value's name to its exact value (None if unavailable)."""
+    known = from_session(driven(mixed(), MIXED_URGENT)).computed
+    unknown = from_session(driven(mixed(), {**MIXED_URGENT, "weight": "unknown"})).computed
+    expected = ({"dose": 141.0}, {"dose": None})
+    assert expected == (known, unknown)

@@ -189,7 +189,7 @@ def questionnaire_response(
                 ],
             }
         )
-    items += [_computed_item(value) for value in transcript.computed]
+    items += [_computed_item(value) for value in transcript.computed_shown]
     items.sort(key=lambda item: order.get(item["linkId"], len(order)))
     response: Json = {
         "resourceType": "QuestionnaireResponse",

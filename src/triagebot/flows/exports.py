@@ -142,7 +142,7 @@ def _outcome_text(transcript: Transcript) -> list[str]:
     outcome = transcript.outcome
     if outcome is None:
         return ["", *_wrap("No outcome: the session was not finished.")]
-    lines = ["", *_wrap(f"OUTCOME ({outcome.urgency.upper()}): {outcome.title}")]
+    lines = ["", *_wrap(f"OUTCOME [{outcome.urgency.upper()}]: {outcome.title}")]
     if outcome.summary:
         lines += _wrap(outcome.summary)
     for heading, field in SECTIONS:
@@ -153,7 +153,7 @@ def _outcome_text(transcript: Transcript) -> list[str]:
                 lines += _wrap(f"{item.text} {_source_note(item)}", "- ", "  ")
     for value in outcome.shown:
         lines += _wrap(_labelled(value.label, value.shown))
-    others = [v for v in transcript.computed if v.name not in {s.name for s in outcome.shown}]
+    others = [v for v in transcript.computed_shown if v.name not in {s.name for s in outcome.shown}]
     if others:
         lines.append("Computed:")
         lines += [row for v in others for row in _wrap(_labelled(v.label, v.shown), "- ", "  ")]
@@ -226,8 +226,8 @@ def _outcome_markdown(transcript: Transcript) -> list[str]:
         if items:
             lines += ["", f"### {heading}", ""]
             lines += _bullets(f"{_md(i.text)} _({_md(i.source)}: {_md(i.section)})_" for i in items)
-    if transcript.computed or outcome.shown:
+    if transcript.computed_shown or outcome.shown:
         lines += ["", "### Values", ""]
-        shown = {v.name: v for v in [*outcome.shown, *transcript.computed]}
+        shown = {v.name: v for v in [*outcome.shown, *transcript.computed_shown]}
         lines += _bullets(_md(_labelled(v.label, v.shown)) for v in shown.values())
     return lines

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from triagebot import __version__
 from triagebot.flows.answers import AnswerValue
 from triagebot.flows.engine import OutcomeView, RenderedItem, Session, ShownValue, describe_answer
+from triagebot.flows.expr import Value
 from triagebot.flows.library import review_date, review_overdue
 from triagebot.flows.schema import ChoiceQuestion, MultiChoiceQuestion, NumberQuestion, Question
 
@@ -152,7 +153,10 @@ class Transcript(Record):
     """The answers on the path taken, in the order asked."""
     changes: list[ChangeRecord]
     superseded: list[SupersededRecord]
-    computed: list[ValueRecord]
+    computed: dict[str, JsonValue]
+    """Every computed value by name (None where an input was missing or unknown)."""
+    computed_shown: list[ValueRecord]
+    """The same values with their labels and as displayed (units, decimals, labels)."""
     outcome: OutcomeRecord | None
 
     def recorded_answers(self) -> dict[str, JsonAnswer]:
@@ -209,7 +213,8 @@ def from_session(session: Session) -> Transcript:
             )
             for s in session.superseded
         ],
-        computed=[_value(session.shown_value(name)) for name in flow.computed],
+        computed={name: _plain(value) for name, value in session.computed_values().items()},
+        computed_shown=[_value(session.shown_value(name)) for name in flow.computed],
         outcome=_outcome(session.outcome()),
     )
 
@@ -236,6 +241,10 @@ def _labels(question: Question, value: AnswerValue) -> list[str]:
         chosen = value if isinstance(value, tuple) else (value,)
         return [o.label for o in question.options if o.id in chosen]
     return []
+
+
+def _plain(value: Value | None) -> JsonValue:
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _value(shown: ShownValue) -> ValueRecord:
