@@ -9,15 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from triagebot.commands import transcripts
 from triagebot.commands.common import CommandError, add_flows_dir, find_flow, read_answers
-from triagebot.flows import library
+from triagebot.flows import exports, library
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.engine import FlowRuntimeError, drive
-from triagebot.flows.transcript import Transcript, from_session, to_json, to_markdown, to_text
+from triagebot.flows.transcript import Transcript, from_session
 from triagebot.flows.yamlio import FlowError
-
-RENDERERS = {"json": to_json, "text": to_text, "markdown": to_markdown}
 
 
 def register(subparsers: Any) -> None:
@@ -54,10 +53,11 @@ def register(subparsers: Any) -> None:
     )
     run.add_argument(
         "--format",
-        choices=tuple(RENDERERS),
+        choices=exports.FORMATS,
         default="text",
         help="transcript format for --answers (--cases always writes JSON lines)",
     )
+    transcripts.add_out_options(run)
     add_flows_dir(run)
     run.set_defaults(handler=run_flow)
 
@@ -145,9 +145,11 @@ def run_flow(args: argparse.Namespace) -> int:
         session = drive(flow, answers)
     except FlowRuntimeError as error:
         raise CommandError(f"{flow.file}: {error}") from None
-    output = RENDERERS[args.format](from_session(session))
-    sys.stdout.write(output if output.endswith("\n") else output + "\n")
-    return 0
+    try:
+        output = exports.render(args.format, from_session(session), flow)
+    except exports.ExportError as error:
+        raise CommandError(str(error)) from None
+    return transcripts.deliver(output, args)
 
 
 def _warn_unknown_ids(flow: CompiledFlow, answers: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from transitions import EventData, Machine
 
@@ -78,6 +78,25 @@ class Superseded:
     question: str
     value: AnswerValue
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SessionEvent:
+    """Something a user did to a session, as listeners see it once it has taken effect.
+
+    ``answer``: ``node`` was answered with ``value`` (None for an info message acknowledged);
+    ``back``: the user went back to ``node``; ``edit``: the earlier answer to ``node`` was
+    changed to ``value``.
+    """
+
+    kind: Literal["answer", "back", "edit"]
+    node: str
+    value: AnswerValue | None
+    at: datetime
+
+
+Listener = Callable[["Session", SessionEvent], None]
+"""Called after each answer, back and edit that changed the session (e.g. a journal)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +235,9 @@ class Session:
         self.changes: list[Change] = []
         self.superseded: list[Superseded] = []
         self.env = SessionEnv(self)
+        self.listeners: list[Listener] = []
+        """Called in order after every answer, back and edit; an exception propagates to
+        the caller, and the change it reports stands."""
         self._model = _MachineModel(self)
         with collection_paused():
             self._machine = Machine(
@@ -268,8 +290,14 @@ class Session:
                 "the flow has reached its outcome; go back or edit an answer to change it"
             )
         question = self.question
+        node_id = self.current
         value = None if question is None else parse_answer(question, raw)
         self._advance(value, carried=False)
+        self._notify(SessionEvent("answer", node_id, value, self.steps[-1].at))
+
+    def _notify(self, event: SessionEvent) -> None:
+        for listener in list(self.listeners):
+            listener(self, event)
 
     def _advance(self, value: AnswerValue | None, carried: bool) -> None:
         node_id = self.current
@@ -296,15 +324,20 @@ class Session:
 
     def back(self) -> bool:
         """Go back one question (info messages are passed over); False at the start."""
-        while self.steps:
+        went_back = False
+        moved_to: str | None = None
+        while self.steps and not went_back:
             step = self.steps.pop()
             self.answers.pop(step.node, None)
             self._machine.set_state(step.node, model=self._model)
             self.finished_at = None
             self.env.clear()
-            if step.value is not None:
-                return True
-        return False
+            moved_to = step.node
+            went_back = step.value is not None
+        if moved_to is not None:
+            # Also when only info messages were passed over: the session did move.
+            self._notify(SessionEvent("back", moved_to, None, self.clock()))
+        return went_back
 
     def edit(self, question_id: str, raw: object) -> EditResult:
         """Change an earlier answer; re-ask only what the change makes necessary.
@@ -335,6 +368,7 @@ class Session:
         now = self.clock()
         dropped = {node: kept for node, kept in later.items() if kept is not None}
         self.superseded.extend(Superseded(node, kept, now) for node, kept in dropped.items())
+        self._notify(SessionEvent("edit", question_id, value, now))
         return EditResult(tuple(carried), tuple(dropped))
 
     def _replay_unchanged(self, old: AnswerValue, later: dict[str, AnswerValue | None]) -> None:

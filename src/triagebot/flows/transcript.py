@@ -2,24 +2,37 @@
 
 It goes into the patient's notes, a referral or an audit, so it is a validated pydantic
 record with everything needed to read it without the flow file: the questions as shown,
-the answers, every change, the computed values and the outcome with its sources.
+the answers, every change, the computed values and the outcome with its sources. It also
+carries what a replay needs: the flow's id, file name and sha256, and every answer by
+question id with the value as recorded (``triagebot replay`` feeds them back through the
+flow). JSON is its lossless form: ``from_json(to_json(t)) == t``.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from triagebot import __version__
 from triagebot.flows.answers import AnswerValue
-from triagebot.flows.engine import OutcomeView, RenderedItem, Session, describe_answer
+from triagebot.flows.engine import OutcomeView, RenderedItem, Session, ShownValue, describe_answer
 from triagebot.flows.expr import Value
-from triagebot.flows.library import review_overdue
-from triagebot.flows.schema import InfoNode
+from triagebot.flows.library import review_date, review_overdue
+from triagebot.flows.schema import ChoiceQuestion, MultiChoiceQuestion, NumberQuestion, Question
+
+FORMAT: Literal[1] = 1
+"""The version of the transcript record's JSON form; bumped when a field changes meaning."""
 
 JsonAnswer = str | int | float | list[str]
 """An answer as stored in JSON: multi-choice answers become lists."""
+
+JsonValue = bool | int | float | str | list[str] | None
+"""A computed or displayed value as stored in JSON (None: not available on this path)."""
+
+QuestionKind = Literal["yes_no", "choice", "multi_choice", "number"]
 
 
 class Record(BaseModel):
@@ -40,13 +53,18 @@ class SourceRecord(Record):
 
 
 class FlowRecord(Record):
-    """Which flow, exactly: id, version and the sha256 of the flow file's text."""
+    """Which flow, exactly: id, version, file name and the sha256 of the flow file's text."""
 
     id: str
     title: str
     version: str
+    file: str
+    """The flow file's name (not its folder: that is the user's business)."""
     sha256: str
+    review_date: date | None
+    """The earliest review date among the sources (the one that lapses first)."""
     review_overdue: bool
+    """Whether a source was past its review date when the transcript was taken."""
     sources: list[SourceRecord]
 
 
@@ -54,19 +72,30 @@ class AnswerRecord(Record):
     """One question as shown and the answer given."""
 
     question: str
+    """The question's id in the flow (what replay answers)."""
+    kind: QuestionKind
     prompt: str
-    answer: JsonAnswer | None
+    answer: JsonAnswer
+    """The value as recorded: yes/no/unsure, an option id, a number, ``unknown``, or ids."""
     shown: str
+    """The answer as the clinician reads it (option labels, number with unit)."""
+    unit: str | None = None
+    labels: list[str] = []
+    """Labels of the options chosen (choice and multi-choice questions)."""
     at: datetime
     carried: bool = False
+    """Carried over unchanged when an earlier answer was edited, rather than asked again."""
 
 
 class ChangeRecord(Record):
     """An earlier answer the user changed (old value → new value)."""
 
     question: str
+    prompt: str
     old: JsonAnswer
     new: JsonAnswer
+    old_shown: str
+    new_shown: str
     at: datetime
 
 
@@ -74,12 +103,14 @@ class SupersededRecord(Record):
     """An answer that stopped applying when an earlier answer changed."""
 
     question: str
+    prompt: str
     answer: JsonAnswer
+    shown: str
     at: datetime
 
 
 class LineRecord(Record):
-    """An outcome line with its source."""
+    """An outcome line with its source (the source's id and the section cited)."""
 
     text: str
     source: str
@@ -87,11 +118,11 @@ class LineRecord(Record):
 
 
 class ValueRecord(Record):
-    """A value displayed with the outcome."""
+    """A computed value (or an answer) as displayed."""
 
     name: str
     label: str
-    value: float | int | str | list[str] | None
+    value: JsonValue
     shown: str
 
 
@@ -111,16 +142,26 @@ class OutcomeRecord(Record):
 class Transcript(Record):
     """Everything a session did, in the order it happened."""
 
+    format: Literal[1] = FORMAT
     triagebot_version: str
     flow: FlowRecord
     disclaimer: str
     started_at: datetime
     finished_at: datetime | None
+    """When the outcome was reached; None for a session not finished."""
     answers: list[AnswerRecord]
+    """The answers on the path taken, in the order asked."""
     changes: list[ChangeRecord]
     superseded: list[SupersededRecord]
-    computed: dict[str, float | int | str | None]
+    computed: dict[str, JsonValue]
+    """Every computed value by name (None where an input was missing or unknown)."""
+    computed_shown: list[ValueRecord]
+    """The same values with their labels and as displayed (units, decimals, labels)."""
     outcome: OutcomeRecord | None
+
+    def recorded_answers(self) -> dict[str, JsonAnswer]:
+        """Question id → answer, as replay feeds them back."""
+        return {a.question: a.answer for a in self.answers}
 
 
 def to_json_answer(value: AnswerValue) -> JsonAnswer:
@@ -136,7 +177,9 @@ def from_session(session: Session) -> Transcript:
             id=flow.flow.id,
             title=flow.flow.title,
             version=flow.flow.version,
+            file=Path(flow.file).name,
             sha256=flow.sha256,
+            review_date=review_date(flow),
             review_overdue=review_overdue(flow),
             sources=[SourceRecord(**s.model_dump(exclude={"note"})) for s in flow.flow.sources],
         ),
@@ -150,15 +193,28 @@ def from_session(session: Session) -> Transcript:
         ],
         changes=[
             ChangeRecord(
-                question=c.question, old=to_json_answer(c.old), new=to_json_answer(c.new), at=c.at
+                question=c.question,
+                prompt=flow.question(c.question).prompt,
+                old=to_json_answer(c.old),
+                new=to_json_answer(c.new),
+                old_shown=describe_answer(flow.question(c.question), c.old),
+                new_shown=describe_answer(flow.question(c.question), c.new),
+                at=c.at,
             )
             for c in session.changes
         ],
         superseded=[
-            SupersededRecord(question=s.question, answer=to_json_answer(s.value), at=s.at)
+            SupersededRecord(
+                question=s.question,
+                prompt=flow.question(s.question).prompt,
+                answer=to_json_answer(s.value),
+                shown=describe_answer(flow.question(s.question), s.value),
+                at=s.at,
+            )
             for s in session.superseded
         ],
         computed={name: _plain(value) for name, value in session.computed_values().items()},
+        computed_shown=[_value(session.shown_value(name)) for name in flow.computed],
         outcome=_outcome(session.outcome()),
     )
 
@@ -166,23 +222,39 @@ def from_session(session: Session) -> Transcript:
 def _answer(
     session: Session, node_id: str, value: AnswerValue, at: datetime, carried: bool
 ) -> AnswerRecord:
-    node = session.flow.flow.nodes[node_id]
-    assert not isinstance(node, InfoNode)
     question = session.flow.question(node_id)
     return AnswerRecord(
         question=node_id,
+        kind=question.type,
         prompt=question.prompt,
         answer=to_json_answer(value),
         shown=describe_answer(question, value),
+        unit=question.unit if isinstance(question, NumberQuestion) else None,
+        labels=_labels(question, value),
         at=at,
         carried=carried,
     )
 
 
-def _plain(value: Value | None) -> float | int | str | None:
-    if isinstance(value, tuple | bool):
-        return str(value)
-    return value
+def _labels(question: Question, value: AnswerValue) -> list[str]:
+    if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
+        chosen = value if isinstance(value, tuple) else (value,)
+        return [o.label for o in question.options if o.id in chosen]
+    return []
+
+
+def _plain(value: Value | None) -> JsonValue:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _value(shown: ShownValue) -> ValueRecord:
+    value = shown.value
+    return ValueRecord(
+        name=shown.name,
+        label=shown.label,
+        value=list(value) if isinstance(value, tuple) else value,
+        shown=shown.display,
+    )
 
 
 def _lines(items: tuple[RenderedItem, ...]) -> list[LineRecord]:
@@ -200,77 +272,44 @@ def _outcome(view: OutcomeView | None) -> OutcomeRecord | None:
         reasons=_lines(view.reasons),
         actions=_lines(view.actions),
         safety_netting=_lines(view.safety_netting),
-        shown=[
-            ValueRecord(
-                name=v.name,
-                label=v.label,
-                value=list(v.value) if isinstance(v.value, tuple) else v.value,
-                shown=v.display,
-            )
-            for v in view.shown
-        ],
+        shown=[_value(v) for v in view.shown],
     )
 
 
 def to_json(transcript: Transcript, indent: int | None = 2) -> str:
+    """The lossless form: ``from_json`` gives back an equal record."""
     return transcript.model_dump_json(indent=indent)
 
 
-def from_json(text: str) -> Transcript:
+def from_json(text: str | bytes) -> Transcript:
+    """A transcript from its JSON; raises pydantic's ``ValidationError`` if it is not one."""
     return Transcript.model_validate_json(text)
 
 
-def to_text(transcript: Transcript) -> str:
-    """Plain text for pasting into a record: headed by flow and version, answers, outcome."""
-    lines = [
-        f"{transcript.flow.title} (triagebot flow {transcript.flow.id} v{transcript.flow.version})",
-        f"Started {transcript.started_at:%Y-%m-%d %H:%M} UTC",
-        "",
-    ]
-    lines += [f"{a.prompt} — {a.shown}" for a in transcript.answers]
-    outcome = transcript.outcome
-    if outcome is not None:
-        lines += ["", f"OUTCOME [{outcome.urgency.upper()}]: {outcome.title}"]
-        if outcome.summary:
-            lines.append(outcome.summary)
-        for heading, items in (
-            ("Reasons", outcome.reasons),
-            ("Actions", outcome.actions),
-            ("Safety-netting", outcome.safety_netting),
-        ):
-            if items:
-                lines += [f"{heading}:"] + [f"- {i.text} [{i.section}]" for i in items]
-        lines += [f"{v.label}: {v.shown}" for v in outcome.shown]
-    lines += ["", transcript.disclaimer]
-    return "\n".join(lines) + "\n"
+def __getattr__(name: str) -> object:
+    """``to_text`` and ``to_markdown`` moved to ``exports``; they stay importable from here
+    (looked up lazily: ``exports`` imports this module)."""
+    if name in ("to_text", "to_markdown"):
+        from triagebot.flows import exports  # noqa: PLC0415
+
+        return getattr(exports, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def to_markdown(transcript: Transcript) -> str:
-    """Markdown for referral letters and wikis."""
-    lines = [
-        f"# {transcript.flow.title}",
-        "",
-        f"Flow `{transcript.flow.id}` v{transcript.flow.version}, "
-        f"started {transcript.started_at:%Y-%m-%d %H:%M} UTC",
-        "",
-        "## Answers",
-        "",
-    ]
-    lines += [f"- **{a.prompt}** {a.shown}" for a in transcript.answers]
-    outcome = transcript.outcome
-    if outcome is not None:
-        lines += ["", f"## Outcome: {outcome.title} ({outcome.urgency})", ""]
-        if outcome.summary:
-            lines += [outcome.summary, ""]
-        for heading, items in (
-            ("Reasons", outcome.reasons),
-            ("Actions", outcome.actions),
-            ("Safety-netting", outcome.safety_netting),
-        ):
-            if items:
-                lines += (
-                    [f"### {heading}", ""] + [f"- {i.text} _({i.section})_" for i in items] + [""]
-                )
-        lines += [f"- {v.label}: {v.shown}" for v in outcome.shown]
-    lines += ["", f"> {transcript.disclaimer}"]
-    return "\n".join(lines) + "\n"
+__all__ = [
+    "FORMAT",
+    "AnswerRecord",
+    "ChangeRecord",
+    "FlowRecord",
+    "JsonAnswer",
+    "LineRecord",
+    "OutcomeRecord",
+    "SourceRecord",
+    "SupersededRecord",
+    "Transcript",
+    "ValueRecord",
+    "from_json",
+    "from_session",
+    "to_json",
+    "to_json_answer",
+]

@@ -1,0 +1,176 @@
+"""Transcript commands: ``export-questionnaire``, ``replay``, ``resume``; ``run --out``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from triagebot.commands.common import CommandError, add_flows_dir, find_flow
+from triagebot.files import WriteError, write_private
+from triagebot.flows import journal
+from triagebot.flows.compiler import load_flow
+from triagebot.flows.exports import ExportError
+from triagebot.flows.replay import describe, replay
+from triagebot.flows.transcript import Transcript, from_json
+
+
+def register(subparsers: Any) -> None:
+    questionnaire = subparsers.add_parser(
+        "export-questionnaire", help="print a flow as a FHIR Questionnaire (JSON)"
+    )
+    questionnaire.add_argument("flow", metavar="FLOW", help="a bundled flow id or a path")
+    questionnaire.add_argument(
+        "--fhir",
+        choices=("R5", "R4B"),
+        default="R5",
+        help="FHIR release (default R5; R4B for R4-era systems)",
+    )
+    add_out_options(questionnaire)
+    add_flows_dir(questionnaire)
+    questionnaire.set_defaults(handler=export_questionnaire)
+
+    replaying = subparsers.add_parser(
+        "replay",
+        help="re-run a JSON transcript's answers through its flow; exit 0 if the outcome holds",
+    )
+    replaying.add_argument("transcript", metavar="TRANSCRIPT.json", type=Path)
+    replaying.add_argument(
+        "--flow",
+        metavar="PATH",
+        type=Path,
+        help="the flow file to replay through (default: the bundled flow of the same id)",
+    )
+    add_flows_dir(replaying)
+    replaying.set_defaults(handler=replay_transcript)
+
+    resuming = subparsers.add_parser(
+        "resume", help="list unfinished sessions left by a crash (resume them in the TUI)"
+    )
+    resuming.add_argument(
+        "--discard",
+        metavar="JOURNAL",
+        type=Path,
+        action="append",
+        default=[],
+        help="remove an unfinished session's journal (a file name from the list)",
+    )
+    resuming.set_defaults(handler=list_unfinished)
+
+
+# --- --out ----------------------------------------------------------------------------------
+
+
+def add_out_options(parser: argparse.ArgumentParser) -> None:
+    """``--out FILE`` and ``--force`` (for ``run`` and ``export-questionnaire``)."""
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="write to FILE (atomically, owner-only) instead of printing",
+    )
+    parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+
+def deliver(output: str, args: argparse.Namespace) -> int:
+    """Print ``output``, or write it to ``args.out`` (never over a file unless --force)."""
+    text = output if output.endswith("\n") else output + "\n"
+    if getattr(args, "out", None) is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        path = write_private(args.out, text, force=args.force)
+    except WriteError as error:
+        raise CommandError(str(error)) from None
+    print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+# --- export-questionnaire -------------------------------------------------------------------
+
+
+def export_questionnaire(args: argparse.Namespace) -> int:
+    flow = find_flow(args.flow, args.flows)
+    from triagebot import fhir  # noqa: PLC0415  (slow import, only when exporting FHIR)
+
+    try:
+        output = fhir.questionnaire_json(flow, args.fhir)
+    except ExportError as error:
+        raise CommandError(str(error)) from None
+    return deliver(output, args)
+
+
+# --- replay -----------------------------------------------------------------------------------
+
+
+def read_transcript(path: Path) -> Transcript:
+    """A JSON transcript, or a CommandError saying why the file is not one."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"{path}: cannot read: {error.strerror or error}") from None
+    try:
+        return from_json(data)
+    except ValidationError as error:
+        problems = error.errors()
+        first = problems[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the file"
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise CommandError(
+            f"{path}: not a triagebot JSON transcript: {where}: {first['msg']}{more}"
+        ) from None
+
+
+def replay_transcript(args: argparse.Namespace) -> int:
+    transcript = read_transcript(args.transcript)
+    if args.flow is not None:
+        flow = load_flow(args.flow)
+    else:
+        flow = find_flow(transcript.flow.id, args.flows)
+    report = replay(transcript, flow)
+    sys.stdout.write(describe(report))
+    return 0 if report.same_outcome else 1
+
+
+# --- resume -----------------------------------------------------------------------------------
+
+
+def list_unfinished(args: argparse.Namespace) -> int:
+    try:
+        entries = journal.unfinished()
+    except journal.JournalError as error:
+        raise CommandError(str(error)) from None
+    if args.discard:
+        for path in args.discard:
+            _discard(path, entries)
+        return 0
+    if not entries:
+        print("no unfinished sessions")
+        return 0
+    for entry in entries:
+        if entry.contents is None:
+            print(f"cannot resume {entry.path.name}: {entry.error}", file=sys.stderr)
+            continue
+        header = entry.contents.header
+        last = entry.last_at
+        print(
+            f"{entry.path.name}  {header.flow.id} v{header.flow.version}  "
+            f"started {header.started_at:%Y-%m-%d %H:%M} UTC"
+            + (f", last step {last:%H:%M}" if last else "")
+            + f", {entry.answers} answers"
+        )
+        for warning in entry.contents.warnings:
+            print(f"  warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def _discard(path: Path, entries: list[journal.Unfinished]) -> None:
+    known = {entry.path.name: entry.path for entry in entries}
+    target = known.get(path.name)
+    if target is None:
+        raise CommandError(f"no unfinished session '{path.name}'; see `triagebot resume`")
+    journal.remove(target)
+    print(f"discarded {path.name}")

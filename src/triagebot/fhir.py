@@ -1,0 +1,303 @@
+"""FHIR export: a flow as a Questionnaire, a transcript as a QuestionnaireResponse.
+
+Validated with the ``fhir.resources`` models, R5 by default or R4B for R4-era systems.
+The models check structure only, not that a response fits its questionnaire, so
+:func:`check_response` does that: every answered linkId is an item of the Questionnaire
+and every coded answer one of that item's options. Imported only when exporting: the
+models take a noticeable time to import.
+
+Mapping: each question is an item whose linkId is the question id; yes/no and choice
+questions are coded (``coding`` in R5, ``choice`` in R4B) with the answer values as codes;
+multi-choice items repeat; numbers are ``integer`` or ``decimal`` with their unit and range
+as the standard extensions, and ``unknown`` is recorded as a data-absent-reason. Info
+messages are ``display`` items. The outcome reached and the computed values are read-only
+items under ``triagebot.``-prefixed linkIds (flow ids cannot contain dots, so these never
+collide with a question).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from triagebot.flows.compiler import CompiledFlow
+from triagebot.flows.exports import ExportError
+from triagebot.flows.expr import Kind
+from triagebot.flows.schema import (
+    UNKNOWN,
+    UNSURE,
+    ChoiceQuestion,
+    InfoNode,
+    MultiChoiceQuestion,
+    NumberQuestion,
+    OutcomeNode,
+    YesNoQuestion,
+)
+from triagebot.flows.transcript import AnswerRecord, Transcript, ValueRecord
+
+Release = Literal["R5", "R4B"]
+RELEASES: tuple[Release, ...] = ("R5", "R4B")
+
+OUTCOME_LINK = "triagebot.outcome"
+COMPUTED_LINK = "triagebot.computed."
+EXT = "http://hl7.org/fhir/StructureDefinition/"
+YES_NO_LABELS = {"yes": "Yes", "no": "No", UNSURE: "Unsure"}
+
+Json = dict[str, Any]
+
+
+def questionnaire_url(flow_id: str) -> str:
+    """The Questionnaire's canonical URL (a URN: triagebot publishes no server)."""
+    return f"urn:triagebot:flow:{flow_id}"
+
+
+def _system(flow_id: str, link_id: str) -> str:
+    return f"{questionnaire_url(flow_id)}:{link_id}"
+
+
+# --- Questionnaire --------------------------------------------------------------------------
+
+
+def questionnaire(flow: CompiledFlow, release: Release = "R5") -> Json:
+    """The flow as a Questionnaire resource (a JSON-ready dict, validated)."""
+    spec = flow.flow
+    resource: Json = {
+        "resourceType": "Questionnaire",
+        "id": spec.id,
+        "url": questionnaire_url(spec.id),
+        "version": spec.version,
+        "title": spec.title,
+        "status": "active",
+        "description": spec.summary or spec.title,
+        "purpose": spec.disclaimer,
+        "item": _items(flow, release),
+    }
+    return _validated("Questionnaire", resource, release)
+
+
+def _coded(release: Release) -> str:
+    return "coding" if release == "R5" else "choice"
+
+
+def _items(flow: CompiledFlow, release: Release) -> list[Json]:
+    spec = flow.flow
+    items: list[Json] = []
+    for node_id, node in spec.nodes.items():
+        if isinstance(node, InfoNode):
+            items.append({"linkId": node_id, "type": "display", "text": node.text})
+        elif isinstance(node, OutcomeNode):
+            continue
+        else:
+            item: Json = {"linkId": node_id, "text": node.prompt}
+            if isinstance(node, NumberQuestion):
+                item |= _number_item(node)
+            else:
+                item["type"] = _coded(release)
+                item["answerOption"] = [
+                    {"valueCoding": coding} for coding in _codings(spec.id, node_id, node).values()
+                ]
+                if isinstance(node, MultiChoiceQuestion):
+                    item["repeats"] = True
+            items.append(item)
+    items.append(
+        {
+            "linkId": OUTCOME_LINK,
+            "text": "Outcome reached",
+            "type": _coded(release),
+            "readOnly": True,
+            "answerOption": [
+                {"valueCoding": _coding(spec.id, OUTCOME_LINK, outcome_id, outcome.title)}
+                for outcome_id, outcome in flow.outcomes()
+            ],
+        }
+    )
+    for name, computed in spec.computed.items():
+        kind = flow.types[name].kind
+        value_type = {Kind.NUMBER: "decimal", Kind.BOOL: "boolean"}.get(kind, "string")
+        items.append(
+            {
+                "linkId": COMPUTED_LINK + name,
+                "text": computed.label,
+                "type": value_type,
+                "readOnly": True,
+            }
+        )
+    return items
+
+
+def _number_item(node: NumberQuestion) -> Json:
+    value_type = "integer" if node.integer else "decimal"
+    bound = "valueInteger" if node.integer else "valueDecimal"
+
+    def number(value: float) -> int | float:
+        return int(value) if node.integer else value
+
+    extensions: list[Json] = [
+        {"url": EXT + "minValue", bound: number(node.min)},
+        {"url": EXT + "maxValue", bound: number(node.max)},
+    ]
+    if node.unit:
+        extensions.append(
+            {"url": EXT + "questionnaire-unit", "valueCoding": {"display": node.unit}}
+        )
+    return {"type": value_type, "extension": extensions}
+
+
+def _coding(flow_id: str, link_id: str, code: str, display: str) -> Json:
+    return {"system": _system(flow_id, link_id), "code": code, "display": display}
+
+
+def _codings(
+    flow_id: str, node_id: str, node: YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion
+) -> dict[str, Json]:
+    if isinstance(node, YesNoQuestion):
+        values = ["yes", "no", UNSURE] if node.allow_unsure else ["yes", "no"]
+        labels = [(value, YES_NO_LABELS[value]) for value in values]
+    else:
+        labels = [(option.id, option.label) for option in node.options]
+    return {code: _coding(flow_id, node_id, code, label) for code, label in labels}
+
+
+# --- QuestionnaireResponse ------------------------------------------------------------------
+
+
+def questionnaire_response(
+    transcript: Transcript, flow: CompiledFlow, release: Release = "R5"
+) -> Json:
+    """The transcript as a QuestionnaireResponse to the flow's Questionnaire.
+
+    Raises :class:`ExportError` when an answer does not fit the Questionnaire (a
+    transcript taken on another version of the flow).
+    """
+    form = questionnaire(flow, release)
+    order = {item["linkId"]: index for index, item in enumerate(form["item"])}
+    items = [_answer_item(transcript.flow.id, a) for a in transcript.answers]
+    if transcript.outcome is not None:
+        outcome = transcript.outcome
+        items.append(
+            {
+                "linkId": OUTCOME_LINK,
+                "text": "Outcome reached",
+                "answer": [
+                    {
+                        "valueCoding": _coding(
+                            transcript.flow.id, OUTCOME_LINK, outcome.id, outcome.title
+                        )
+                    }
+                ],
+            }
+        )
+    items += [_computed_item(value) for value in transcript.computed_shown]
+    items.sort(key=lambda item: order.get(item["linkId"], len(order)))
+    response: Json = {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": f"{form['url']}|{form['version']}",
+        "status": "completed" if transcript.finished_at is not None else "in-progress",
+        "authored": (transcript.finished_at or transcript.started_at).isoformat(),
+        "item": items,
+    }
+    problems = check_response(form, response)
+    if problems:
+        raise ExportError(
+            f"the transcript does not fit flow '{flow.id}' version {flow.flow.version}: "
+            + "; ".join(problems)
+        )
+    return _validated("QuestionnaireResponse", response, release)
+
+
+def _answer_item(flow_id: str, answer: AnswerRecord) -> Json:
+    item: Json = {"linkId": answer.question, "text": answer.prompt}
+    value = answer.answer
+    if answer.kind == "number":
+        if value == UNKNOWN:
+            item["extension"] = [{"url": EXT + "data-absent-reason", "valueCode": "unknown"}]
+        elif isinstance(value, int) and not isinstance(value, bool):
+            item["answer"] = [{"valueInteger": value}]
+        else:
+            item["answer"] = [{"valueDecimal": value}]
+        return item
+    codes = value if isinstance(value, list) else [str(value)]
+    labels = answer.labels or [YES_NO_LABELS.get(code, code) for code in codes]
+    if codes:  # an empty multi-choice answer (none of these) has no answer element
+        item["answer"] = [
+            {"valueCoding": _coding(flow_id, answer.question, code, label)}
+            for code, label in zip(codes, labels, strict=True)
+        ]
+    return item
+
+
+def _computed_item(value: ValueRecord) -> Json:
+    item: Json = {"linkId": COMPUTED_LINK + value.name, "text": value.label}
+    if value.value is None:
+        item["extension"] = [{"url": EXT + "data-absent-reason", "valueCode": "not-applicable"}]
+    elif isinstance(value.value, bool):
+        item["answer"] = [{"valueBoolean": value.value}]
+    elif isinstance(value.value, int | float):
+        item["answer"] = [{"valueDecimal": value.value}]
+    else:
+        item["answer"] = [{"valueString": value.shown}]
+    return item
+
+
+def check_response(form: Json, response: Json) -> list[str]:
+    """What in ``response`` does not fit ``form``: unknown linkIds and unknown codes."""
+    items = {item["linkId"]: item for item in form.get("item", [])}
+    problems = []
+    for answered in response.get("item", []):
+        link_id = answered["linkId"]
+        item = items.get(link_id)
+        if item is None:
+            problems.append(f"'{link_id}' is not an item of the Questionnaire")
+            continue
+        options = {
+            (o["valueCoding"].get("system"), o["valueCoding"]["code"])
+            for o in item.get("answerOption", [])
+            if "valueCoding" in o
+        }
+        for answer in answered.get("answer", []):
+            coding = answer.get("valueCoding")
+            if coding is not None and (coding.get("system"), coding["code"]) not in options:
+                problems.append(f"'{coding['code']}' is not an option of '{link_id}'")
+        if len(answered.get("answer", [])) > 1 and not item.get("repeats", False):
+            problems.append(f"'{link_id}' has several answers but does not repeat")
+    return problems
+
+
+# --- validation and JSON --------------------------------------------------------------------
+
+
+def _validated(resource_type: str, resource: Json, release: Release) -> Json:
+    """``resource`` checked against the fhir.resources model of ``release``."""
+    model = _model(resource_type, release)
+    try:
+        parsed = model.model_validate(resource)
+    except ValidationError as error:
+        raise ExportError(
+            f"internal error: the {release} {resource_type} is not valid FHIR: {error}"
+        ) from None
+    result: Json = json.loads(parsed.model_dump_json(exclude_none=True))
+    return result
+
+
+def _model(resource_type: str, release: Release) -> Any:
+    if release == "R4B":
+        from fhir.resources.R4B import questionnaire as q4  # noqa: PLC0415
+        from fhir.resources.R4B import questionnaireresponse as qr4  # noqa: PLC0415
+
+        return q4.Questionnaire if resource_type == "Questionnaire" else qr4.QuestionnaireResponse
+    from fhir.resources import questionnaire as q5  # noqa: PLC0415
+    from fhir.resources import questionnaireresponse as qr5  # noqa: PLC0415
+
+    return q5.Questionnaire if resource_type == "Questionnaire" else qr5.QuestionnaireResponse
+
+
+def questionnaire_json(flow: CompiledFlow, release: Release = "R5") -> str:
+    return json.dumps(questionnaire(flow, release), indent=2, ensure_ascii=False)
+
+
+def response_json(transcript: Transcript, flow: CompiledFlow, release: Release = "R5") -> str:
+    return json.dumps(
+        questionnaire_response(transcript, flow, release), indent=2, ensure_ascii=False
+    )

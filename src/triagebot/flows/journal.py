@@ -1,0 +1,386 @@
+"""Crash-safe sessions: every step of a Session appended to a journal as it happens.
+
+A journal is a JSON-lines file under the user's data folder (``sessions/``): a header
+naming the flow (id, version, file, sha256) and the start time, then one line per answer,
+back and edit, each written in one ``write`` and synced to disk before the session goes on.
+After a crash the journal is replayed into a new Session with every answer intact
+(:func:`resume`); :func:`unfinished` lists the journals left behind. A finished or
+discarded session's journal is removed.
+
+A journal cut short by a crash (a half-written last line) is reported and the line
+dropped; a journal damaged anywhere else is reported and skipped, never a crash. This
+module never imports textual: the TUI calls :meth:`Journal.start`, :meth:`Journal.finish`,
+:meth:`Journal.discard`, :func:`unfinished` and :func:`resume`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from triagebot import __version__
+from triagebot.files import FILE_MODE, data_dir, private_dir, sync_dir
+from triagebot.flows import library
+from triagebot.flows.answers import AnswerError
+from triagebot.flows.compiler import CompiledFlow, load_flow
+from triagebot.flows.engine import Clock, FlowRuntimeError, Session, SessionEvent, utc_now
+from triagebot.flows.transcript import JsonAnswer, to_json_answer
+from triagebot.flows.yamlio import FlowError
+
+JOURNAL_FORMAT: Literal[1] = 1
+SUFFIX = ".jsonl"
+
+
+class JournalError(Exception):
+    """A journal that cannot be read or resumed; the message names the file and says why."""
+
+
+class _Line(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class JournalFlow(_Line):
+    """The flow a journal's session ran: enough to find it again and notice a change."""
+
+    id: str
+    version: str
+    file: str
+    """The flow file's path as loaded (absolute)."""
+    sha256: str
+
+
+class JournalHeader(_Line):
+    """The first line of a journal."""
+
+    type: Literal["session"] = "session"
+    format: Literal[1] = JOURNAL_FORMAT
+    id: str
+    flow: JournalFlow
+    started_at: datetime
+    triagebot_version: str
+
+
+class JournalEvent(_Line):
+    """One answer, back or edit, as :class:`~triagebot.flows.engine.SessionEvent` reported."""
+
+    type: Literal["answer", "back", "edit"]
+    node: str
+    value: JsonAnswer | None = None
+    at: datetime
+
+
+def sessions_dir() -> Path:
+    """Where journals live (not created until a journal is started)."""
+    return data_dir() / "sessions"
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+class Journal:
+    """The journal of one Session: appends each event, synced, until finished or discarded."""
+
+    def __init__(self, session: Session, path: Path, descriptor: int) -> None:
+        self.session = session
+        self.path = path
+        self._descriptor: int | None = descriptor
+        session.listeners.append(self.record)
+
+    @classmethod
+    def start(cls, session: Session, folder: Path | None = None) -> Journal:
+        """Open a new journal for ``session`` (its steps so far are written as answers)."""
+        folder = private_dir(folder or sessions_dir())
+        header = JournalHeader(
+            id=uuid.uuid4().hex,
+            flow=JournalFlow(
+                id=session.flow.id,
+                version=session.flow.flow.version,
+                file=str(Path(session.flow.file).resolve()),
+                sha256=session.flow.sha256,
+            ),
+            started_at=session.started_at,
+            triagebot_version=__version__,
+        )
+        name = f"{session.started_at:%Y%m%d-%H%M%S}-{session.flow.id}-{header.id[:8]}{SUFFIX}"
+        path = folder / name
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND
+        descriptor = os.open(path, flags, FILE_MODE)
+        journal = cls(session, path, descriptor)
+        journal._append(header)
+        sync_dir(folder)
+        for step in session.steps:
+            value = None if step.value is None else to_json_answer(step.value)
+            journal._append(JournalEvent(type="answer", node=step.node, value=value, at=step.at))
+        return journal
+
+    @classmethod
+    def reopen(cls, session: Session, path: Path) -> Journal:
+        """Go on appending to an existing journal (after :func:`resume`)."""
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND)
+        return cls(session, path, descriptor)
+
+    @property
+    def open(self) -> bool:
+        return self._descriptor is not None
+
+    def record(self, session: Session, event: SessionEvent) -> None:
+        """The session listener: append the event and sync it to disk."""
+        value = None if event.value is None else to_json_answer(event.value)
+        self._append(JournalEvent(type=event.kind, node=event.node, value=value, at=event.at))
+
+    def _append(self, line: _Line) -> None:
+        if self._descriptor is None:
+            raise JournalError(f"{self.path}: the journal is closed")
+        data = (line.model_dump_json() + "\n").encode("utf-8")
+        written = os.write(self._descriptor, data)
+        if written != len(data):
+            raise OSError(f"{self.path}: short write ({written} of {len(data)} bytes)")
+        os.fsync(self._descriptor)
+
+    def close(self) -> None:
+        """Stop recording but keep the file (the session can be resumed later)."""
+        with contextlib.suppress(ValueError):
+            self.session.listeners.remove(self.record)
+        if self._descriptor is not None:
+            os.close(self._descriptor)
+            self._descriptor = None
+
+    def finish(self) -> None:
+        """The session is over and its transcript saved: the journal is no longer needed."""
+        self.discard()
+
+    def discard(self) -> None:
+        """Stop recording and remove the journal."""
+        self.close()
+        remove(self.path)
+
+
+def remove(path: Path) -> None:
+    """Remove a journal (a broken one too); already gone is fine."""
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    sync_dir(path.parent)
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class JournalContents:
+    """A journal as read: its header, its events, and what was wrong but survivable."""
+
+    path: Path
+    header: JournalHeader
+    events: tuple[JournalEvent, ...]
+    warnings: tuple[str, ...]
+    valid_length: int
+    """Bytes up to the end of the last good line (a truncated tail lies beyond)."""
+
+
+def read(path: Path) -> JournalContents:
+    """Read a journal; a half-written last line is dropped with a warning.
+
+    Raises :class:`JournalError` for a journal that cannot be trusted: unreadable, no
+    header, or a damaged line before the last.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise JournalError(f"{path}: cannot read: {error.strerror or error}") from None
+    lines = data.split(b"\n")
+    tail = lines.pop()  # what follows the last newline: empty unless the write was cut
+    parsed: list[_Line] = []
+    warnings: list[str] = []
+    valid_length = 0
+    for number, raw in enumerate(lines, start=1):
+        parsed.append(_parse(path, number, raw, header=number == 1))
+        valid_length += len(raw) + 1
+    if tail:
+        number = len(lines) + 1
+        try:
+            parsed.append(_parse(path, number, tail, header=number == 1))
+            warnings.append(f"{path}: line {number} has no line end; kept, it is complete")
+            valid_length += len(tail)
+        except JournalError:
+            warnings.append(
+                f"{path}: line {number} was only partly written (the session stopped while "
+                "saving it); that last step is lost and must be answered again"
+            )
+    if not parsed or not isinstance(parsed[0], JournalHeader):
+        raise JournalError(f"{path}: not a triagebot session journal (no header line)")
+    events = tuple(line for line in parsed[1:] if isinstance(line, JournalEvent))
+    return JournalContents(path, parsed[0], events, tuple(warnings), valid_length)
+
+
+def _parse(path: Path, number: int, raw: bytes, header: bool) -> _Line:
+    model: type[_Line] = JournalHeader if header else JournalEvent
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        detail = f"{where}: {first['msg']}" if where else first["msg"]
+        raise JournalError(f"{path}: line {number} is damaged ({detail})") from None
+
+
+# --- listing and resuming -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Unfinished:
+    """A journal left behind: resumable (``contents``) or damaged (``error``)."""
+
+    path: Path
+    contents: JournalContents | None
+    error: str | None
+
+    @property
+    def answers(self) -> int:
+        """Questions answered on the path as journaled (backs undo answers)."""
+        if self.contents is None:
+            return 0
+        count = 0
+        for event in self.contents.events:
+            if event.type == "answer" and event.value is not None:
+                count += 1
+            elif event.type == "back":
+                count = max(0, count - 1)
+        return count
+
+    @property
+    def last_at(self) -> datetime | None:
+        if self.contents is None:
+            return None
+        events = self.contents.events
+        return events[-1].at if events else self.contents.header.started_at
+
+
+def unfinished(folder: Path | None = None) -> list[Unfinished]:
+    """Every journal in ``folder`` (default: the sessions folder), oldest first; never raises
+    for a damaged journal (it is listed with its error)."""
+    folder = folder or sessions_dir()
+    try:
+        paths = sorted(p for p in folder.iterdir() if p.suffix == SUFFIX and p.is_file())
+    except FileNotFoundError:
+        return []
+    except OSError as error:
+        raise JournalError(f"{folder}: cannot list sessions: {error.strerror or error}") from None
+    entries = []
+    for path in paths:
+        try:
+            entries.append(Unfinished(path, read(path), None))
+        except JournalError as error:
+            entries.append(Unfinished(path, None, str(error)))
+    return entries
+
+
+@dataclass(slots=True)
+class Resumed:
+    """A session rebuilt from its journal, recording again into the same journal."""
+
+    session: Session
+    journal: Journal
+    flow_changed: bool
+    warnings: list[str] = field(default_factory=list)
+
+
+class _ReplayClock:
+    """Gives each replayed step the time it was first taken."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def find_flow(header: JournalHeader, extra: Iterable[Path] = ()) -> CompiledFlow:
+    """The journal's flow: its file if still there, else the bundled flow of the same id."""
+    recorded = Path(header.flow.file)
+    try:
+        if recorded.is_file():
+            return load_flow(recorded)
+        return library.resolve(header.flow.id, extra)
+    except (FlowError, LookupError) as error:
+        raise JournalError(f"flow '{header.flow.id}' cannot be loaded: {error}") from None
+
+
+def replay(contents: JournalContents, flow: CompiledFlow, clock: Clock = utc_now) -> Session:
+    """A Session with every journaled step applied, at the times they were first taken."""
+    replay_clock = _ReplayClock(contents.header.started_at)
+    session = Session(flow, replay_clock)
+    for number, event in enumerate(contents.events, start=2):
+        replay_clock.now = event.at
+        try:
+            _apply(session, event)
+        except (AnswerError, FlowRuntimeError, KeyError) as error:
+            raise JournalError(
+                f"{contents.path}: line {number} ({event.type} '{event.node}') cannot be "
+                f"replayed on flow '{flow.id}' version {flow.flow.version}: {error}"
+            ) from None
+    session.clock = clock
+    return session
+
+
+def _apply(session: Session, event: JournalEvent) -> None:
+    if event.type == "back":
+        session.back()
+        if session.current != event.node:
+            raise AnswerError(f"back went to '{session.current}', the journal says '{event.node}'")
+        return
+    if event.type == "edit":
+        session.edit(event.node, event.value)
+        return
+    if session.current != event.node:
+        raise AnswerError(f"the flow asks '{session.current}' here")
+    if event.value is None:
+        session.answer()
+    else:
+        session.answer(event.value)
+
+
+def resume(entry: Unfinished | Path, extra: Sequence[Path] = (), clock: Clock = utc_now) -> Resumed:
+    """Rebuild the session of a journal and go on recording into it.
+
+    Raises :class:`JournalError` (with the file named) when the journal is damaged, its
+    flow cannot be found, or its steps no longer fit the flow.
+    """
+    path = entry if isinstance(entry, Path) else entry.path
+    contents = read(path)
+    flow = find_flow(contents.header, extra)
+    session = replay(contents, flow, clock)
+    warnings = list(contents.warnings)
+    flow_changed = flow.sha256 != contents.header.flow.sha256
+    if flow_changed:
+        warnings.append(
+            f"flow '{flow.id}' changed since this session started (version "
+            f"{contents.header.flow.version} → {flow.flow.version}); every step still fits it"
+        )
+    _cut_damaged_tail(path, contents.valid_length)
+    return Resumed(session, Journal.reopen(session, path), flow_changed, warnings)
+
+
+def _cut_damaged_tail(path: Path, valid_length: int) -> None:
+    """Drop a half-written last line, and end the last line, so appends start cleanly."""
+    size = path.stat().st_size
+    if size > valid_length:
+        os.truncate(path, valid_length)
+    with path.open("rb") as stream:
+        if valid_length:
+            stream.seek(valid_length - 1)
+            ended = stream.read(1) == b"\n"
+        else:
+            ended = True
+    if not ended:
+        with path.open("ab") as stream:
+            stream.write(b"\n")
+            stream.flush()
+            os.fsync(stream.fileno())

@@ -1,0 +1,172 @@
+"""Replay for audit: feed a transcript's recorded answers back through a flow.
+
+Reports whether the flow reaches the same outcome, with the same actions, and, when the
+flow file changed since the transcript was taken (its sha256), what differs: answers the
+flow now refuses, questions it now asks that were not recorded, recorded answers it no
+longer asks, and a different outcome or different outcome lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from triagebot.flows.answers import AnswerError
+from triagebot.flows.compiler import CompiledFlow
+from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session
+from triagebot.flows.transcript import JsonAnswer, OutcomeRecord, Transcript
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A recorded answer the flow no longer accepts."""
+
+    question: str
+    prompt: str
+    value: JsonAnswer
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """A question, by id and prompt."""
+
+    question: str
+    prompt: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayReport:
+    """What a replay found."""
+
+    flow: CompiledFlow
+    transcript: Transcript
+    refused: tuple[Refused, ...]
+    not_recorded: tuple[Asked, ...]
+    """Questions the flow asks now that the transcript has no answer for."""
+    not_asked: tuple[Asked, ...]
+    """Recorded answers to questions the flow did not ask this time."""
+    error: str | None
+    """The flow could not route (a fault in the flow on this path)."""
+    outcome: OutcomeView | None
+    """The outcome reached now; None when the replay stopped before one."""
+
+    @property
+    def flow_changed(self) -> bool:
+        return self.flow.sha256 != self.transcript.flow.sha256
+
+    @property
+    def same_outcome(self) -> bool:
+        """Same outcome id, urgency and lines as recorded."""
+        recorded = self.transcript.outcome
+        return (
+            recorded is not None
+            and self.outcome is not None
+            and _summary(recorded) == _view_summary(self.outcome)
+        )
+
+
+def _summary(outcome: OutcomeRecord) -> tuple[object, ...]:
+    return (
+        outcome.id,
+        outcome.urgency,
+        [line.text for line in outcome.reasons],
+        [line.text for line in outcome.actions],
+        [line.text for line in outcome.safety_netting],
+    )
+
+
+def _view_summary(outcome: OutcomeView) -> tuple[object, ...]:
+    return (
+        outcome.id,
+        outcome.urgency,
+        [line.text for line in outcome.reasons],
+        [line.text for line in outcome.actions],
+        [line.text for line in outcome.safety_netting],
+    )
+
+
+def replay(transcript: Transcript, flow: CompiledFlow) -> ReplayReport:
+    """Answer each question the flow asks from the transcript, as the user did."""
+    recorded = transcript.recorded_answers()
+    prompts = {a.question: a.prompt for a in transcript.answers}
+    session = Session(flow)
+    refused: list[Refused] = []
+    not_recorded: list[Asked] = []
+    error = None
+    while not session.finished:
+        question = session.question
+        if question is None:
+            session.answer()
+            continue
+        node = session.current
+        if node not in recorded:
+            not_recorded.append(Asked(node, question.prompt))
+            break
+        try:
+            session.answer(recorded[node])
+        except AnswerError as refusal:
+            refused.append(Refused(node, question.prompt, recorded[node], str(refusal)))
+            break
+        except FlowRuntimeError as fault:
+            error = str(fault)
+            break
+    asked = {step.node for step in session.steps} | {session.current}
+    not_asked = tuple(Asked(q, prompts[q]) for q in recorded if q not in asked)
+    return ReplayReport(
+        flow=flow,
+        transcript=transcript,
+        refused=tuple(refused),
+        not_recorded=tuple(not_recorded),
+        not_asked=not_asked,
+        error=error,
+        outcome=session.outcome(),
+    )
+
+
+def describe(report: ReplayReport) -> str:
+    """The report as a clinician or auditor reads it."""
+    transcript = report.transcript
+    flow = report.flow
+    lines = [
+        f"Replayed {len(transcript.answers)} recorded answers through flow '{flow.id}' "
+        f"version {flow.flow.version} ({flow.file})."
+    ]
+    if report.flow_changed:
+        lines += [
+            "The flow file has changed since the transcript was taken:",
+            f"  sha256 then {transcript.flow.sha256[:16]}…, now {flow.sha256[:16]}…; "
+            f"version then {transcript.flow.version}, now {flow.flow.version}",
+        ]
+    else:
+        lines.append("The flow file is the one the transcript was taken on (same sha256).")
+    if report.refused:
+        lines.append("Answers now refused:")
+        lines += [f"  - {r.question} ({r.prompt}): {r.message}" for r in report.refused]
+    if report.not_recorded:
+        lines.append("Questions now asked that were not recorded:")
+        lines += [f"  - {a.question}: {a.prompt}" for a in report.not_recorded]
+    if report.not_asked:
+        lines.append("Recorded answers the flow did not ask for this time:")
+        lines += [f"  - {a.question}: {a.prompt}" for a in report.not_asked]
+    if report.error:
+        lines.append(f"The flow could not go on: {report.error}")
+    lines += _outcome_lines(report)
+    return "\n".join(lines) + "\n"
+
+
+def _outcome_lines(report: ReplayReport) -> list[str]:
+    recorded = report.transcript.outcome
+    now = report.outcome
+    then_text = "none" if recorded is None else f"{recorded.id} ({recorded.urgency})"
+    now_text = "none reached" if now is None else f"{now.id} ({now.urgency})"
+    if report.same_outcome:
+        return [f"Same outcome: {now_text}, with the same lines."]
+    lines = [f"DIFFERENT OUTCOME: recorded {then_text}; now {now_text}."]
+    if recorded is not None and now is not None and recorded.id == now.id:
+        before = {
+            line.text for line in [*recorded.reasons, *recorded.actions, *recorded.safety_netting]
+        }
+        after = {item.text for item in [*now.reasons, *now.actions, *now.safety_netting]}
+        lines += [f"  - no longer shown: {text}" for text in sorted(before - after)]
+        lines += [f"  + now shown: {text}" for text in sorted(after - before)]
+    return lines

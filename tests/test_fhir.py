@@ -1,0 +1,202 @@
+"""FHIR export: Questionnaire and QuestionnaireResponse, valid in R5 and R4B, linkIds checked."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fhir.resources.questionnaire import Questionnaire as Questionnaire5
+from fhir.resources.questionnaireresponse import QuestionnaireResponse as Response5
+from fhir.resources.R4B.questionnaire import Questionnaire as Questionnaire4
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as Response4
+
+from tests.transcript_helpers import CAUDA_EQUINA, MIXED_URGENT, driven, mixed
+from triagebot import fhir
+from triagebot.cli import main
+from triagebot.flows.compiler import load_flow
+from triagebot.flows.exports import ExportError, render
+from triagebot.flows.transcript import from_session
+
+MODELS = {"R5": (Questionnaire5, Response5), "R4B": (Questionnaire4, Response4)}
+
+SCENARIOS = [
+    ("mixed", MIXED_URGENT),  # every question kind, a computed value
+    ("mixed", {**MIXED_URGENT, "weight": "unknown", "symptoms": []}),  # unknown, empty multi
+    ("mixed", {"age": 3, "weight": 12, "colour": "purple"}),  # emergency, integer age
+    ("ces", {"back_or_leg_pain": "yes", "urinary_difficulty": "unsure"}),  # bundled flow
+    ("ces", {"back_or_leg_pain": "no"}),  # shortest path
+]
+
+
+def flow_named(name: str):
+    return mixed() if name == "mixed" else load_flow(CAUDA_EQUINA)
+
+
+def link_ids(resource: dict) -> set[str]:
+    return {item["linkId"] for item in resource["item"]}
+
+
+@pytest.mark.parametrize("release", ["R5", "R4B"])
+@pytest.mark.parametrize("name", ["mixed", "ces"])
+def test_questionnaire_validates(release, name) -> None:
+    """The Questionnaire of each flow parses with the fhir.resources model of the release."""
+    flow = flow_named(name)
+    resource = fhir.questionnaire(flow, release)
+    parsed = MODELS[release][0].model_validate(resource)
+    expected = {node_id for node_id, _ in flow.questions()}
+    assert expected <= {item.linkId for item in parsed.item}
+
+
+@pytest.mark.parametrize("release", ["R5", "R4B"])
+@pytest.mark.parametrize(("name", "answers"), SCENARIOS)
+def test_response_validates_and_fits_its_questionnaire(release, name, answers) -> None:
+    """Each response validates, and every answered linkId is an item of the Questionnaire."""
+    flow = flow_named(name)
+    transcript = from_session(driven(flow, answers))
+    response = json.loads(render("fhir" if release == "R5" else "fhir-r4b", transcript, flow))
+    MODELS[release][1].model_validate(response)
+    form = fhir.questionnaire(flow, release)
+    expected: list[str] = []
+    assert expected == fhir.check_response(form, response)
+    assert link_ids(response) <= link_ids(form)
+
+
+def test_coded_items_use_each_releases_type() -> None:
+    """Yes/no and choice items are ``coding`` in R5 and ``choice`` in R4B."""
+    types = {
+        release: {i["linkId"]: i["type"] for i in fhir.questionnaire(mixed(), release)["item"]}
+        for release in ("R5", "R4B")
+    }
+    expected = {"R5": ("coding", "integer"), "R4B": ("choice", "integer")}
+    assert expected == {r: (t["colour"], t["age"]) for r, t in types.items()}
+
+
+def test_response_items_follow_questionnaire_order_and_carry_values() -> None:
+    """Answers become codings, integers and decimals; the outcome is a coded read-only item."""
+    flow = mixed()
+    response = fhir.questionnaire_response(from_session(driven(flow, MIXED_URGENT)), flow)
+    values = [(i["linkId"], i.get("answer")) for i in response["item"]]
+    system = "urn:triagebot:flow:mixed-test:"
+    expected = [
+        ("age", [{"valueInteger": 40}]),
+        ("weight", [{"valueDecimal": 70.5}]),
+        (
+            "colour",
+            [{"valueCoding": {"system": system + "colour", "code": "red", "display": "Red"}}],
+        ),
+        (
+            "symptoms",
+            [
+                {
+                    "valueCoding": {
+                        "system": system + "symptoms",
+                        "code": "fever",
+                        "display": "Fever",
+                    }
+                },
+                {
+                    "valueCoding": {
+                        "system": system + "symptoms",
+                        "code": "cough",
+                        "display": "Cough",
+                    }
+                },
+            ],
+        ),
+        (
+            "smoker",
+            [{"valueCoding": {"system": system + "smoker", "code": "yes", "display": "Yes"}}],
+        ),
+        (
+            "triagebot.outcome",
+            [
+                {
+                    "valueCoding": {
+                        "system": system + "triagebot.outcome",
+                        "code": "urgent",
+                        "display": "Urgent review",
+                    }
+                }
+            ],
+        ),
+        ("triagebot.computed.dose", [{"valueDecimal": 141.0}]),
+    ]
+    assert expected == values
+
+
+def test_unknown_number_is_a_data_absent_reason() -> None:
+    """``unknown`` is not a number: the item has no answer and says why."""
+    flow = mixed()
+    transcript = from_session(driven(flow, {**MIXED_URGENT, "weight": "unknown"}))
+    response = fhir.questionnaire_response(transcript, flow)
+    weight = next(i for i in response["item"] if i["linkId"] == "weight")
+    expected = {
+        "linkId": "weight",
+        "text": "Weight?",
+        "extension": [
+            {
+                "url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason",
+                "valueCode": "unknown",
+            }
+        ],
+    }
+    assert expected == weight
+
+
+def test_check_response_reports_unknown_link_ids_and_codes() -> None:
+    """An answer to no item, or a code that is no option, is reported by our own check."""
+    flow = mixed()
+    form = fhir.questionnaire(flow)
+    response = fhir.questionnaire_response(from_session(driven(flow, MIXED_URGENT)), flow)
+    response["item"].append({"linkId": "invented", "answer": [{"valueInteger": 1}]})
+    colour = next(i for i in response["item"] if i["linkId"] == "colour")
+    colour["answer"][0]["valueCoding"]["code"] = "green"
+    expected = [
+        "'green' is not an option of 'colour'",
+        "'invented' is not an item of the Questionnaire",
+    ]
+    assert expected == fhir.check_response(form, response)
+
+
+def test_response_to_another_flow_version_is_refused() -> None:
+    """A transcript whose answers the flow does not have is an export error, not bad FHIR."""
+    flow = mixed()
+    transcript = from_session(driven(flow, MIXED_URGENT))
+    renamed = transcript.model_copy(
+        update={
+            "answers": [
+                a.model_copy(update={"question": "old_" + a.question}) for a in transcript.answers
+            ]
+        }
+    )
+    with pytest.raises(ExportError, match="'old_age' is not an item of the Questionnaire"):
+        fhir.questionnaire_response(renamed, flow)
+
+
+@pytest.mark.parametrize("release", ["R5", "R4B"])
+def test_export_questionnaire_command_prints_valid_json(release, capsys) -> None:
+    """``triagebot export-questionnaire cauda-equina --fhir R`` prints a valid Questionnaire."""
+    code = main(["export-questionnaire", "cauda-equina", "--fhir", release])
+    parsed = MODELS[release][0].model_validate_json(capsys.readouterr().out)
+    expected = (0, "urn:triagebot:flow:cauda-equina")
+    assert expected == (code, parsed.url)
+
+
+def test_fhir_is_imported_only_when_exporting() -> None:
+    """Loading the CLI, the transcript and the exports does not import fhir.resources."""
+    script = (
+        "import sys, triagebot.cli, triagebot.flows.exports, triagebot.flows.journal;"
+        "print(any(m.startswith('fhir') for m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[1] / "src",
+    )
+    expected = "False"
+    assert expected == result.stdout.strip()
