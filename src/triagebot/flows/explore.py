@@ -418,16 +418,36 @@ class _NumberCuts:
 
     def _solve(self, atom: NumberAtom, at: float, assumed: dict[str, Value]) -> list[float]:
         env = _PointEnv(self.flow, self.answers, {**assumed, self.variable: at})
-        left = self._affine(atom.left, env)
-        right = self._affine(atom.right, env)
-        slope, offset = left[0] - right[0], left[1] - right[1]
+        self._pending: Unavailable | None = None
+        try:
+            left = self._affine(atom.left, env)
+            right = self._affine(atom.right, env)
+            slope, offset = left[0] - right[0], left[1] - right[1]
+            if slope != 0 and math.isnan(offset):
+                raise _Inseparable
+        except _Inseparable:
+            assert self._pending is not None
+            raise self._pending from None
+        # Slope 0: the comparison does not change on this piece, whatever is asked later.
         return [] if slope == 0 else [-offset / slope]
 
-    def _affine(self, expression: Expr, env: _PointEnv) -> Affine:
-        if self.variable not in self.finder.analysis.deps(expression):
+    def _later(self, expression: Expr, env: _PointEnv) -> float:
+        """A value without the number in it; NaN when it waits for a number asked later."""
+        try:
             value = expression.evaluate(env)
-            assert isinstance(value, int | float)
-            return (0.0, float(value))
+        except Unavailable as unavailable:
+            cause = _root_cause(self.flow, unavailable, self.answers, self.variable, [])
+            if cause is None:
+                raise
+            self._pending = unavailable
+            return math.nan
+        assert isinstance(value, int | float)
+        return float(value)
+
+    def _affine(self, expression: Expr, env: _PointEnv) -> Affine:
+        """``a * x + b`` near the point; ``b`` is NaN where it waits for later answers."""
+        if self.variable not in self.finder.analysis.deps(expression):
+            return (0.0, self._later(expression, env))
         if isinstance(expression, Name):
             if expression.name == self.variable:
                 return (1.0, 0.0)
@@ -442,6 +462,12 @@ class _NumberCuts:
                 self._affine(expression.right, env),
             )
         if isinstance(expression, IfElse):
+            if math.isnan(self._later(expression.condition, env)):
+                pieces = [
+                    self._affine(expression.then, env),
+                    self._affine(expression.otherwise, env),
+                ]
+                return _flat(pieces)
             branch = expression.then if expression.condition.evaluate(env) else expression.otherwise
             return self._affine(branch, env)
         if isinstance(expression, Call):
@@ -451,6 +477,8 @@ class _NumberCuts:
     def _call(self, call: Call, env: _PointEnv) -> Affine:
         at = float(env.extra[self.variable])  # type: ignore[arg-type]
         pieces = [self._affine(arg, env) for arg in call.args]
+        if any(math.isnan(offset) for _, offset in pieces):
+            return _flat(pieces)
         if call.function in ("min", "max"):
             pick: Callable[..., Affine] = min if call.function == "min" else max
             return pick(pieces, key=lambda piece: piece[0] * at + piece[1])
@@ -460,6 +488,25 @@ class _NumberCuts:
         raise _NotLinear
 
 
+class _Inseparable(Exception):
+    """The number is combined with a number asked later: its cut points depend on it."""
+
+
+def _flat(pieces: list[Affine]) -> Affine:
+    """A choice between pieces that waits for later answers: exact only if all are flat."""
+    if any(slope != 0 for slope, _ in pieces):
+        raise _Inseparable
+    return (0.0, math.nan)
+
+
+def _scale(factor: float, piece: Affine) -> Affine:
+    if piece[0] == 0:
+        return (0.0, factor * piece[1])
+    if math.isnan(factor):
+        raise _Inseparable
+    return (factor * piece[0], factor * piece[1])
+
+
 def _combine(op: str, left: Affine, right: Affine) -> Affine:
     if op == "+":
         return (left[0] + right[0], left[1] + right[1])
@@ -467,13 +514,13 @@ def _combine(op: str, left: Affine, right: Affine) -> Affine:
         return (left[0] - right[0], left[1] - right[1])
     if op == "*":
         if left[0] == 0:
-            return (left[1] * right[0], left[1] * right[1])
+            return _scale(left[1], right)
         if right[0] == 0:
-            return (right[1] * left[0], right[1] * left[1])
+            return _scale(right[1], left)
         raise _NotLinear
     if right[0] != 0 or right[1] == 0:
         raise _NotLinear
-    return (left[0] / right[1], left[1] / right[1])
+    return _scale(1 / right[1], left)
 
 
 def _root_cause(
