@@ -63,7 +63,7 @@ def test_cauda_equina_is_explored_exhaustively() -> None:
         report.exhaustive,
         set(report.exploration.shortest),
     )
-    assert (("back_or_leg_pain", "no"),) == report.exploration.shortest["out_of_scope"]
+    assert report.exploration.shortest["out_of_scope"] == (("back_or_leg_pain", "no"),)
 
 
 def test_wrong_next_node_breaks_the_red_flag_invariant(
@@ -86,7 +86,7 @@ def test_wrong_next_node_breaks_the_red_flag_invariant(
         ("saddle_sensation", "yes"),
     )
     assert (False, expected, "no_ces_features") == (report.ok, violation.answers, violation.outcome)
-    assert (0, "no_ces_features") == replay(flow_path, violation, tmp_path, capsys)
+    assert replay(flow_path, violation, tmp_path, capsys) == (0, "no_ces_features")
 
 
 def test_wrong_next_node_that_skips_a_question_is_unreachable() -> None:
@@ -94,10 +94,10 @@ def test_wrong_next_node_that_skips_a_question_is_unreachable() -> None:
     flow_path = DATA / "cauda-skip.yaml"
     report = verify(load_flow(flow_path))
     unreachable = findings(report, "unreachable")
-    assert [
+    assert [f.message for f in unreachable] == [
         "node 'bilateral_neuro_deficit' is unreachable: no routing rule leads to it from "
         "'back_or_leg_pain'"
-    ] == [f.message for f in unreachable]
+    ]
     assert unreachable[0].where.endswith("cauda-skip.yaml:79:5")
 
 
@@ -113,13 +113,13 @@ def test_dropped_default_leaves_an_answer_unrouted(
     )
     report = verify(load_flow(flow_path))
     unrouted = findings(report, "unrouted")
-    assert [
+    assert [f.message for f in unrouted] == [
         "the answer 'yes' to 'back_or_leg_pain' is not routed: no rule matches and there is "
         "no default rule"
-    ] == [f.message for f in unrouted]
-    assert (("back_or_leg_pain", "yes"),) == unrouted[0].answers
+    ]
+    assert unrouted[0].answers == (("back_or_leg_pain", "yes"),)
     code, error = replay(flow_path, unrouted[0], tmp_path, capsys)
-    assert (1, True) == (code, "no routing rule of 'back_or_leg_pain' matched" in error)
+    assert (code, "no routing rule of 'back_or_leg_pain' matched" in error) == (1, True)
 
 
 def test_red_flag_unsure_no_longer_leads_to_emergency(
@@ -137,7 +137,7 @@ def test_red_flag_unsure_no_longer_leads_to_emergency(
         f for f in findings(report, "invariant") if "i1_core_symptom_means_mri" in f.message
     )
     assert ("rectal_sensation_loss", "unsure") in (violation.answers or ())
-    assert 8 == len(violation.answers or ())  # the shortest: every later question answered once
+    assert len(violation.answers or ()) == 8  # the shortest: every later question answered once
     outcome = violation.outcome
     assert (0, outcome) == replay(flow_path, violation, tmp_path, capsys)
     assert outcome in {"no_ces_features", "ces_unlikely_review", "urgent_msk_2ww"}
@@ -152,12 +152,13 @@ def test_threshold_moved_from_at_least_to_above(
     violation = next(f for f in findings(report, "invariant"))
     assert "invariant high_score_considers does not hold" in violation.message
     answers = dict(violation.answers or ())
-    assert ["cpr_minutes", "lactate", "bags", "rate"] == list(answers)
-    assert 9 == _points(answers["cpr_minutes"], (40, 60, 105)) + _points(
-        answers["lactate"], (8, 14, 18)
+    assert list(answers) == ["cpr_minutes", "lactate", "bags", "rate"]
+    assert (
+        _points(answers["cpr_minutes"], (40, 60, 105)) + _points(answers["lactate"], (8, 14, 18))
+        == 9
     )
     code, outcome = replay(flow_path, violation, tmp_path, capsys)
-    assert (0, True) == (code, outcome != "consider")
+    assert (code, outcome != "consider") == (0, True)
 
 
 def _points(value: object, cuts: tuple[int, int, int]) -> int:
@@ -168,8 +169,8 @@ def _points(value: object, cuts: tuple[int, int, int]) -> int:
 def test_numeric_flow_is_partitioned_exactly() -> None:
     """The score fixture: thresholds through formulas are cut exactly; every outcome reached."""
     report = verify(load_flow(DATA / "score.yaml"))
-    assert (True, True, {}) == (report.ok, report.exhaustive, report.exploration.sampled)
-    assert (("cpr_minutes", 60), ("lactate", 18)) == report.exploration.shortest["consider"]
+    assert (report.ok, report.exhaustive, report.exploration.sampled) == (True, True, {})
+    assert report.exploration.shortest["consider"] == (("cpr_minutes", 60), ("lactate", 18))
 
 
 def test_dose_threshold_through_a_product_is_found(
@@ -183,8 +184,8 @@ def test_dose_threshold_through_a_product_is_found(
     violation = next(f for f in findings(report, "invariant"))
     answers = dict(violation.answers or ())
     flush = answers["bags"] * answers["rate"] * 2  # type: ignore[operator]
-    assert (True, "go") == (1080 < flush <= 1200, violation.outcome)
-    assert (0, "go") == replay(flow_path, violation, tmp_path, capsys)
+    assert (1080 < flush <= 1200, violation.outcome) == (True, "go")
+    assert replay(flow_path, violation, tmp_path, capsys) == (0, "go")
 
 
 def test_unreachable_outcome_is_reported(tmp_path: Path) -> None:
@@ -196,10 +197,10 @@ def test_unreachable_outcome_is_reported(tmp_path: Path) -> None:
         "      - when: sexual_dysfunction in ('yes', 'unsure')\n        goto: emergency_mri",
     )
     report = verify(load_flow(flow_path))
-    assert [
+    assert [f.message for f in findings(report, "unreachable")] == [
         "outcome 'ces_unlikely_review' is unreachable: no routing rule leads to it from "
         "'back_or_leg_pain'"
-    ] == [f.message for f in findings(report, "unreachable")]
+    ]
 
 
 def test_outcome_behind_an_impossible_condition_is_never_reached(tmp_path: Path) -> None:
@@ -212,10 +213,10 @@ def test_outcome_behind_an_impossible_condition_is_never_reached(tmp_path: Path)
         "        goto: ces_unlikely_review",
     )
     report = verify(load_flow(flow_path))
-    assert (["never-fires"], ["never-reached"]) == (
+    assert (
         [f.code for f in findings(report, "never-fires")],
         [f.code for f in findings(report, "never-reached")],
-    )
+    ) == (["never-fires"], ["never-reached"])
     assert (
         "outcome 'ces_unlikely_review' is never reached"
         in findings(report, "never-reached")[0].message
@@ -233,18 +234,18 @@ def test_overlapping_rule_is_reported(tmp_path: Path, capsys: pytest.CaptureFixt
     )
     report = verify(load_flow(flow_path))
     overlap = findings(report, "overlap")
-    assert 1 == len(overlap)
+    assert len(overlap) == 1
     assert overlap[0].message.startswith(
         "rules 1 and 2 of 'saddle_sensation' both hold, so their order silently decides"
     )
-    assert ("saddle_sensation", "unsure") == (overlap[0].answers or ())[-1]
-    assert (0, "ces_unlikely_review") == replay(flow_path, overlap[0], tmp_path, capsys)
+    assert (overlap[0].answers or ())[-1] == ("saddle_sensation", "unsure")
+    assert replay(flow_path, overlap[0], tmp_path, capsys) == (0, "ces_unlikely_review")
 
 
 def test_noted_overlap_is_accepted() -> None:
     """The bundled CES flow's deliberate overlap carries a note, so it is not reported."""
     report = verify(load_flow(CAUDA))
-    assert [] == findings(report, "overlap")
+    assert findings(report, "overlap") == []
 
 
 def test_cycle_without_exit(tmp_path: Path) -> None:
@@ -254,10 +255,10 @@ def test_cycle_without_exit(tmp_path: Path) -> None:
     )
     report = verify(load_flow(flow_path))
     cycle = findings(report, "cycle")
-    assert ["cycle without a way out: sexual_dysfunction -> sexual_dysfunction"] == [
-        f.message for f in cycle
+    assert [f.message for f in cycle] == [
+        "cycle without a way out: sexual_dysfunction -> sexual_dysfunction"
     ]
-    assert 1 == len(findings(report, "loop"))
+    assert len(findings(report, "loop")) == 1
 
 
 def test_cycle_with_an_exit_is_a_loop_on_the_paths_that_take_it(tmp_path: Path) -> None:
@@ -270,9 +271,9 @@ def test_cycle_with_an_exit_is_a_loop_on_the_paths_that_take_it(tmp_path: Path) 
     )
     report = verify(load_flow(flow_path))
     loop = findings(report, "loop")
-    assert ([], 1) == (findings(report, "cycle"), len(loop))
+    assert (findings(report, "cycle"), len(loop)) == ([], 1)
     assert loop[0].message.startswith("the path comes back to 'retention_or_incontinence'")
-    assert ("sexual_dysfunction", "yes") == (loop[0].answers or ())[-1]
+    assert (loop[0].answers or ())[-1] == ("sexual_dysfunction", "yes")
 
 
 def test_unavailable_value_is_a_fault_with_its_path(tmp_path: Path) -> None:
@@ -286,8 +287,8 @@ def test_unavailable_value_is_a_fault_with_its_path(tmp_path: Path) -> None:
     )
     report = verify(load_flow(flow_path))
     fault = findings(report, "unavailable")
-    assert 1 == len(fault)
-    assert (("back_or_leg_pain", "no"),) == fault[0].answers
+    assert len(fault) == 1
+    assert fault[0].answers == (("back_or_leg_pain", "no"),)
     assert "bilateral_radicular_pain" in fault[0].message
 
 
@@ -296,11 +297,11 @@ def test_verify_command_exit_codes_and_json(
 ) -> None:
     """`triagebot verify` exits 0 on a sound flow, 1 on a faulty one; JSON lists findings."""
     faulty = plant(tmp_path, DATA / "score.yaml", "score >= 9", "score > 9")
-    assert 0 == main(["verify", str(CAUDA)])
+    assert main(["verify", str(CAUDA)]) == 0
     capsys.readouterr()
-    assert 1 == main(["verify", str(faulty), "--format", "json"])
+    assert main(["verify", str(faulty), "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert ["invariant"] == [f["code"] for f in data[0]["findings"]]
+    assert [f["code"] for f in data[0]["findings"]] == ["invariant"]
 
 
 def test_verify_text_output_has_a_pasteable_counterexample(
