@@ -19,7 +19,13 @@ from typing import Any
 from transitions import EventData, Machine
 
 from triagebot.flows.answers import AnswerError, AnswerValue, format_number, parse_answer
-from triagebot.flows.compiler import OUTCOME_VARIABLE, PLACEHOLDER_NAME, CompiledFlow, CompiledRule
+from triagebot.flows.compiler import (
+    OUTCOME_VARIABLE,
+    PLACEHOLDER_NAME,
+    CompiledFlow,
+    CompiledRule,
+    collection_paused,
+)
 from triagebot.flows.expr import Expr, Unavailable, Value
 from triagebot.flows.schema import (
     UNKNOWN,
@@ -211,15 +217,16 @@ class Session:
         self.superseded: list[Superseded] = []
         self.env = SessionEnv(self)
         self._model = _MachineModel(self)
-        self._machine = Machine(
-            model=self._model,
-            states=list(compiled.flow.nodes),
-            transitions=_specs_for(compiled),
-            initial=compiled.flow.start,
-            auto_transitions=False,
-            send_event=True,
-            model_attribute="state",
-        )
+        with collection_paused():
+            self._machine = Machine(
+                model=self._model,
+                states=list(compiled.flow.nodes),
+                transitions=_specs_for(compiled),
+                initial=compiled.flow.start,
+                auto_transitions=False,
+                send_event=True,
+                model_attribute="state",
+            )
 
     # --- where we are ---------------------------------------------------------------
 

@@ -332,13 +332,7 @@ def parse(text: str, types: Mapping[str, VarType], expect: Kind | None = None) -
     """Parse and type-check ``text``; ``expect`` is the type the result must have."""
     if len(text) > MAX_EXPRESSION_LENGTH:
         raise ExprError(f"expression is longer than {MAX_EXPRESSION_LENGTH} characters")
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as error:
-        offset = (error.offset or 1) - 1
-        raise ExprError(f"syntax error: {error.msg}", offset) from None
-    checker = _Checker(text.strip(), types)
-    result, result_type = checker.convert(tree.body)
+    result, result_type = infer(text, types)
     if expect is not None and result_type.kind is not expect:
         message = f"expected a {expect.value}, but this is a {result_type.kind.value}"
         raise ExprError(message, 0)
@@ -347,11 +341,14 @@ def parse(text: str, types: Mapping[str, VarType], expect: Kind | None = None) -
 
 def infer(text: str, types: Mapping[str, VarType]) -> tuple[Expr, VarType]:
     """Parse ``text`` and return it with its type (for formulas, whose type is inferred)."""
+    text = text.strip()
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(text, mode="eval")
     except SyntaxError as error:
-        raise ExprError(f"syntax error: {error.msg}", (error.offset or 1) - 1) from None
-    return _Checker(text.strip(), types).convert(tree.body)
+        # Python reports offset 0 for an expression that stops short: point at its end.
+        offset = error.offset - 1 if error.offset else len(text)
+        raise ExprError(f"syntax error: {error.msg}", offset) from None
+    return _Checker(text, types).convert(tree.body)
 
 
 NUMBER = VarType(Kind.NUMBER)
@@ -385,7 +382,7 @@ class _Checker:
     def convert(self, node: ast.expr) -> tuple[Expr, VarType]:
         handler = getattr(self, f"_{type(node).__name__}", None)
         if handler is None:
-            raise self.fail(node, f"{_describe(node)} is not allowed in conditions or formulas")
+            raise self.fail(node, f"{_describe(node)}: not allowed in conditions or formulas")
         result: tuple[Expr, VarType] = handler(node)
         return result
 
@@ -471,7 +468,8 @@ class _Checker:
         if symbol in ("<", "<=", ">", ">="):
             for side, side_type in ((left, left_type), (right, right_type)):
                 if side_type.kind is not Kind.NUMBER:
-                    message = f"'{symbol}' compares numbers, not a {side_type.kind.value}"
+                    what = f"'{side.id}' is" if isinstance(side, ast.Name) else "this is"
+                    message = f"'{symbol}' compares numbers, but {what} a {side_type.kind.value}"
                     raise self.fail(side, message)
         else:
             self.same_kind(node, symbol, left_type, right_type)
