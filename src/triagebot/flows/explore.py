@@ -331,8 +331,7 @@ class _NumberCuts:
         self.flow = finder.flow
         self.variable = variable
         self.question = question
-        self.answers = dict(answers)
-        self.answers.pop(variable, None)
+        self.answers = answers  # read only; the question itself is not answered yet
         self.sampled: str | None = None
 
     def classes(self) -> Classes:
@@ -343,6 +342,7 @@ class _NumberCuts:
             whole = range(math.ceil(low), math.floor(high) + 1)
             return Classes((*whole, *extra))
         points = {float(low), float(high)}
+        cuts: set[float] = set()
         atoms = self.finder.analysis.number_atoms.get(self.variable, [])
         for _ in range(MAX_REFINEMENT_ROUNDS):
             ordered = sorted(points)
@@ -351,34 +351,16 @@ class _NumberCuts:
                 middle = (start + end) / 2
                 for atom in atoms:
                     for root in self.roots(atom, middle, start, end):
-                        if start < root < end:
+                        if start <= root <= end:
+                            cuts.add(root)
                             new.add(root)
-            if not new:
+            if not new - points:
                 break
             points |= new
         else:
             self.sampled = self.sampled or "the cut points did not settle"
-        return Classes((*self.representatives(sorted(points)), *extra), self.sampled)
-
-    def representatives(self, points: list[float]) -> list[AnswerValue]:
-        low, high = self.question.min, self.question.max
-        if self.question.integer:
-            whole: set[int] = set()
-            for point in points:
-                for candidate in {math.floor(point), math.ceil(point)}:
-                    if low <= candidate <= high:
-                        whole.add(candidate)
-            ordered = sorted(whole)
-            result: list[AnswerValue] = []
-            for first, second in itertools.pairwise(ordered):
-                result.append(first)
-                if second - first >= 2:
-                    result.append(first + 1)
-            return [*result, *ordered[-1:]]
-        values: list[AnswerValue] = []
-        for here, there in itertools.pairwise(points):
-            values.extend((tidy(here), tidy(between(here, there))))
-        return [*values, tidy(points[-1])]
+        values = representatives(float(low), float(high), cuts, question.integer)
+        return Classes((*values, *extra), self.sampled)
 
     def roots(self, atom: NumberAtom, at: float, start: float, end: float) -> list[float]:
         """Where ``atom.left - atom.right`` crosses zero on the piece around ``at``."""
@@ -546,6 +528,31 @@ def _root_cause(
     if name in answers or name in missing or not isinstance(question, NumberQuestion):
         return None
     return name
+
+
+def representatives(low: float, high: float, cuts: set[float], integer: bool) -> list[AnswerValue]:
+    """One value per class of ``[low, high]`` cut at ``cuts``: each cut point itself (a
+    comparison may hold only there) and one value inside each interval between cuts; an
+    interval reaching a range end that is not a cut is represented by that end."""
+    if integer:
+        low, high = float(math.ceil(low)), float(math.floor(high))
+    singles = {c for c in cuts if low <= c <= high and (not integer or c.is_integer())}
+    splits = sorted({c for c in cuts if low <= c <= high} | {low, high})
+    values: set[float] = set(singles)
+    for start, end in itertools.pairwise(splits):
+        if start == low and low not in cuts:
+            values.add(low)
+        elif end == high and high not in cuts:
+            values.add(high)
+        elif integer:
+            inside = math.floor(start) + 1
+            if inside < end:
+                values.add(float(inside))
+        else:
+            values.add(between(start, end))
+    if not values:
+        values.add(low)
+    return [int(v) if integer else tidy(v) for v in sorted(values)]
 
 
 def between(first: float, second: float) -> float:

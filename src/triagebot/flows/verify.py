@@ -10,9 +10,11 @@ number is sampled rather than partitioned exactly.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -66,11 +68,28 @@ def verify(flow: CompiledFlow, limit: int = DEFAULT_PATH_LIMIT) -> Report:
     """Check ``flow``: structure first, then every answer path."""
     started = time.perf_counter()
     report = Report(flow)
-    statically_reachable = check_structure(flow, report)
-    report.exploration = explore(flow, limit)
+    with _no_cycle_collection():
+        statically_reachable = check_structure(flow, report)
+        report.exploration = explore(flow, limit)
     check_paths(flow, report, statically_reachable)
     report.seconds = time.perf_counter() - started
     return report
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause the cycle collector while exploring (restored after, even on error).
+
+    Exploration allocates many short-lived objects but no reference cycles; on the large
+    heap of a 10,000-node flow the collector's full passes doubled the time per path.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --- structure ----------------------------------------------------------------------------
