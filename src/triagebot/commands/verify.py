@@ -1,0 +1,107 @@
+"""The verifier's commands: ``verify``, ``graph`` and ``diff``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from triagebot.commands.common import CommandError, add_flows_dir, find_flow
+from triagebot.flows import diff, graph, library, verify
+from triagebot.flows.compiler import CompiledFlow, load_flow
+from triagebot.flows.yamlio import FlowError
+
+
+def register(subparsers: Any) -> None:
+    check = subparsers.add_parser(
+        "verify",
+        help="prove flows safe over every answer path (structure, invariants, outcomes)",
+    )
+    check.add_argument(
+        "flows_or_paths",
+        nargs="*",
+        metavar="FLOW|PATH",
+        help="bundled flow ids, flow files or folders (default: every bundled flow)",
+    )
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    add_flows_dir(check)
+    check.set_defaults(handler=verify_flows)
+
+    graph = subparsers.add_parser("graph", help="draw a flow as a Mermaid or Graphviz diagram")
+    graph.add_argument("flow", metavar="FLOW", help="a bundled flow id or a path to a flow file")
+    graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    add_flows_dir(graph)
+    graph.set_defaults(handler=draw_flow)
+
+    diff = subparsers.add_parser(
+        "diff", help="every answer path whose outcome differs between two versions of a flow"
+    )
+    diff.add_argument("old", metavar="OLD", help="the old flow (id or file)")
+    diff.add_argument("new", metavar="NEW", help="the new flow (id or file)")
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+    add_flows_dir(diff)
+    diff.set_defaults(handler=diff_flows)
+
+
+def _targets(args: argparse.Namespace) -> Iterator[tuple[str, CompiledFlow | FlowError]]:
+    names = args.flows_or_paths or [str(library.bundled_dir())]
+    for name in names:
+        path = Path(name)
+        files = library.flow_files([path]) if path.is_dir() else None
+        if files is None:
+            try:
+                yield name, find_flow(name, args.flows)
+            except FlowError as error:
+                yield name, error
+            continue
+        for file in files:
+            try:
+                yield str(file), load_flow(file)
+            except FlowError as error:
+                yield str(file), error
+
+
+def verify_flows(args: argparse.Namespace) -> int:
+    failed = 0
+    data: list[dict[str, Any]] = []
+    for name, loaded in _targets(args):
+        if isinstance(loaded, FlowError):
+            failed += 1
+            print(str(loaded), file=sys.stderr)
+            data.append({"file": name, "ok": False, "load_error": str(loaded)})
+            continue
+        report = verify.verify(loaded)
+        failed += not report.ok
+        if args.format == "json":
+            data.append(verify.to_data(report))
+        else:
+            sys.stdout.write(verify.to_text(report))
+    if args.format == "json":
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    return 1 if failed else 0
+
+
+def draw_flow(args: argparse.Namespace) -> int:
+    flow = find_flow(args.flow, args.flows)
+    text = graph.to_mermaid(flow) if args.format == "mermaid" else graph.to_dot(flow)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def diff_flows(args: argparse.Namespace) -> int:
+    old = find_flow(args.old, args.flows)
+    new = find_flow(args.new, args.flows)
+    if old.id != new.id:
+        print(f"warning: comparing different flows ('{old.id}' and '{new.id}')", file=sys.stderr)
+    try:
+        result = diff.changed_paths(old, new)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    if args.format == "json":
+        print(json.dumps(diff.to_data(result), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(diff.to_text(result))
+    return 0

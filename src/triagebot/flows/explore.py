@@ -1,0 +1,803 @@
+"""Exhaustive exploration of a flow's answer space, path by path, through the real Session.
+
+At each question only that question's *answer classes* are tried, so the exploration is a
+tree of paths and its cost grows with the number of distinct paths, not with the product
+of all answer ranges. Answer classes:
+
+- yes/no/unsure and single choices: values that every condition of the flow (routing,
+  computed values, invariants) treats alike are one class, tried once with its first value
+  (e.g. ``yes`` and ``unsure`` when every condition reads ``x in ('yes', 'unsure')``).
+  A value read any other way (``x == y``, a text formula) keeps every value apart.
+- multi-choice: every subset of the options some condition names, each with 0..k of the
+  options no condition names when ``len(x)`` is read (only their number can matter), else
+  none of them. This is exact for ``'o' in x`` and ``len(x)``.
+- numbers: the range is cut at every point where a comparison that reads the number can
+  change truth value, given the answers already on the path. Each comparison is solved for
+  the number piece by piece (``if``/``min``/``max`` pieces are found by refinement), which is
+  exact for formulas linear in the number once earlier answers are fixed. A class is tried
+  at each cut point, inside each open interval between cut points and at the range ends,
+  plus ``unknown`` where allowed. Small whole-number ranges (at most
+  ``SMALL_INTEGER_RANGE`` values) are enumerated outright. When a comparison also reads a
+  number asked *later* (``bags * rate * conc > 1080`` at ``bags``) or is not linear
+  (``round``), the cut points are sampled (later numbers taken at their range ends and
+  middle) and the question is reported as sampled, not proven.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from triagebot.flows.answers import AnswerValue
+from triagebot.flows.compiler import OUTCOME_VARIABLE, CompiledFlow
+from triagebot.flows.engine import FlowRuntimeError, Session
+from triagebot.flows.expr import (
+    Arith,
+    Call,
+    Compare,
+    Const,
+    Count,
+    Expr,
+    IfElse,
+    In,
+    Kind,
+    Name,
+    Negate,
+    Unavailable,
+    Value,
+    names_in,
+)
+from triagebot.flows.schema import (
+    UNKNOWN,
+    UNSURE,
+    YES_NO_VALUES,
+    ChoiceQuestion,
+    MultiChoiceQuestion,
+    NumberQuestion,
+    Question,
+    YesNoQuestion,
+)
+
+SMALL_INTEGER_RANGE = 24
+"""Whole-number questions with at most this many values are enumerated outright."""
+
+MAX_REFINEMENT_ROUNDS = 12
+"""Rounds of cutting a number's range before the cut points are declared sampled."""
+
+DEFAULT_PATH_LIMIT = 500_000
+"""Exploration stops (and says so) after this many complete paths."""
+
+Answers = tuple[tuple[str, AnswerValue], ...]
+"""An answer path: question ids and answers in the order asked."""
+
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    return _EPOCH
+
+
+# --- what the flow's expressions read ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NumberAtom:
+    """Two number expressions whose order (``<``, ``==``, ``>``) some condition reads."""
+
+    left: Expr
+    right: Expr
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Per-flow facts the answer classes rest on, computed once."""
+
+    flow: CompiledFlow
+    depends: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Computed value -> the answers it reads, through other computed values."""
+    text_tests: dict[str, list[Expr]] = field(default_factory=dict)
+    """Text answer -> the simple tests that read it (``x == 'a'``, ``x in (...)``)."""
+    opaque: set[str] = field(default_factory=set)
+    """Answers read some other way: every value is its own class."""
+    set_mentioned: dict[str, set[str]] = field(default_factory=dict)
+    set_counted: set[str] = field(default_factory=set)
+    number_atoms: dict[str, list[NumberAtom]] = field(default_factory=dict)
+    number_inputs: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Number answer -> the other answers its comparisons read (the cache key)."""
+
+    def expressions(self) -> Iterator[Expr]:
+        for rules in self.flow.routes.values():
+            for rule in rules:
+                if rule.condition is not None:
+                    yield rule.condition
+        yield from self.flow.computed.values()
+        yield from self.flow.invariants.values()
+
+    def deps(self, expression: Expr) -> frozenset[str]:
+        found: set[str] = set()
+        for name in names_in(expression):
+            found |= self.depends.get(name, frozenset({name}))
+        return frozenset(found)
+
+
+def analyse(flow: CompiledFlow) -> Analysis:
+    """Read the flow's expressions once: which tests read which answers."""
+    analysis = Analysis(flow)
+    for name in flow.computed:  # formulas are stored in dependency order
+        analysis.depends[name] = analysis.deps(flow.computed[name])
+    for expression in analysis.expressions():
+        _scan(analysis, expression)
+    for variable, atoms in analysis.number_atoms.items():
+        inputs: set[str] = set()
+        for atom in atoms:
+            inputs |= analysis.deps(atom.left) | analysis.deps(atom.right)
+        analysis.number_inputs[variable] = frozenset(inputs - {variable, OUTCOME_VARIABLE})
+    return analysis
+
+
+def _is_number(flow: CompiledFlow, expression: Expr) -> bool:
+    if isinstance(expression, Const):
+        return isinstance(expression.value, int | float)
+    if isinstance(expression, Name):
+        var = flow.types.get(expression.name)
+        return var is not None and var.kind is Kind.NUMBER
+    if isinstance(expression, IfElse):
+        return _is_number(flow, expression.then)
+    return isinstance(expression, Arith | Negate | Call | Count)
+
+
+def _answer_name(flow: CompiledFlow, expression: Expr, kind: Kind) -> str | None:
+    """The question id if ``expression`` is a bare answer of that kind."""
+    if not isinstance(expression, Name) or expression.name in flow.computed:
+        return None
+    var = flow.types.get(expression.name)
+    return expression.name if var is not None and var.kind is kind else None
+
+
+def _scan(analysis: Analysis, expression: Expr) -> None:
+    flow = analysis.flow
+    consumed: set[int] = set()
+    if isinstance(expression, Compare) and expression.op in ("==", "!="):
+        for side, other in (
+            (expression.left, expression.right),
+            (expression.right, expression.left),
+        ):
+            name = _answer_name(flow, side, Kind.TEXT)
+            if name is not None and isinstance(other, Const):
+                analysis.text_tests.setdefault(name, []).append(expression)
+                consumed.add(id(side))
+    if isinstance(expression, In) and isinstance(expression.haystack, tuple):
+        name = _answer_name(flow, expression.needle, Kind.TEXT)
+        if name is not None:
+            analysis.text_tests.setdefault(name, []).append(expression)
+            consumed.add(id(expression.needle))
+        elif _is_number(flow, expression.needle):
+            for item in expression.haystack:
+                _add_atom(analysis, expression.needle, Const(0, item))
+    if isinstance(expression, In) and not isinstance(expression.haystack, tuple):
+        name = _answer_name(flow, expression.haystack, Kind.SET)
+        if name is not None and isinstance(expression.needle, Const):
+            analysis.set_mentioned.setdefault(name, set()).add(str(expression.needle.value))
+            consumed.add(id(expression.haystack))
+    if isinstance(expression, Count):
+        name = _answer_name(flow, expression.operand, Kind.SET)
+        if name is not None:
+            analysis.set_counted.add(name)
+            consumed.add(id(expression.operand))
+    if isinstance(expression, Compare) and _is_number(flow, expression.left):
+        _add_atom(analysis, expression.left, expression.right)
+    if isinstance(expression, Call) and expression.function in ("min", "max"):
+        for first, second in itertools.combinations(expression.args, 2):
+            _add_atom(analysis, first, second)
+    if isinstance(expression, Call) and expression.function == "abs":
+        _add_atom(analysis, expression.args[0], Const(0, 0))
+    if isinstance(expression, Name) and expression.name not in flow.computed:
+        var = flow.types.get(expression.name)
+        if var is not None and var.kind in (Kind.TEXT, Kind.SET):
+            analysis.opaque.add(expression.name)
+    for child in expression.children():
+        if id(child) not in consumed:
+            _scan(analysis, child)
+
+
+def _add_atom(analysis: Analysis, left: Expr, right: Expr) -> None:
+    atom = NumberAtom(left, right)
+    for name in analysis.deps(left) | analysis.deps(right):
+        var = analysis.flow.types.get(name)
+        if var is not None and var.kind is Kind.NUMBER and name not in analysis.flow.computed:
+            analysis.number_atoms.setdefault(name, []).append(atom)
+
+
+# --- answer classes ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Classes:
+    """The answers tried at a question, and why the list is not exhaustive (if it is not)."""
+
+    values: tuple[AnswerValue, ...]
+    sampled: str | None = None
+    merged: tuple[tuple[str, ...], ...] = ()
+    """Groups of values tried once for the whole group (for the report)."""
+
+
+class ClassFinder:
+    """Answer classes of each question, given the answers already on the path."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self.flow = analysis.flow
+        self._static: dict[str, Classes] = {}
+        self._numbers: dict[tuple[object, ...], Classes] = {}
+
+    def classes(self, question_id: str, answers: dict[str, AnswerValue]) -> Classes:
+        question = self.flow.question(question_id)
+        if isinstance(question, NumberQuestion):
+            inputs = self.analysis.number_inputs.get(question_id, frozenset())
+            key = (question_id, *((name, answers.get(name)) for name in sorted(inputs)))
+            if key not in self._numbers:
+                self._numbers[key] = _NumberCuts(self, question_id, question, answers).classes()
+            return self._numbers[key]
+        if question_id not in self._static:
+            self._static[question_id] = self._discrete(question_id, question)
+        return self._static[question_id]
+
+    def _discrete(self, question_id: str, question: Question) -> Classes:
+        if isinstance(question, MultiChoiceQuestion):
+            return self._subsets(question_id, question)
+        if isinstance(question, YesNoQuestion):
+            values: list[str] = [*YES_NO_VALUES, *([UNSURE] if question.allow_unsure else [])]
+        else:
+            assert isinstance(question, ChoiceQuestion)
+            values = [option.id for option in question.options]
+        if question_id in self.analysis.opaque:
+            return Classes(tuple(values))
+        tests = self.analysis.text_tests.get(question_id, [])
+        groups: dict[tuple[bool, ...], list[str]] = {}
+        for value in values:
+            env = _PointEnv(self.flow, {question_id: value}, {})
+            signature = tuple(bool(test.evaluate(env)) for test in tests)
+            groups.setdefault(signature, []).append(value)
+        merged = tuple(tuple(group) for group in groups.values() if len(group) > 1)
+        return Classes(tuple(group[0] for group in groups.values()), None, merged)
+
+    def _subsets(self, question_id: str, question: MultiChoiceQuestion) -> Classes:
+        ids = [option.id for option in question.options]
+        if question_id in self.analysis.opaque:
+            mentioned, extra = ids, 0
+        else:
+            named = self.analysis.set_mentioned.get(question_id, set())
+            mentioned = [i for i in ids if i in named]
+            extra = len(ids) - len(mentioned) if question_id in self.analysis.set_counted else 0
+        others = [i for i in ids if i not in mentioned]
+        values: list[tuple[str, ...]] = []
+        for size in range(len(mentioned) + 1):
+            for subset in itertools.combinations(mentioned, size):
+                for count in range(extra + 1):
+                    chosen = set(subset) | set(others[:count])
+                    values.append(tuple(i for i in ids if i in chosen))
+        return Classes(tuple(values))
+
+
+class _PointEnv:
+    """Answers on the path plus assumed values: what a comparison reads at a point."""
+
+    def __init__(
+        self, flow: CompiledFlow, answers: dict[str, AnswerValue], extra: dict[str, Value]
+    ) -> None:
+        self.flow = flow
+        self.answers = answers
+        self.extra = extra
+
+    def lookup(self, name: str) -> Value:
+        if name in self.extra:
+            return self.extra[name]
+        if name in self.answers:
+            value = self.answers[name]
+            if value == UNKNOWN and self.flow.types[name].kind is Kind.NUMBER:
+                raise Unavailable(name, "unknown")
+            return value
+        formula = self.flow.computed.get(name)
+        if formula is None:
+            raise Unavailable(name)
+        return formula.evaluate(self)
+
+    def is_answered(self, name: str) -> bool:
+        return name in self.answers or name in self.extra
+
+
+Affine = tuple[float, float]
+"""``a * x + b`` near a point."""
+
+
+class _NotLinear(Exception):
+    """The comparison is not linear in the number near this point."""
+
+
+class _NumberCuts:
+    """Cut a number question's range where any comparison reading it may change."""
+
+    def __init__(
+        self,
+        finder: ClassFinder,
+        variable: str,
+        question: NumberQuestion,
+        answers: dict[str, AnswerValue],
+    ) -> None:
+        self.finder = finder
+        self.flow = finder.flow
+        self.variable = variable
+        self.question = question
+        self.answers = answers  # read only; the question itself is not answered yet
+        self.sampled: str | None = None
+
+    def classes(self) -> Classes:
+        question = self.question
+        low, high = question.min, question.max
+        extra: tuple[AnswerValue, ...] = (UNKNOWN,) if question.allow_unknown else ()
+        if question.integer and high - low < SMALL_INTEGER_RANGE:
+            whole = range(math.ceil(low), math.floor(high) + 1)
+            return Classes((*whole, *extra))
+        points = {float(low), float(high)}
+        cuts: set[float] = set()
+        atoms = self.finder.analysis.number_atoms.get(self.variable, [])
+        for _ in range(MAX_REFINEMENT_ROUNDS):
+            ordered = sorted(points)
+            new: set[float] = set()
+            for start, end in itertools.pairwise(ordered):
+                middle = (start + end) / 2
+                for atom in atoms:
+                    for root in self.roots(atom, middle, start, end):
+                        if start <= root <= end:
+                            cuts.add(root)
+                            new.add(root)
+            if not new - points:
+                break
+            points |= new
+        else:
+            self.sampled = self.sampled or "the cut points did not settle"
+        values = representatives(float(low), float(high), cuts, question.integer)
+        return Classes((*values, *extra), self.sampled)
+
+    def roots(self, atom: NumberAtom, at: float, start: float, end: float) -> list[float]:
+        """Where ``atom.left - atom.right`` crosses zero on the piece around ``at``."""
+        missing: list[str] = []
+        for _ in range(5):
+            try:
+                if not missing:
+                    return self._solve(atom, at, {})
+                self.sampled = self.sampled or (
+                    "a comparison also reads " + ", ".join(missing) + ", asked later"
+                )
+                return self._sampled_roots(atom, at, missing)
+            except _NotLinear:
+                self.sampled = self.sampled or "a comparison is not linear in it"
+                return [start + (end - start) * k / 4 for k in (1, 2, 3)]
+            except Unavailable as unavailable:
+                name = _root_cause(self.flow, unavailable, self.answers, self.variable, missing)
+                if name is None:
+                    return []
+                missing.append(name)
+        return []
+
+    def _sampled_roots(self, atom: NumberAtom, at: float, missing: list[str]) -> list[float]:
+        """Roots with each later number at its range ends and middle (a bounded sample)."""
+        choices = []
+        for name in missing:
+            question = self.flow.question(name)
+            assert isinstance(question, NumberQuestion)
+            choices.append((question.min, (question.min + question.max) / 2, question.max))
+        roots: list[float] = []
+        for combination in itertools.product(*choices):
+            try:
+                roots.extend(self._solve(atom, at, dict(zip(missing, combination, strict=True))))
+            except _NotLinear:
+                continue
+        return roots
+
+    def _solve(self, atom: NumberAtom, at: float, assumed: dict[str, Value]) -> list[float]:
+        env = _PointEnv(self.flow, self.answers, {**assumed, self.variable: at})
+        self._pending: Unavailable | None = None
+        try:
+            left = self._affine(atom.left, env)
+            right = self._affine(atom.right, env)
+            slope, offset = left[0] - right[0], left[1] - right[1]
+            if slope != 0 and math.isnan(offset):
+                raise _Inseparable
+        except _Inseparable:
+            assert self._pending is not None
+            raise self._pending from None
+        # Slope 0: the comparison does not change on this piece, whatever is asked later.
+        return [] if slope == 0 else [-offset / slope]
+
+    def _later(self, expression: Expr, env: _PointEnv) -> float:
+        """A value without the number in it; NaN when it waits for a number asked later."""
+        try:
+            value = expression.evaluate(env)
+        except Unavailable as unavailable:
+            cause = _root_cause(self.flow, unavailable, self.answers, self.variable, [])
+            if cause is None:
+                raise
+            self._pending = unavailable
+            return math.nan
+        assert isinstance(value, int | float)
+        return float(value)
+
+    def _affine(self, expression: Expr, env: _PointEnv) -> Affine:
+        """``a * x + b`` near the point; ``b`` is NaN where it waits for later answers."""
+        if self.variable not in self.finder.analysis.deps(expression):
+            return (0.0, self._later(expression, env))
+        if isinstance(expression, Name):
+            if expression.name == self.variable:
+                return (1.0, 0.0)
+            return self._affine(self.flow.computed[expression.name], env)
+        if isinstance(expression, Negate):
+            slope, offset = self._affine(expression.operand, env)
+            return (-slope, -offset)
+        if isinstance(expression, Arith):
+            return _combine(
+                expression.op,
+                self._affine(expression.left, env),
+                self._affine(expression.right, env),
+            )
+        if isinstance(expression, IfElse):
+            if math.isnan(self._later(expression.condition, env)):
+                pieces = [
+                    self._affine(expression.then, env),
+                    self._affine(expression.otherwise, env),
+                ]
+                return _flat(pieces)
+            branch = expression.then if expression.condition.evaluate(env) else expression.otherwise
+            return self._affine(branch, env)
+        if isinstance(expression, Call):
+            return self._call(expression, env)
+        raise _NotLinear
+
+    def _call(self, call: Call, env: _PointEnv) -> Affine:
+        at = float(env.extra[self.variable])  # type: ignore[arg-type]
+        pieces = [self._affine(arg, env) for arg in call.args]
+        if any(math.isnan(offset) for _, offset in pieces):
+            return _flat(pieces)
+        if call.function in ("min", "max"):
+            pick: Callable[..., Affine] = min if call.function == "min" else max
+            return pick(pieces, key=lambda piece: piece[0] * at + piece[1])
+        if call.function == "abs":
+            slope, offset = pieces[0]
+            return (slope, offset) if slope * at + offset >= 0 else (-slope, -offset)
+        raise _NotLinear
+
+
+class _Inseparable(Exception):
+    """The number is combined with a number asked later: its cut points depend on it."""
+
+
+def _flat(pieces: list[Affine]) -> Affine:
+    """A choice between pieces that waits for later answers: exact only if all are flat."""
+    if any(slope != 0 for slope, _ in pieces):
+        raise _Inseparable
+    return (0.0, math.nan)
+
+
+def _scale(factor: float, piece: Affine) -> Affine:
+    if piece[0] == 0:
+        return (0.0, factor * piece[1])
+    if math.isnan(factor):
+        raise _Inseparable
+    return (factor * piece[0], factor * piece[1])
+
+
+def _combine(op: str, left: Affine, right: Affine) -> Affine:
+    if op == "+":
+        return (left[0] + right[0], left[1] + right[1])
+    if op == "-":
+        return (left[0] - right[0], left[1] - right[1])
+    if op == "*":
+        if left[0] == 0:
+            return _scale(left[1], right)
+        if right[0] == 0:
+            return _scale(right[1], left)
+        raise _NotLinear
+    if right[0] != 0 or right[1] == 0:
+        raise _NotLinear
+    return _scale(1 / right[1], left)
+
+
+def _root_cause(
+    flow: CompiledFlow,
+    unavailable: Unavailable,
+    answers: dict[str, AnswerValue],
+    variable: str,
+    missing: list[str],
+) -> str | None:
+    """The later-asked number question a comparison is waiting for, if that is the cause."""
+    name = unavailable.name
+    while name in flow.computed:
+        formula = flow.computed[name]
+        later = [
+            n
+            for n in sorted(names_in(formula))
+            if n not in answers and n != variable and n not in missing
+        ]
+        if not later:
+            return None
+        name = later[0]
+    question = flow.flow.nodes.get(name)
+    if name in answers or name in missing or not isinstance(question, NumberQuestion):
+        return None
+    return name
+
+
+def representatives(low: float, high: float, cuts: set[float], integer: bool) -> list[AnswerValue]:
+    """One value per class of ``[low, high]`` cut at ``cuts``: each cut point itself (a
+    comparison may hold only there) and one value inside each interval between cuts; an
+    interval reaching a range end that is not a cut is represented by that end."""
+    if integer:
+        low, high = float(math.ceil(low)), float(math.floor(high))
+    singles = {c for c in cuts if low <= c <= high and (not integer or c.is_integer())}
+    splits = sorted({c for c in cuts if low <= c <= high} | {low, high})
+    values: set[float] = set(singles)
+    for start, end in itertools.pairwise(splits):
+        if start == low and low not in cuts:
+            values.add(low)
+        elif end == high and high not in cuts:
+            values.add(high)
+        elif integer:
+            inside = math.floor(start) + 1
+            if inside < end:
+                values.add(float(inside))
+        else:
+            values.add(between(start, end))
+    if not values:
+        values.add(low)
+    return [int(v) if integer else tidy(v) for v in sorted(values)]
+
+
+def between(first: float, second: float) -> float:
+    """A value strictly inside (first, second), a whole number when one fits."""
+    middle = (first + second) / 2
+    whole = math.floor(middle)
+    return float(whole) if first < whole < second else middle
+
+
+def tidy(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+# --- the walk ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Fault:
+    """A path on which the flow itself fails (no rule matches, a value is unavailable, a loop)."""
+
+    kind: str
+    node: str
+    message: str
+    answers: Answers
+
+
+@dataclass(slots=True)
+class Exploration:
+    """Everything learnt by walking every answer path."""
+
+    paths: int = 0
+    truncated: bool = False
+    reached: set[str] = field(default_factory=set)
+    fired: set[tuple[str, int]] = field(default_factory=set)
+    shortest: dict[str, Answers] = field(default_factory=dict)
+    violations: dict[str, tuple[Answers, str, str]] = field(default_factory=dict)
+    """Invariant name -> (shortest answers, outcome reached, what went wrong)."""
+    overlaps: dict[tuple[str, int, int], Answers] = field(default_factory=dict)
+    faults: dict[tuple[str, str], Fault] = field(default_factory=dict)
+    sampled: dict[str, str] = field(default_factory=dict)
+    merged: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    outcomes_by_path: list[tuple[Answers, str]] | None = None
+    """Every path and its outcome, when asked for (``diff``)."""
+
+
+@dataclass(slots=True)
+class _Frame:
+    node: str
+    values: tuple[AnswerValue, ...]
+    index: int = 0
+    added: list[str] = field(default_factory=list)
+
+
+LeafHook = Callable[[Session, str], None]
+
+
+class Explorer:
+    """Walks every answer class of every question on every path of one flow."""
+
+    def __init__(
+        self,
+        flow: CompiledFlow,
+        limit: int = DEFAULT_PATH_LIMIT,
+        keep_paths: bool = False,
+        finder: ClassFinder | None = None,
+    ) -> None:
+        self.flow = flow
+        self.limit = limit
+        self.finder = finder or ClassFinder(analyse(flow))
+        self.session = Session(flow, fixed_clock)
+        self.result = Exploration(outcomes_by_path=[] if keep_paths else None)
+        self.path: list[tuple[str, AnswerValue]] = []
+        self.on_path: set[str] = set()
+
+    def run(self) -> Exploration:
+        session = self.session
+        self.on_path.add(session.current)
+        self.result.reached.add(session.current)
+        added: list[str] = []
+        if not self._settle(added):
+            return self.result
+        if session.finished:
+            self._leaf()
+            return self.result
+        frames = [self._frame()]
+        while frames:
+            frame = frames[-1]
+            if frame.index >= len(frame.values):
+                frames.pop()
+                if frames:
+                    self._undo(frames[-1])
+                continue
+            if self.result.paths >= self.limit:
+                self.result.truncated = True
+                break
+            value = frame.values[frame.index]
+            frame.index += 1
+            moved, ok = self._transition(frame, value)
+            if not moved:
+                continue
+            if not ok:
+                self._undo(frame)
+            elif session.finished:
+                self._leaf()
+                self._undo(frame)
+            else:
+                frames.append(self._frame())
+        return self.result
+
+    def _frame(self) -> _Frame:
+        node = self.session.current
+        classes = self.finder.classes(node, self.session.answers)
+        if classes.sampled:
+            self.result.sampled.setdefault(node, classes.sampled)
+        if classes.merged:
+            self.result.merged[node] = classes.merged
+        return _Frame(node, classes.values)
+
+    def _transition(self, frame: _Frame, value: AnswerValue) -> tuple[bool, bool]:
+        """Answer, then pass info messages; (moved at all, arrived at a question or outcome)."""
+        node = frame.node
+        try:
+            self.session.answer(value)
+        except FlowRuntimeError as error:
+            self._fault(node, str(error), (*self.path, (node, value)))
+            return False, False
+        self.path.append((node, value))
+        self._record_route(node)
+        if not self._arrive(frame.added):
+            return True, False
+        return True, self._settle(frame.added)
+
+    def _arrive(self, added: list[str]) -> bool:
+        current = self.session.current
+        if current in self.on_path:
+            message = (
+                f"the path comes back to '{current}', already passed on this path: "
+                "its answer would be asked again and overwritten"
+            )
+            self._fault(current, message, tuple(self.path), kind="loop")
+            return False
+        self.on_path.add(current)
+        added.append(current)
+        self.result.reached.add(current)
+        return True
+
+    def _settle(self, added: list[str]) -> bool:
+        session = self.session
+        while not session.finished and session.question is None:
+            node = session.current
+            try:
+                session.answer()
+            except FlowRuntimeError as error:
+                self._fault(node, str(error), tuple(self.path))
+                return False
+            self._record_route(node)
+            if not self._arrive(added):
+                return False
+        return True
+
+    def _undo(self, frame: _Frame) -> None:
+        self.session.back()
+        self.path.pop()
+        for node in frame.added:
+            self.on_path.discard(node)
+        frame.added = []
+
+    def _fault(self, node: str, message: str, answers: Answers, kind: str = "") -> None:
+        if not kind:
+            kind = "unrouted" if "no routing rule" in message else "unavailable"
+        if kind == "unrouted":
+            value = answers[-1][1] if answers and answers[-1][0] == node else None
+            shown = "" if value is None else f" {_show(value)}"
+            message = (
+                f"the answer{shown} to '{node}' is not routed: "
+                "no rule matches and there is no default rule"
+            )
+        elif kind == "unavailable":
+            message = message.split(": ", 1)[-1] if message.startswith("flow '") else message
+        key = (node, message)
+        known = self.result.faults.get(key)
+        if known is None or len(answers) < len(known.answers):
+            self.result.faults[key] = Fault(kind, node, message, answers)
+
+    def _record_route(self, node: str) -> None:
+        """Which rule fired (the engine's first that holds) and which later ones hold too."""
+        rules = self.flow.routes[node]
+        env = self.session.env
+        fired: int | None = None
+        for rule in rules:
+            holds = rule.condition is None or _holds(rule.condition, env)
+            if fired is None:
+                if holds:
+                    fired = rule.index
+                    self.result.fired.add((node, rule.index))
+                continue
+            if rule.condition is None or not holds or rule.goto == rules[fired].goto:
+                continue
+            if self.flow.flow.nodes[node].next[fired].note is None:  # type: ignore[union-attr]
+                key = (node, fired, rule.index)
+                known = self.result.overlaps.get(key)
+                if known is None or len(self.path) < len(known):
+                    self.result.overlaps[key] = tuple(self.path)
+
+    def _leaf(self) -> None:
+        result = self.result
+        result.paths += 1
+        outcome = self.session.current
+        length = len(self.path)
+        best = result.shortest.get(outcome)
+        if best is None or length < len(best):
+            result.shortest[outcome] = tuple(self.path)
+        if result.outcomes_by_path is not None:
+            result.outcomes_by_path.append((tuple(self.path), outcome))
+        env = self.session.env
+        env.extra[OUTCOME_VARIABLE] = outcome
+        try:
+            for name, invariant in self.flow.invariants.items():
+                try:
+                    holds = bool(invariant.evaluate(env))
+                    why = "does not hold"
+                except Unavailable as missing:
+                    holds, why = False, f"cannot be evaluated on this path ({missing})"
+                if holds:
+                    continue
+                known = result.violations.get(name)
+                if known is None or length < len(known[0]):
+                    result.violations[name] = (tuple(self.path), outcome, why)
+        finally:
+            env.extra.pop(OUTCOME_VARIABLE, None)
+
+
+def _holds(condition: Expr, env: object) -> bool:
+    try:
+        return bool(condition.evaluate(env))  # type: ignore[arg-type]
+    except Unavailable:
+        return False
+
+
+def _show(value: AnswerValue) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(value) + "]"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def explore(flow: CompiledFlow, limit: int = DEFAULT_PATH_LIMIT) -> Exploration:
+    """Walk every answer class of every question on every path of ``flow``."""
+    return Explorer(flow, limit).run()

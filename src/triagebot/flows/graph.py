@@ -1,0 +1,110 @@
+"""A flow as a diagram: Mermaid through transitions' GraphMachine, Graphviz dot by hand.
+
+Mermaid comes from the same transition specs the engine runs (``graph_engine="mermaid"``
+needs no graphviz); edges carry their rule's condition (a default rule reads
+"otherwise") and outcome states are styled by urgency. transitions' own dot output needs
+graphviz/pygraphviz, so dot is written here from the same routes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from transitions.extensions import GraphMachine
+
+from triagebot.flows.compiler import CompiledFlow
+from triagebot.flows.engine import TRIGGER, transition_specs
+from triagebot.flows.schema import URGENCY_ORDER, OutcomeNode
+
+URGENCY_STYLE = {
+    "emergency": "fill:#b71c1c,color:white",
+    "urgent": "fill:#e65100,color:white",
+    "soon": "fill:#f9a825,color:black",
+    "routine": "fill:#2e7d32,color:white",
+    "none": "fill:#9e9e9e,color:black",
+}
+"""Mermaid styles (and dot fill colours) of outcome nodes, by urgency."""
+
+_EDGE = re.compile(rf"^(\s*\S+ --> \S+): {TRIGGER}(?: \[(.*)\])?$")
+
+
+class _Model:
+    """What GraphMachine decorates; kept apart from any Session."""
+
+
+def to_mermaid(flow: CompiledFlow) -> str:
+    """A Mermaid ``stateDiagram-v2`` of the flow."""
+    model = _Model()
+    GraphMachine(
+        model=model,
+        states=list(flow.flow.nodes),
+        transitions=transition_specs(flow),
+        initial=flow.flow.start,
+        auto_transitions=False,
+        graph_engine="mermaid",
+        show_conditions=True,
+        title=flow.id,
+    )
+    drawn: str = model.get_graph().draw(None)  # type: ignore[attr-defined]
+    outcomes = {node_id: node.urgency for node_id, node in flow.outcomes()}
+    lines: list[str] = []
+    for line in drawn.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("classDef s_active"):
+            lines.append(line)
+            lines.extend(
+                f"  classDef urgency_{urgency} {URGENCY_STYLE[urgency]}"
+                for urgency in URGENCY_ORDER
+            )
+            continue
+        parts = stripped.split()
+        if len(parts) == 3 and parts[0] == "Class":
+            node_id = parts[1]
+            style = f"urgency_{outcomes[node_id]}" if node_id in outcomes else "s_default"
+            lines.append(f"  class {node_id} {style}")
+            continue
+        if parts[:1] == ["state"] and parts[-1] in outcomes:
+            node_id = parts[-1]
+            lines.append(f'  state "{node_id} ({outcomes[node_id]})" as {node_id}')
+            continue
+        match = _EDGE.match(line)
+        if match:
+            source = match.group(1).split()[0]
+            label = match.group(2) or ("otherwise" if len(flow.routes[source]) > 1 else "")
+            lines.append(f"{match.group(1)}: {label}" if label else match.group(1))
+            continue
+        lines.append(line)
+    if f"[*] --> {flow.flow.start}" not in drawn:
+        lines.append(f"  [*] --> {flow.flow.start}")
+    return "\n".join(lines) + "\n"
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def to_dot(flow: CompiledFlow) -> str:
+    """A Graphviz ``digraph`` of the flow (written directly: no graphviz needed)."""
+    lines = [
+        f"digraph {_quote(flow.id)} {{",
+        "  rankdir=LR;",
+        '  node [shape=box, style="rounded"];',
+        f"  __start [shape=point];\n  __start -> {_quote(flow.flow.start)};",
+    ]
+    for node_id, node in flow.flow.nodes.items():
+        if isinstance(node, OutcomeNode):
+            fill = URGENCY_STYLE[node.urgency].split(",")[0].removeprefix("fill:")
+            label = f"{node_id}\\n{node.urgency}"
+            lines.append(
+                f'  {_quote(node_id)} [label="{label}", shape=doubleoctagon, style=filled, '
+                f'fillcolor="{fill}", class="{node.urgency}"];'
+            )
+        else:
+            lines.append(f"  {_quote(node_id)} [label={_quote(node_id)}];")
+    for node_id, rules in flow.routes.items():
+        for rule in rules:
+            label = rule.text if rule.text is not None else "otherwise"
+            label = " ".join(label.split())
+            lines.append(f"  {_quote(node_id)} -> {_quote(rule.goto)} [label={_quote(label)}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,315 @@
+"""The verifier catches real faults planted in copies of the bundled flows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from triagebot.cli import main
+from triagebot.flows import library
+from triagebot.flows.compiler import load_flow
+from triagebot.flows.verify import Finding, Report, answers_yaml, verify
+
+DATA = Path(__file__).parent / "data" / "verify"
+CAUDA = library.bundled_dir() / "cauda-equina.yaml"
+
+
+def plant(tmp_path: Path, source: Path, old: str, new: str, count: int = 1) -> Path:
+    """A copy of ``source`` with ``old`` replaced by ``new`` (which must occur ``count`` times)."""
+    text = source.read_text(encoding="utf-8")
+    assert count == text.count(old), f"fixture text not found: {old!r}"
+    target = tmp_path / source.name
+    target.write_text(text.replace(old, new), encoding="utf-8")
+    return target
+
+
+def findings(report: Report, code: str) -> list[Finding]:
+    return [finding for finding in report.findings if finding.code == code]
+
+
+def replay(
+    flow_path: Path, finding: Finding, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str]:
+    """Run a counterexample through `triagebot run --answers`: (exit code, outcome or error)."""
+    assert finding.answers is not None
+    answers_file = tmp_path / "counterexample.yaml"
+    answers_file.write_text(answers_yaml(finding.answers), encoding="utf-8")
+    capsys.readouterr()
+    code = main(["run", str(flow_path), "--answers", str(answers_file), "--format", "json"])
+    captured = capsys.readouterr()
+    if code != 0:
+        return code, captured.err.strip()
+    return code, json.loads(captured.out)["outcome"]["id"]
+
+
+def test_every_bundled_flow_verifies() -> None:
+    """Every bundled flow passes verify: structure, invariants, every outcome reached."""
+    flows = library.flow_files([library.bundled_dir()])
+    assert flows, "no bundled flows found"
+    failures = {
+        path.name: [str(f.message) for f in verify(load_flow(path)).findings] for path in flows
+    }
+    assert {name: [] for name in failures} == failures
+
+
+def test_cauda_equina_is_explored_exhaustively() -> None:
+    """The bundled CES flow: every path explored exactly, all invariants, every outcome."""
+    report = verify(load_flow(CAUDA))
+    outcomes = {node for node, _ in report.flow.outcomes()}
+    assert (True, True, outcomes) == (
+        report.ok,
+        report.exhaustive,
+        set(report.exploration.shortest),
+    )
+    assert report.exploration.shortest["out_of_scope"] == (("back_or_leg_pain", "no"),)
+
+
+def test_wrong_next_node_breaks_the_red_flag_invariant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Saddle sensation sent to 'no CES features': the invariant fails, shortest path shown."""
+    flow_path = plant(
+        tmp_path,
+        CAUDA,
+        "      - when: saddle_sensation in ('yes', 'unsure')\n        goto: emergency_mri",
+        "      - when: saddle_sensation in ('yes', 'unsure')\n        goto: no_ces_features",
+    )
+    report = verify(load_flow(flow_path))
+    violation = next(
+        f for f in findings(report, "invariant") if "i1_core_symptom_means_mri" in f.message
+    )
+    expected = (
+        ("back_or_leg_pain", "yes"),
+        ("urinary_difficulty", "no"),
+        ("saddle_sensation", "yes"),
+    )
+    assert (False, expected, "no_ces_features") == (report.ok, violation.answers, violation.outcome)
+    assert replay(flow_path, violation, tmp_path, capsys) == (0, "no_ces_features")
+
+
+def test_wrong_next_node_that_skips_a_question_is_unreachable() -> None:
+    """A rule that jumps past a question leaves that question unreachable, with its position."""
+    flow_path = DATA / "cauda-skip.yaml"
+    report = verify(load_flow(flow_path))
+    unreachable = findings(report, "unreachable")
+    assert [f.message for f in unreachable] == [
+        "node 'bilateral_neuro_deficit' is unreachable: no routing rule leads to it from "
+        "'back_or_leg_pain'"
+    ]
+    assert unreachable[0].where.endswith("cauda-skip.yaml:79:5")
+
+
+def test_dropped_default_leaves_an_answer_unrouted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without its default rule, 'yes' to back_or_leg_pain matches no rule: reproduced by run."""
+    flow_path = plant(
+        tmp_path,
+        CAUDA,
+        "        goto: out_of_scope\n      - goto: urinary_difficulty\n",
+        "        goto: out_of_scope\n",
+    )
+    report = verify(load_flow(flow_path))
+    unrouted = findings(report, "unrouted")
+    assert [f.message for f in unrouted] == [
+        "the answer 'yes' to 'back_or_leg_pain' is not routed: no rule matches and there is "
+        "no default rule"
+    ]
+    assert unrouted[0].answers == (("back_or_leg_pain", "yes"),)
+    code, error = replay(flow_path, unrouted[0], tmp_path, capsys)
+    assert (code, "no routing rule of 'back_or_leg_pain' matched" in error) == (1, True)
+
+
+def test_red_flag_unsure_no_longer_leads_to_emergency(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'unsure' dropped from a red flag: invariant i1 fails on the shortest 'unsure' path."""
+    flow_path = plant(
+        tmp_path,
+        CAUDA,
+        "when: rectal_sensation_loss in ('yes', 'unsure')\n        goto: emergency_mri",
+        "when: rectal_sensation_loss == 'yes'\n        goto: emergency_mri",
+    )
+    report = verify(load_flow(flow_path))
+    violation = next(
+        f for f in findings(report, "invariant") if "i1_core_symptom_means_mri" in f.message
+    )
+    assert ("rectal_sensation_loss", "unsure") in (violation.answers or ())
+    assert len(violation.answers or ()) == 8  # the shortest: every later question answered once
+    outcome = violation.outcome
+    assert (0, outcome) == replay(flow_path, violation, tmp_path, capsys)
+    assert outcome in {"no_ces_features", "ces_unlikely_review", "urgent_msk_2ww"}
+
+
+def test_threshold_moved_from_at_least_to_above(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'score >= 9' changed to '> 9': the score of exactly 9 is found and reproduces."""
+    flow_path = plant(tmp_path, DATA / "score.yaml", "score >= 9", "score > 9")
+    report = verify(load_flow(flow_path))
+    violation = next(f for f in findings(report, "invariant"))
+    assert "invariant high_score_considers does not hold" in violation.message
+    answers = dict(violation.answers or ())
+    assert list(answers) == ["cpr_minutes", "lactate", "bags", "rate"]
+    assert (
+        _points(answers["cpr_minutes"], (40, 60, 105)) + _points(answers["lactate"], (8, 14, 18))
+        == 9
+    )
+    code, outcome = replay(flow_path, violation, tmp_path, capsys)
+    assert (code, outcome != "consider") == (0, True)
+
+
+def _points(value: object, cuts: tuple[int, int, int]) -> int:
+    assert isinstance(value, int | float)
+    return 1 if value < cuts[0] else 2 if value < cuts[1] else 3 if value < cuts[2] else 6
+
+
+def test_numeric_flow_is_partitioned_exactly() -> None:
+    """The score fixture: thresholds through formulas are cut exactly; every outcome reached."""
+    report = verify(load_flow(DATA / "score.yaml"))
+    assert (report.ok, report.exhaustive, report.exploration.sampled) == (True, True, {})
+    assert report.exploration.shortest["consider"] == (("cpr_minutes", 60), ("lactate", 18))
+
+
+def test_dose_threshold_through_a_product_is_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'flush_iu_h > 1080' moved to '> 1200': a dose between the two reaches 'go'."""
+    flow_path = plant(
+        tmp_path, DATA / "score.yaml", "when: flush_iu_h > 1080", "when: flush_iu_h > 1200"
+    )
+    report = verify(load_flow(flow_path))
+    violation = next(f for f in findings(report, "invariant"))
+    answers = dict(violation.answers or ())
+    flush = answers["bags"] * answers["rate"] * 2  # type: ignore[operator]
+    assert (1080 < flush <= 1200, violation.outcome) == (True, "go")
+    assert replay(flow_path, violation, tmp_path, capsys) == (0, "go")
+
+
+def test_unreachable_outcome_is_reported(tmp_path: Path) -> None:
+    """No rule leads to 'ces_unlikely_review' any more: reported at the outcome's line."""
+    flow_path = plant(
+        tmp_path,
+        CAUDA,
+        "      - when: sexual_dysfunction in ('yes', 'unsure')\n        goto: ces_unlikely_review",
+        "      - when: sexual_dysfunction in ('yes', 'unsure')\n        goto: emergency_mri",
+    )
+    report = verify(load_flow(flow_path))
+    assert [f.message for f in findings(report, "unreachable")] == [
+        "outcome 'ces_unlikely_review' is unreachable: no routing rule leads to it from "
+        "'back_or_leg_pain'"
+    ]
+
+
+def test_outcome_behind_an_impossible_condition_is_never_reached(tmp_path: Path) -> None:
+    """A rule whose condition never holds: it never fires and its outcome is never reached."""
+    flow_path = plant(
+        tmp_path,
+        CAUDA,
+        "      - when: sexual_dysfunction in ('yes', 'unsure')\n        goto: ces_unlikely_review",
+        "      - when: sexual_dysfunction in ('yes', 'unsure') and sexual_dysfunction == 'no'\n"
+        "        goto: ces_unlikely_review",
+    )
+    report = verify(load_flow(flow_path))
+    assert (
+        [f.code for f in findings(report, "never-fires")],
+        [f.code for f in findings(report, "never-reached")],
+    ) == (["never-fires"], ["never-reached"])
+    assert (
+        "outcome 'ces_unlikely_review' is never reached"
+        in findings(report, "never-reached")[0].message
+    )
+
+
+def test_overlapping_rule_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A new rule before a red flag's rule overlaps it: order silently decides; reproduces."""
+    flow_path = plant(
+        tmp_path,
+        CAUDA,
+        "    next:\n      - when: saddle_sensation in ('yes', 'unsure')\n",
+        "    next:\n      - when: saddle_sensation == 'unsure'\n        goto: ces_unlikely_review\n"
+        "      - when: saddle_sensation in ('yes', 'unsure')\n",
+    )
+    report = verify(load_flow(flow_path))
+    overlap = findings(report, "overlap")
+    assert len(overlap) == 1
+    assert overlap[0].message.startswith(
+        "rules 1 and 2 of 'saddle_sensation' both hold, so their order silently decides"
+    )
+    assert (overlap[0].answers or ())[-1] == ("saddle_sensation", "unsure")
+    assert replay(flow_path, overlap[0], tmp_path, capsys) == (0, "ces_unlikely_review")
+
+
+def test_noted_overlap_is_accepted() -> None:
+    """The bundled CES flow's deliberate overlap carries a note, so it is not reported."""
+    report = verify(load_flow(CAUDA))
+    assert findings(report, "overlap") == []
+
+
+def test_cycle_without_exit(tmp_path: Path) -> None:
+    """A question that routes only to itself: a cycle with no way out, at its position."""
+    flow_path = plant(
+        tmp_path, CAUDA, "    next: bilateral_radicular_pain\n", "    next: sexual_dysfunction\n"
+    )
+    report = verify(load_flow(flow_path))
+    cycle = findings(report, "cycle")
+    assert [f.message for f in cycle] == [
+        "cycle without a way out: sexual_dysfunction -> sexual_dysfunction"
+    ]
+    assert len(findings(report, "loop")) == 1
+
+
+def test_cycle_with_an_exit_is_a_loop_on_the_paths_that_take_it(tmp_path: Path) -> None:
+    """A path that comes back to a question is reported with the answers that take it there."""
+    flow_path = plant(
+        tmp_path,
+        CAUDA,
+        "    next: bilateral_radicular_pain\n",
+        "    next: retention_or_incontinence\n",
+    )
+    report = verify(load_flow(flow_path))
+    loop = findings(report, "loop")
+    assert (findings(report, "cycle"), len(loop)) == ([], 1)
+    assert loop[0].message.startswith("the path comes back to 'retention_or_incontinence'")
+    assert (loop[0].answers or ())[-1] == ("sexual_dysfunction", "yes")
+
+
+def test_unavailable_value_is_a_fault_with_its_path(tmp_path: Path) -> None:
+    """A condition reading an answer not asked on the path is reported with that path."""
+    flow_path = plant(
+        tmp_path,
+        CAUDA,
+        "      - when: back_or_leg_pain == 'no'\n        goto: out_of_scope",
+        "      - when: back_or_leg_pain == 'no' and bilateral_radicular_pain == 'yes'\n"
+        "        goto: out_of_scope",
+    )
+    report = verify(load_flow(flow_path))
+    fault = findings(report, "unavailable")
+    assert len(fault) == 1
+    assert fault[0].answers == (("back_or_leg_pain", "no"),)
+    assert "bilateral_radicular_pain" in fault[0].message
+
+
+def test_verify_command_exit_codes_and_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`triagebot verify` exits 0 on a sound flow, 1 on a faulty one; JSON lists findings."""
+    faulty = plant(tmp_path, DATA / "score.yaml", "score >= 9", "score > 9")
+    assert main(["verify", str(CAUDA)]) == 0
+    capsys.readouterr()
+    assert main(["verify", str(faulty), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert [f["code"] for f in data[0]["findings"]] == ["invariant"]
+
+
+def test_verify_text_output_has_a_pasteable_counterexample(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The text report prints the position, the invariant and the answers as YAML lines."""
+    faulty = plant(tmp_path, DATA / "score.yaml", "score >= 9", "score > 9")
+    main(["verify", str(faulty)])
+    out = capsys.readouterr().out
+    assert f"{faulty}:" in out and "invariant high_score_considers does not hold" in out
+    assert "      cpr_minutes: " in out and "      lactate: " in out
