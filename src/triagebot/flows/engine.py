@@ -148,7 +148,7 @@ class _Condition:
 
     def __init__(self, condition: Expr, text: str) -> None:
         self.condition = condition
-        self.__name__ = text
+        self.__name__ = " ".join(text.split())  # one line, even from a folded YAML scalar
 
     def __call__(self, event: EventData) -> bool:
         model = event.model

@@ -13,7 +13,7 @@ import re
 from transitions.extensions import GraphMachine
 
 from triagebot.flows.compiler import CompiledFlow
-from triagebot.flows.engine import TRIGGER, transition_specs
+from triagebot.flows.engine import transition_specs
 from triagebot.flows.schema import URGENCY_ORDER, OutcomeNode
 
 URGENCY_STYLE = {
@@ -25,7 +25,7 @@ URGENCY_STYLE = {
 }
 """Mermaid styles (and dot fill colours) of outcome nodes, by urgency."""
 
-_EDGE = re.compile(rf"^(\s*\S+ --> \S+): {TRIGGER}(?: \[(.*)\])?$")
+_EDGE = re.compile(r"^(\s*)(\S+) --> (\S+)(?::.*)?$")
 
 
 class _Model:
@@ -47,6 +47,7 @@ def to_mermaid(flow: CompiledFlow) -> str:
     )
     drawn: str = model.get_graph().draw(None)  # type: ignore[attr-defined]
     outcomes = {node_id: node.urgency for node_id, node in flow.outcomes()}
+    labels = edge_labels(flow)
     lines: list[str] = []
     for line in drawn.splitlines():
         stripped = line.strip()
@@ -68,15 +69,35 @@ def to_mermaid(flow: CompiledFlow) -> str:
             lines.append(f'  state "{node_id} ({outcomes[node_id]})" as {node_id}')
             continue
         match = _EDGE.match(line)
-        if match:
-            source = match.group(1).split()[0]
-            label = match.group(2) or ("otherwise" if len(flow.routes[source]) > 1 else "")
-            lines.append(f"{match.group(1)}: {label}" if label else match.group(1))
+        if match and (match.group(2), match.group(3)) in labels:
+            indent, source, dest = match.groups()
+            label = labels[(source, dest)]
+            lines.append(
+                f"{indent}{source} --> {dest}: {label}" if label else f"{indent}{source} --> {dest}"
+            )
             continue
         lines.append(line)
     if f"[*] --> {flow.flow.start}" not in drawn:
         lines.append(f"  [*] --> {flow.flow.start}")
     return "\n".join(lines) + "\n"
+
+
+def edge_labels(flow: CompiledFlow) -> dict[tuple[str, str], str]:
+    """The label of each edge, from the flow's rules rather than transitions' drawing.
+
+    GraphMachine draws several rules between the same two nodes as one edge; its label
+    is rebuilt here as their conditions joined by " | " ("otherwise" for a default), on
+    one line. A node's only, unconditional rule gets no label.
+    """
+    texts: dict[tuple[str, str], list[str]] = {}
+    for node_id, rules in flow.routes.items():
+        for rule in rules:
+            if rule.text is not None:
+                text = " ".join(rule.text.split())
+            else:
+                text = "otherwise" if len(rules) > 1 else ""
+            texts.setdefault((node_id, rule.goto), []).append(text)
+    return {edge: " | ".join(t for t in parts if t) for edge, parts in texts.items()}
 
 
 def _quote(text: str) -> str:
