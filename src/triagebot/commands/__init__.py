@@ -3,10 +3,10 @@ its parser(s); a handler takes the parsed arguments and returns an exit code."""
 
 from __future__ import annotations
 
-from triagebot.commands import core
+from triagebot.commands import chat, core
 from triagebot.commands.common import CommandError
 
-COMMAND_MODULES = [core]
+COMMAND_MODULES = [core, chat]
 """Registered in help order; the first one's ``default_handler`` runs with no command."""
 
 __all__ = ["COMMAND_MODULES", "CommandError"]
