@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import App, SystemCommand
@@ -35,6 +36,9 @@ ACTIONS = [
     ("f8", "choose_flow", "Flows", "Pick another flow"),
 ]
 
+FOOTER_KEYS = ("f1", "f2", "f3")
+"""Shown in the footer (80 columns); the rest are on the outcome's buttons and the palette."""
+
 
 class TriageApp(App[None]):
     """triagebot's TUI. Widgets post messages up; this class changes the Session."""
@@ -42,7 +46,8 @@ class TriageApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "triagebot"
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(key, action, label, priority=True) for key, action, label, _ in ACTIONS),
+        Binding(key, action, label, priority=True, show=key in FOOTER_KEYS)
+        for key, action, label, _ in ACTIONS
     ]
 
     def __init__(

@@ -52,5 +52,5 @@ def progress(session: Session) -> str:
     answered = session.questions_answered
     noun = "question" if answered == 1 else "questions"
     if session.finished:
-        return f"Outcome reached after {answered} {noun} · F2 back · F3 change an answer"
-    return f"{answered} {noun} answered · F1 why we ask · F2 back · F3 change an answer"
+        return f"Outcome reached after {answered} {noun} · F5 export · F6 copy · F7 restart"
+    return f"{answered} {noun} answered so far"

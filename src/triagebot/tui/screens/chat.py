@@ -19,17 +19,17 @@ class OutcomeActions(Horizontal):
     """What to do with a finished session."""
 
     def compose(self) -> ComposeResult:
-        yield Button("Export (F5)", action="app.export_transcript", classes="export")
-        yield Button("Copy (F6)", action="app.copy_transcript", classes="copy")
-        yield Button("Start again (F7)", action="app.restart", classes="restart")
-        yield Button("Other flow (F8)", action="app.choose_flow", classes="choose")
+        yield Button("Export (F5)", action="app.export_transcript", classes="export", compact=True)
+        yield Button("Copy (F6)", action="app.copy_transcript", classes="copy", compact=True)
+        yield Button("Start again (F7)", action="app.restart", classes="restart", compact=True)
+        yield Button("Other flow (F8)", action="app.choose_flow", classes="choose", compact=True)
 
 
 class ChatScreen(Screen[None]):
     """Shows a Session; the app calls ``show`` after every change to it."""
 
     def __init__(self, title: str, overdue: bool) -> None:
-        super().__init__(id="chat")
+        super().__init__()
         self.flow_title = title
         self.overdue = overdue
         self.asking: tuple[str, int] | None = None

@@ -23,7 +23,7 @@ class EditScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Cancel", priority=True)]
 
     def __init__(self, node_id: str, question: Question, current: str) -> None:
-        super().__init__(id="edit")
+        super().__init__()
         self.node_id = node_id
         self.question = question
         self.current = current

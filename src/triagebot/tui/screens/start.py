@@ -42,7 +42,7 @@ class StartScreen(Screen[None]):
     ]
 
     def __init__(self, entries: list[Entry], today: date) -> None:
-        super().__init__(id="start")
+        super().__init__()
         self.entries = entries
         self.today = today
         self.flows = {str(e.path): e.flow for e in entries if e.flow is not None}

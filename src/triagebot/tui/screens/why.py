@@ -35,7 +35,7 @@ class WhyScreen(ModalScreen[None]):
     ]
 
     def __init__(self, flow: CompiledFlow, node_id: str) -> None:
-        super().__init__(id="why")
+        super().__init__()
         self.flow = flow
         self.node_id = node_id
 

@@ -64,9 +64,9 @@ class YesNoInput(QuestionInput):
     """Yes / No (/ Unsure) as buttons, each answerable with one key."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "choose('yes')", "Yes"),
-        Binding("n", "choose('no')", "No"),
-        Binding("u", "choose('unsure')", "Unsure"),
+        Binding("y", "choose('yes')", "Yes", show=False),
+        Binding("n", "choose('no')", "No", show=False),
+        Binding("u", "choose('unsure')", "Unsure", show=False),
     ]
 
     def __init__(self, node_id: str, question: YesNoQuestion) -> None:
@@ -75,10 +75,10 @@ class YesNoInput(QuestionInput):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="buttons"):
-            yield Button("Yes (y)", name="yes", classes="answer-yes")
-            yield Button("No (n)", name="no", classes="answer-no")
+            yield Button("Yes (y)", name="yes", classes="answer-yes", compact=True)
+            yield Button("No (n)", name="no", classes="answer-no", compact=True)
             if self.question.allow_unsure:
-                yield Button("Unsure (u)", name="unsure", classes="answer-unsure")
+                yield Button("Unsure (u)", name="unsure", classes="answer-unsure", compact=True)
         yield from self.compose_error()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -119,7 +119,7 @@ class ChoiceInput(QuestionInput):
             for n, o in enumerate(self.question.options, 1)
         ]
         yield from self.compose_hint("↑↓ and Enter, or the option's number")
-        yield OptionList(*options)
+        yield OptionList(*options, compact=True)
         yield from self.compose_error()
 
     def action_pick(self, number: int) -> None:
@@ -137,7 +137,7 @@ class MultiChoiceInput(QuestionInput):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(key, f"tick({n})", show=False) for n, key in enumerate(NUMBER_KEYS, 1)),
-        Binding("c", "confirm", "Confirm"),
+        Binding("c", "confirm", "Confirm", show=False),
     ]
 
     def __init__(self, node_id: str, question: MultiChoiceQuestion) -> None:
@@ -152,9 +152,10 @@ class MultiChoiceInput(QuestionInput):
             *(
                 (_numbered(n, o.label, o.detail), o.id)
                 for n, o in enumerate(self.question.options, 1)
-            )
+            ),
+            compact=True,
         )
-        yield Button("Confirm (c)", name="confirm", classes="confirm")
+        yield Button("Confirm (c)", name="confirm", classes="confirm", compact=True)
         yield from self.compose_error()
 
     def action_tick(self, number: int) -> None:
@@ -209,7 +210,7 @@ class NumberInput(QuestionInput):
         if question.allow_unknown:
             options.append(Option("unknown", id=UNKNOWN))
         if options:
-            yield OptionList(*options, classes="suggestions")
+            yield OptionList(*options, classes="suggestions", compact=True)
         yield from self.compose_error()
 
     @on(Input.Changed)
@@ -243,7 +244,7 @@ class InfoInput(QuestionInput):
     """An info message needs only an acknowledgement."""
 
     def compose(self) -> ComposeResult:
-        yield Button("Continue (Enter)", name="continue", classes="continue")
+        yield Button("Continue (Enter)", name="continue", classes="continue", compact=True)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

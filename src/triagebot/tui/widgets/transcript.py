@@ -151,6 +151,12 @@ class Transcript(VerticalScroll):
         if fresh:
             self.mount_all(fresh)
         self.shown = list(wanted)
+        if fresh and isinstance(fresh[-1], OutcomeCard):
+            # Show the outcome from its top (urgency and title), not its last line.
+            self.anchor(False)
+            self.call_after_refresh(self.scroll_to_widget, fresh[-1], top=True, animate=False)
+        elif fresh and not self.is_anchored:
+            self.anchor()
 
     def answers(self) -> list[AnswerBubble]:
         return list(self.query(AnswerBubble))
