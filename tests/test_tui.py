@@ -81,15 +81,15 @@ async def test_start_screen_filters_and_starts_with_enter() -> None:
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
         listing = app.screen.query_one("#flow-list", OptionList)
-        assert 2 == listing.option_count
+        assert listing.option_count == 2
         prompts = [str(listing.get_option_at_index(i).prompt) for i in range(2)]
         assert ["REVIEW OVERDUE" in p for p in prompts] == [False, True]
         await press_all(pilot, list("overdue"))
-        assert 1 == listing.option_count
+        assert listing.option_count == 1
         await press_all(pilot, ["enter"])
         assert isinstance(app.screen, ChatScreen)
         assert app.session is not None
-        assert "overdue" == app.session.flow.id
+        assert app.session.flow.id == "overdue"
 
 
 async def test_back_key_returns_to_the_previous_question_past_info() -> None:
@@ -98,8 +98,8 @@ async def test_back_key_returns_to_the_previous_question_past_info() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await press_all(pilot, ["y", "enter", "f2"])
         assert app.session is not None
-        assert "seen_before" == app.session.current
-        assert [] == app.screen.query(AnswerBubble).nodes
+        assert app.session.current == "seen_before"
+        assert app.screen.query(AnswerBubble).nodes == []
 
 
 async def test_changing_an_earlier_answer_supersedes_what_no_longer_applies() -> None:
@@ -108,20 +108,20 @@ async def test_changing_an_earlier_answer_supersedes_what_no_longer_applies() ->
     async with app.run_test(size=SIZE) as pilot:
         await press_all(pilot, ["n", "enter", "1", "1", "3", "c", *"39", "enter"])
         assert app.session is not None
-        assert "urgent" == app.session.current
+        assert app.session.current == "urgent"
         await press_all(pilot, ["f3", "up", "up"])
         focused = app.focused
         assert isinstance(focused, AnswerBubble)
-        assert "severity" == focused.entry.node
+        assert focused.entry.node == "severity"
         await press_all(pilot, ["enter"])
         assert isinstance(app.screen, EditScreen)
         await press_all(pilot, ["3"])
         assert isinstance(app.screen, ChatScreen)
-        assert "emergency" == app.session.current
+        assert app.session.current == "emergency"
         dropped = [b.entry.node for b in app.screen.query(SupersededBubble)]
-        assert ["symptoms", "temperature"] == dropped
+        assert dropped == ["symptoms", "temperature"]
         changed = [b.entry.status for b in app.screen.query(AnswerBubble)]
-        assert ["", "changed"] == changed
+        assert changed == ["", "changed"]
 
 
 async def test_an_edit_keeps_later_answers_that_still_apply() -> None:
@@ -130,11 +130,11 @@ async def test_an_edit_keeps_later_answers_that_still_apply() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await press_all(pilot, ["n", "enter", "1", "2", "c", *"37", "enter"])
         assert app.session is not None
-        assert "routine" == app.session.current
+        assert app.session.current == "routine"
         await press_all(pilot, ["f3", "up", "up", "up", "enter", "y"])
-        assert "nothing" == app.session.current
+        assert app.session.current == "nothing"
         statuses = [b.entry.status for b in app.screen.query(AnswerBubble)]
-        assert ["changed", "kept", "kept", "kept"] == statuses
+        assert statuses == ["changed", "kept", "kept", "kept"]
 
 
 # Bad numbers: each is refused with the core's message, and the session stays put.
@@ -152,7 +152,7 @@ async def test_bad_numbers_are_refused_with_what_is_accepted(keys: list[str], me
     async with app.run_test(size=SIZE) as pilot:
         await press_all(pilot, ["n", "enter", "1", "c", *keys, "enter"])
         assert app.session is not None
-        assert "temperature" == app.session.current
+        assert app.session.current == "temperature"
         assert message == error_text(app)
 
 
@@ -161,10 +161,10 @@ async def test_a_bad_number_is_flagged_as_typed() -> None:
     app = fixture_app(every_type())
     async with app.run_test(size=SIZE) as pilot:
         await press_all(pilot, ["n", "enter", "1", "c", "4", "6"])
-        assert "46 is out of range: enter a number from 30 to 45 °C, or unknown" == error_text(app)
+        assert error_text(app) == "46 is out of range: enter a number from 30 to 45 °C, or unknown"
         assert app.screen.query_one(NumberInput).has_class("-invalid")
         await press_all(pilot, ["backspace", "backspace"])
-        assert "" == error_text(app)
+        assert error_text(app) == ""
 
 
 async def test_a_100_kb_paste_is_refused() -> None:
@@ -176,7 +176,7 @@ async def test_a_100_kb_paste_is_refused() -> None:
         field.post_message(events.Paste("7" * 100_000))
         await press_all(pilot, ["enter"])
         assert app.session is not None
-        assert "temperature" == app.session.current
+        assert app.session.current == "temperature"
         expected = (
             "that is 100000 characters, too long for a number: "
             "enter a number from 30 to 45 °C, or unknown"
@@ -205,7 +205,7 @@ async def test_back_key_works_while_an_input_has_focus() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await press_all(pilot, ["n", "enter", "1", "c", "3", "f2"])
         assert app.session is not None
-        assert "symptoms" == app.session.current
+        assert app.session.current == "symptoms"
 
 
 async def test_outcome_exports_copies_and_restarts(tmp_path: Path) -> None:
@@ -220,8 +220,8 @@ async def test_outcome_exports_copies_and_restarts(tmp_path: Path) -> None:
         assert [expected] == written
         assert expected == app.clipboard
         await press_all(pilot, ["f7"])
-        assert "seen_before" == app.session.current
-        assert [] == app.screen.query(OutcomeCard).nodes
+        assert app.session.current == "seen_before"
+        assert app.screen.query(OutcomeCard).nodes == []
         await press_all(pilot, ["f8"])
         assert isinstance(app.screen, StartScreen)
 
@@ -242,4 +242,4 @@ async def test_outcome_card_names_its_urgency_in_words() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await press_all(pilot, ["y", "enter", "3"])
         title = app.screen.query_one(".outcome-title", Static)
-        assert "EMERGENCY — Severe — send to the emergency department" == str(title.content)
+        assert str(title.content) == "EMERGENCY — Severe — send to the emergency department"

@@ -55,7 +55,7 @@ def test_list_does_not_import_textual() -> None:
         env={"PYTHONPATH": str(ROOT / "src")},
         check=True,
     )
-    assert "False" == done.stderr.strip()
+    assert done.stderr.strip() == "False"
 
 
 def test_plain_mode_without_a_flow_is_a_message() -> None:
@@ -68,7 +68,7 @@ def test_plain_mode_without_a_flow_is_a_message() -> None:
         stdin=subprocess.DEVNULL,
         check=False,
     )
-    assert 1 == done.returncode
+    assert done.returncode == 1
     expected = (
         "plain mode needs a FLOW, e.g. triagebot chat cauda-equina --plain "
         "(triagebot list shows them)\n"

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
-from typing import ClassVar
 
 from textual import on
 from textual.app import App, SystemCommand
