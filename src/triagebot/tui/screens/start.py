@@ -49,6 +49,7 @@ class StartScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("triagebot — choose a flow", id="start-title")
+        yield Static("Type to filter · ↑↓ to move · Enter starts · ctrl+q quits", classes="hint")
         yield Input(placeholder="Type to filter flows…", id="filter")
         yield OptionList(id="flow-list")
         broken = [e for e in self.entries if e.error is not None]
