@@ -23,6 +23,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 7
+sys.path.insert(0, str(ROOT))
+
+from tests.tui_support import FIXTURE_SCRIPTS, every_type, fixture_app  # noqa: E402
+from textual import events  # noqa: E402
+from textual.app import App  # noqa: E402
+from textual.widgets import Static  # noqa: E402
+
+from triagebot.tui.screens.chat import ChatScreen  # noqa: E402
 
 TRIAGEBOT_CHILD = """
 import time, sys
@@ -79,13 +87,6 @@ async def key_latencies() -> tuple[list[float], list[float]]:
     baseline is the same key-to-refresh round trip on a minimal app whose key handler
     updates one Static.
     """
-    sys.path.insert(0, str(ROOT))
-    from textual import events
-    from textual.app import App
-    from textual.widgets import Static
-
-    from tests.tui_support import FIXTURE_SCRIPTS, every_type, fixture_app
-    from triagebot.tui.screens.chat import ChatScreen
 
     stamps: list[float] = []
     original = ChatScreen.show
