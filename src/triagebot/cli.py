@@ -34,8 +34,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command_names(parser: argparse.ArgumentParser) -> set[str]:
+    return {
+        name
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    }
+
+
+def with_default_command(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
+    """``triagebot`` alone or ``triagebot FLOW [...]`` means ``triagebot chat [FLOW ...]``."""
+    args = list(argv)
+    if not args or args[0] not in command_names(parser) | {"-h", "--help", "--version"}:
+        return ["chat", *args]
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = with_default_command(parser, sys.argv[1:] if argv is None else argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:

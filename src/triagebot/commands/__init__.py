@@ -3,10 +3,10 @@ its parser(s); a handler takes the parsed arguments and returns an exit code."""
 
 from __future__ import annotations
 
-from triagebot.commands import core, transcripts, verify
+from triagebot.commands import chat, core, transcripts, verify
 from triagebot.commands.common import CommandError
 
-COMMAND_MODULES = [core, verify, transcripts]
+COMMAND_MODULES = [core, chat, verify, transcripts]
 """Registered in help order; the first one's ``default_handler`` runs with no command."""
 
 __all__ = ["COMMAND_MODULES", "CommandError"]

@@ -1,0 +1,51 @@
+"""``chat FLOW [--plain] [--flows DIR]``: run a flow interactively.
+
+Without FLOW the TUI opens on its start screen. ``triagebot`` with no command, or with a
+flow id or path as its first argument, runs this command (see ``cli.main``). Textual is
+imported only here, when a TUI actually opens, so the other commands stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from triagebot.commands.common import CommandError, add_flows_dir, find_flow
+
+
+def register(subparsers: Any) -> None:
+    chat = subparsers.add_parser(
+        "chat",
+        help="walk a flow question by question (the default command)",
+        description="Open the TUI (the start screen, or FLOW directly); --plain for a "
+        "line-by-line conversation on stdin/stdout.",
+    )
+    chat.add_argument(
+        "flow", nargs="?", metavar="FLOW", help="a bundled flow id or a path to a flow file"
+    )
+    chat.add_argument(
+        "--plain",
+        action="store_true",
+        help="line-by-line conversation (screen readers, scripting); used when not a terminal",
+    )
+    add_flows_dir(chat)
+    chat.set_defaults(handler=chat_flow)
+
+
+def chat_flow(args: argparse.Namespace) -> int:
+    flow = None if args.flow is None else find_flow(args.flow, args.flows)
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    if args.plain or not terminal:
+        if flow is None:
+            raise CommandError(
+                "plain mode needs a FLOW, e.g. triagebot chat cauda-equina --plain "
+                "(triagebot list shows them)"
+            )
+        from triagebot.plain import run_plain  # noqa: PLC0415 (only when used)
+
+        return run_plain(flow, sys.stdin, sys.stdout)
+    from triagebot.tui.app import make_app  # noqa: PLC0415 (textual is slow to import)
+
+    make_app(flow, args.flows).run()
+    return 0

@@ -1,0 +1,59 @@
+"""Messages widgets post up to the app (past tense: they say what the user did).
+
+The app owns the Session and answers each with a method call down.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+from triagebot.flows.compiler import CompiledFlow
+
+if TYPE_CHECKING:
+    from triagebot.tui.widgets.inputs import QuestionInput
+
+
+class AnswerSubmitted(Message):
+    """The user answered the current question (or acknowledged an info message)."""
+
+    def __init__(self, origin: QuestionInput, question_id: str, raw: object) -> None:
+        super().__init__()
+        self.origin = origin
+        self.question_id = question_id
+        self.raw = raw
+
+    @property
+    def control(self) -> QuestionInput:
+        return self.origin
+
+
+class AnswerChanged(Message):
+    """The user gave a new answer to an earlier question."""
+
+    def __init__(self, origin: QuestionInput, question_id: str, raw: object) -> None:
+        super().__init__()
+        self.origin = origin
+        self.question_id = question_id
+        self.raw = raw
+
+    @property
+    def control(self) -> QuestionInput:
+        return self.origin
+
+
+class EditRequested(Message):
+    """The user selected an earlier answer to change it."""
+
+    def __init__(self, question_id: str) -> None:
+        super().__init__()
+        self.question_id = question_id
+
+
+class FlowChosen(Message):
+    """The user picked a flow to run."""
+
+    def __init__(self, flow: CompiledFlow) -> None:
+        super().__init__()
+        self.flow = flow

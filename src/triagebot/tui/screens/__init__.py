@@ -1,0 +1,1 @@
+"""Screens: the flow list, the chat, and the modal views over it."""

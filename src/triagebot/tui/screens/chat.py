@@ -1,0 +1,78 @@
+"""The chat screen: transcript above, the current question's input below, progress, keys."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from triagebot.flows.engine import Session
+from triagebot.flows.schema import OutcomeNode
+from triagebot.tui.widgets.inputs import QuestionInput, input_for
+from triagebot.tui.widgets.transcript import Transcript, entries
+from triagebot.tui.wording import progress
+
+
+class OutcomeActions(Horizontal):
+    """What to do with a finished session."""
+
+    def compose(self) -> ComposeResult:
+        yield Button("Export (F5)", action="app.export_transcript", classes="export", compact=True)
+        yield Button("Copy (F6)", action="app.copy_transcript", classes="copy", compact=True)
+        yield Button("Start again (F7)", action="app.restart", classes="restart", compact=True)
+        yield Button("Other flow (F8)", action="app.choose_flow", classes="choose", compact=True)
+
+
+class ChatScreen(Screen[None]):
+    """Shows a Session; the app calls ``show`` after every change to it."""
+
+    def __init__(self, title: str, overdue: bool) -> None:
+        super().__init__()
+        self.flow_title = title
+        self.overdue = overdue
+        self.asking: tuple[str, int] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"triagebot · {self.flow_title}"), id="topbar")
+        yield Transcript()
+        yield Vertical(id="answer-area")
+        yield Static("", id="progress")
+        yield Footer()
+
+    async def show(self, session: Session) -> None:
+        """Bring transcript, input and progress in line with ``session``."""
+        self.query_one(Transcript).show(session, entries(session, self.overdue))
+        asking = (session.current, len(session.steps))
+        if asking != self.asking:
+            self.asking = asking
+            await self._replace_input(session)
+        self.query_one("#progress", Static).update(progress(session))
+
+    async def _replace_input(self, session: Session) -> None:
+        area = self.query_one("#answer-area", Vertical)
+        await area.remove_children()
+        node = session.node
+        finished = isinstance(node, OutcomeNode)
+        area.set_class(finished, "-finished")
+        if finished:
+            await area.mount(OutcomeActions())
+            self.query_one(OutcomeActions).query_one(Button).focus()
+            return
+        assert not isinstance(node, OutcomeNode)
+        widget = input_for(session.current, node)
+        await area.mount(widget)
+        widget.focus_input()
+
+    def current_input(self) -> QuestionInput | None:
+        found = self.query(QuestionInput)
+        return found.first() if found else None
+
+    def focus_answers(self) -> bool:
+        """Focus the latest answer in the transcript (to change it); False if none."""
+        bubbles = self.query_one(Transcript).answers()
+        if not bubbles:
+            return False
+        bubbles[-1].focus()
+        return True

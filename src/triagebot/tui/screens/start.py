@@ -1,0 +1,100 @@
+"""The start screen: the flows on offer, a filter, Enter starts one."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from triagebot.flows import library
+from triagebot.flows.compiler import CompiledFlow
+from triagebot.flows.library import Entry
+from triagebot.tui.messages import FlowChosen
+
+
+def describe(flow: CompiledFlow, today: date) -> Text:
+    """A flow as listed: title, then audience, version and review date (overdue marked)."""
+    text = Text(flow.flow.title, style="bold")
+    review = library.review_date(flow)
+    text.append(f"\n  {flow.flow.audience} · v{flow.flow.version}")
+    if review is None:
+        text.append(" · no review date")
+    elif library.review_overdue(flow, today):
+        text.append(f" · REVIEW OVERDUE (due {review.isoformat()})", style="bold reverse")
+    else:
+        text.append(f" · review {review.isoformat()}")
+    return text
+
+
+class StartScreen(Screen[None]):
+    """Pick a flow: type to filter, ↑↓ to move, Enter to start."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+    ]
+
+    def __init__(self, entries: list[Entry], today: date) -> None:
+        super().__init__()
+        self.entries = entries
+        self.today = today
+        self.flows = {str(e.path): e.flow for e in entries if e.flow is not None}
+
+    def compose(self) -> ComposeResult:
+        yield Static("triagebot — choose a flow", id="start-title")
+        yield Static("Type to filter · ↑↓ to move · Enter starts · ctrl+q quits", classes="hint")
+        yield Input(placeholder="Type to filter flows…", id="filter")
+        yield OptionList(id="flow-list")
+        broken = [e for e in self.entries if e.error is not None]
+        if broken:
+            names = ", ".join(e.path.name for e in broken)
+            yield Static(f"Not loaded (run triagebot validate): {names}", id="broken", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refill("")
+        self.query_one("#filter", Input).focus()
+
+    def refill(self, words: str) -> None:
+        """Show the flows whose id, title or audience contain every word typed."""
+        terms = words.lower().split()
+        options = [
+            Option(describe(flow, self.today), id=path)
+            for path, flow in self.flows.items()
+            if all(t in f"{flow.id} {flow.flow.title} {flow.flow.audience}".lower() for t in terms)
+        ]
+        listing = self.query_one("#flow-list", OptionList)
+        listing.set_options(options)
+        if options:
+            listing.highlighted = 0
+
+    @on(Input.Changed, "#filter")
+    def _filtered(self, event: Input.Changed) -> None:
+        self.refill(event.value)
+
+    def action_move(self, step: int) -> None:
+        listing = self.query_one("#flow-list", OptionList)
+        if listing.option_count:
+            current = listing.highlighted or 0
+            listing.highlighted = max(0, min(listing.option_count - 1, current + step))
+
+    @on(Input.Submitted, "#filter")
+    def _entered(self) -> None:
+        listing = self.query_one("#flow-list", OptionList)
+        if listing.highlighted is not None:
+            self._choose(listing.get_option_at_index(listing.highlighted).id)
+
+    @on(OptionList.OptionSelected, "#flow-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option.id)
+
+    def _choose(self, path: str | None) -> None:
+        if path is not None:
+            self.post_message(FlowChosen(self.flows[path]))

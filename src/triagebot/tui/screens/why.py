@@ -1,0 +1,45 @@
+"""The "why we ask" view: the current node's reason and its source citation."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from triagebot.flows.compiler import CompiledFlow
+from triagebot.tui.wording import why_lines
+
+STYLES = {"heading": "bold", "text": "", "detail": "dim"}
+
+
+def why_text(flow: CompiledFlow, node_id: str) -> Text:
+    text = Text()
+    for style, line in why_lines(flow, node_id):
+        if style == "heading" and text:
+            text.append("\n")
+        text.append(line + "\n", style=STYLES[style])
+    return text
+
+
+class WhyScreen(ModalScreen[None]):
+    """Shows why the current node is asked, and its source; Escape or F1 closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", "Close", priority=True),
+        Binding("f1", "dismiss", "Close", priority=True),
+    ]
+
+    def __init__(self, flow: CompiledFlow, node_id: str) -> None:
+        super().__init__()
+        self.flow = flow
+        self.node_id = node_id
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="why-box"):
+            yield Static(why_text(self.flow, self.node_id), id="why-text")
+            yield Static("Esc or F1 closes", classes="hint")

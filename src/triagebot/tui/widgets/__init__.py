@@ -1,0 +1,1 @@
+"""Widgets: question inputs, transcript bubbles and the outcome card."""

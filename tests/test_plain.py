@@ -1,0 +1,113 @@
+"""Plain mode end to end: ``triagebot chat FLOW --plain`` through a real pipe."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.tui_support import EVERY_TYPE
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def chat(
+    flow: str, lines: list[str] | None, *, close: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run plain mode in a subprocess, writing ``lines`` to its stdin through a pipe."""
+    text = None if lines is None else "".join(line + "\n" for line in lines)
+    return subprocess.run(
+        [sys.executable, "-m", "triagebot", "chat", flow, "--plain"],
+        input=text,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT / "src")},
+        timeout=60,
+        check=False,
+    )
+
+
+# (answers typed, outcome line printed) through every question type of the fixture flow
+RUNS = [
+    (["1", "", "3"], "OUTCOME: EMERGENCY — Severe — send to the emergency department"),  # numbers
+    (["no", "", "moderate", "1 3", "39,5"], "OUTCOME: URGENT — High temperature — see today"),
+    (
+        ["u", "", "1", "fever, rash", "unknown"],
+        "OUTCOME: SOON — Several symptoms — review within a week",
+    ),
+    (["n", "", "1", "0", "37"], "OUTCOME: ROUTINE — First presentation — routine follow-up"),
+    (
+        ["y", "", "1", "none", "37"],
+        "OUTCOME: NO ACTION FROM THIS SCREEN — Nothing further from this screen",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lines", "outcome"), RUNS)
+def test_plain_mode_reaches_each_outcome(lines: list[str], outcome: str) -> None:
+    """Typed answers (numbers, words, ids, decimal comma) reach the outcome; exit code 0."""
+    done = chat(str(EVERY_TYPE), lines)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert outcome in done.stdout.splitlines()
+
+
+def test_plain_mode_refuses_bad_answers_and_asks_again() -> None:
+    """A bad number is refused with what is accepted; the question is asked again."""
+    done = chat(str(EVERY_TYPE), ["1", "", "1", "0", "abc", "50", "38"])
+    assert done.returncode == 0
+    out = done.stdout.splitlines()
+    assert "Not accepted: 'abc' is not a number: enter a number from 30 to 45 °C, or unknown" in out
+    assert "Not accepted: 50 is out of range: enter a number from 30 to 45 °C, or unknown" in out
+    assert sum(line == "Q4. Body temperature?" for line in out) == 3
+
+
+def test_plain_mode_why_and_back() -> None:
+    """``why`` prints the reason and source; ``back`` re-asks the previous question."""
+    done = chat(str(EVERY_TYPE), ["why", "y", "", "back", "n", "", "3"])
+    out = done.stdout.splitlines()
+    assert "Tells a first presentation from a recurrence." in out
+    assert (
+        "Section 1 — The fixture's own made-up source "
+        "(guideline; 2025, review 2099-01-01; file fixture.txt)." in out
+    )
+    assert (
+        sum(line == "Q1. Has the patient been seen for this before?" for line in out) == 3
+    )  # asked, after why, after back
+    assert done.returncode == 0
+
+
+def test_plain_mode_end_of_input_is_a_message_not_a_traceback() -> None:
+    """Input ending before an outcome prints one line and exits 1."""
+    done = chat("cauda-equina", ["y"])
+    assert (done.returncode, done.stderr) == (1, "")
+    assert (
+        done.stdout.splitlines()[-1]
+        == "input ended before an outcome was reached; nothing was decided."
+    )
+
+
+def test_plain_mode_quit() -> None:
+    """``quit`` stops without an outcome; exit code 1."""
+    done = chat("cauda-equina", ["quit"])
+    assert done.returncode == 1
+    assert (
+        done.stdout.splitlines()[-1]
+        == "stopped before an outcome was reached; nothing was decided."
+    )
+
+
+def test_chat_without_a_terminal_falls_back_to_plain() -> None:
+    """``triagebot FLOW`` on a pipe (no terminal) runs plain mode instead of the TUI."""
+    done = subprocess.run(
+        [sys.executable, "-m", "triagebot", "cauda-equina"],
+        input="n\n",
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT / "src")},
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert "OUTCOME: NO ACTION FROM THIS SCREEN — Outside this screen" in done.stdout.splitlines()

@@ -1,0 +1,245 @@
+"""Pilot tests: the TUI driven by keys alone, as a clinician would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.widgets import Input, OptionList, Static
+
+from tests.tui_support import (
+    BUNDLED_SCRIPTS,
+    FIXTURE_SCRIPTS,
+    every_type,
+    fixture_app,
+)
+from triagebot.flows import library
+from triagebot.flows.transcript import from_session, to_text
+from triagebot.tui.app import ACTIONS, make_app
+from triagebot.tui.screens.chat import ChatScreen
+from triagebot.tui.screens.edit import EditScreen
+from triagebot.tui.screens.start import StartScreen
+from triagebot.tui.screens.why import WhyScreen
+from triagebot.tui.widgets.inputs import NumberInput, QuestionInput
+from triagebot.tui.widgets.outcome import OutcomeCard
+from triagebot.tui.widgets.transcript import AnswerBubble, SupersededBubble
+
+pytestmark = pytest.mark.asyncio
+
+SIZE = (80, 24)
+
+
+def error_text(app: object) -> str:
+    """The refusal shown under the current input."""
+    screen = app.screen  # type: ignore[attr-defined]
+    return str(screen.query_one(QuestionInput).query_one(".error", Static).content)
+
+
+async def press_all(pilot: object, keys: list[str]) -> None:
+    for key in keys:
+        await pilot.press(key)  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("flow_id", "keys", "outcome"),
+    [
+        (flow_id, keys, outcome)
+        for flow_id, runs in BUNDLED_SCRIPTS.items()
+        for keys, outcome in runs
+    ],
+)
+async def test_bundled_flow_reaches_its_outcome_by_keys(
+    flow_id: str, keys: list[str], outcome: str
+) -> None:
+    """Keys alone walk a bundled flow to the expected outcome, shown as a card."""
+    app = make_app(library.resolve(flow_id))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await press_all(pilot, keys)
+        assert app.session is not None
+        assert outcome == app.session.current
+        assert [outcome] == [card.view.id for card in app.screen.query(OutcomeCard)]
+
+
+@pytest.mark.parametrize(("keys", "outcome"), FIXTURE_SCRIPTS)
+async def test_fixture_flow_reaches_each_urgency_by_keys(keys: list[str], outcome: str) -> None:
+    """Every question type answers by keys (numbers, arrows, ticks, typing, suggestions)."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await press_all(pilot, keys)
+        assert app.session is not None
+        assert outcome == app.session.current
+
+
+async def test_start_screen_filters_and_starts_with_enter() -> None:
+    """Typing filters the list; Enter starts the highlighted flow; overdue flows are marked."""
+    app = fixture_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        listing = app.screen.query_one("#flow-list", OptionList)
+        assert listing.option_count == 2
+        prompts = [str(listing.get_option_at_index(i).prompt) for i in range(2)]
+        assert ["REVIEW OVERDUE" in p for p in prompts] == [False, True]
+        await press_all(pilot, list("overdue"))
+        assert listing.option_count == 1
+        await press_all(pilot, ["enter"])
+        assert isinstance(app.screen, ChatScreen)
+        assert app.session is not None
+        assert app.session.flow.id == "overdue"
+
+
+async def test_back_key_returns_to_the_previous_question_past_info() -> None:
+    """F2 goes back a question, passing over the info message, and the transcript follows."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await press_all(pilot, ["y", "enter", "f2"])
+        assert app.session is not None
+        assert app.session.current == "seen_before"
+        assert app.screen.query(AnswerBubble).nodes == []
+
+
+async def test_changing_an_earlier_answer_supersedes_what_no_longer_applies() -> None:
+    """F3, arrows and Enter open an earlier answer; a new answer re-routes and drops the rest."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await press_all(pilot, ["n", "enter", "1", "1", "3", "c", *"39", "enter"])
+        assert app.session is not None
+        assert app.session.current == "urgent"
+        await press_all(pilot, ["f3", "up", "up"])
+        focused = app.focused
+        assert isinstance(focused, AnswerBubble)
+        assert focused.entry.node == "severity"
+        await press_all(pilot, ["enter"])
+        assert isinstance(app.screen, EditScreen)
+        await press_all(pilot, ["3"])
+        assert isinstance(app.screen, ChatScreen)
+        assert app.session.current == "emergency"
+        dropped = [b.entry.node for b in app.screen.query(SupersededBubble)]
+        assert dropped == ["symptoms", "temperature"]
+        changed = [b.entry.status for b in app.screen.query(AnswerBubble)]
+        assert changed == ["", "changed"]
+
+
+async def test_an_edit_keeps_later_answers_that_still_apply() -> None:
+    """Changing the first answer re-uses the later ones (marked kept) and re-routes."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await press_all(pilot, ["n", "enter", "1", "2", "c", *"37", "enter"])
+        assert app.session is not None
+        assert app.session.current == "routine"
+        await press_all(pilot, ["f3", "up", "up", "up", "enter", "y"])
+        assert app.session.current == "nothing"
+        statuses = [b.entry.status for b in app.screen.query(AnswerBubble)]
+        assert statuses == ["changed", "kept", "kept", "kept"]
+
+
+# Bad numbers: each is refused with the core's message, and the session stays put.
+BAD_NUMBERS = [
+    (list("abc"), "'abc' is not a number: enter a number from 30 to 45 °C, or unknown"),  # letters
+    (list("50"), "50 is out of range: enter a number from 30 to 45 °C, or unknown"),  # too high
+    ([], "no value entered: enter a number from 30 to 45 °C, or unknown"),  # empty
+]
+
+
+@pytest.mark.parametrize(("keys", "message"), BAD_NUMBERS)
+async def test_bad_numbers_are_refused_with_what_is_accepted(keys: list[str], message: str) -> None:
+    """Enter on a bad number shows why and what is accepted; nothing moves."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await press_all(pilot, ["n", "enter", "1", "c", *keys, "enter"])
+        assert app.session is not None
+        assert app.session.current == "temperature"
+        assert message == error_text(app)
+
+
+async def test_a_bad_number_is_flagged_as_typed() -> None:
+    """Validation runs as the user types, before Enter."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await press_all(pilot, ["n", "enter", "1", "c", "4", "6"])
+        assert error_text(app) == "46 is out of range: enter a number from 30 to 45 °C, or unknown"
+        assert app.screen.query_one(NumberInput).has_class("-invalid")
+        await press_all(pilot, ["backspace", "backspace"])
+        assert error_text(app) == ""
+
+
+async def test_a_100_kb_paste_is_refused() -> None:
+    """A huge paste into the number input is refused as too long, and the app stays up."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await press_all(pilot, ["n", "enter", "1", "c"])
+        field = app.screen.query_one(Input)
+        field.post_message(events.Paste("7" * 100_000))
+        await press_all(pilot, ["enter"])
+        assert app.session is not None
+        assert app.session.current == "temperature"
+        expected = (
+            "that is 100000 characters, too long for a number: "
+            "enter a number from 30 to 45 °C, or unknown"
+        )
+        assert expected == error_text(app)
+
+
+async def test_why_key_shows_reason_and_source_even_from_an_input() -> None:
+    """F1 opens why-we-ask and the source citation while the number input has focus."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await press_all(pilot, ["n", "enter", "1", "c"])
+        assert isinstance(app.focused, Input)
+        await press_all(pilot, ["f1"])
+        assert isinstance(app.screen, WhyScreen)
+        text = str(app.screen.query_one("#why-text", Static).content)
+        assert "A high temperature makes it urgent." in text
+        assert "Section 5 — The fixture's own made-up source" in text
+        await press_all(pilot, ["escape"])
+        assert isinstance(app.screen, ChatScreen)
+
+
+async def test_back_key_works_while_an_input_has_focus() -> None:
+    """F2 reaches the app even though a focused Input takes most keys."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await press_all(pilot, ["n", "enter", "1", "c", "3", "f2"])
+        assert app.session is not None
+        assert app.session.current == "symptoms"
+
+
+async def test_outcome_exports_copies_and_restarts(tmp_path: Path) -> None:
+    """From the outcome: F5 writes the transcript, F6 copies it, F7 restarts, F8 lists flows."""
+    app = fixture_app(every_type(), export_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await press_all(pilot, ["y", "enter", "3"])
+        assert app.session is not None
+        expected = to_text(from_session(app.session))
+        await press_all(pilot, ["f5", "f6"])
+        written = [p.read_text(encoding="utf-8") for p in tmp_path.iterdir()]
+        assert [expected] == written
+        assert expected == app.clipboard
+        await press_all(pilot, ["f7"])
+        assert app.session.current == "seen_before"
+        assert app.screen.query(OutcomeCard).nodes == []
+        await press_all(pilot, ["f8"])
+        assert isinstance(app.screen, StartScreen)
+
+
+async def test_command_palette_lists_every_action_at_the_outcome() -> None:
+    """Every app action is offered in the command palette."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await press_all(pilot, ["y", "enter", "3"])
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        expected = [f"{label} ({key.upper()})" for key, _, label, _ in ACTIONS]
+        assert expected == [t for t in titles if t in expected]
+
+
+async def test_outcome_card_names_its_urgency_in_words() -> None:
+    """The card reads without colour: the urgency is a word in its title."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await press_all(pilot, ["y", "enter", "3"])
+        title = app.screen.query_one(".outcome-title", Static)
+        assert str(title.content) == "EMERGENCY — Severe — send to the emergency department"

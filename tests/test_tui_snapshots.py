@@ -1,0 +1,64 @@
+"""Snapshot tests at a fixed 80x24: the start screen, each question type, each urgency.
+
+Update after a deliberate change with ``pytest tests/test_tui_snapshots.py --snapshot-update``
+and review the SVGs (the failure report shows them side by side).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.tui_support import FIXTURE_SCRIPTS, every_type, fixture_app
+
+SIZE = (80, 24)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    await pilot.pause()
+
+
+def test_start_screen(snap_compare: Any) -> None:
+    """The flow list with audience, version and review date; the overdue flow marked."""
+    assert snap_compare(fixture_app(), terminal_size=SIZE, run_before=settle)
+
+
+# Keys that bring the fixture flow to a question of each type.
+QUESTIONS = {
+    "yes_no": [],
+    "info": ["y"],
+    "choice": ["y", "enter"],
+    "multi_choice": ["y", "enter", "1", "2"],
+    "number_refused_as_typed": ["y", "enter", "1", "c", "4", "6"],
+}
+
+
+@pytest.mark.parametrize("keys", QUESTIONS.values(), ids=QUESTIONS.keys())
+def test_question(snap_compare: Any, keys: list[str]) -> None:
+    """Each question type's input under the transcript."""
+    assert snap_compare(
+        fixture_app(every_type()), press=keys, terminal_size=SIZE, run_before=settle
+    )
+
+
+@pytest.mark.parametrize(
+    ("keys", "outcome"), FIXTURE_SCRIPTS, ids=[outcome for _, outcome in FIXTURE_SCRIPTS]
+)
+def test_outcome_card(snap_compare: Any, keys: list[str], outcome: str) -> None:
+    """The outcome card of each urgency, from its title."""
+    assert snap_compare(
+        fixture_app(every_type()), press=keys, terminal_size=SIZE, run_before=settle
+    )
+
+
+def test_outcome_card_in_an_ansi_theme(snap_compare: Any) -> None:
+    """The emergency card in the terminal's own 16 colours still names its urgency."""
+
+    async def ansi(pilot: Pilot[Any]) -> None:
+        pilot.app.theme = "ansi-dark"
+        await pilot.pause()
+
+    keys = FIXTURE_SCRIPTS[0][0]
+    assert snap_compare(fixture_app(every_type()), press=keys, terminal_size=SIZE, run_before=ansi)
