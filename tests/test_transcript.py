@@ -8,7 +8,6 @@ import pytest
 from pydantic import ValidationError
 
 from tests.transcript_helpers import MIXED_URGENT, driven, mixed, ticking_clock
-from triagebot.flows import exports
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import Session
 from triagebot.flows.library import bundled_dir
@@ -129,14 +128,6 @@ def test_json_that_is_not_a_transcript_is_refused() -> None:
     """Loading JSON with a missing field fails validation rather than making half a record."""
     with pytest.raises(ValidationError):
         from_json('{"format": 1, "flow": {}}')
-
-
-def test_to_text_stays_importable_from_transcript() -> None:
-    """The text exports moved to ``exports`` but the old import path still works."""
-    from triagebot.flows.transcript import to_markdown, to_text  # noqa: PLC0415
-
-    expected = (exports.to_text, exports.to_markdown)
-    assert expected == (to_text, to_markdown)
 
 
 def test_recorded_answers_map_question_to_value() -> None:

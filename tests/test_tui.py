@@ -15,7 +15,8 @@ from tests.tui_support import (
     fixture_app,
 )
 from triagebot.flows import library
-from triagebot.flows.transcript import from_session, to_text
+from triagebot.flows.exports import to_text
+from triagebot.flows.transcript import from_session
 from triagebot.tui.app import ACTIONS, make_app
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.screens.edit import EditScreen
@@ -216,8 +217,10 @@ async def test_outcome_exports_copies_and_restarts(tmp_path: Path) -> None:
         assert app.session is not None
         expected = to_text(from_session(app.session))
         await press_all(pilot, ["f5", "f6"])
-        written = [p.read_text(encoding="utf-8") for p in tmp_path.iterdir()]
-        assert [expected] == written
+        written = [
+            (p.read_text(encoding="utf-8"), p.stat().st_mode & 0o777) for p in tmp_path.iterdir()
+        ]
+        assert [(expected, 0o600)] == written  # owner-only: a transcript is patient data
         assert expected == app.clipboard
         await press_all(pilot, ["f7"])
         assert app.session.current == "seen_before"

@@ -43,6 +43,126 @@ BUNDLED_SCRIPTS: dict[str, list[tuple[list[str], str]]] = {
         # nothing at all
         (["y", "n", "n", "n", "n", "n", "n", "n"], "no_ces_features"),
     ],
+    "spinal-referral": [
+        # a red flag ticked by its number, then confirmed
+        (["1", "c"], "red_flag_pathway"),
+        # no red flag, a GP referral
+        (["c", "1"], "gp_referral_excluded"),
+        # an MSK clinician referring a non-degenerative condition
+        (["c", "2", "y"], "out_of_scope_non_degenerative"),
+        # every criterion met without the waiver
+        (["c", "2", "n", "y", "y", "n", "y", "y"], "eligible"),
+        # no MRI target and unwilling, under the waiver
+        (["c", "2", "n", "n", "y", "y", "y", "n"], "not_yet_eligible"),
+    ],
+    "ecpr": [
+        # no arrest and no ROSC with low output
+        (["n", "n"], "not_indicated"),
+        # in arrest, CPR not efficient
+        (["y", "n"], "optimise_cpr"),
+        # a contraindication (every no-go question is still asked)
+        (["y", "y", "y", "y", "1", "n", "y"], "no_go"),
+        # witnessed cardiac arrest on PICU, low score: CPR 10 min, lactate 2, pH 7.3, 20 kg
+        (
+            [
+                "y",
+                "y",
+                "n",
+                "y",
+                "1",
+                "n",
+                "y",
+                "1",
+                "y",
+                *"10",
+                "enter",
+                *"2",
+                "enter",
+                *"7,3",
+                "enter",
+                *"20",
+                "enter",
+            ],
+            "go",
+        ),
+        # the same arrest unwitnessed
+        (
+            [
+                "y",
+                "y",
+                "n",
+                "y",
+                "1",
+                "n",
+                "y",
+                "1",
+                "n",
+                *"10",
+                "enter",
+                *"2",
+                "enter",
+                *"7,3",
+                "enter",
+                *"20",
+                "enter",
+            ],
+            "consider",
+        ),
+    ],
+    "heparin": [
+        # history of HIT
+        (["y"], "withhold_all"),
+        # IV thrombolysis given (ASPECTS 7)
+        (["n", "y", *"7", "enter", "n", "n", "n", "n"], "withhold_flush"),
+        # the survey's median: 3 bags x 90 mL/h x 2000 IU/L, no bolus, 1 h
+        (
+            [
+                "n",
+                "n",
+                *"7",
+                "enter",
+                "n",
+                "n",
+                "n",
+                "n",
+                *"3",
+                "enter",
+                *"90",
+                "enter",
+                *"2000",
+                "enter",
+                *"0",
+                "enter",
+                *"1",
+                "enter",
+            ],
+            "proceed",
+        ),
+        # 5000 IU/L gives 1350 IU/h, above the upper quartile
+        (
+            [
+                "n",
+                "n",
+                *"7",
+                "enter",
+                "n",
+                "n",
+                "n",
+                "n",
+                *"3",
+                "enter",
+                *"90",
+                "enter",
+                *"5000",
+                "enter",
+                *"0",
+                "enter",
+                *"1",
+                "enter",
+            ],
+            "proceed_high_dose",
+        ),
+    ],
 }
 
 FIXTURE_SCRIPTS: list[tuple[list[str], str]] = [

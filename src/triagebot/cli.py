@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from triagebot import __version__
 from triagebot.commands import COMMAND_MODULES
@@ -44,11 +45,29 @@ def command_names(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def with_default_command(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
-    """``triagebot`` alone or ``triagebot FLOW [...]`` means ``triagebot chat [FLOW ...]``."""
+    """``triagebot`` alone or ``triagebot FLOW [...]`` means ``triagebot chat [FLOW ...]``.
+
+    Any other first word is left to argparse, so a mistyped command is a usage error
+    (exit 2) rather than a search for a flow of that name.
+    """
     args = list(argv)
-    if not args or args[0] not in command_names(parser) | {"-h", "--help", "--version"}:
+    if not args or args[0] in ("--flows", "--plain"):
+        return ["chat", *args]
+    if args[0] in command_names(parser) | {"-h", "--help", "--version"}:
+        return args
+    if "--flows" in args or _names_a_flow(args[0]):
         return ["chat", *args]
     return args
+
+
+def _names_a_flow(word: str) -> bool:
+    """A bundled flow id, or a path to a flow file."""
+    from triagebot.flows import library  # noqa: PLC0415  (only on this path)
+
+    path = Path(word)
+    if path.suffix in library.FLOW_SUFFIXES or path.is_file():
+        return True
+    return word in {p.stem for p in library.flow_files([library.bundled_dir()])}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -286,16 +286,6 @@ def from_json(text: str | bytes) -> Transcript:
     return Transcript.model_validate_json(text)
 
 
-def __getattr__(name: str) -> object:
-    """``to_text`` and ``to_markdown`` moved to ``exports``; they stay importable from here
-    (looked up lazily: ``exports`` imports this module)."""
-    if name in ("to_text", "to_markdown"):
-        from triagebot.flows import exports  # noqa: PLC0415
-
-        return getattr(exports, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 __all__ = [
     "FORMAT",
     "AnswerRecord",

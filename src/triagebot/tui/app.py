@@ -12,6 +12,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from triagebot.files import WriteError
 from triagebot.flows import library
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.compiler import CompiledFlow, load_flow
@@ -65,7 +66,7 @@ class TriageApp(App[None]):
         self.bundled = bundled
         self.clock = clock
         self.today = today or date.today()
-        self.export_dir = export_dir or Path.cwd()
+        self.export_dir = export_dir
         self.session: Session | None = None
 
     def on_mount(self) -> None:
@@ -173,9 +174,12 @@ class TriageApp(App[None]):
             return
         try:
             path = export_transcript(self.session, self.export_dir)
-        except OSError as error:
+        except (OSError, WriteError) as error:
             self.notify(f"Could not export: {error}", severity="error")
             return
+        if self.is_web:
+            # Under textual-serve the file is on the server: hand it to the browser too.
+            self.deliver_text(path, save_filename=path.name)
         self.notify(f"Transcript saved to {path}")
 
     def action_copy_transcript(self) -> None:
