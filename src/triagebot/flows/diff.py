@@ -82,7 +82,7 @@ class _Differ:
             if question_id in flow.types and question_id not in flow.computed:
                 question = flow.question(question_id)
                 found.append(question)
-                values.extend(finder.classes(question_id, answers).values)
+                values.extend(finder.classes(question_id, answers).boundaries())
         if len({type(q) for q in found}) > 1:
             raise ValueError(
                 f"question '{question_id}' has a different type in the two versions: "

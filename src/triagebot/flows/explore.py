@@ -14,13 +14,18 @@ of all answer ranges. Answer classes:
 - numbers: the range is cut at every point where a comparison that reads the number can
   change truth value, given the answers already on the path. Each comparison is solved for
   the number piece by piece (``if``/``min``/``max`` pieces are found by refinement), which is
-  exact for formulas linear in the number once earlier answers are fixed. A class is tried
-  at each cut point, inside each open interval between cut points and at the range ends,
-  plus ``unknown`` where allowed. Small whole-number ranges (at most
-  ``SMALL_INTEGER_RANGE`` values) are enumerated outright. When a comparison also reads a
-  number asked *later* (``bags * rate * conc > 1080`` at ``bags``) or is not linear
-  (``round``), the cut points are sampled (later numbers taken at their range ends and
-  middle) and the question is reported as sampled, not proven.
+  exact for formulas linear in the number once earlier answers are fixed. The cut points
+  and the open intervals between them are the *pieces* of the range (small whole-number
+  ranges, at most ``SMALL_INTEGER_RANGE`` values: each whole number is a piece).
+  Neighbouring pieces on which every comparison reading the number gives the same result
+  (its *signature*) are one class, tried once at its smallest piece: ``x >= 9`` gives
+  ``[.., 9)`` and ``[9, ..]`` tried at the range start and at 9, ``x > 9`` gives ``[.., 9]``
+  and ``(9, ..]``; ``x == 9`` keeps 9 alone. Plus ``unknown`` where allowed.
+  When a comparison also reads an answer asked *later*, pieces are not merged (the
+  signature cannot see it): every piece is tried. A later yes/no or choice is solved for
+  at each of its answer classes (exact); a later number (``bags * rate * conc > 1080`` at
+  ``bags``) is taken at its range ends and middle, and so is a comparison that is not
+  linear (``round``): the question is then reported as sampled, not proven.
 """
 
 from __future__ import annotations
@@ -107,6 +112,8 @@ class Analysis:
     number_atoms: dict[str, list[NumberAtom]] = field(default_factory=dict)
     number_inputs: dict[str, frozenset[str]] = field(default_factory=dict)
     """Number answer -> the other answers its comparisons read (the cache key)."""
+    number_tests: dict[str, list[Expr]] = field(default_factory=dict)
+    """Number answer -> every comparison (``<``, ``==``, ``in``...) whose value reads it."""
 
     def expressions(self) -> Iterator[Expr]:
         for rules in self.flow.routes.values():
@@ -189,6 +196,11 @@ def _scan(analysis: Analysis, expression: Expr) -> None:
             consumed.add(id(expression.operand))
     if isinstance(expression, Compare) and _is_number(flow, expression.left):
         _add_atom(analysis, expression.left, expression.right)
+    if isinstance(expression, Compare | In):
+        for name in analysis.deps(expression):
+            var = flow.types.get(name)
+            if var is not None and var.kind is Kind.NUMBER and name not in flow.computed:
+                analysis.number_tests.setdefault(name, []).append(expression)
     if isinstance(expression, Call) and expression.function in ("min", "max"):
         for first, second in itertools.combinations(expression.args, 2):
             _add_atom(analysis, first, second)
@@ -222,6 +234,12 @@ class Classes:
     sampled: str | None = None
     merged: tuple[tuple[str, ...], ...] = ()
     """Groups of values tried once for the whole group (for the report)."""
+    points: tuple[AnswerValue, ...] = ()
+    """Numbers: every cut point and a value inside each interval between them (what
+    ``diff`` needs to intersect two versions' classes); empty when it equals ``values``."""
+
+    def boundaries(self) -> tuple[AnswerValue, ...]:
+        return self.points or self.values
 
 
 class ClassFinder:
@@ -244,6 +262,16 @@ class ClassFinder:
         if question_id not in self._static:
             self._static[question_id] = self._discrete(question_id, question)
         return self._static[question_id]
+
+    def signature(
+        self, question_id: str, answers: dict[str, AnswerValue], value: AnswerValue
+    ) -> tuple[object, ...]:
+        """What every comparison that reads the number gives when it is ``value``, after
+        ``answers``: where the cut points are exact, two values with the same signature
+        take the same branch of every rule, formula and invariant."""
+        env = _PointEnv(self.flow, answers, {question_id: value})
+        tests = self.analysis.number_tests.get(question_id, [])
+        return tuple(_outcome_of(test, env) for test in tests)
 
     def _discrete(self, question_id: str, question: Question) -> Classes:
         if isinstance(question, MultiChoiceQuestion):
@@ -293,10 +321,8 @@ class _PointEnv:
         self.extra = extra
 
     def lookup(self, name: str) -> Value:
-        if name in self.extra:
-            return self.extra[name]
-        if name in self.answers:
-            value = self.answers[name]
+        if name in self.extra or name in self.answers:
+            value = self.extra[name] if name in self.extra else self.answers[name]
             if value == UNKNOWN and self.flow.types[name].kind is Kind.NUMBER:
                 raise Unavailable(name, "unknown")
             return value
@@ -333,14 +359,13 @@ class _NumberCuts:
         self.question = question
         self.answers = answers  # read only; the question itself is not answered yet
         self.sampled: str | None = None
+        self.later = False
+        """A comparison also reads an answer asked later: pieces cannot be merged."""
 
     def classes(self) -> Classes:
         question = self.question
         low, high = question.min, question.max
         extra: tuple[AnswerValue, ...] = (UNKNOWN,) if question.allow_unknown else ()
-        if question.integer and high - low < SMALL_INTEGER_RANGE:
-            whole = range(math.ceil(low), math.floor(high) + 1)
-            return Classes((*whole, *extra))
         points = {float(low), float(high)}
         cuts: set[float] = set()
         atoms = self.finder.analysis.number_atoms.get(self.variable, [])
@@ -359,8 +384,34 @@ class _NumberCuts:
             points |= new
         else:
             self.sampled = self.sampled or "the cut points did not settle"
+        if question.integer and high - low < SMALL_INTEGER_RANGE:
+            # Every whole number is a piece of its own: exact even where the cut points
+            # are not (then each is tried).
+            cuts = set(map(float, range(math.ceil(low), math.floor(high) + 1)))
+            if self.sampled:
+                self.sampled = None
+                return Classes((*map(int, sorted(cuts)), *extra))
         values = representatives(float(low), float(high), cuts, question.integer)
-        return Classes((*values, *extra), self.sampled)
+        if self.sampled or self.later:
+            return Classes((*values, *extra), self.sampled)
+        one = self.one_per_class(float(low), float(high), cuts, question.integer)
+        return Classes((*one, *extra), None, points=(*values, *extra))
+
+    def one_per_class(
+        self, low: float, high: float, cuts: set[float], integer: bool
+    ) -> list[AnswerValue]:
+        """One value per class: the pieces of the range (each cut point, each interval
+        between) in order, neighbours merged while every comparison reading the number
+        gives the same result on them; each class is tried at its smallest piece (the cut
+        point itself where it belongs to the class above it, as ``x >= c`` puts it)."""
+        chosen: list[AnswerValue] = []
+        last: tuple[object, ...] | None = None
+        for value in pieces(low, high, cuts, integer):
+            signature = self.finder.signature(self.variable, self.answers, value)
+            if signature != last:
+                chosen.append(value)
+                last = signature
+        return chosen
 
     def roots(self, atom: NumberAtom, at: float, start: float, end: float) -> list[float]:
         """Where ``atom.left - atom.right`` crosses zero on the piece around ``at``."""
@@ -369,9 +420,12 @@ class _NumberCuts:
             try:
                 if not missing:
                     return self._solve(atom, at, {})
-                self.sampled = self.sampled or (
-                    "a comparison also reads " + ", ".join(missing) + ", asked later"
-                )
+                self.later = True
+                numbers = [n for n in missing if isinstance(self.flow.question(n), NumberQuestion)]
+                if numbers:
+                    self.sampled = self.sampled or (
+                        "a comparison also reads " + ", ".join(numbers) + ", asked later"
+                    )
                 return self._sampled_roots(atom, at, missing)
             except _NotLinear:
                 self.sampled = self.sampled or "a comparison is not linear in it"
@@ -384,12 +438,15 @@ class _NumberCuts:
         return []
 
     def _sampled_roots(self, atom: NumberAtom, at: float, missing: list[str]) -> list[float]:
-        """Roots with each later number at its range ends and middle (a bounded sample)."""
-        choices = []
+        """Roots with each later number at its range ends and middle (a bounded sample) and
+        each later yes/no or choice at every one of its answer classes (exact)."""
+        choices: list[tuple[Value, ...]] = []
         for name in missing:
             question = self.flow.question(name)
-            assert isinstance(question, NumberQuestion)
-            choices.append((question.min, (question.min + question.max) / 2, question.max))
+            if isinstance(question, NumberQuestion):
+                choices.append((question.min, (question.min + question.max) / 2, question.max))
+            else:
+                choices.append(self.finder.classes(name, {}).values)
         roots: list[float] = []
         for combination in itertools.product(*choices):
             try:
@@ -512,7 +569,7 @@ def _root_cause(
     variable: str,
     missing: list[str],
 ) -> str | None:
-    """The later-asked number question a comparison is waiting for, if that is the cause."""
+    """The later-asked question a comparison is waiting for, if that is the cause."""
     name = unavailable.name
     while name in flow.computed:
         formula = flow.computed[name]
@@ -525,7 +582,8 @@ def _root_cause(
             return None
         name = later[0]
     question = flow.flow.nodes.get(name)
-    if name in answers or name in missing or not isinstance(question, NumberQuestion):
+    asked = (YesNoQuestion, ChoiceQuestion, MultiChoiceQuestion, NumberQuestion)
+    if name in answers or name in missing or not isinstance(question, asked):
         return None
     return name
 
@@ -553,6 +611,44 @@ def representatives(low: float, high: float, cuts: set[float], integer: bool) ->
     if not values:
         values.add(low)
     return [int(v) if integer else tidy(v) for v in sorted(values)]
+
+
+def pieces(low: float, high: float, cuts: set[float], integer: bool) -> list[int | float]:
+    """One value from each piece of ``[low, high]`` cut at ``cuts``, in order: each cut
+    point, and the smallest whole number (else the middle) strictly inside each interval
+    between cuts, or the range end where the interval reaches it."""
+    if integer:
+        low, high = float(math.ceil(low)), float(math.floor(high))
+    if low >= high:
+        return [int(low) if integer else tidy(low)]
+    inside = sorted(c for c in cuts if low < c < high)
+    found: list[float] = []
+    if low in cuts or low == high:
+        found.append(low)
+    for start, end in itertools.pairwise([low, *inside, high]):
+        if start == low and low not in cuts:
+            found.append(low)
+        elif integer:
+            whole = math.floor(start) + 1
+            if whole < end or (end == high and high not in cuts and whole <= end):
+                found.append(float(whole))
+        else:
+            found.append(between(start, end))
+        is_answer = not integer or end.is_integer()
+        if (end != high or high in cuts) and is_answer:
+            found.append(end)
+    return [int(v) if integer else tidy(v) for v in found]
+
+
+def _outcome_of(test: Expr, env: _PointEnv) -> object:
+    """A comparison's value at a point; what stops it otherwise (the same for every value
+    of a piece when the cut points are exact)."""
+    try:
+        return test.evaluate(env)
+    except Unavailable as missing:
+        return ("unavailable", missing.name, missing.reason)
+    except ArithmeticError as error:
+        return ("error", type(error).__name__)
 
 
 def between(first: float, second: float) -> float:
