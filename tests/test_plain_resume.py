@@ -55,9 +55,9 @@ def test_input_ending_keeps_the_session_and_resume_finishes_it() -> None:
     out = second.stdout.splitlines()
     assert (second.returncode, second.stderr) == (0, "")
     assert "- Has the patient been seen for this before? yes" in out
-    assert [SEVERITY] == [line for line in out if line.startswith("Q")]
+    assert [line for line in out if line.startswith("Q")] == [SEVERITY]
     assert EMERGENCY in out
-    assert [] == names()
+    assert names() == []
 
 
 def test_piped_chat_makes_no_offer_and_leaves_unfinished_sessions_alone() -> None:
@@ -74,7 +74,7 @@ def test_quitting_before_any_answer_keeps_nothing() -> None:
     """A session left with no answer has nothing worth resuming: no journal is kept."""
     done = triagebot(["chat", str(EVERY_TYPE), "--plain"], ["quit"])
     assert (done.returncode, "kept" in done.stdout) == (1, False)
-    assert [] == names()
+    assert names() == []
 
 
 def test_resume_unknown_name_is_a_message() -> None:
