@@ -25,3 +25,11 @@ def cauda_equina() -> CompiledFlow:
 @pytest.fixture(scope="session")
 def minimal_flow() -> CompiledFlow:
     return load_flow(DATA / "engine" / "minimal.yaml")
+
+
+@pytest.fixture(autouse=True)
+def _private_data_folder(tmp_path_factory, monkeypatch) -> Path:
+    """No test writes journals or exports into the real user data folder."""
+    folder = tmp_path_factory.mktemp("triagebot-data")
+    monkeypatch.setenv("TRIAGEBOT_DATA_DIR", str(folder))
+    return folder

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,11 @@ import pytest
 from tests.tui_support import EVERY_TYPE
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def child_env() -> dict[str, str]:
+    """The subprocess's environment: our source, and the test's own data folder (conftest)."""
+    return {"PYTHONPATH": str(ROOT / "src"), "TRIAGEBOT_DATA_DIR": os.environ["TRIAGEBOT_DATA_DIR"]}
 
 
 def chat(
@@ -23,7 +29,7 @@ def chat(
         input=text,
         capture_output=True,
         text=True,
-        env={"PYTHONPATH": str(ROOT / "src")},
+        env=child_env(),
         timeout=60,
         check=False,
     )
@@ -105,7 +111,7 @@ def test_chat_without_a_terminal_falls_back_to_plain() -> None:
         input="n\n",
         capture_output=True,
         text=True,
-        env={"PYTHONPATH": str(ROOT / "src")},
+        env=child_env(),
         timeout=60,
         check=False,
     )

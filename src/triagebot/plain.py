@@ -3,15 +3,26 @@
 For screen readers, ssh sessions without a full terminal, and scripting. Options are
 numbered; ``why``, ``back`` and ``quit`` work at every prompt. Never imports textual.
 Exit code 0 when an outcome is reached, 1 when input ends (or the user quits) before one.
+
+Every session is journaled (:mod:`triagebot.flows.journal`) from its start: reaching an
+outcome removes the journal; quitting, ctrl+c or input ending before one keeps it and says
+how to resume it. When stdin is a terminal (and not ``--new``), unfinished sessions of the
+same flow are offered first; on a pipe there is no offer, so scripts read no extra prompt.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
+from triagebot import resuming
+from triagebot.files import WriteError
+from triagebot.flows import journal
 from triagebot.flows.answers import AnswerError, accepted, format_number
 from triagebot.flows.compiler import CompiledFlow
-from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session
+from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session, describe_answer
+from triagebot.flows.journal import Journal, JournalError
 from triagebot.flows.library import review_overdue
 from triagebot.flows.schema import (
     UNSURE,
@@ -35,10 +46,14 @@ class _Quit(Exception):
 class PlainChat:
     """One conversation over a pair of text streams."""
 
-    def __init__(self, session: Session, stdin: TextIO, stdout: TextIO) -> None:
+    def __init__(
+        self, session: Session, stdin: TextIO, stdout: TextIO, journal: Journal | None = None
+    ) -> None:
         self.session = session
         self.stdin = stdin
         self.stdout = stdout
+        self.journal = journal
+        """Records every step; None when the session is not journaled (or saving failed)."""
         self.echo = not _isatty(stdin)
         """Echo what was read when it comes from a pipe, so the output reads as a dialogue."""
 
@@ -67,16 +82,48 @@ class PlainChat:
         if review_overdue(self.session.flow):
             self.say("REVIEW OVERDUE: a source of this flow is past its review date.")
         self.say(HELP)
+        if self.session.steps:
+            self.say()
+            self.say("Answers so far:")
+            for line in answered_lines(self.session):
+                self.say(line)
         try:
             while not self.session.finished:
-                self.turn()
-        except _Quit as stop:
-            self.say(f"{stop}; nothing was decided.")
+                self.safe_turn()
+        except (_Quit, KeyboardInterrupt) as stop:
+            reason = str(stop) or "stopped before an outcome was reached"
+            self.keep_or_discard()
+            self.say(f"{reason}; nothing was decided.")
             return 1
+        if self.journal is not None:
+            self.journal.finish()
         view = self.session.outcome()
         assert view is not None
         self.show_outcome(view)
         return 0
+
+    def safe_turn(self) -> None:
+        """One turn; a journal that cannot be written is said once and then dropped."""
+        try:
+            self.turn()
+        except (OSError, JournalError) as error:
+            # The step itself stands (the engine applied it before the journal failed).
+            self.say(
+                f"Could not save this session's journal ({error}); it is no longer crash-safe."
+            )
+            if self.journal is not None:
+                self.journal.close()
+                self.journal = None
+
+    def keep_or_discard(self) -> None:
+        """Leaving before an outcome: keep a journal with answers in it, drop an empty one."""
+        if self.journal is None:
+            return
+        if self.session.steps:
+            self.journal.close()
+            self.say(resuming.KEPT.format(name=self.journal.path.name))
+        else:
+            self.journal.discard()
 
     def turn(self) -> None:
         """Show the current node, read one line, act on it."""
@@ -191,6 +238,91 @@ def _isatty(stream: TextIO) -> bool:
         return False
 
 
-def run_plain(flow: CompiledFlow, stdin: TextIO, stdout: TextIO) -> int:
-    """Run ``flow`` as a line-by-line conversation; returns the exit code."""
-    return PlainChat(Session(flow), stdin, stdout).run()
+def answered_lines(session: Session) -> list[str]:
+    """The answers on the path so far, one short line each (shown when resuming)."""
+    lines = []
+    for step in session.steps:
+        if step.value is not None:
+            question = session.flow.question(step.node)
+            lines.append(f"- {question.prompt} {describe_answer(question, step.value)}")
+    return lines
+
+
+def start_journal(session: Session, stdout: TextIO) -> Journal | None:
+    """A journal for ``session``, or None (said) when the data folder cannot be written."""
+    try:
+        return Journal.start(session)
+    except (OSError, WriteError, JournalError) as error:
+        stdout.write(f"Cannot keep a journal ({error}); this session is not crash-safe.\n")
+        return None
+
+
+def run_plain(
+    flow: CompiledFlow,
+    stdin: TextIO,
+    stdout: TextIO,
+    *,
+    offer: bool | None = None,
+    extra: Sequence[Path] = (),
+) -> int:
+    """Run ``flow`` as a line-by-line conversation; returns the exit code.
+
+    ``offer``: offer unfinished sessions of this flow first (default: when stdin is a
+    terminal).
+    """
+    if offer is None:
+        offer = _isatty(stdin)
+    chosen = choose_unfinished(flow, stdin, stdout, extra) if offer else None
+    if chosen is not None:
+        return resume_plain(chosen, stdin, stdout, extra)
+    session = Session(flow)
+    return PlainChat(session, stdin, stdout, start_journal(session, stdout)).run()
+
+
+def choose_unfinished(
+    flow: CompiledFlow, stdin: TextIO, stdout: TextIO, extra: Sequence[Path] = ()
+) -> journal.Unfinished | None:
+    """Offer the unfinished sessions of ``flow``; the one picked, or None for a new session."""
+    try:
+        found = resuming.offers(flow.id, extra)
+    except JournalError as error:
+        stdout.write(f"Cannot list unfinished sessions: {error}\n")
+        return None
+    good = [o for o in found if o.error is None]
+    damaged = [o for o in found if o.error is not None]
+    if damaged:
+        stdout.write(
+            f"{len(damaged)} unfinished session(s) cannot be resumed (damaged); "
+            "`triagebot resume` lists them.\n"
+        )
+    if not good:
+        return None
+    stdout.write(f"Unfinished sessions of {flow.flow.title}:\n")
+    for number, found_offer in enumerate(good, 1):
+        stdout.write(f"  {number}. {found_offer.line()}\n")
+        for warning in found_offer.warnings:
+            stdout.write(f"     warning: {warning}\n")
+    while True:
+        stdout.write(f"Resume 1-{len(good)}, or press Enter for a new session > ")
+        stdout.flush()
+        line = stdin.readline()
+        text = line.strip()
+        if not line or not text:
+            return None
+        if text.isdigit() and 1 <= int(text) <= len(good):
+            return good[int(text) - 1].entry
+        stdout.write(f"Type a number from 1 to {len(good)}, or press Enter.\n")
+
+
+def resume_plain(
+    entry: journal.Unfinished | Path, stdin: TextIO, stdout: TextIO, extra: Sequence[Path] = ()
+) -> int:
+    """Resume a journaled session line by line; exit code as :func:`run_plain`."""
+    try:
+        resumed = journal.resume(entry, extra)
+    except JournalError as error:
+        stdout.write(f"Cannot resume: {error}\n")
+        return 1
+    for warning in resumed.warnings:
+        stdout.write(f"Warning: {warning}\n")
+    return PlainChat(resumed.session, stdin, stdout, resumed.journal).run()

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
+from triagebot import resuming
 from triagebot.commands.common import CommandError, add_flows_dir, find_flow
+from triagebot.flows import journal
+from triagebot.flows.compiler import CompiledFlow
 
 
 def register(subparsers: Any) -> None:
@@ -29,6 +33,12 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="line-by-line conversation (screen readers, scripting); used when not a terminal",
     )
+    chat.add_argument(
+        "--new",
+        action="store_true",
+        help="plain mode: start a new session without offering unfinished ones (the offer "
+        "is made only when stdin is a terminal)",
+    )
     add_flows_dir(chat)
     chat.set_defaults(handler=chat_flow)
 
@@ -44,8 +54,33 @@ def chat_flow(args: argparse.Namespace) -> int:
             )
         from triagebot.plain import run_plain  # noqa: PLC0415 (only when used)
 
-        return run_plain(flow, sys.stdin, sys.stdout)
+        offer = False if args.new else None
+        return run_plain(flow, sys.stdin, sys.stdout, offer=offer, extra=args.flows)
+    return run_tui(flow, args.flows)
+
+
+def run_tui(flow: CompiledFlow | None, flows: list[Path], resume: Path | None = None) -> int:
+    """Open the TUI; say after it closes whether an unfinished session was kept."""
     from triagebot.tui.app import make_app  # noqa: PLC0415 (textual is slow to import)
 
-    make_app(flow, args.flows).run()
+    app = make_app(flow, flows, resume=resume)
+    app.run()
+    if app.farewell:
+        print(app.farewell)
     return 0
+
+
+def resume_session(args: argparse.Namespace) -> int:
+    """``resume NAME``: reopen an unfinished session in the TUI (plain mode with --plain)."""
+    try:
+        entry = resuming.find(args.name, journal.unfinished())
+    except (LookupError, journal.JournalError) as error:
+        raise CommandError(str(error.args[0])) from None
+    if entry.contents is None:
+        raise CommandError(f"cannot resume {entry.path.name}: {entry.error}")
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    if args.plain or not terminal:
+        from triagebot.plain import resume_plain  # noqa: PLC0415
+
+        return resume_plain(entry, sys.stdin, sys.stdout, args.flows)
+    return run_tui(None, args.flows, resume=entry.path)

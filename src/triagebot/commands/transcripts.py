@@ -48,8 +48,19 @@ def register(subparsers: Any) -> None:
     replaying.set_defaults(handler=replay_transcript)
 
     resuming = subparsers.add_parser(
-        "resume", help="list unfinished sessions left by a crash (resume them in the TUI)"
+        "resume",
+        help="list unfinished sessions left by a crash or a quit; resume NAME reopens one",
     )
+    resuming.add_argument(
+        "name",
+        nargs="?",
+        metavar="NAME",
+        help="reopen this unfinished session (its file name as listed, or a unique part of it)",
+    )
+    resuming.add_argument(
+        "--plain", action="store_true", help="resume as a line-by-line conversation"
+    )
+    add_flows_dir(resuming)
     resuming.add_argument(
         "--discard",
         metavar="JOURNAL",
@@ -147,6 +158,10 @@ def list_unfinished(args: argparse.Namespace) -> int:
         for path in args.discard:
             _discard(path, entries)
         return 0
+    if args.name is not None:
+        from triagebot.commands.chat import resume_session  # noqa: PLC0415
+
+        return resume_session(args)
     if not entries:
         print("no unfinished sessions")
         return 0

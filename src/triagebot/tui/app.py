@@ -1,8 +1,17 @@
-"""The Textual app: owns the Session, handles what widgets report, calls screens down."""
+"""The Textual app: owns the Session, handles what widgets report, calls screens down.
+
+Every session is journaled (:mod:`triagebot.flows.journal`) from its start, so a crash or
+an accidental quit loses nothing. Reaching an outcome removes the journal (going back from
+the outcome starts a new one). Leaving a session before its outcome (quit, restart,
+another flow, resuming another) never deletes answers: the journal is kept, and the user
+is told how to resume it. Only a session with no answer yet is dropped on leaving. An
+unfinished session is deleted only from the resume screen, after a confirmation.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
@@ -12,16 +21,19 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from triagebot import resuming
 from triagebot.files import WriteError
-from triagebot.flows import library
+from triagebot.flows import journal, library
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.engine import Clock, FlowRuntimeError, Session, describe_answer, utc_now
+from triagebot.flows.journal import Journal, JournalError
 from triagebot.flows.yamlio import FlowError
 from triagebot.tui.export import export_transcript, transcript_text
 from triagebot.tui.messages import AnswerChanged, AnswerSubmitted, EditRequested, FlowChosen
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.screens.edit import EditScreen
+from triagebot.tui.screens.resume import ResumeChosen, ResumeScreen
 from triagebot.tui.screens.start import StartScreen
 from triagebot.tui.screens.why import WhyScreen
 
@@ -59,8 +71,15 @@ class TriageApp(App[None]):
         clock: Clock = utc_now,
         today: date | None = None,
         export_dir: Path | None = None,
+        resume: Path | None = None,
     ) -> None:
         super().__init__()
+        self.resume_path = resume
+        self.journal: Journal | None = None
+        self.journal_failed = False
+        """Set once the journal could not be written: said once, not retried per answer."""
+        self.kept: list[Path] = []
+        """Journals of sessions left unfinished in this run (see ``farewell``)."""
         self.first_flow = flow
         self.extra_dirs = list(extra_dirs)
         self.bundled = bundled
@@ -70,14 +89,25 @@ class TriageApp(App[None]):
         self.session: Session | None = None
 
     def on_mount(self) -> None:
-        if self.first_flow is not None:
+        if self.resume_path is not None:
+            self.push_screen(self._start_screen())
+            self.call_later(self.resume_session, self.resume_path)
+        elif self.first_flow is not None:
             self.call_later(self.start_flow, self.first_flow)
         else:
             self.push_screen(self._start_screen())
+            self.call_later(self.offer_resume, False)
+
+    def on_unmount(self) -> None:
+        self.leave_session(notify=False)
 
     def _start_screen(self) -> StartScreen:
         found = library.discover(self.extra_dirs) if self.bundled else _only(self.extra_dirs)
-        return StartScreen(list(found), self.today)
+        try:
+            waiting = len(journal.unfinished())
+        except JournalError:
+            waiting = 0
+        return StartScreen(list(found), self.today, waiting)
 
     # --- down: what the app tells the screens --------------------------------------------
 
@@ -89,8 +119,31 @@ class TriageApp(App[None]):
         return None
 
     async def start_flow(self, flow: CompiledFlow) -> None:
-        """Start a new Session of ``flow`` on a fresh chat screen."""
+        """Start a new Session of ``flow`` on a fresh chat screen, journaled."""
+        self.leave_session()
         self.session = Session(flow, self.clock)
+        await self._open_chat()
+
+    async def resume_session(self, path: Path) -> bool:
+        """Reopen an unfinished session from its journal with every answer; False if not."""
+        try:
+            resumed = journal.resume(path, self.extra_dirs, self.clock)
+        except (JournalError, OSError) as error:
+            self.notify(f"Cannot resume: {error}", severity="error", timeout=10)
+            return False
+        self.leave_session()
+        self.session = resumed.session
+        self.journal = resumed.journal
+        if isinstance(self.screen, ResumeScreen):
+            await self.pop_screen()
+        await self._open_chat()
+        for warning in resumed.warnings:
+            self.notify(warning, title="Resumed with a warning", severity="warning", timeout=15)
+        return True
+
+    async def _open_chat(self) -> None:
+        assert self.session is not None
+        flow = self.session.flow
         overdue = library.review_overdue(flow, self.today)
         screen = ChatScreen(flow.flow.title, overdue)
         if len(self.screen_stack) > 1:
@@ -100,14 +153,94 @@ class TriageApp(App[None]):
         await self.refresh_chat()
 
     async def refresh_chat(self) -> None:
+        self._keep_journal()
         if self.chat is not None and self.session is not None:
             await self.chat.show(self.session)
+
+    # --- the journal ---------------------------------------------------------------------
+
+    def _keep_journal(self) -> None:
+        """Journal an unfinished session; remove the journal once an outcome is reached."""
+        session = self.session
+        if session is None:
+            return
+        if session.finished:
+            if self.journal is not None:
+                self._journal_call(self.journal.finish)
+                self.journal = None
+        elif self.journal is None and not self.journal_failed:
+            try:
+                self.journal = Journal.start(session)
+            except (OSError, WriteError, JournalError) as error:
+                self._journal_broken(error)
+
+    def _journal_call(self, call: Callable[[], None]) -> None:
+        try:
+            call()
+        except (OSError, JournalError) as error:
+            self._journal_broken(error)
+
+    def _journal_broken(self, error: Exception) -> None:
+        self.journal_failed = True
+        if self.journal is not None:
+            with contextlib.suppress(OSError):
+                self.journal.close()
+            self.journal = None
+        self.notify(
+            f"Cannot save this session's journal ({error}): it is not crash-safe.",
+            severity="error",
+            timeout=10,
+        )
+
+    def leave_session(self, notify: bool = True) -> None:
+        """The user leaves the current session: keep its journal if it holds answers."""
+        session, record = self.session, self.journal
+        self.journal = None
+        self.journal_failed = False
+        if record is None or session is None:
+            return
+        if session.finished or not session.steps:
+            self._journal_call(record.discard)
+            return
+        self._journal_call(record.close)
+        self.kept.append(record.path)
+        if notify:
+            self.notify(resuming.KEPT.format(name=record.path.name), timeout=8)
+
+    @property
+    def farewell(self) -> str:
+        """What the CLI prints once the app has closed: the unfinished sessions kept."""
+        kept = [path for path in dict.fromkeys(self.kept) if path.exists()]
+        if len(kept) == 1:
+            return resuming.KEPT.format(name=kept[0].name)
+        if kept:
+            return f"{len(kept)} unfinished sessions kept: `triagebot resume` lists them."
+        return ""
+
+    async def offer_resume(self, when_none: bool = True) -> None:
+        """Show the unfinished sessions (if any) over the start screen."""
+        try:
+            offers = resuming.offers(None, self.extra_dirs)
+        except JournalError as error:
+            self.notify(f"Cannot list unfinished sessions: {error}", severity="error")
+            return
+        if offers:
+            await self.push_screen(ResumeScreen(offers))
+        elif when_none:
+            self.notify("No unfinished sessions")
+
+    async def action_offer_resume(self) -> None:
+        await self.offer_resume()
 
     # --- up: what the user did -----------------------------------------------------------
 
     @on(FlowChosen)
     async def _flow_chosen(self, event: FlowChosen) -> None:
         await self.start_flow(event.flow)
+
+    @on(ResumeChosen)
+    async def _resume_chosen(self, event: ResumeChosen) -> None:
+        await self.resume_session(event.path)
 
     @on(AnswerSubmitted)
     async def _answered(self, event: AnswerSubmitted) -> None:
@@ -119,6 +252,8 @@ class TriageApp(App[None]):
         except (AnswerError, FlowRuntimeError) as error:
             event.origin.show_error(str(error))
             return
+        except (OSError, JournalError) as error:  # the answer stands; the journal failed
+            self._journal_broken(error)
         await self.refresh_chat()
 
     @on(EditRequested)
@@ -140,9 +275,12 @@ class TriageApp(App[None]):
         except (AnswerError, FlowRuntimeError) as error:
             event.origin.show_error(str(error))
             return
+        except (OSError, JournalError) as error:  # the edit stands; the journal failed
+            self._journal_broken(error)
+            result = None
         self.pop_screen()
         await self.refresh_chat()
-        if result.dropped:
+        if result is not None and result.dropped:
             self.notify(f"{len(result.dropped)} later answer(s) no longer apply", timeout=4)
 
     # --- actions (keys, buttons and the command palette) ----------------------------------
@@ -158,7 +296,12 @@ class TriageApp(App[None]):
             self.push_screen(WhyScreen(self.session.flow, self.session.current))
 
     async def action_back(self) -> None:
-        if self.session is None or not self.session.back():
+        try:
+            went_back = self.session is not None and self.session.back()
+        except (OSError, JournalError) as error:  # went back; the journal failed
+            self._journal_broken(error)
+            went_back = True
+        if not went_back:
             self.notify("Already at the first question")
             return
         await self.refresh_chat()
@@ -192,6 +335,7 @@ class TriageApp(App[None]):
             await self.start_flow(self.session.flow)
 
     async def action_choose_flow(self) -> None:
+        self.leave_session()
         self.session = None
         screen = self._start_screen()
         if len(self.screen_stack) > 1:
@@ -206,6 +350,12 @@ class TriageApp(App[None]):
                 yield SystemCommand(
                     f"{label} ({key.upper()})", help_text, getattr(self, f"action_{action}")
                 )
+        if isinstance(screen, StartScreen):
+            yield SystemCommand(
+                "Unfinished sessions (F4)",
+                "Resume or discard a session left by a crash or a quit",
+                self.action_offer_resume,
+            )
 
 
 def _only(dirs: list[Path]) -> Iterable[library.Entry]:
@@ -225,11 +375,19 @@ def make_app(
     clock: Clock = utc_now,
     today: date | None = None,
     export_dir: Path | None = None,
+    resume: Path | None = None,
 ) -> TriageApp:
     """The app as the CLI runs it: ``flow`` opens the chat directly, else the start screen.
 
-    Tests pass ``bundled=False`` (only ``extra_dirs``), a fixed ``clock`` and ``today``.
+    ``resume`` reopens that unfinished session's journal. Tests pass ``bundled=False``
+    (only ``extra_dirs``), a fixed ``clock`` and ``today``.
     """
     return TriageApp(
-        flow, extra_dirs, bundled=bundled, clock=clock, today=today, export_dir=export_dir
+        flow,
+        extra_dirs,
+        bundled=bundled,
+        clock=clock,
+        today=today,
+        export_dir=export_dir,
+        resume=resume,
     )

@@ -39,17 +39,27 @@ class StartScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "move(1)", "Next", show=False),
         Binding("up", "move(-1)", "Previous", show=False),
+        Binding("f4", "app.offer_resume", "Unfinished", show=False),
     ]
 
-    def __init__(self, entries: list[Entry], today: date) -> None:
+    def __init__(self, entries: list[Entry], today: date, unfinished: int = 0) -> None:
         super().__init__()
         self.entries = entries
         self.today = today
+        self.unfinished = unfinished
+        """Unfinished sessions waiting (a hint names F4 when there are any)."""
         self.flows = {str(e.path): e.flow for e in entries if e.flow is not None}
 
     def compose(self) -> ComposeResult:
         yield Static("triagebot — choose a flow", id="start-title")
         yield Static("Type to filter · ↑↓ to move · Enter starts · ctrl+q quits", classes="hint")
+        if self.unfinished:
+            noun = "session" if self.unfinished == 1 else "sessions"
+            yield Static(
+                f"{self.unfinished} unfinished {noun} · F4 to resume or discard",
+                id="unfinished",
+                classes="hint",
+            )
         yield Input(placeholder="Type to filter flows…", id="filter")
         yield OptionList(id="flow-list")
         broken = [e for e in self.entries if e.error is not None]

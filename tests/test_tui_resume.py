@@ -1,0 +1,184 @@
+"""Pilot tests: the TUI journals every session and offers unfinished ones back."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList
+
+from tests.tui_support import EVERY_TYPE, every_type, fixed_clock, fixture_app
+from triagebot.flows import journal
+from triagebot.flows.compiler import load_flow
+from triagebot.flows.engine import Session
+from triagebot.tui.app import TriageApp, make_app
+from triagebot.tui.screens.chat import ChatScreen
+from triagebot.tui.screens.resume import ConfirmDiscard, ResumeScreen
+from triagebot.tui.screens.start import StartScreen
+from triagebot.tui.widgets.transcript import AnswerBubble
+
+pytestmark = pytest.mark.asyncio
+
+SIZE = (80, 24)
+
+
+def unfinished() -> list[journal.Unfinished]:
+    return journal.unfinished()
+
+
+def listed(app: TriageApp) -> list[str]:
+    """The resume screen's entries as text."""
+    listing = app.screen.query_one("#session-list", OptionList)
+    return [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+
+
+def notes(app: TriageApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def answer_two_and_leave() -> TriageApp:
+    """Answer the first question and the info message, then close the app mid-flow."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in ("y", "enter"):
+            await pilot.press(key)
+        await pilot.pause()
+    return app
+
+
+async def test_leaving_mid_flow_keeps_the_journal_and_says_so() -> None:
+    """Closing the app before an outcome keeps the session; the farewell names it."""
+    app = await answer_two_and_leave()
+    [entry] = unfinished()
+    expected = (
+        f"Unfinished session kept: resume it with `triagebot resume {entry.path.name}` "
+        "or from the start screen.",
+        1,
+    )
+    assert expected == (app.farewell, entry.answers)
+
+
+async def test_start_screen_offers_and_resumes_with_every_answer() -> None:
+    """A new app lists the unfinished session; Enter resumes at the same question."""
+    await answer_two_and_leave()
+    app = fixture_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeScreen)
+        [line] = listed(app)
+        assert "1 answer\n  at: Q2. How severe is it?" in line
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChatScreen)
+        assert app.session is not None
+        answers = [str(b.content) for b in app.screen.query(AnswerBubble)]
+        expected = ("severity", {"seen_before": "yes"}, 1)
+        assert expected == (app.session.current, app.session.answers, len(answers))
+        await pilot.press("3")  # severe: the emergency outcome
+        await pilot.pause()
+        assert (app.session.current, unfinished()) == ("emergency", [])
+        assert app.farewell == ""
+
+
+async def test_escape_goes_to_the_flows_and_f4_offers_again() -> None:
+    """Esc leaves the offer for the flow list (which counts the sessions); F4 brings it back."""
+    await answer_two_and_leave()
+    app = fixture_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        hint = app.screen.query_one("#unfinished")
+        assert str(hint.content) == "1 unfinished session · F4 to resume or discard"
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeScreen)
+
+
+async def test_discard_asks_first() -> None:
+    """d asks; n keeps the session, y deletes it and closes the empty offer."""
+    await answer_two_and_leave()
+    app = fixture_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDiscard)
+        await pilot.press("n")
+        await pilot.pause()
+        assert (isinstance(app.screen, ResumeScreen), len(unfinished())) == (True, 1)
+        await pilot.press("d", "y")
+        await pilot.pause()
+        assert (isinstance(app.screen, StartScreen), unfinished()) == (True, [])
+
+
+async def test_truncated_and_damaged_journals_are_shown_not_fatal() -> None:
+    """A cut-off last line resumes with a warning; a damaged journal is listed with its error."""
+    cut = journaled("yes", None)
+    with cut.path.open("ab") as stream:
+        stream.write(b'{"type": "answer", "node": "severity", "val')
+    damaged = journaled("no")
+    lines = damaged.path.read_text().splitlines(keepends=True)
+    lines[1] = '{"type": "answer", "node": 12}\n'
+    damaged.path.write_text("".join(lines))
+    app = fixture_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = "\n".join(listed(app))
+        assert "CANNOT BE RESUMED: " in text and "line 2 is damaged" in text
+        assert "WARNING: " in text and "only partly written" in text
+        order = [str(o.entry.path) for o in app.screen.offers.values()]  # type: ignore[attr-defined]
+        damaged_at = order.index(str(damaged.path))
+        listing = app.screen.query_one(OptionList)
+        listing.highlighted = damaged_at
+        await pilot.press("enter")  # refused with a message, no crash
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeScreen)
+        listing.highlighted = 1 - damaged_at
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session is not None
+        assert (app.session.current, app.session.answers) == ("severity", {"seen_before": "yes"})
+        assert any("only partly written" in note for note in notes(app))
+
+
+async def test_restart_mid_flow_keeps_the_unfinished_session() -> None:
+    """F7 mid-flow starts afresh but keeps the answers given so far, and says so."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("y", "f7")
+        await pilot.pause()
+        assert app.session is not None and app.session.steps == []
+        [entry] = [e for e in unfinished() if e.answers]  # the new session is journaled too
+        assert any(entry.path.name in note for note in notes(app))
+    assert [entry.path] == [e.path for e in unfinished()]  # the empty new session left nothing
+
+
+async def test_resume_path_opens_the_chat_and_warns_of_a_changed_flow(tmp_path: Path) -> None:
+    """``triagebot resume NAME`` opens the session directly; a changed flow file is named."""
+    flow_path = tmp_path / "every-type.yaml"
+    shutil.copy(EVERY_TYPE, flow_path)
+    session = Session(load_flow(flow_path), fixed_clock)
+    record = journal.Journal.start(session)
+    session.answer("no")
+    record.close()
+    flow_path.write_text(EVERY_TYPE.read_text().replace("How severe is it?", "How bad is it?"))
+    app = make_app(None, [tmp_path], bundled=False, clock=fixed_clock, resume=record.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ChatScreen)
+        assert app.session is not None and app.session.current == "check_kit"
+        assert any("changed since this session started" in note for note in notes(app))
+
+
+def journaled(*answers: object) -> journal.Journal:
+    session = Session(every_type(), fixed_clock)
+    record = journal.Journal.start(session)
+    for raw in answers:
+        session.answer(raw)
+    record.close()
+    return record
