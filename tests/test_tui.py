@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 
 from tests.tui_support import (
     BUNDLED_SCRIPTS,
@@ -246,3 +246,19 @@ async def test_outcome_card_names_its_urgency_in_words() -> None:
         await press_all(pilot, ["y", "enter", "3"])
         title = app.screen.query_one(".outcome-title", Static)
         assert str(title.content) == "EMERGENCY — Severe — send to the emergency department"
+
+
+async def test_consecutive_yes_no_questions_reuse_one_input() -> None:
+    """A run of yes/no questions (and back) keeps one input, answering and focused anew."""
+    app = make_app(library.resolve("cauda-equina"))
+    async with app.run_test(size=SIZE) as pilot:
+        await press_all(pilot, ["y"])  # on to the run of questions that allow unsure
+        first = app.screen.query_one(QuestionInput)
+        seen = []
+        for key in ["n", "n", "f2"]:  # two yes/no answers, then back one question
+            await press_all(pilot, [key])
+            assert app.session is not None
+            shown = app.screen.query_one(QuestionInput)
+            yes = shown.query_one(".answer-yes", Button)
+            seen.append((shown is first, shown.node_id == app.session.current, yes.has_focus))
+        assert seen == [(True, True, True)] * 3

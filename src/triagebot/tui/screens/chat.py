@@ -52,8 +52,16 @@ class ChatScreen(Screen[None]):
 
     async def _replace_input(self, session: Session) -> None:
         area = self.query_one("#answer-area", Vertical)
-        await area.remove_children()
         node = session.node
+        shown = self.current_input()
+        if (
+            shown is not None
+            and not isinstance(node, OutcomeNode)
+            and shown.reuse_for(session.current, node)
+        ):
+            shown.focus_input()
+            return
+        await area.remove_children()
         finished = isinstance(node, OutcomeNode)
         area.set_class(finished, "-finished")
         if finished:

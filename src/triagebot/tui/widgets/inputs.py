@@ -59,6 +59,14 @@ class QuestionInput(Vertical):
         focusable = self.query("Button, OptionList, SelectionList, Input").first()
         focusable.focus()
 
+    def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
+        """Show ``node`` in this mounted widget, as a fresh one would; False if it cannot.
+
+        Re-mounting an input costs a few frames; a run of yes/no questions (most of a
+        clinical flow) only needs the question it answers swapped and any refusal cleared.
+        """
+        return False
+
 
 class YesNoInput(QuestionInput):
     """Yes / No (/ Unsure) as buttons, each answerable with one key."""
@@ -80,6 +88,13 @@ class YesNoInput(QuestionInput):
             if self.question.allow_unsure:
                 yield Button("Unsure (u)", name="unsure", classes="answer-unsure", compact=True)
         yield from self.compose_error()
+
+    def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
+        if not isinstance(node, YesNoQuestion) or node.allow_unsure != self.question.allow_unsure:
+            return False
+        self.node_id, self.question = node_id, node
+        self.show_error("")
+        return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "choose" and parameters == ("unsure",):
@@ -245,6 +260,12 @@ class InfoInput(QuestionInput):
 
     def compose(self) -> ComposeResult:
         yield Button("Continue (Enter)", name="continue", classes="continue", compact=True)
+
+    def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
+        if not isinstance(node, InfoNode):
+            return False
+        self.node_id = node_id
+        return True
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
