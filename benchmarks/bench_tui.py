@@ -12,7 +12,7 @@
    baseline itself is about one frame; the time until the input is in place (before the
    tick) is printed too.
 
-Run: ``PYTHONPATH=src python benchmarks/bench_tui.py``.
+Run: ``python benchmarks/bench_tui.py``.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 7
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "src"))
 
 from tests.tui_support import (  # noqa: E402
     BUNDLED_SCRIPTS,
