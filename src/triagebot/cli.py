@@ -77,9 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    handler = getattr(args, "handler", None)
-    if handler is None:
-        handler = COMMAND_MODULES[0].default_handler
+    handler = args.handler  # every path through with_default_command names a command
     try:
         code: int = handler(args)
         return code

@@ -7,6 +7,6 @@ from triagebot.commands import chat, core, transcripts, verify
 from triagebot.commands.common import CommandError
 
 COMMAND_MODULES = [core, chat, verify, transcripts]
-"""Registered in help order; the first one's ``default_handler`` runs with no command."""
+"""Registered in help order (a bare ``triagebot`` runs ``chat``: see cli.with_default_command)."""
 
 __all__ = ["COMMAND_MODULES", "CommandError"]

@@ -62,11 +62,6 @@ def register(subparsers: Any) -> None:
     run.set_defaults(handler=run_flow)
 
 
-def default_handler(args: argparse.Namespace) -> int:
-    """With no command: list the flows (the TUI takes this over once it exists)."""
-    return list_flows(argparse.Namespace(format="text", flows=[]))
-
-
 # --- list ---------------------------------------------------------------------------------
 
 

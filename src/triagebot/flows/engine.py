@@ -23,7 +23,6 @@ from triagebot.flows.compiler import (
     OUTCOME_VARIABLE,
     PLACEHOLDER_NAME,
     CompiledFlow,
-    CompiledRule,
     collection_paused,
 )
 from triagebot.flows.expr import Expr, Unavailable, Value
@@ -509,11 +508,6 @@ def describe_answer(question: Question, value: AnswerValue) -> str:
 
 def _placeholders(text: str) -> list[str]:
     return PLACEHOLDER_NAME.findall(text)
-
-
-def rules_of(compiled: CompiledFlow, node_id: str) -> tuple[CompiledRule, ...]:
-    """The routing rules leaving a node, in order."""
-    return compiled.routes.get(node_id, ())
 
 
 def drive(compiled: CompiledFlow, answers: Mapping[str, object], clock: Clock = utc_now) -> Session:
