@@ -59,11 +59,11 @@ def test_plain_text_lines_fit_80_columns_without_markup(answers) -> None:
 
 
 def test_plain_text_is_headed_by_flow_and_version() -> None:
-    """First the flow's title, then its id and version with the date and times."""
+    """First the flow's title, then its id, version and language with the date and times."""
     lines = exports.to_text(ces(CES_EMERGENCY)).splitlines()
     expected = [
         "Suspected cauda equina syndrome (CES) symptom screen",
-        "triagebot flow cauda-equina version 1.0.0, 2025-03-14 09:30-09:30 UTC",
+        "triagebot flow cauda-equina version 1.0.0 (en), 2025-03-14 09:30-09:30 UTC",
     ]
     assert expected == lines[:2]
 

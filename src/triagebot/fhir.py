@@ -12,7 +12,9 @@ multi-choice items repeat; numbers are ``integer`` or ``decimal`` with their uni
 as the standard extensions, and ``unknown`` is recorded as a data-absent-reason. Info
 messages are ``display`` items. The outcome reached and the computed values are read-only
 items under ``triagebot.``-prefixed linkIds (flow ids cannot contain dots, so these never
-collide with a question).
+collide with a question). Both resources carry the language they are written in
+(``language``: the flow's compiled language, the transcript's language); fixed wording
+(yes/no labels, "Outcome reached") comes from the catalog in that language.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from triagebot.flows.catalog import words
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.exports import ExportError
 from triagebot.flows.expr import Kind
@@ -43,7 +46,17 @@ RELEASES: tuple[Release, ...] = ("R5", "R4B")
 OUTCOME_LINK = "triagebot.outcome"
 COMPUTED_LINK = "triagebot.computed."
 EXT = "http://hl7.org/fhir/StructureDefinition/"
-YES_NO_LABELS = {"yes": "Yes", "no": "No", UNSURE: "Unsure"}
+
+
+def yes_no_labels(lang: str) -> dict[str, str]:
+    """The displays of the yes/no/unsure codes in ``lang`` (``Yes``, ``Oui``...)."""
+    said = words(lang)
+    return {
+        "yes": said.yes.capitalize(),
+        "no": said.no.capitalize(),
+        UNSURE: said.unsure.capitalize(),
+    }
+
 
 Json = dict[str, Any]
 
@@ -66,6 +79,7 @@ def questionnaire(flow: CompiledFlow, release: Release = "R5") -> Json:
     resource: Json = {
         "resourceType": "Questionnaire",
         "id": spec.id,
+        "language": flow.language,
         "url": questionnaire_url(spec.id),
         "version": spec.version,
         "title": spec.title,
@@ -96,7 +110,8 @@ def _items(flow: CompiledFlow, release: Release) -> list[Json]:
             else:
                 item["type"] = _coded(release)
                 item["answerOption"] = [
-                    {"valueCoding": coding} for coding in _codings(spec.id, node_id, node).values()
+                    {"valueCoding": coding}
+                    for coding in _codings(spec.id, node_id, node, flow.language).values()
                 ]
                 if isinstance(node, MultiChoiceQuestion):
                     item["repeats"] = True
@@ -104,7 +119,7 @@ def _items(flow: CompiledFlow, release: Release) -> list[Json]:
     items.append(
         {
             "linkId": OUTCOME_LINK,
-            "text": "Outcome reached",
+            "text": words(flow.language).outcome_reached,
             "type": _coded(release),
             "readOnly": True,
             "answerOption": [
@@ -150,11 +165,14 @@ def _coding(flow_id: str, link_id: str, code: str, display: str) -> Json:
 
 
 def _codings(
-    flow_id: str, node_id: str, node: YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion
+    flow_id: str,
+    node_id: str,
+    node: YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion,
+    lang: str,
 ) -> dict[str, Json]:
     if isinstance(node, YesNoQuestion):
         values = ["yes", "no", UNSURE] if node.allow_unsure else ["yes", "no"]
-        labels = [(value, YES_NO_LABELS[value]) for value in values]
+        labels = [(value, yes_no_labels(lang)[value]) for value in values]
     else:
         labels = [(option.id, option.label) for option in node.options]
     return {code: _coding(flow_id, node_id, code, label) for code, label in labels}
@@ -173,13 +191,14 @@ def questionnaire_response(
     """
     form = questionnaire(flow, release)
     order = {item["linkId"]: index for index, item in enumerate(form["item"])}
-    items = [_answer_item(transcript.flow.id, a) for a in transcript.answers]
+    lang = transcript.language
+    items = [_answer_item(transcript.flow.id, a, lang) for a in transcript.answers]
     if transcript.outcome is not None:
         outcome = transcript.outcome
         items.append(
             {
                 "linkId": OUTCOME_LINK,
-                "text": "Outcome reached",
+                "text": words(lang).outcome_reached,
                 "answer": [
                     {
                         "valueCoding": _coding(
@@ -193,6 +212,7 @@ def questionnaire_response(
     items.sort(key=lambda item: order.get(item["linkId"], len(order)))
     response: Json = {
         "resourceType": "QuestionnaireResponse",
+        "language": lang,
         "questionnaire": f"{form['url']}|{form['version']}",
         "status": "completed" if transcript.finished_at is not None else "in-progress",
         "authored": (transcript.finished_at or transcript.started_at).isoformat(),
@@ -207,7 +227,7 @@ def questionnaire_response(
     return _validated("QuestionnaireResponse", response, release)
 
 
-def _answer_item(flow_id: str, answer: AnswerRecord) -> Json:
+def _answer_item(flow_id: str, answer: AnswerRecord, lang: str) -> Json:
     item: Json = {"linkId": answer.question, "text": answer.prompt}
     value = answer.answer
     if answer.kind == "number":
@@ -219,7 +239,7 @@ def _answer_item(flow_id: str, answer: AnswerRecord) -> Json:
             item["answer"] = [{"valueDecimal": value}]
         return item
     codes = value if isinstance(value, list) else [str(value)]
-    labels = answer.labels or [YES_NO_LABELS.get(code, code) for code in codes]
+    labels = answer.labels or [yes_no_labels(lang).get(code, code) for code in codes]
     if codes:  # an empty multi-choice answer (none of these) has no answer element
         item["answer"] = [
             {"valueCoding": _coding(flow_id, answer.question, code, label)}

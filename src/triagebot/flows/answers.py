@@ -1,6 +1,8 @@
 """Turning what a clinician typed (or an answers file holds) into a checked answer value.
 
-Every refusal says what is accepted, so the UI and the CLI can show it as is.
+Every refusal says what is accepted, so the UI and the CLI can show it as is, in the
+language given (the session's: :mod:`triagebot.flows.catalog`). What is accepted does not
+depend on the language: ids, ``unknown``, and numbers with a point or a comma.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 
+from triagebot.flows.catalog import format_number, words
 from triagebot.flows.schema import (
     UNKNOWN,
     UNSURE,
@@ -33,125 +36,144 @@ class AnswerError(ValueError):
     """An answer that cannot be accepted; the message says what is accepted."""
 
 
-def accepted(question: Question) -> str:
-    """A short description of the answers a question accepts."""
+def accepted(question: Question, lang: str | None = None) -> str:
+    """A short description of the answers a question accepts, in ``lang`` (default English)."""
+    said = words(lang)
     if isinstance(question, YesNoQuestion):
-        return "yes, no or unsure" if question.allow_unsure else "yes or no"
+        return said.accepted_yes_no_unsure if question.allow_unsure else said.accepted_yes_no
+    ids = ", ".join(option.id for option in getattr(question, "options", ()))
     if isinstance(question, ChoiceQuestion):
-        return "one of: " + ", ".join(option.id for option in question.options)
+        return said.accepted_one_of.format(ids=ids)
     if isinstance(question, MultiChoiceQuestion):
-        return (
-            "a list of any of: "
-            + ", ".join(option.id for option in question.options)
-            + " (or an empty list)"
-        )
-    return number_range(question)
+        return said.accepted_any_of.format(ids=ids)
+    return number_range(question, lang)
 
 
-def number_range(question: NumberQuestion) -> str:
+def number_range(question: NumberQuestion, lang: str | None = None) -> str:
     """E.g. ``a whole number from 0 to 10`` or ``a number from 6.3 to 7.8 mmol/L, or unknown``."""
-    kind = "a whole number" if question.integer else "a number"
-    unit = f" {question.unit}" if question.unit else ""
-    unknown = ", or unknown" if question.allow_unknown else ""
-    return (
-        f"{kind} from {format_number(question.min)} to {format_number(question.max)}{unit}{unknown}"
+    said = words(lang)
+    return said.number_range.format(
+        kind=said.a_whole_number if question.integer else said.a_number,
+        low=format_number(question.min, lang),
+        high=format_number(question.max, lang),
+        unit=f" {question.unit}" if question.unit else "",
+        unknown=said.or_unknown if question.allow_unknown else "",
     )
 
 
-def format_number(value: float) -> str:
-    """A number as a clinician writes it: no trailing ``.0``."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def parse_answer(question: Question, raw: object) -> AnswerValue:
-    """Check ``raw`` against ``question``; raise :class:`AnswerError` saying what is accepted."""
+def parse_answer(question: Question, raw: object, lang: str | None = None) -> AnswerValue:
+    """Check ``raw`` against ``question``; raise :class:`AnswerError` saying what is accepted
+    (in ``lang``, default English)."""
     if isinstance(question, YesNoQuestion):
-        return _yes_no(question, raw)
+        return _yes_no(question, raw, lang)
     if isinstance(question, ChoiceQuestion):
-        return _choice(question, raw)
+        return _choice(question, raw, lang)
     if isinstance(question, MultiChoiceQuestion):
-        return _multi(question, raw)
-    return _number(question, raw)
+        return _multi(question, raw, lang)
+    return _number(question, raw, lang)
 
 
-def _yes_no(question: YesNoQuestion, raw: object) -> str:
+def _refused(question: Question, raw: object, lang: str | None) -> AnswerError:
+    said = words(lang)
+    template = (
+        said.not_accepted_number if isinstance(question, NumberQuestion) else said.not_accepted
+    )
+    return AnswerError(template.format(shown=_shown(raw, lang), accepted=accepted(question, lang)))
+
+
+def _yes_no(question: YesNoQuestion, raw: object, lang: str | None) -> str:
     allowed = (*YES_NO_VALUES, UNSURE) if question.allow_unsure else YES_NO_VALUES
     if isinstance(raw, str) and raw.strip().lower() in allowed:
         return raw.strip().lower()
-    raise AnswerError(f"{_shown(raw)} is not accepted: answer {accepted(question)}")
+    raise _refused(question, raw, lang)
 
 
-def _choice(question: ChoiceQuestion, raw: object) -> str:
+def _choice(question: ChoiceQuestion, raw: object, lang: str | None) -> str:
     ids = [option.id for option in question.options]
     if isinstance(raw, str) and raw.strip() in ids:
         return raw.strip()
-    raise AnswerError(f"{_shown(raw)} is not accepted: answer {accepted(question)}")
+    raise _refused(question, raw, lang)
 
 
-def _multi(question: MultiChoiceQuestion, raw: object) -> tuple[str, ...]:
+def _multi(question: MultiChoiceQuestion, raw: object, lang: str | None) -> tuple[str, ...]:
     ids = [option.id for option in question.options]
+    said = words(lang)
     if not isinstance(raw, list | tuple):
-        raise AnswerError(f"{_shown(raw)} is not accepted: answer {accepted(question)}")
+        raise _refused(question, raw, lang)
     chosen = []
     for item in raw:
         if not isinstance(item, str) or item.strip() not in ids:
-            raise AnswerError(f"{_shown(item)} is not an option: answer {accepted(question)}")
+            raise AnswerError(
+                said.not_an_option.format(
+                    shown=_shown(item, lang), accepted=accepted(question, lang)
+                )
+            )
         if item.strip() in chosen:
-            raise AnswerError(f"'{item.strip()}' is listed twice")
+            raise AnswerError(said.listed_twice.format(item=item.strip()))
         chosen.append(item.strip())
     # Keep the flow's order so that transcripts read the same whatever order was typed.
     return tuple(option_id for option_id in ids if option_id in chosen)
 
 
-def _number(question: NumberQuestion, raw: object) -> int | float | str:
-    value = _to_number(question, raw)
+def _number(question: NumberQuestion, raw: object, lang: str | None) -> int | float | str:
+    value = _to_number(question, raw, lang)
     if isinstance(value, str):
         return value
+    said = words(lang)
+    shown = format_number(value, lang)
     if not math.isfinite(value) or not question.min <= value <= question.max:
-        raise AnswerError(f"{format_number(value)} is out of range: enter {number_range(question)}")
+        raise AnswerError(
+            said.out_of_range.format(value=shown, accepted=number_range(question, lang))
+        )
     if question.integer:
         if not float(value).is_integer():
             raise AnswerError(
-                f"{format_number(value)} is not a whole number: enter {number_range(question)}"
+                said.not_whole.format(value=shown, accepted=number_range(question, lang))
             )
         return int(value)
     return value
 
 
-def _to_number(question: NumberQuestion, raw: object) -> float | int | str:
-    if isinstance(raw, bool) or raw is None:
-        raise AnswerError(f"{_shown(raw)} is not accepted: enter {number_range(question)}")
+def _to_number(question: NumberQuestion, raw: object, lang: str | None) -> float | int | str:
+    if isinstance(raw, bool) or raw is None or not isinstance(raw, int | float | str):
+        raise _refused(question, raw, lang)
     if isinstance(raw, int | float):
         return raw
-    if not isinstance(raw, str):
-        raise AnswerError(f"{_shown(raw)} is not accepted: enter {number_range(question)}")
+    said = words(lang)
+    expected = number_range(question, lang)
     text = raw.strip()
     if question.allow_unknown and text.lower() == UNKNOWN:
         return UNKNOWN
     if not text:
-        raise AnswerError(f"no value entered: enter {number_range(question)}")
+        raise AnswerError(said.no_value.format(accepted=expected))
     if len(text) > MAX_TYPED_LENGTH:
-        raise AnswerError(
-            f"that is {len(text)} characters, too long for a number: enter {number_range(question)}"
-        )
+        raise AnswerError(said.too_long.format(count=len(text), accepted=expected))
     if _THOUSANDS_LOOKALIKE.match(text):
         # "1,000" is 1000 to an English reader and 1.0 to a German one; a dose must not guess.
-        plain = text.replace(",", "")
-        raise AnswerError(f"'{text}' is ambiguous: type {plain} (or use a point for decimals)")
+        raise AnswerError(said.ambiguous.format(text=text, plain=text.replace(",", "")))
     if not _NUMBER.match(text):
-        raise AnswerError(f"'{_clip(text)}' is not a number: enter {number_range(question)}")
+        raise AnswerError(said.not_a_number.format(text=_clip(text), accepted=expected))
     return float(text.replace(",", "."))
 
 
-def _shown(raw: object) -> str:
+def _shown(raw: object, lang: str | None) -> str:
     if isinstance(raw, str):
-        return f"'{_clip(raw)}'" if raw.strip() else "an empty answer"
+        return f"'{_clip(raw)}'" if raw.strip() else words(lang).an_empty_answer
     if raw is None:
-        return "no answer"
+        return words(lang).no_answer
     return _clip(repr(raw))
 
 
 def _clip(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+__all__ = [
+    "MAX_TYPED_LENGTH",
+    "AnswerError",
+    "AnswerValue",
+    "accepted",
+    "format_number",
+    "number_range",
+    "parse_answer",
+]

@@ -3,6 +3,12 @@
 Three stages, each reporting all it finds before giving up: the YAML seam (``yamlio``),
 the shape (``schema`` via pydantic), and the meaning: references to nodes, sources and
 variables, expression types, template placeholders and computed-value cycles.
+
+A flow written in several languages is compiled in one of them at a time: the compiled
+flow's text is plain strings in that language, so the engine, exports and front ends never
+see a translation mapping. Every language's text is checked whichever is compiled (a
+missing translation fails every load of the file); :func:`with_language` gives the same
+flow in another of its languages without reading the file again.
 """
 
 from __future__ import annotations
@@ -19,8 +25,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from triagebot.flows import expr
+from triagebot.flows.catalog import DEFAULT_LANGUAGE
 from triagebot.flows.expr import Expr, ExprError, Kind, VarType
 from triagebot.flows.schema import (
+    LANGUAGE_CONTEXT,
+    LANGUAGES_CONTEXT,
+    TRANSLATION_ERROR,
     UNSURE,
     YES_NO_VALUES,
     ChoiceQuestion,
@@ -50,6 +60,11 @@ OUTCOME_VARIABLE = "outcome"
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 PLACEHOLDER_NAME = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+
+
+class LanguageError(LookupError):
+    """A language asked for that a flow is not written in; the message lists those it is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +99,21 @@ class CompiledFlow:
     computed: dict[str, Expr]
     items: dict[tuple[str, str, int], CompiledItem]
     invariants: dict[str, Expr]
+    language: str = DEFAULT_LANGUAGE
+    """The language this flow's text was compiled in."""
     cache: dict[str, Any] = field(default_factory=dict)
     """Derived structures the engine builds once per flow (e.g. transition specs)."""
+    siblings: dict[str, CompiledFlow] = field(default_factory=dict)
+    """The same flow text compiled in each language asked for so far (shared by them all)."""
 
     @property
     def id(self) -> str:
         return self.flow.id
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Every language the flow is written in, its default first."""
+        return tuple(self.flow.languages)
 
     def question(self, node_id: str) -> Question:
         node = self.flow.nodes[node_id]
@@ -116,19 +140,68 @@ class CompiledFlow:
         return f"{self.file}:{where.line}:{where.column}"
 
 
-def load_flow(path: Path) -> CompiledFlow:
-    """Read, validate and compile a flow file; raises :class:`FlowError` with every problem."""
+def load_flow(path: Path, lang: str | None = None) -> CompiledFlow:
+    """Read, validate and compile a flow file in ``lang`` (default: the flow's first language).
+
+    Raises :class:`FlowError` with every problem, or :class:`LanguageError` when the flow is
+    not written in ``lang``.
+    """
     text = read_text(path)
-    return compile_text(text, str(path))
+    return compile_text(text, str(path), lang)
 
 
-def compile_text(text: str, name: str) -> CompiledFlow:
-    """Validate and compile flow text; ``name`` is used in problem positions."""
+def compile_text(text: str, name: str, lang: str | None = None) -> CompiledFlow:
+    """Validate and compile flow text in ``lang``; ``name`` is used in problem positions."""
     with collection_paused():
         document = parse(text, name)
-        flow = validate_shape(document)
-        compiled = _Compiler(flow, document).compile()
+        compiled = _compile_document(document, lang)
     compiled.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    compiled.siblings[compiled.language] = compiled
+    return compiled
+
+
+def with_language(compiled: CompiledFlow, lang: str) -> CompiledFlow:
+    """The same flow (same file text, same sha256) compiled in ``lang``; built once per
+    language and shared. Raises :class:`LanguageError` when the flow lacks ``lang``."""
+    found = compiled if lang == compiled.language else compiled.siblings.get(lang)
+    if found is not None:
+        return found
+    with collection_paused():
+        other = _compile_document(compiled.document, lang)
+    other.sha256 = compiled.sha256
+    other.siblings = compiled.siblings
+    compiled.siblings[lang] = other
+    return other
+
+
+def declared_languages(document: Document) -> tuple[str, ...] | None:
+    """The languages a flow file declares (``[en]`` when it declares none); None when its
+    ``languages`` field is malformed (the schema then reports it)."""
+    data = document.data
+    if not isinstance(data, dict) or "languages" not in data:
+        return (DEFAULT_LANGUAGE,)
+    value = data["languages"]
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(code, str) and _LANGUAGE_CODE.match(code) for code in value)
+        or len(set(value)) != len(value)
+    ):
+        return None
+    return tuple(value)
+
+
+def _compile_document(document: Document, lang: str | None) -> CompiledFlow:
+    languages = declared_languages(document)
+    if lang is not None and languages is not None and lang not in languages:
+        flow_id = document.data.get("id", document.file) if isinstance(document.data, dict) else ""
+        raise LanguageError(
+            f"flow '{flow_id}' is not written in '{lang}'; its languages: {', '.join(languages)}"
+        )
+    chosen = lang or (languages[0] if languages else DEFAULT_LANGUAGE)
+    flow = validate_shape(document, chosen)
+    compiled = _Compiler(flow, document).compile()
+    compiled.language = chosen
     return compiled
 
 
@@ -149,15 +222,50 @@ def collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def validate_shape(document: Document) -> Flow:
-    """Validate a document against the schema, mapping pydantic errors to positions."""
+def validate_shape(document: Document, lang: str | None = None) -> Flow:
+    """Validate a document against the schema in ``lang`` (default: the flow's first
+    language), mapping pydantic errors to positions."""
     if not isinstance(document.data, dict):
         raise FlowError([document.problem((), "a flow file must be a mapping of fields")])
+    languages = declared_languages(document)
+    context = {
+        LANGUAGES_CONTEXT: languages,
+        LANGUAGE_CONTEXT: lang or (languages[0] if languages else DEFAULT_LANGUAGE),
+    }
     try:
-        return Flow.model_validate(document.data)
+        return Flow.model_validate(document.data, context=context)
     except ValidationError as error:
-        problems = [_shape_problem(document, detail) for detail in error.errors()]
+        problems = [
+            problem for detail in error.errors() for problem in _shape_problems(document, detail)
+        ]
         raise FlowError(_unique(problems)) from None
+
+
+def _shape_problems(document: Document, detail: Any) -> list[Problem]:
+    if detail["type"] == TRANSLATION_ERROR:
+        return _translation_problems(document, detail)
+    return [_shape_problem(document, detail)]
+
+
+def _translation_problems(document: Document, detail: Any) -> list[Problem]:
+    """Each translation problem of one text, named by its place (``nodes.x.prompt``) and put
+    at the language key it is about, or at the field's key."""
+    path = _data_path(document.data, tuple(detail["loc"]))
+    name = dotted(path)
+    problems = []
+    for code, message in detail["ctx"]["problems"]:
+        where = None if code is None else document.key_positions.get((*path, code))
+        where = where or document.key_positions.get(path) or document.position_of(path)
+        problems.append(Problem(document.file, where.line, where.column, f"{name} {message}"))
+    return problems
+
+
+def dotted(path: PathKey) -> str:
+    """A place in a flow file as a reader names it: ``nodes.shock.reasons[0].text``."""
+    name = ""
+    for part in path:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else part)
+    return name
 
 
 def _shape_problem(document: Document, detail: Any) -> Problem:
@@ -189,6 +297,11 @@ def _shape_message(detail: Any, kind: str, last: Any) -> str:
     elif kind == "union_tag_invalid":
         context = detail["ctx"]
         message = f"unknown type {context['tag']!r} (expected one of: {context['expected_tags']})"
+    elif kind == "string_pattern_mismatch" and detail["loc"][:1] == ("languages",):
+        message = (
+            f"'{detail['input']}' is not a language code: "
+            "use two lower-case letters (ISO 639-1), e.g. fr or en"
+        )
     elif kind == "string_pattern_mismatch":
         message = (
             f"'{detail['input']}' is not a valid id: "
@@ -405,14 +518,32 @@ class _Compiler:
         return items
 
     def placeholders(self, text: str, path: PathKey) -> tuple[str, ...]:
+        """The values ``text`` names in braces; checked in every language the file has it in,
+        so a bad placeholder in any translation fails every load."""
+        for code, other in self.translations(path):
+            for match in _PLACEHOLDER.finditer(other):
+                name = match.group(1)
+                if not _NAME.match(name) or name not in self.types:
+                    where = f" (in the '{code}' text)" if code else ""
+                    self.fail(
+                        path if code is None else (*path, code),
+                        f"'{{{name}}}' is not an answer or computed value of this flow{where}",
+                    )
         names = []
         for match in _PLACEHOLDER.finditer(text):
             name = match.group(1)
-            if not _NAME.match(name) or name not in self.types:
-                self.fail(path, f"'{{{name}}}' is not an answer or computed value of this flow")
-            else:
+            if _NAME.match(name) and name in self.types:
                 names.append(name)
         return tuple(names)
+
+    def translations(self, path: PathKey) -> list[tuple[str | None, str]]:
+        """The text at ``path`` as written: each language's (code, text), or (None, text)."""
+        raw: Any = self.document.data
+        for part in path:
+            raw = raw[part]
+        if isinstance(raw, dict):
+            return [(str(code), str(text)) for code, text in raw.items()]
+        return [(None, str(raw))]
 
     def check_questions(self) -> None:
         for node_id, node in self.flow.nodes.items():
@@ -462,9 +593,13 @@ __all__ = [
     "CompiledItem",
     "CompiledRule",
     "FlowError",
+    "LanguageError",
     "compile_text",
+    "declared_languages",
+    "dotted",
     "load_file",
     "load_flow",
     "validate_shape",
     "variable_types",
+    "with_language",
 ]

@@ -19,11 +19,13 @@ from typing import Any, Literal
 from transitions import EventData, Machine
 
 from triagebot.flows.answers import AnswerError, AnswerValue, format_number, parse_answer
+from triagebot.flows.catalog import words
 from triagebot.flows.compiler import (
     OUTCOME_VARIABLE,
     PLACEHOLDER_NAME,
     CompiledFlow,
     collection_paused,
+    with_language,
 )
 from triagebot.flows.expr import Expr, Unavailable, Value
 from triagebot.flows.schema import (
@@ -85,10 +87,11 @@ class SessionEvent:
 
     ``answer``: ``node`` was answered with ``value`` (None for an info message acknowledged);
     ``back``: the user went back to ``node``; ``edit``: the earlier answer to ``node`` was
-    changed to ``value``.
+    changed to ``value``; ``language``: the session now speaks ``value`` (a language code),
+    at ``node`` (see :func:`triagebot.flows.languages.switch_language`).
     """
 
-    kind: Literal["answer", "back", "edit"]
+    kind: Literal["answer", "back", "edit", "language"]
     node: str
     value: AnswerValue | None
     at: datetime
@@ -285,12 +288,10 @@ class Session:
         is then unchanged.
         """
         if self.finished:
-            raise AnswerError(
-                "the flow has reached its outcome; go back or edit an answer to change it"
-            )
+            raise AnswerError(words(self.flow.language).flow_finished)
         question = self.question
         node_id = self.current
-        value = None if question is None else parse_answer(question, raw)
+        value = None if question is None else parse_answer(question, raw, self.flow.language)
         self._advance(value, carried=False)
         self._notify(SessionEvent("answer", node_id, value, self.steps[-1].at))
 
@@ -347,7 +348,7 @@ class Session:
         """
         index = self._step_index(question_id)
         question = self.flow.question(question_id)
-        value = parse_answer(question, raw)
+        value = parse_answer(question, raw, self.flow.language)
         old = self.steps[index].value
         assert old is not None
         later = {step.node: step.value for step in self.steps[index + 1 :]}
@@ -379,9 +380,7 @@ class Session:
         for index, step in enumerate(self.steps):
             if step.node == question_id and step.value is not None:
                 return index
-        raise AnswerError(
-            f"'{question_id}' has not been answered on this path, so it cannot be changed"
-        )
+        raise AnswerError(words(self.flow.language).not_answered.format(question=question_id))
 
     def _rewind_to(self, index: int) -> None:
         for step in self.steps[index:]:
@@ -474,24 +473,30 @@ class Session:
 
     def display(self, name: str) -> str:
         """A value as a clinician reads it: labels for options, units and decimals for numbers."""
+        lang = self.flow.language
         try:
             value = self.env.lookup(name)
         except Unavailable as missing:
-            return "unknown" if missing.reason == "unknown" else "not available"
+            said = words(lang)
+            return said.unknown if missing.reason == "unknown" else said.not_available
         computed = self.flow.flow.computed.get(name)
         if computed is None:
             assert not isinstance(value, bool)
-            return describe_answer(self.flow.question(name), value)
+            return describe_answer(self.flow.question(name), value, lang)
         if isinstance(value, str):
             return computed.labels.get(value, value)
         assert isinstance(value, int | float)
         number = round(float(value), computed.decimals) if computed.decimals else round(value)
         unit = f" {computed.unit}" if computed.unit else ""
-        return f"{format_number(number)}{unit}"
+        return f"{format_number(number, lang)}{unit}"
 
 
-def describe_answer(question: Question, value: AnswerValue) -> str:
-    """An answer as shown in a transcript: option labels, numbers with their unit."""
+def describe_answer(question: Question, value: AnswerValue, lang: str | None = None) -> str:
+    """An answer as shown in a transcript: option labels, numbers with their unit, yes/no
+    and numbers in ``lang`` (default English)."""
+    if isinstance(question, YesNoQuestion):
+        said = words(lang)
+        return {"yes": said.yes, "no": said.no, "unsure": said.unsure}.get(str(value), str(value))
     if isinstance(question, ChoiceQuestion):
         return next(o.label for o in question.options if o.id == value)
     if isinstance(question, MultiChoiceQuestion):
@@ -500,9 +505,9 @@ def describe_answer(question: Question, value: AnswerValue) -> str:
         return "; ".join(labels) if labels else question.none_label
     if isinstance(question, NumberQuestion):
         if value == UNKNOWN:
-            return "unknown"
+            return words(lang).unknown
         unit = f" {question.unit}" if question.unit else ""
-        return f"{format_number(value)}{unit}"  # type: ignore[arg-type]
+        return f"{format_number(value, lang)}{unit}"  # type: ignore[arg-type]
     return str(value)
 
 
@@ -529,4 +534,21 @@ def drive(compiled: CompiledFlow, answers: Mapping[str, object], clock: Clock = 
             session.answer(answers[node_id])
         except AnswerError as error:
             raise AnswerError(f"question '{node_id}': {error}") from None
+    return session
+
+
+def switch_language(session: Session, lang: str) -> Session:
+    """Go on in ``lang``: the same session, its flow's text now in that language.
+
+    Nothing is lost or re-asked: the machine, steps, answers, changes, superseded answers
+    and listeners hold ids and values only, and the other language's CompiledFlow comes from
+    the same file text (same ids, routing and sha256). Listeners hear a ``language`` event
+    (a journal records it, so a resumed session comes back in ``lang``). Returns the session.
+    Raises :class:`~triagebot.flows.compiler.LanguageError` when the flow lacks ``lang``.
+    """
+    if lang == session.flow.language:
+        return session
+    session.flow = with_language(session.flow, lang)
+    session.env.clear()
+    session._notify(SessionEvent("language", session.current, lang, session.clock()))
     return session

@@ -1,8 +1,9 @@
 """Transcript exports: plain text for a GP record, Markdown, JSON and FHIR.
 
 The plain text is what a clinician would write by hand, only complete: no markup, lines
-of at most 80 characters, headed by the flow and its version, one short line per question
-and answer, then the outcome with its actions and their sources, then the disclaimer.
+of at most 80 characters, headed by the flow, its version and the language, one short line
+per question and answer, then the outcome with its actions and their sources, then the
+disclaimer. Headings and fixed words come from the catalog in the transcript's language.
 FHIR is produced by :mod:`triagebot.fhir`, imported only when asked for (it is slow to
 import and outside the strictly typed core).
 """
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal, get_args
 
+from triagebot.flows.catalog import Words, words
 from triagebot.flows.transcript import AnswerRecord, LineRecord, Transcript, to_json
 
 if TYPE_CHECKING:
@@ -35,7 +37,8 @@ EXTENSIONS: dict[Format, str] = {
 WIDTH = 80
 """Longest line of the plain-text export."""
 
-SECTIONS = (("Reasons", "reasons"), ("Actions", "actions"), ("Safety-netting", "safety_netting"))
+SECTIONS = ("reasons", "actions", "safety_netting")
+"""The outcome's sections in order; each is also the catalog's word for its heading."""
 
 
 class ExportError(ValueError):
@@ -78,13 +81,23 @@ def _time(at: datetime) -> str:
 
 
 def _period(transcript: Transcript) -> str:
+    said = words(transcript.language)
     start = transcript.started_at
     end = transcript.finished_at
     if end is None:
-        return f"{start:%Y-%m-%d %H:%M} UTC, not finished"
+        return said.period_not_finished.format(start=f"{start:%Y-%m-%d %H:%M}")
     if end.date() == start.date():
-        return f"{start:%Y-%m-%d %H:%M}-{end:%H:%M} UTC"
-    return f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC"
+        return said.period_same_day.format(start=f"{start:%Y-%m-%d %H:%M}", end=f"{end:%H:%M}")
+    return said.period_days.format(start=f"{start:%Y-%m-%d %H:%M}", end=f"{end:%Y-%m-%d %H:%M}")
+
+
+def _flow_line(transcript: Transcript, template: str, version: str) -> str:
+    return template.format(
+        id=transcript.flow.id,
+        version=version,
+        period=_period(transcript),
+        language=transcript.language,
+    )
 
 
 def _shown(answer: AnswerRecord) -> str:
@@ -101,61 +114,73 @@ def _source_note(line: LineRecord) -> str:
     return f"[{line.source}: {line.section}]"
 
 
+def _heading(said: Words, text: str) -> str:
+    """``Sources:`` in English, ``Sources :`` in French (a space before a colon)."""
+    return f"{text} :" if said.decimal == "," else f"{text}:"
+
+
+def _evidence(said: Words, kind: str) -> str:
+    return said.evidence.get(kind, kind)
+
+
 def to_text(transcript: Transcript) -> str:
     """Plain text for pasting into a record: at most 80 characters a line, no markup."""
+    said = words(transcript.language)
     flow = transcript.flow
     lines = _wrap(flow.title)
-    lines += _wrap(f"triagebot flow {flow.id} version {flow.version}, {_period(transcript)}")
+    lines += _wrap(_flow_line(transcript, said.flow_line, flow.version))
     if flow.review_overdue:
-        lines += _wrap(
-            f"WARNING: the flow's sources were past their review date "
-            f"({flow.review_date}) when this was recorded."
-        )
+        sentence = said.review_overdue_sentence.format(date=flow.review_date)
+        lines += _wrap(f"{_heading(said, said.warning)} {sentence}")
     lines.append("")
     for answer in transcript.answers:
-        carried = " (carried over)" if answer.carried else ""
+        carried = f" ({said.carried_over})" if answer.carried else ""
         lines += _wrap(f"{answer.prompt} {_shown(answer)}{carried}", "- ", "  ")
     for change in transcript.changes:
-        lines += _wrap(
-            f"{change.prompt} changed from {change.old_shown} to {change.new_shown} "
-            f"at {_time(change.at)}",
-            "- ",
-            "  ",
+        changed = said.changed.format(
+            prompt=change.prompt, old=change.old_shown, new=change.new_shown, time=_time(change.at)
         )
+        lines += _wrap(changed, "- ", "  ")
     for gone in transcript.superseded:
-        lines += _wrap(f"No longer applies after a change: {gone.prompt} {gone.shown}", "- ", "  ")
-    lines += _outcome_text(transcript)
-    lines += ["", "Sources:"]
+        gone_line = said.no_longer_applies.format(prompt=gone.prompt, shown=gone.shown)
+        lines += _wrap(gone_line, "- ", "  ")
+    lines += _outcome_text(transcript, said)
+    lines += ["", _heading(said, said.sources)]
     for source in flow.sources:
-        review = f", review due {source.review_date}" if source.review_date else ""
-        lines += _wrap(
-            f"{source.id}: {source.title} ({source.evidence}, {source.version}{review}; "
-            f"file {source.file})",
-            "- ",
-            "  ",
+        review = said.review_due.format(date=source.review_date) if source.review_date else ""
+        line = said.export_source_line.format(
+            id=source.id,
+            title=source.title,
+            evidence=_evidence(said, source.evidence),
+            version=source.version,
+            review=review,
+            file=source.file,
         )
+        lines += _wrap(line, "- ", "  ")
     lines += ["", *_wrap(transcript.disclaimer)]
     return "\n".join(lines) + "\n"
 
 
-def _outcome_text(transcript: Transcript) -> list[str]:
+def _outcome_text(transcript: Transcript, said: Words) -> list[str]:
     outcome = transcript.outcome
     if outcome is None:
-        return ["", *_wrap("No outcome: the session was not finished.")]
-    lines = ["", *_wrap(f"OUTCOME [{outcome.urgency.upper()}]: {outcome.title}")]
+        return ["", *_wrap(said.no_outcome_line)]
+    urgency = said.urgency_short.get(outcome.urgency, outcome.urgency).upper()
+    title = f"{_heading(said, f'{said.outcome.upper()} [{urgency}]')} {outcome.title}"
+    lines = ["", *_wrap(title)]
     if outcome.summary:
         lines += _wrap(outcome.summary)
-    for heading, field in SECTIONS:
+    for field in SECTIONS:
         items: list[LineRecord] = getattr(outcome, field)
         if items:
-            lines.append(f"{heading}:")
+            lines.append(_heading(said, getattr(said, field)))
             for item in items:
                 lines += _wrap(f"{item.text} {_source_note(item)}", "- ", "  ")
     for value in outcome.shown:
         lines += _wrap(_labelled(value.label, value.shown))
     others = [v for v in transcript.computed_shown if v.name not in {s.name for s in outcome.shown}]
     if others:
-        lines.append("Computed:")
+        lines.append(_heading(said, said.computed))
         lines += [row for v in others for row in _wrap(_labelled(v.label, v.shown), "- ", "  ")]
     return lines
 
@@ -176,37 +201,37 @@ def _bullets(rows: Iterable[str]) -> list[str]:
 
 def to_markdown(transcript: Transcript) -> str:
     """Markdown for referral letters and wikis."""
+    said = words(transcript.language)
     flow = transcript.flow
     lines = [
         f"# {_md(flow.title)}",
         "",
-        f"Flow `{flow.id}` version {_md(flow.version)}, {_period(transcript)}",
+        _flow_line(transcript, said.flow_line_markdown, _md(flow.version)),
     ]
     if flow.review_overdue:
-        lines += [
-            "",
-            f"**Warning:** the flow's sources were past their review date "
-            f"({flow.review_date}) when this was recorded.",
-        ]
-    lines += ["", "## Answers", ""]
+        sentence = said.review_overdue_sentence.format(date=flow.review_date)
+        lines += ["", f"**{_heading(said, said.warning.capitalize())}** {sentence}"]
+    lines += ["", f"## {said.answers}", ""]
+    carried = f" _({said.carried_over})_"
     lines += _bullets(
-        f"**{_md(a.prompt)}** {_md(_shown(a))}" + (" _(carried over)_" if a.carried else "")
+        f"**{_md(a.prompt)}** {_md(_shown(a))}" + (carried if a.carried else "")
         for a in transcript.answers
     )
     if transcript.changes or transcript.superseded:
-        lines += ["", "## Changes", ""]
+        lines += ["", f"## {said.changes}", ""]
         lines += _bullets(
             f"{_time(c.at)} {_md(c.prompt)}: {_md(c.old_shown)} → {_md(c.new_shown)}"
             for c in transcript.changes
         )
         lines += _bullets(
-            f"No longer applies: {_md(s.prompt)} {_md(s.shown)}" for s in transcript.superseded
+            _md(said.no_longer_applies.format(prompt=s.prompt, shown=s.shown))
+            for s in transcript.superseded
         )
-    lines += _outcome_markdown(transcript)
-    lines += ["", "## Sources", ""]
+    lines += _outcome_markdown(transcript, said)
+    lines += ["", f"## {said.sources}", ""]
     lines += _bullets(
-        f"`{s.id}`: {_md(s.title)} ({s.evidence}, {_md(s.version)}"
-        + (f", review due {s.review_date}" if s.review_date else "")
+        f"`{s.id}`: {_md(s.title)} ({_evidence(said, s.evidence)}, {_md(s.version)}"
+        + (said.review_due.format(date=s.review_date) if s.review_date else "")
         + ")"
         for s in flow.sources
     )
@@ -214,20 +239,21 @@ def to_markdown(transcript: Transcript) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _outcome_markdown(transcript: Transcript) -> list[str]:
+def _outcome_markdown(transcript: Transcript, said: Words) -> list[str]:
     outcome = transcript.outcome
     if outcome is None:
-        return ["", "## No outcome", "", "The session was not finished."]
-    lines = ["", f"## Outcome: {_md(outcome.title)} ({outcome.urgency})"]
+        return ["", f"## {said.no_outcome}", "", said.not_finished]
+    urgency = said.urgency_short.get(outcome.urgency, outcome.urgency).lower()
+    lines = ["", f"## {_heading(said, said.outcome)} {_md(outcome.title)} ({urgency})"]
     if outcome.summary:
         lines += ["", _md(outcome.summary)]
-    for heading, field in SECTIONS:
+    for field in SECTIONS:
         items: list[LineRecord] = getattr(outcome, field)
         if items:
-            lines += ["", f"### {heading}", ""]
+            lines += ["", f"### {getattr(said, field)}", ""]
             lines += _bullets(f"{_md(i.text)} _({_md(i.source)}: {_md(i.section)})_" for i in items)
     if transcript.computed_shown or outcome.shown:
-        lines += ["", "### Values", ""]
+        lines += ["", f"### {said.values}", ""]
         shown = {v.name: v for v in [*outcome.shown, *transcript.computed_shown]}
         lines += _bullets(_md(_labelled(v.label, v.shown)) for v in shown.values())
     return lines

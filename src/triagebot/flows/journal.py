@@ -1,11 +1,12 @@
 """Crash-safe sessions: every step of a Session appended to a journal as it happens.
 
 A journal is a JSON-lines file under the user's data folder (``sessions/``): a header
-naming the flow (id, version, file, sha256) and the start time, then one line per answer,
-back and edit, each written in one ``write`` and synced to disk before the session goes on.
-After a crash the journal is replayed into a new Session with every answer intact
-(:func:`resume`); :func:`unfinished` lists the journals left behind. A finished or
-discarded session's journal is removed.
+naming the flow (id, version, file, sha256), the language and the start time, then one
+line per answer, back, edit and language switch, each written in one ``write`` and synced
+to disk before the session goes on. After a crash the journal is replayed into a new
+Session with every answer intact, in the language it was left in (:func:`resume`);
+:func:`unfinished` lists the journals left behind. A finished or discarded session's
+journal is removed.
 
 A journal cut short by a crash (a half-written last line) is reported and the line
 dropped; a journal damaged anywhere else is reported and skipped, never a crash. This
@@ -30,8 +31,15 @@ from triagebot import __version__
 from triagebot.files import FILE_MODE, data_dir, private_dir, sync_dir
 from triagebot.flows import library
 from triagebot.flows.answers import AnswerError
-from triagebot.flows.compiler import CompiledFlow, load_flow
-from triagebot.flows.engine import Clock, FlowRuntimeError, Session, SessionEvent, utc_now
+from triagebot.flows.compiler import CompiledFlow, LanguageError, load_flow, with_language
+from triagebot.flows.engine import (
+    Clock,
+    FlowRuntimeError,
+    Session,
+    SessionEvent,
+    switch_language,
+    utc_now,
+)
 from triagebot.flows.transcript import JsonAnswer, to_json_answer
 from triagebot.flows.yamlio import FlowError
 
@@ -64,14 +72,19 @@ class JournalHeader(_Line):
     format: Literal[1] = JOURNAL_FORMAT
     id: str
     flow: JournalFlow
+    language: str | None = None
+    """The language the session started in (None in journals older than languages: the
+    flow's default)."""
     started_at: datetime
     triagebot_version: str
 
 
 class JournalEvent(_Line):
-    """One answer, back or edit, as :class:`~triagebot.flows.engine.SessionEvent` reported."""
+    """One answer, back, edit or language switch, as
+    :class:`~triagebot.flows.engine.SessionEvent` reported (a switch's ``value`` is the
+    language code)."""
 
-    type: Literal["answer", "back", "edit"]
+    type: Literal["answer", "back", "edit", "language"]
     node: str
     value: JsonAnswer | None = None
     at: datetime
@@ -106,6 +119,7 @@ class Journal:
                 file=str(Path(session.flow.file).resolve()),
                 sha256=session.flow.sha256,
             ),
+            language=session.flow.language,
             started_at=session.started_at,
             triagebot_version=__version__,
         )
@@ -133,6 +147,7 @@ class Journal:
 
     def record(self, session: Session, event: SessionEvent) -> None:
         """The session listener: append the event and sync it to disk."""
+        self.session = session
         value = None if event.value is None else to_json_answer(event.value)
         self._append(JournalEvent(type=event.kind, node=event.node, value=value, at=event.at))
 
@@ -303,14 +318,17 @@ class _ReplayClock:
 
 
 def find_flow(header: JournalHeader, extra: Iterable[Path] = ()) -> CompiledFlow:
-    """The journal's flow: its file if still there, else the bundled flow of the same id."""
+    """The journal's flow: its file if still there, else the bundled flow of the same id;
+    in the language the session started in (the flow's default if it no longer has it)."""
     recorded = Path(header.flow.file)
     try:
-        if recorded.is_file():
-            return load_flow(recorded)
-        return library.resolve(header.flow.id, extra)
+        found = recorded.is_file()
+        flow = load_flow(recorded) if found else library.resolve(header.flow.id, extra)
     except (FlowError, LookupError) as error:
         raise JournalError(f"flow '{header.flow.id}' cannot be loaded: {error}") from None
+    if header.language is not None and header.language in flow.languages:
+        flow = with_language(flow, header.language)
+    return flow
 
 
 def replay(contents: JournalContents, flow: CompiledFlow, clock: Clock = utc_now) -> Session:
@@ -331,6 +349,10 @@ def replay(contents: JournalContents, flow: CompiledFlow, clock: Clock = utc_now
 
 
 def _apply(session: Session, event: JournalEvent) -> None:
+    if event.type == "language":
+        if isinstance(event.value, str) and event.value in session.flow.languages:
+            switch_language(session, event.value)
+        return  # a language the flow no longer has: go on in the current one
     if event.type == "back":
         session.back()
         if session.current != event.node:
@@ -347,15 +369,26 @@ def _apply(session: Session, event: JournalEvent) -> None:
         session.answer(event.value)
 
 
-def resume(entry: Unfinished | Path, extra: Sequence[Path] = (), clock: Clock = utc_now) -> Resumed:
-    """Rebuild the session of a journal and go on recording into it.
+def resume(
+    entry: Unfinished | Path,
+    extra: Sequence[Path] = (),
+    clock: Clock = utc_now,
+    lang: str | None = None,
+) -> Resumed:
+    """Rebuild the session of a journal and go on recording into it, in the language it was
+    left in (``lang`` overrides it, and the switch is journaled).
 
     Raises :class:`JournalError` (with the file named) when the journal is damaged, its
-    flow cannot be found, or its steps no longer fit the flow.
+    flow cannot be found, its steps no longer fit the flow, or the flow lacks ``lang``.
     """
     path = entry if isinstance(entry, Path) else entry.path
     contents = read(path)
     flow = find_flow(contents.header, extra)
+    if lang is not None:
+        try:
+            with_language(flow, lang)
+        except LanguageError as error:
+            raise JournalError(str(error)) from None
     session = replay(contents, flow, clock)
     warnings = list(contents.warnings)
     flow_changed = flow.sha256 != contents.header.flow.sha256
@@ -365,7 +398,10 @@ def resume(entry: Unfinished | Path, extra: Sequence[Path] = (), clock: Clock = 
             f"{contents.header.flow.version} → {flow.flow.version}); every step still fits it"
         )
     _cut_damaged_tail(path, contents.valid_length)
-    return Resumed(session, Journal.reopen(session, path), flow_changed, warnings)
+    resumed = Resumed(session, Journal.reopen(session, path), flow_changed, warnings)
+    if lang is not None:
+        switch_language(session, lang)
+    return resumed
 
 
 def _cut_damaged_tail(path: Path, valid_length: int) -> None:

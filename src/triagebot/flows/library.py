@@ -1,4 +1,9 @@
-"""Finding flows: the bundled ones, extra folders, or a path given on the command line."""
+"""Finding flows: the bundled ones, extra folders, or a path given on the command line.
+
+``lang`` asks for a flow in a language: :func:`resolve` refuses a flow not written in it
+(:class:`~triagebot.flows.compiler.LanguageError`, a LookupError); :func:`discover`, which
+lists every flow, gives each in ``lang`` when it has it and in its own default otherwise.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from triagebot.flows.compiler import CompiledFlow, load_flow
+from triagebot.flows.compiler import CompiledFlow, load_flow, with_language
 from triagebot.flows.yamlio import FlowError
 
 FLOW_SUFFIXES = (".yaml", ".yml")
@@ -41,23 +46,30 @@ class Entry:
     error: FlowError | None
 
 
-def discover(extra: Iterable[Path] = ()) -> Iterator[Entry]:
-    """Load every bundled flow and every flow in ``extra`` folders."""
+def discover(extra: Iterable[Path] = (), lang: str | None = None) -> Iterator[Entry]:
+    """Load every bundled flow and every flow in ``extra`` folders (in ``lang`` where a flow
+    is written in it, else in the flow's default language)."""
     for path in flow_files([bundled_dir(), *extra]):
         try:
-            yield Entry(path, load_flow(path), None)
+            yield Entry(path, prefer_language(load_flow(path), lang), None)
         except FlowError as error:
             yield Entry(path, None, error)
 
 
-def resolve(name: str, extra: Iterable[Path] = ()) -> CompiledFlow:
-    """A flow by bundled id (``cauda-equina``) or by path to a YAML file."""
+def prefer_language(flow: CompiledFlow, lang: str | None) -> CompiledFlow:
+    """``flow`` in ``lang`` if it is written in it, else as it is."""
+    return with_language(flow, lang) if lang is not None and lang in flow.languages else flow
+
+
+def resolve(name: str, extra: Iterable[Path] = (), lang: str | None = None) -> CompiledFlow:
+    """A flow by bundled id (``cauda-equina``) or by path to a YAML file, in ``lang``
+    (default: the flow's first language)."""
     candidate = Path(name)
     if candidate.suffix in FLOW_SUFFIXES or candidate.exists():
-        return load_flow(candidate)
+        return load_flow(candidate, lang)
     for path in flow_files([bundled_dir(), *extra]):
         if path.stem == name:
-            return load_flow(path)
+            return load_flow(path, lang)
     known = ", ".join(path.stem for path in flow_files([bundled_dir(), *extra]))
     raise LookupError(f"no flow '{name}'; bundled flows: {known}")
 

@@ -7,8 +7,9 @@ is safe are later stages (``compiler`` and ``verify``), which report with positi
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -16,8 +17,13 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from triagebot.flows.catalog import DEFAULT_LANGUAGE, words
 
 NodeId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 """A question, info, outcome or computed-value id: lower case, digits and underscores."""
@@ -25,8 +31,105 @@ NodeId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_leng
 FlowId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=64)]
 """A flow id as typed on the command line, e.g. ``cauda-equina``."""
 
-Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
-"""Text shown to a clinician; never empty."""
+MAX_TEXT = 4000
+Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
+"""Text that is the same in every language: a source's own words, an expression, a note."""
+
+Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
+"""A language code as ISO 639-1 writes it: two lower-case letters (``fr``, ``en``)."""
+
+LANGUAGES_CONTEXT = "languages"
+"""Validation context key: the flow's declared languages (None when they are malformed)."""
+LANGUAGE_CONTEXT = "language"
+"""Validation context key: the language to compile the flow's text in."""
+
+TRANSLATION_ERROR = "translation"
+"""The pydantic error type of a localized text that does not fit the flow's languages; its
+``ctx["problems"]`` lists ``(language key or None, message)``, placed at that key."""
+
+
+def _context_languages(info: ValidationInfo) -> tuple[tuple[str, ...] | None, str]:
+    """The flow's languages and the one being compiled, from the validation context."""
+    context = info.context if isinstance(info.context, Mapping) else {}
+    languages = context.get(LANGUAGES_CONTEXT, (DEFAULT_LANGUAGE,))
+    chosen = context.get(LANGUAGE_CONTEXT) or (languages[0] if languages else DEFAULT_LANGUAGE)
+    return languages, chosen
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value.strip()) <= MAX_TEXT
+
+
+def _translation_error(problems: list[tuple[str | None, str]]) -> PydanticCustomError:
+    summary = "; ".join(message for _, message in problems)
+    return PydanticCustomError(
+        TRANSLATION_ERROR, "{summary}", {"summary": summary, "problems": problems}
+    )
+
+
+def _in_language(value: object, info: ValidationInfo) -> object:
+    """A localized text in the language being compiled, after checking its translations.
+
+    In a one-language flow the text is a plain string; in a flow of several languages it is
+    a mapping with exactly the flow's languages, each a non-empty text. Every language is
+    checked whichever is compiled, so a missing translation fails every load of the file.
+    """
+    languages, chosen = _context_languages(info)
+    if languages is None:  # the flow's own `languages` is malformed and reported there
+        if isinstance(value, dict):
+            return value.get(chosen, next(iter(value.values()), value))
+        return value
+    listed = ", ".join(languages)
+    if len(languages) == 1:
+        if isinstance(value, dict):
+            raise _translation_error(
+                [
+                    (
+                        None,
+                        "is a mapping of languages, but this flow has one language "
+                        f"({listed}): write plain text, or declare them all in 'languages'",
+                    )
+                ]
+            )
+        return value
+    if not isinstance(value, dict):
+        if not isinstance(value, str):
+            return value  # not text at all: the str validation says so
+        mapping = ", ".join(f"{code}: ..." for code in languages)
+        missing = " or ".join(f"'{code}'" for code in languages)
+        raise _translation_error([(None, f"has no {missing} text: write it as {{{mapping}}}")])
+    problems: list[tuple[str | None, str]] = [
+        (str(key), f"has '{key}' text, but '{key}' is not a language of this flow ({listed})")
+        for key in value
+        if key not in languages
+    ]
+    problems += [(None, f"has no '{code}' text") for code in languages if code not in value]
+    problems += [
+        (code, f"has an empty or non-text '{code}' text")
+        for code in languages
+        if code in value and code != chosen and not _is_text(value[code])
+    ]
+    if problems:
+        raise _translation_error(problems)
+    return value[chosen]
+
+
+LocalText = Annotated[
+    str,
+    BeforeValidator(_in_language),
+    StringConstraints(min_length=1, max_length=MAX_TEXT),
+]
+"""Text a clinician reads, in the flow's languages: a plain string in a one-language flow,
+or a mapping ``{fr: ..., en: ...}`` with exactly the flow's languages. A compiled flow holds
+it as a plain string in the language it was compiled in; never empty."""
+
+
+def localized_default(languages: Sequence[str] | None, chosen: str, word: str) -> object:
+    """A catalog word as a field default, written the way the flow writes its own text."""
+    if languages is None or len(languages) == 1:
+        return getattr(words(chosen), word)
+    return {code: getattr(words(code), word) for code in languages}
+
 
 Urgency = Literal["emergency", "urgent", "soon", "routine", "none"]
 """How fast the outcome must be acted on, most urgent first."""
@@ -59,8 +162,9 @@ class Source(Strict):
     """When the document is due for review; past it the flow still runs but says so."""
     evidence: Literal["guideline", "policy", "survey", "study", "review", "lecture"]
     """What kind of evidence it is. A ``survey`` reports practice, never a standard."""
-    note: Text | None = None
-    """Anything a reader must know about the source (e.g. "reported practice, n = 69")."""
+    note: LocalText | None = None
+    """Anything a reader must know about the source (e.g. "reported practice, n = 69");
+    shown with the source, so written in the flow's languages."""
 
 
 class Citation(Strict):
@@ -69,7 +173,8 @@ class Citation(Strict):
     doc: NodeId
     """The ``id`` of one of the flow's ``sources``."""
     section: Text
-    """The section, table or slide title within that source."""
+    """The section, table or slide title within that source, as the source words it (the
+    same in every language)."""
 
 
 class Rule(Strict):
@@ -80,7 +185,9 @@ class Rule(Strict):
     goto: NodeId
     """The node to go to."""
     note: Text | None = None
-    """Why the rule is there; source ambiguities are recorded here, next to the rule."""
+    """Why the rule is there; source ambiguities are recorded here, next to the rule. For
+    the flow's authors and the verifier (a note marks an overlap as intended): never shown
+    to a clinician, so written once, not per language."""
 
 
 def _one_next_node_is_a_rule(value: object) -> object:
@@ -96,9 +203,9 @@ class Option(Strict):
 
     id: NodeId
     """The value recorded and used in conditions."""
-    label: Text
+    label: LocalText
     """What the clinician sees."""
-    detail: Text | None = None
+    detail: LocalText | None = None
     """A longer explanation shown beside the label."""
 
 
@@ -107,20 +214,20 @@ class Suggestion(Strict):
 
     value: float
     """The number offered."""
-    label: Text
+    label: LocalText
     """How it is usually described (e.g. "1 drip per second")."""
 
 
 class QuestionBase(Strict):
     """What every question carries."""
 
-    prompt: Text
+    prompt: LocalText
     """The question as shown, written for a busy clinician."""
-    why: Text
+    why: LocalText
     """Why we ask: one or two sentences."""
     source: Citation
     """Where the question comes from."""
-    detail: Text | None = None
+    detail: LocalText | None = None
     """Definitions or examples shown with the question (e.g. which dermatomes)."""
     next: Routing
     """Where to go once answered."""
@@ -148,15 +255,25 @@ class MultiChoiceQuestion(QuestionBase):
     type: Literal["multi_choice"]
     options: list[Option] = Field(min_length=1)
     """The options, in the order shown."""
-    none_label: Text = "None of these"
-    """How the empty answer is offered."""
+    none_label: LocalText = "None of these"
+    """How the empty answer is offered (default: the catalog's "None of these" in each of
+    the flow's languages)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_none_label(cls, data: Any, info: ValidationInfo) -> Any:
+        if isinstance(data, dict) and "none_label" not in data:
+            languages, chosen = _context_languages(info)
+            default = localized_default(languages, chosen, "none_of_these")
+            data = {**data, "none_label": default}
+        return data
 
 
 class NumberQuestion(QuestionBase):
     """A question answered with a number in a unit and a range."""
 
     type: Literal["number"]
-    unit: Text | None = None
+    unit: LocalText | None = None
     """The unit shown beside the input, e.g. ``mmol/L``; omitted for unitless values."""
     min: float
     """Smallest accepted value (inclusive)."""
@@ -180,7 +297,7 @@ class InfoNode(Strict):
     """A message shown to the clinician (e.g. a warning) before the flow goes on."""
 
     type: Literal["info"]
-    text: Text
+    text: LocalText
     """The message."""
     source: Citation
     """Where it comes from."""
@@ -194,7 +311,7 @@ class Item(Strict):
     ``text`` may name answers and computed values in braces, e.g. ``{demul_score}``.
     """
 
-    text: Text
+    text: LocalText
     """What to do or why; ``{name}`` is replaced by that value as shown."""
     source: Citation
     """Where the line comes from."""
@@ -208,9 +325,9 @@ class OutcomeNode(Strict):
     type: Literal["outcome"]
     urgency: Urgency
     """How fast to act."""
-    title: Text
+    title: LocalText
     """One line saying what the outcome is."""
-    summary: Text | None = None
+    summary: LocalText | None = None
     """A short paragraph; may name values in braces."""
     reasons: list[Item] = Field(default_factory=list)
     """Why this outcome was reached, each line shown when its condition holds."""
@@ -232,18 +349,19 @@ Question = YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion
 class Computed(Strict):
     """A value computed from answers (a score, a dose); unavailable when an input is."""
 
-    label: Text
+    label: LocalText
     """How the value is named when shown."""
     formula: Text
     """An expression over answers and other computed values."""
-    unit: Text | None = None
+    unit: LocalText | None = None
     """The unit shown after the value."""
     decimals: int = Field(default=0, ge=0, le=4)
     """Decimal places shown (the value itself is kept exact)."""
-    labels: dict[str, Text] = Field(default_factory=dict)
+    labels: dict[str, LocalText] = Field(default_factory=dict)
     """For a text value: how each possible value is shown (e.g. ``picu`` → "PICU ECMO")."""
     note: Text | None = None
-    """How the formula was derived; source ambiguities are recorded here."""
+    """How the formula was derived; source ambiguities are recorded here. For the flow's
+    authors: never shown to a clinician, so written once, not per language."""
     source: Citation
     """Where the formula comes from."""
 
@@ -253,8 +371,8 @@ class Invariant(Strict):
 
     name: NodeId
     """Short id, e.g. ``i1_core_symptom_means_mri``."""
-    says: Text
-    """The property in one sentence."""
+    says: LocalText
+    """The property in one sentence (shown in the verifier's report)."""
     holds: Text
     """A condition over answers, computed values and ``outcome`` that must be true."""
 
@@ -264,15 +382,19 @@ class Flow(Strict):
 
     id: FlowId
     """Stable id used on the command line and in transcripts."""
-    title: Text
+    languages: list[Language] = Field(default_factory=lambda: [DEFAULT_LANGUAGE], min_length=1)
+    """The languages the flow's text is written in, the default first (e.g. ``[fr, en]``:
+    French unless another is asked for). With more than one, every text a clinician reads
+    is a mapping ``{fr: ..., en: ...}`` with exactly these languages. Default ``[en]``."""
+    title: LocalText
     """Shown in the flow list and at the top of every transcript."""
     version: Text
     """The flow's own version (write it quoted: ``"1.0"``)."""
-    audience: Text
+    audience: LocalText
     """Who the flow is for, e.g. "GP or any first-contact clinician"."""
-    summary: Text | None = None
+    summary: LocalText | None = None
     """A paragraph on what the flow does and does not do."""
-    disclaimer: Text
+    disclaimer: LocalText
     """Shown at the start and in every export: decision support, not decision."""
     sources: list[Source] = Field(min_length=1)
     """The documents the flow rests on."""
@@ -284,3 +406,11 @@ class Flow(Strict):
     """Values computed from answers, by name."""
     invariants: list[Invariant] = Field(default_factory=list)
     """Safety properties proven over every path by the verifier."""
+
+    @field_validator("languages")
+    @classmethod
+    def _languages_are_unique(cls, value: list[str]) -> list[str]:
+        for index, code in enumerate(value):
+            if value.index(code) != index:
+                raise ValueError(f"'{code}' is listed twice")
+        return value

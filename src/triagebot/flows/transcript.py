@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from triagebot import __version__
 from triagebot.flows.answers import AnswerValue
+from triagebot.flows.catalog import DEFAULT_LANGUAGE
 from triagebot.flows.engine import OutcomeView, RenderedItem, Session, ShownValue, describe_answer
 from triagebot.flows.expr import Value
 from triagebot.flows.library import review_date, review_overdue
@@ -145,6 +146,9 @@ class Transcript(Record):
     format: Literal[1] = FORMAT
     triagebot_version: str
     flow: FlowRecord
+    language: str = DEFAULT_LANGUAGE
+    """The language the session was in when the transcript was taken: every text here is in
+    it, and replay and exports use it (transcripts older than languages are English)."""
     disclaimer: str
     started_at: datetime
     finished_at: datetime | None
@@ -171,6 +175,7 @@ def to_json_answer(value: AnswerValue) -> JsonAnswer:
 def from_session(session: Session) -> Transcript:
     """The transcript of a session as it stands now (finished or not)."""
     flow = session.flow
+    lang = flow.language
     return Transcript(
         triagebot_version=__version__,
         flow=FlowRecord(
@@ -183,6 +188,7 @@ def from_session(session: Session) -> Transcript:
             review_overdue=review_overdue(flow),
             sources=[SourceRecord(**s.model_dump(exclude={"note"})) for s in flow.flow.sources],
         ),
+        language=lang,
         disclaimer=flow.flow.disclaimer,
         started_at=session.started_at,
         finished_at=session.finished_at,
@@ -197,8 +203,8 @@ def from_session(session: Session) -> Transcript:
                 prompt=flow.question(c.question).prompt,
                 old=to_json_answer(c.old),
                 new=to_json_answer(c.new),
-                old_shown=describe_answer(flow.question(c.question), c.old),
-                new_shown=describe_answer(flow.question(c.question), c.new),
+                old_shown=describe_answer(flow.question(c.question), c.old, lang),
+                new_shown=describe_answer(flow.question(c.question), c.new, lang),
                 at=c.at,
             )
             for c in session.changes
@@ -208,7 +214,7 @@ def from_session(session: Session) -> Transcript:
                 question=s.question,
                 prompt=flow.question(s.question).prompt,
                 answer=to_json_answer(s.value),
-                shown=describe_answer(flow.question(s.question), s.value),
+                shown=describe_answer(flow.question(s.question), s.value, lang),
                 at=s.at,
             )
             for s in session.superseded
@@ -228,7 +234,7 @@ def _answer(
         kind=question.type,
         prompt=question.prompt,
         answer=to_json_answer(value),
-        shown=describe_answer(question, value),
+        shown=describe_answer(question, value, session.flow.language),
         unit=question.unit if isinstance(question, NumberQuestion) else None,
         labels=_labels(question, value),
         at=at,

@@ -1,0 +1,443 @@
+"""The words triagebot itself says, in each language it speaks (no textual here).
+
+A flow carries its own text in its own languages; everything around it (yes and no, the
+urgency words, export headings, plain mode's prompts, answer errors) comes from here, so a
+French session reads French throughout. Each language is one :class:`Words`: a field
+missing from a language is a TypeError when this module is imported, never a blank at
+runtime. A language a flow declares but the catalog lacks falls back to English.
+
+Templates use ``str.format`` names, e.g. ``words("fr").enter.format(accepted=...)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_LANGUAGE = "en"
+"""The language of flows that declare none, and of the catalog's fallback."""
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """Everything the core words itself, for one language."""
+
+    name: str
+    """The language's own name for itself (``English``, ``français``)."""
+    decimal: str
+    """The decimal separator numbers are shown with."""
+
+    # --- answers as shown --------------------------------------------------------------
+    yes: str
+    no: str
+    unsure: str
+    unknown: str
+    not_available: str
+    """A computed value whose inputs are missing on this path."""
+    none_of_these: str
+    """The default ``none_label`` of a multi-choice question."""
+    urgency: Mapping[str, str]
+    """Urgency id → the word shown, so an outcome reads the same without colour."""
+    urgency_short: Mapping[str, str]
+    """Urgency id → one short word, as exports print it (``OUTCOME [NONE]``)."""
+    evidence: Mapping[str, str]
+    """A source's evidence kind (``guideline``...) as shown."""
+
+    # --- what an answer may be, and why it was refused ---------------------------------
+    accepted_yes_no: str
+    accepted_yes_no_unsure: str
+    accepted_one_of: str
+    accepted_any_of: str
+    a_whole_number: str
+    a_number: str
+    number_range: str
+    or_unknown: str
+    not_accepted: str
+    not_accepted_number: str
+    not_an_option: str
+    listed_twice: str
+    out_of_range: str
+    not_whole: str
+    no_value: str
+    too_long: str
+    ambiguous: str
+    not_a_number: str
+    an_empty_answer: str
+    no_answer: str
+    flow_finished: str
+    not_answered: str
+
+    # --- why a question is asked (TUI and plain mode) ----------------------------------
+    why_we_ask: str
+    source: str
+    outcome_rests_on: str
+    source_line: str
+    review_on: str
+    note: str
+
+    # --- exports -----------------------------------------------------------------------
+    flow_line: str
+    flow_line_markdown: str
+    period_not_finished: str
+    period_same_day: str
+    period_days: str
+    warning: str
+    review_overdue_sentence: str
+    carried_over: str
+    changed: str
+    no_longer_applies: str
+    no_outcome: str
+    not_finished: str
+    no_outcome_line: str
+    outcome: str
+    reasons: str
+    actions: str
+    safety_netting: str
+    sources: str
+    computed: str
+    answers: str
+    changes: str
+    values: str
+    export_source_line: str
+    review_due: str
+    outcome_reached: str
+    """The FHIR item holding the outcome reached."""
+
+    # --- plain mode --------------------------------------------------------------------
+    help: str
+    title_line: str
+    review_overdue_line: str
+    answers_so_far: str
+    press_enter: str
+    enter: str
+    common_values: str
+    multi_hint: str
+    not_accepted_line: str
+    at_first_question: str
+    outcome_line: str
+    why: str
+    source_ref: str
+    input_ended: str
+    stopped: str
+    nothing_decided: str
+    kept: str
+    journal_failed: str
+    no_journal: str
+    language_now: str
+    language_switched: str
+    language_missing: str
+    commands: Mapping[str, str]
+    """Words typed in plain mode → the command (``why``, ``back``, ``help``, ``lang``, ``quit``)."""
+    none_words: tuple[str, ...]
+    """Typed for "none of these" at a multi-choice question."""
+    unfinished_sessions: str
+    resume_prompt: str
+    resume_retry: str
+    damaged_sessions: str
+
+
+ENGLISH = Words(
+    name="English",
+    decimal=".",
+    yes="yes",
+    no="no",
+    unsure="unsure",
+    unknown="unknown",
+    not_available="not available",
+    none_of_these="None of these",
+    urgency={
+        "emergency": "EMERGENCY",
+        "urgent": "URGENT",
+        "soon": "SOON",
+        "routine": "ROUTINE",
+        "none": "NO ACTION FROM THIS SCREEN",
+    },
+    urgency_short={
+        "emergency": "EMERGENCY",
+        "urgent": "URGENT",
+        "soon": "SOON",
+        "routine": "ROUTINE",
+        "none": "NONE",
+    },
+    evidence={
+        "guideline": "guideline",
+        "policy": "policy",
+        "survey": "survey",
+        "study": "study",
+        "review": "review",
+        "lecture": "lecture",
+    },
+    accepted_yes_no="yes or no",
+    accepted_yes_no_unsure="yes, no or unsure",
+    accepted_one_of="one of: {ids}",
+    accepted_any_of="a list of any of: {ids} (or an empty list)",
+    a_whole_number="a whole number",
+    a_number="a number",
+    number_range="{kind} from {low} to {high}{unit}{unknown}",
+    or_unknown=", or unknown",
+    not_accepted="{shown} is not accepted: answer {accepted}",
+    not_accepted_number="{shown} is not accepted: enter {accepted}",
+    not_an_option="{shown} is not an option: answer {accepted}",
+    listed_twice="'{item}' is listed twice",
+    out_of_range="{value} is out of range: enter {accepted}",
+    not_whole="{value} is not a whole number: enter {accepted}",
+    no_value="no value entered: enter {accepted}",
+    too_long="that is {count} characters, too long for a number: enter {accepted}",
+    ambiguous="'{text}' is ambiguous: type {plain} (or use a point for decimals)",
+    not_a_number="'{text}' is not a number: enter {accepted}",
+    an_empty_answer="an empty answer",
+    no_answer="no answer",
+    flow_finished="the flow has reached its outcome; go back or edit an answer to change it",
+    not_answered="'{question}' has not been answered on this path, so it cannot be changed",
+    why_we_ask="Why we ask",
+    source="Source",
+    outcome_rests_on="This outcome rests on:",
+    source_line="{title} ({evidence}; {version}{review}; file {file}).{note}",
+    review_on=", review {date}",
+    note=" Note: {note}",
+    flow_line="triagebot flow {id} version {version} ({language}), {period}",
+    flow_line_markdown="Flow `{id}` version {version} ({language}), {period}",
+    period_not_finished="{start} UTC, not finished",
+    period_same_day="{start}-{end} UTC",
+    period_days="{start} to {end} UTC",
+    warning="WARNING",
+    review_overdue_sentence=(
+        "the flow's sources were past their review date ({date}) when this was recorded."
+    ),
+    carried_over="carried over",
+    changed="{prompt} changed from {old} to {new} at {time}",
+    no_longer_applies="No longer applies after a change: {prompt} {shown}",
+    no_outcome="No outcome",
+    not_finished="The session was not finished.",
+    no_outcome_line="No outcome: the session was not finished.",
+    outcome="Outcome",
+    reasons="Reasons",
+    actions="Actions",
+    safety_netting="Safety-netting",
+    sources="Sources",
+    computed="Computed",
+    answers="Answers",
+    changes="Changes",
+    values="Values",
+    export_source_line="{id}: {title} ({evidence}, {version}{review}; file {file})",
+    review_due=", review due {date}",
+    outcome_reached="Outcome reached",
+    help="Commands: 'why' (why we ask, and the source), 'back', 'lang' (language), 'quit'.",
+    title_line="{title} (flow {id} v{version})",
+    review_overdue_line="REVIEW OVERDUE: a source of this flow is past its review date.",
+    answers_so_far="Answers so far:",
+    press_enter="Press Enter to continue > ",
+    enter="Enter {accepted}.",
+    common_values="Common values: {values}",
+    multi_hint="(type the numbers of every option that applies, e.g. 1 3)",
+    not_accepted_line="Not accepted: {error}",
+    at_first_question="Already at the first question.",
+    outcome_line="OUTCOME: {urgency} — {title}",
+    why="Why",
+    source_ref="(source: {doc}, {section})",
+    input_ended="input ended before an outcome was reached",
+    stopped="stopped before an outcome was reached",
+    nothing_decided="{reason}; nothing was decided.",
+    kept=(
+        "Unfinished session kept: resume it with `triagebot resume {name}` "
+        "or from the start screen."
+    ),
+    journal_failed="Could not save this session's journal ({error}); it is no longer crash-safe.",
+    no_journal="Cannot keep a journal ({error}); this session is not crash-safe.",
+    language_now="Language: {name} ({code}); this flow has: {codes}. Type 'lang CODE' to switch.",
+    language_switched="Language: {name} ({code}).",
+    language_missing="This flow has no '{code}' text; its languages: {codes}.",
+    commands={
+        "why": "why",
+        "?": "why",
+        "back": "back",
+        "help": "help",
+        "lang": "lang",
+        "quit": "quit",
+        "q": "quit",
+        "exit": "quit",
+    },
+    none_words=("none", "0"),
+    unfinished_sessions="Unfinished sessions of {title}:",
+    resume_prompt="Resume 1-{count}, or press Enter for a new session > ",
+    resume_retry="Type a number from 1 to {count}, or press Enter.",
+    damaged_sessions=(
+        "{count} unfinished session(s) cannot be resumed (damaged); `triagebot resume` lists them."
+    ),
+)
+
+FRENCH = Words(
+    name="français",
+    decimal=",",
+    yes="oui",
+    no="non",
+    unsure="incertain",
+    unknown="inconnu",
+    not_available="non disponible",
+    none_of_these="Aucun de ceux-ci",
+    urgency={
+        "emergency": "URGENCE VITALE",
+        "urgent": "URGENT",
+        "soon": "RAPIDEMENT",
+        "routine": "PROGRAMMÉ",
+        "none": "AUCUNE ACTION DEPUIS CET ÉCRAN",
+    },
+    urgency_short={
+        "emergency": "URGENCE VITALE",
+        "urgent": "URGENT",
+        "soon": "RAPIDEMENT",
+        "routine": "PROGRAMMÉ",
+        "none": "AUCUNE",
+    },
+    evidence={
+        "guideline": "recommandation",
+        "policy": "protocole",
+        "survey": "enquête",
+        "study": "étude",
+        "review": "revue",
+        "lecture": "cours",
+    },
+    accepted_yes_no="oui ou non",
+    accepted_yes_no_unsure="oui, non ou incertain",
+    accepted_one_of="l'une de : {ids}",
+    accepted_any_of="une liste parmi : {ids} (ou une liste vide)",
+    a_whole_number="un nombre entier",
+    a_number="un nombre",
+    number_range="{kind} de {low} à {high}{unit}{unknown}",
+    or_unknown=", ou inconnu",
+    not_accepted="{shown} n'est pas accepté : répondez {accepted}",
+    not_accepted_number="{shown} n'est pas accepté : entrez {accepted}",
+    not_an_option="{shown} n'est pas une option : répondez {accepted}",
+    listed_twice="'{item}' figure deux fois",
+    out_of_range="{value} est hors limites : entrez {accepted}",
+    not_whole="{value} n'est pas un nombre entier : entrez {accepted}",
+    no_value="aucune valeur saisie : entrez {accepted}",
+    too_long="{count} caractères, c'est trop long pour un nombre : entrez {accepted}",
+    ambiguous="'{text}' est ambigu : tapez {plain} (ou un point pour les décimales)",
+    not_a_number="'{text}' n'est pas un nombre : entrez {accepted}",
+    an_empty_answer="une réponse vide",
+    no_answer="aucune réponse",
+    flow_finished=(
+        "le parcours a abouti ; revenez en arrière ou modifiez une réponse pour le changer"
+    ),
+    not_answered="'{question}' n'a pas de réponse sur ce parcours ; impossible de la modifier",
+    why_we_ask="Pourquoi cette question",
+    source="Source",
+    outcome_rests_on="Cette conduite repose sur :",
+    source_line="{title} ({evidence} ; {version}{review} ; fichier {file}).{note}",
+    review_on=", révision {date}",
+    note=" Note : {note}",
+    flow_line="parcours triagebot {id} version {version} ({language}), {period}",
+    flow_line_markdown="Parcours `{id}` version {version} ({language}), {period}",
+    period_not_finished="{start} UTC, non terminé",
+    period_same_day="{start}-{end} UTC",
+    period_days="du {start} au {end} UTC",
+    warning="ATTENTION",
+    review_overdue_sentence=(
+        "les sources du parcours avaient dépassé leur date de révision ({date}) "
+        "lors de cet enregistrement."
+    ),
+    carried_over="reprise",
+    changed="{prompt} modifié de {old} en {new} à {time}",
+    no_longer_applies="Ne s'applique plus après une modification : {prompt} {shown}",
+    no_outcome="Pas de conduite à tenir",
+    not_finished="La session n'a pas été terminée.",
+    no_outcome_line="Pas de conduite à tenir : la session n'a pas été terminée.",
+    outcome="Conduite à tenir",
+    reasons="Motifs",
+    actions="Actions",
+    safety_netting="Consignes de surveillance",
+    sources="Sources",
+    computed="Valeurs calculées",
+    answers="Réponses",
+    changes="Modifications",
+    values="Valeurs",
+    export_source_line="{id} : {title} ({evidence}, {version}{review} ; fichier {file})",
+    review_due=", révision prévue le {date}",
+    outcome_reached="Conduite retenue",
+    help=(
+        "Commandes : 'pourquoi' (pourquoi cette question, et la source), 'retour', "
+        "'langue', 'quitter'."
+    ),
+    title_line="{title} (parcours {id} v{version})",
+    review_overdue_line=(
+        "RÉVISION DÉPASSÉE : une source de ce parcours a dépassé sa date de révision."
+    ),
+    answers_so_far="Réponses déjà données :",
+    press_enter="Appuyez sur Entrée pour continuer > ",
+    enter="Entrez {accepted}.",
+    common_values="Valeurs courantes : {values}",
+    multi_hint="(tapez les numéros de toutes les options qui s'appliquent, p. ex. 1 3)",
+    not_accepted_line="Refusé : {error}",
+    at_first_question="Vous êtes déjà à la première question.",
+    outcome_line="CONDUITE À TENIR : {urgency} — {title}",
+    why="Motifs",
+    source_ref="(source : {doc}, {section})",
+    input_ended="l'entrée s'est terminée avant la conduite à tenir",
+    stopped="arrêté avant la conduite à tenir",
+    nothing_decided="{reason} ; rien n'a été décidé.",
+    kept=(
+        "Session inachevée conservée : reprenez-la avec `triagebot resume {name}` "
+        "ou depuis l'écran d'accueil."
+    ),
+    journal_failed=(
+        "Impossible d'enregistrer le journal de cette session ({error}) ; elle n'est plus "
+        "protégée contre une panne."
+    ),
+    no_journal=(
+        "Impossible de tenir un journal ({error}) ; cette session n'est pas protégée contre "
+        "une panne."
+    ),
+    language_now=(
+        "Langue : {name} ({code}) ; ce parcours existe en : {codes}. "
+        "Tapez 'langue CODE' pour changer."
+    ),
+    language_switched="Langue : {name} ({code}).",
+    language_missing="Ce parcours n'existe pas en '{code}' ; ses langues : {codes}.",
+    commands={
+        "why": "why",
+        "?": "why",
+        "pourquoi": "why",
+        "back": "back",
+        "retour": "back",
+        "help": "help",
+        "aide": "help",
+        "lang": "lang",
+        "langue": "lang",
+        "quit": "quit",
+        "q": "quit",
+        "exit": "quit",
+        "quitter": "quit",
+    },
+    none_words=("aucun", "none", "0"),
+    unfinished_sessions="Sessions inachevées de {title} :",
+    resume_prompt="Reprendre 1-{count}, ou Entrée pour une nouvelle session > ",
+    resume_retry="Tapez un nombre de 1 à {count}, ou Entrée.",
+    damaged_sessions=(
+        "{count} session(s) inachevée(s) ne peuvent être reprises (endommagées) ; "
+        "`triagebot resume` les liste."
+    ),
+)
+
+CATALOG: Mapping[str, Words] = {"en": ENGLISH, "fr": FRENCH}
+"""Every language the core speaks, by code."""
+
+
+def words(language: str | None) -> Words:
+    """The core's words in ``language``; English for a language the catalog lacks."""
+    return CATALOG.get(language or DEFAULT_LANGUAGE, ENGLISH)
+
+
+def language_name(code: str) -> str:
+    """A language's own name (``français``), or its code when the catalog lacks it."""
+    found = CATALOG.get(code)
+    return found.name if found is not None else code
+
+
+def format_number(value: float, language: str | None = None) -> str:
+    """A number as a clinician writes it: no trailing ``.0``, the language's decimal mark."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    decimal = words(language).decimal
+    return text if decimal == "." else text.replace(".", decimal)
