@@ -26,6 +26,8 @@ class Words:
     """The language's own name for itself (``English``, ``français``)."""
     decimal: str
     """The decimal separator numbers are shown with."""
+    colon: str
+    """What ends a heading or a label: ``:`` in English, `` :`` in French."""
 
     # --- answers as shown --------------------------------------------------------------
     yes: str
@@ -139,6 +141,7 @@ class Words:
 ENGLISH = Words(
     name="English",
     decimal=".",
+    colon=":",
     yes="yes",
     no="no",
     unsure="unsure",
@@ -269,6 +272,7 @@ ENGLISH = Words(
 FRENCH = Words(
     name="français",
     decimal=",",
+    colon=" :",
     yes="oui",
     no="non",
     unsure="incertain",

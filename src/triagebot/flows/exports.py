@@ -116,7 +116,7 @@ def _source_note(line: LineRecord) -> str:
 
 def _heading(said: Words, text: str) -> str:
     """``Sources:`` in English, ``Sources :`` in French (a space before a colon)."""
-    return f"{text} :" if said.decimal == "," else f"{text}:"
+    return f"{text}{said.colon}"
 
 
 def _evidence(said: Words, kind: str) -> str:

@@ -4,6 +4,9 @@ Reports whether the flow reaches the same outcome, with the same actions, and, w
 flow file changed since the transcript was taken (its sha256), what differs: answers the
 flow now refuses, questions it now asks that were not recorded, recorded answers it no
 longer asks, and a different outcome or different outcome lines.
+
+Lines are compared in the transcript's language (they are text as shown); the report's
+outcome is shown in the language of the flow given, which may be another.
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from triagebot.flows.answers import AnswerError
-from triagebot.flows.compiler import CompiledFlow
-from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session
+from triagebot.flows.compiler import CompiledFlow, with_language
+from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session, switch_language
 from triagebot.flows.transcript import JsonAnswer, OutcomeRecord, Transcript
 
 
@@ -48,7 +51,13 @@ class ReplayReport:
     error: str | None
     """The flow could not route (a fault in the flow on this path)."""
     outcome: OutcomeView | None
-    """The outcome reached now; None when the replay stopped before one."""
+    """The outcome reached now, in the flow's language; None when the replay stopped before
+    one."""
+    compared: OutcomeView | None
+    """The same outcome in the language its lines were compared in (see
+    ``compared_language``)."""
+    compared_language: str
+    """The transcript's language, or the flow's when the flow no longer has it."""
 
     @property
     def flow_changed(self) -> bool:
@@ -60,8 +69,8 @@ class ReplayReport:
         recorded = self.transcript.outcome
         return (
             recorded is not None
-            and self.outcome is not None
-            and _summary(recorded) == _view_summary(self.outcome)
+            and self.compared is not None
+            and _summary(recorded) == _view_summary(self.compared)
         )
 
 
@@ -89,7 +98,8 @@ def replay(transcript: Transcript, flow: CompiledFlow) -> ReplayReport:
     """Answer each question the flow asks from the transcript, as the user did."""
     recorded = transcript.recorded_answers()
     prompts = {a.question: a.prompt for a in transcript.answers}
-    session = Session(flow)
+    same_words = transcript.language in flow.languages
+    session = Session(with_language(flow, transcript.language) if same_words else flow)
     refused: list[Refused] = []
     not_recorded: list[Asked] = []
     error = None
@@ -112,6 +122,9 @@ def replay(transcript: Transcript, flow: CompiledFlow) -> ReplayReport:
             break
     asked = {step.node for step in session.steps} | {session.current}
     not_asked = tuple(Asked(q, prompts[q]) for q in recorded if q not in asked)
+    compared_language = session.flow.language
+    compared = session.outcome()
+    switch_language(session, flow.language)
     return ReplayReport(
         flow=flow,
         transcript=transcript,
@@ -120,6 +133,8 @@ def replay(transcript: Transcript, flow: CompiledFlow) -> ReplayReport:
         not_asked=not_asked,
         error=error,
         outcome=session.outcome(),
+        compared=compared,
+        compared_language=compared_language,
     )
 
 
@@ -139,6 +154,11 @@ def describe(report: ReplayReport) -> str:
         ]
     else:
         lines.append("The flow file is the one the transcript was taken on (same sha256).")
+    if report.compared_language != transcript.language:
+        lines.append(
+            f"The flow has no '{transcript.language}' text any more: the outcome's lines were "
+            f"compared in '{report.compared_language}'."
+        )
     if report.refused:
         lines.append("Answers now refused:")
         lines += [f"  - {r.question} ({r.prompt}): {r.message}" for r in report.refused]
@@ -162,11 +182,14 @@ def _outcome_lines(report: ReplayReport) -> list[str]:
     if report.same_outcome:
         return [f"Same outcome: {now_text}, with the same lines."]
     lines = [f"DIFFERENT OUTCOME: recorded {then_text}; now {now_text}."]
-    if recorded is not None and now is not None and recorded.id == now.id:
+    compared = report.compared
+    if recorded is not None and compared is not None and recorded.id == compared.id:
         before = {
             line.text for line in [*recorded.reasons, *recorded.actions, *recorded.safety_netting]
         }
-        after = {item.text for item in [*now.reasons, *now.actions, *now.safety_netting]}
+        after = {
+            item.text for item in [*compared.reasons, *compared.actions, *compared.safety_netting]
+        }
         lines += [f"  - no longer shown: {text}" for text in sorted(before - after)]
         lines += [f"  + now shown: {text}" for text in sorted(after - before)]
     return lines
