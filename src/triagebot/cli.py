@@ -16,6 +16,7 @@ from triagebot import __version__
 from triagebot.commands import COMMAND_MODULES
 from triagebot.commands.common import CommandError
 from triagebot.flows.answers import AnswerError
+from triagebot.flows.compiler import LanguageError
 from triagebot.flows.yamlio import FlowError
 
 EXIT_OK = 0
@@ -47,13 +48,19 @@ def command_names(parser: argparse.ArgumentParser) -> set[str]:
 def with_default_command(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
     """``triagebot`` alone or ``triagebot FLOW [...]`` means ``triagebot chat [FLOW ...]``.
 
-    Any other first word is left to argparse, so a mistyped command is a usage error
-    (exit 2) rather than a search for a flow of that name.
+    ``triagebot --lang CODE COMMAND ...`` means ``triagebot COMMAND --lang CODE ...``. Any
+    other first word is left to argparse, so a mistyped command is a usage error (exit 2)
+    rather than a search for a flow of that name.
     """
     args = list(argv)
-    if not args or args[0] in ("--flows", "--plain"):
+    commands = command_names(parser)
+    if args[:1] == ["--lang"] and len(args) > 2 and args[2] in commands:
+        return [args[2], "--lang", args[1], *args[3:]]
+    if args[:1] and args[0].startswith("--lang=") and len(args) > 1 and args[1] in commands:
+        return [args[1], args[0], *args[2:]]
+    if not args or args[0] in ("--flows", "--plain", "--lang") or args[0].startswith("--lang="):
         return ["chat", *args]
-    if args[0] in command_names(parser) | {"-h", "--help", "--version"}:
+    if args[0] in commands | {"-h", "--help", "--version"}:
         return args
     if "--flows" in args or _names_a_flow(args[0]):
         return ["chat", *args]
@@ -81,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = handler(args)
         return code
-    except (FlowError, AnswerError, CommandError) as error:
+    except (FlowError, AnswerError, CommandError, LanguageError) as error:
         print(str(error), file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:

@@ -1,8 +1,14 @@
 """Plain mode: the same Session as a line-by-line conversation on stdin/stdout.
 
 For screen readers, ssh sessions without a full terminal, and scripting. Options are
-numbered; ``why``, ``back`` and ``quit`` work at every prompt. Never imports textual.
-Exit code 0 when an outcome is reached, 1 when input ends (or the user quits) before one.
+numbered; ``why``, ``back``, ``lang CODE`` and ``quit`` work at every prompt. Never imports
+textual. Exit code 0 when an outcome is reached, 1 when input ends (or the user quits)
+before one.
+
+Everything is said in the session's language (the catalog's words around the flow's own
+text), and the words of that language are understood besides the ids: ``oui``/``non``,
+``aucun``, ``pourquoi``, ``retour``... ``lang en`` switches a running session's language
+without losing an answer (the journal records it).
 
 Every session is journaled (:mod:`triagebot.flows.journal`) from its start: reaching an
 outcome removes the journal; quitting, ctrl+c or input ending before one keeps it and says
@@ -20,11 +26,19 @@ from triagebot import resuming
 from triagebot.files import WriteError
 from triagebot.flows import journal
 from triagebot.flows.answers import AnswerError, accepted, format_number
-from triagebot.flows.compiler import CompiledFlow
-from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session, describe_answer
+from triagebot.flows.catalog import Words, language_name, words
+from triagebot.flows.compiler import CompiledFlow, LanguageError
+from triagebot.flows.engine import (
+    FlowRuntimeError,
+    OutcomeView,
+    Session,
+    describe_answer,
+    switch_language,
+)
 from triagebot.flows.journal import Journal, JournalError
 from triagebot.flows.library import review_overdue
 from triagebot.flows.schema import (
+    UNKNOWN,
     UNSURE,
     ChoiceQuestion,
     InfoNode,
@@ -33,10 +47,10 @@ from triagebot.flows.schema import (
     Question,
     YesNoQuestion,
 )
-from triagebot.tui.wording import URGENCY_WORDS, why_lines
+from triagebot.flows.wording import urgency_word, why_lines
 
-HELP = "Commands: 'why' (why we ask, and the source), 'back', 'quit'."
-NONE_WORDS = ("none", "0")
+HELP = words(None).help
+"""The commands, in English (each language's is ``words(lang).help``)."""
 
 
 class _Quit(Exception):
@@ -61,39 +75,45 @@ class PlainChat:
         self.stdout.write(text + "\n")
         self.stdout.flush()
 
+    @property
+    def words(self) -> Words:
+        """The core's words in the session's language (it may change mid-session)."""
+        return words(self.session.flow.language)
+
     def ask(self, prompt: str = "> ") -> str:
         self.stdout.write(prompt)
         self.stdout.flush()
         line = self.stdin.readline()
         if not line:
             self.say()
-            raise _Quit("input ended before an outcome was reached")
+            raise _Quit(self.words.input_ended)
         text = line.strip()
         if self.echo:
             self.say(text)
-        if text.lower() in ("quit", "q", "exit"):
-            raise _Quit("stopped before an outcome was reached")
+        if self.words.commands.get(text.lower()) == "quit":
+            raise _Quit(self.words.stopped)
         return text
 
     def run(self) -> int:
+        said = self.words
         flow = self.session.flow.flow
-        self.say(f"{flow.title} (flow {flow.id} v{flow.version})")
+        self.say(said.title_line.format(title=flow.title, id=flow.id, version=flow.version))
         self.say(flow.disclaimer)
         if review_overdue(self.session.flow):
-            self.say("REVIEW OVERDUE: a source of this flow is past its review date.")
-        self.say(HELP)
+            self.say(said.review_overdue_line)
+        self.say(said.help)
         if self.session.steps:
             self.say()
-            self.say("Answers so far:")
+            self.say(said.answers_so_far)
             for line in answered_lines(self.session):
                 self.say(line)
         try:
             while not self.session.finished:
                 self.safe_turn()
         except (_Quit, KeyboardInterrupt) as stop:
-            reason = str(stop) or "stopped before an outcome was reached"
+            reason = str(stop) or self.words.stopped
             self.keep_or_discard()
-            self.say(f"{reason}; nothing was decided.")
+            self.say(self.words.nothing_decided.format(reason=reason))
             return 1
         if self.journal is not None:
             self.journal.finish()
@@ -108,9 +128,7 @@ class PlainChat:
             self.turn()
         except (OSError, JournalError) as error:
             # The step itself stands (the engine applied it before the journal failed).
-            self.say(
-                f"Could not save this session's journal ({error}); it is no longer crash-safe."
-            )
+            self.say(self.words.journal_failed.format(error=error))
             if self.journal is not None:
                 self.journal.close()
                 self.journal = None
@@ -121,18 +139,19 @@ class PlainChat:
             return
         if self.session.steps:
             self.journal.close()
-            self.say(resuming.KEPT.format(name=self.journal.path.name))
+            self.say(self.words.kept.format(name=self.journal.path.name))
         else:
             self.journal.discard()
 
     def turn(self) -> None:
         """Show the current node, read one line, act on it."""
         session = self.session
+        said = self.words
         node = session.node
         self.say()
         if isinstance(node, InfoNode):
-            self.say(node.text)
-            command = self.ask("Press Enter to continue > ")
+            self.say(session.fill(node.text))
+            command = self.ask(said.press_enter)
             if not self.command(command):
                 session.answer()
             return
@@ -141,87 +160,141 @@ class PlainChat:
         self.say(f"Q{session.questions_answered + 1}. {question.prompt}")
         if question.detail:
             self.say(f"   ({question.detail})")
-        for line in options(question):
+        lang = session.flow.language
+        for line in options(question, lang):
             self.say(line)
         text = self.ask()
         if self.command(text):
             return
         try:
-            session.answer(to_raw(question, text))
+            session.answer(to_raw(question, text, lang))
         except (AnswerError, FlowRuntimeError) as error:
-            self.say(f"Not accepted: {error}")
+            self.say(said.not_accepted_line.format(error=error))
 
     def command(self, text: str) -> bool:
-        """Handle ``why``, ``back`` and ``help``; True if ``text`` was one of them."""
-        word = text.lower()
-        if word in ("why", "?"):
+        """Handle ``why``, ``back``, ``help`` and ``lang [CODE]`` (or the same words in the
+        session's language); True if ``text`` was one of them."""
+        first, _, rest = text.strip().partition(" ")
+        command = self.words.commands.get(first.lower())
+        if command == "lang":
+            self.language(rest.strip().lower())
+            return True
+        if rest:
+            return False
+        if command == "why":
             for style, line in why_lines(self.session.flow, self.session.current):
                 self.say(line.upper() if style == "heading" else line)
-            return True
-        if word == "back":
+        elif command == "back":
             if not self.session.back():
-                self.say("Already at the first question.")
-            return True
-        if word == "help":
-            self.say(HELP)
-            return True
-        return False
+                self.say(self.words.at_first_question)
+        elif command == "help":
+            self.say(self.words.help)
+        return command in ("why", "back", "help")
+
+    def language(self, code: str) -> None:
+        """``lang``: say the language and those the flow has; ``lang CODE``: switch to it."""
+        flow = self.session.flow
+        codes = ", ".join(flow.languages)
+        if not code:
+            name = language_name(flow.language)
+            self.say(self.words.language_now.format(name=name, code=flow.language, codes=codes))
+            return
+        try:
+            switch_language(self.session, code)
+        except LanguageError:
+            self.say(self.words.language_missing.format(code=code, codes=codes))
+            return
+        name = language_name(code)
+        self.say(self.words.language_switched.format(name=name, code=code))
 
     def show_outcome(self, view: OutcomeView) -> None:
+        said = self.words
         self.say()
-        self.say(f"OUTCOME: {URGENCY_WORDS[view.urgency]} — {view.title}")
+        self.say(
+            said.outcome_line.format(
+                urgency=urgency_word(view.urgency, self.session.flow.language), title=view.title
+            )
+        )
         if view.summary:
             self.say(view.summary)
         for heading, items in (
-            ("Why", view.reasons),
-            ("Actions", view.actions),
-            ("Safety-netting", view.safety_netting),
+            (said.why, view.reasons),
+            (said.actions, view.actions),
+            (said.safety_netting, view.safety_netting),
         ):
             if items:
-                self.say(f"{heading}:")
+                self.say(_colon(said, heading))
                 for item in items:
-                    self.say(f"- {item.text} (source: {item.doc}, {item.section})")
+                    source = said.source_ref.format(doc=item.doc, section=item.section)
+                    self.say(f"- {item.text} {source}")
         for value in view.shown:
-            self.say(f"{value.label}: {value.display}")
+            label = value.label if value.label.endswith("?") else _colon(said, value.label)
+            self.say(f"{label} {value.display}")
         self.say(self.session.flow.flow.disclaimer)
 
 
-def options(question: Question) -> list[str]:
+def _colon(said: Words, text: str) -> str:
+    """``Actions:`` in English, ``Actions :`` in French."""
+    return f"{text}{said.colon}"
+
+
+def yes_no_words(question: YesNoQuestion, lang: str | None = None) -> dict[str, str]:
+    """What may be typed at a yes/no question → the answer id: the ids, the language's words
+    (``oui``, ``non``, ``incertain``) and their first letters (the language's first)."""
+    said = words(lang)
+    ids = ["yes", "no", *([UNSURE] if question.allow_unsure else [])]
+    shown = {"yes": said.yes, "no": said.no, UNSURE: said.unsure}
+    typed: dict[str, str] = {}
+    for answer in ids:
+        typed.setdefault(shown[answer].lower(), answer)
+        typed.setdefault(shown[answer][0].lower(), answer)
+    for answer in ids:
+        typed.setdefault(answer, answer)
+        typed.setdefault(answer[0], answer)
+    return typed
+
+
+def options(question: Question, lang: str | None = None) -> list[str]:
     """How a question's answers are offered: numbered options, or unit and range."""
+    said = words(lang)
     if isinstance(question, YesNoQuestion):
-        words = ["yes", "no", *([UNSURE] if question.allow_unsure else [])]
-        return ["   " + "   ".join(f"{n}. {w}" for n, w in enumerate(words, 1))]
+        shown = [said.yes, said.no, *([said.unsure] if question.allow_unsure else [])]
+        return ["   " + "   ".join(f"{n}. {w}" for n, w in enumerate(shown, 1))]
     if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
         lines = [f"   {n}. {o.label}" for n, o in enumerate(question.options, 1)]
         if isinstance(question, MultiChoiceQuestion):
             lines.append(f"   0. {question.none_label}")
-            lines.append("   (type the numbers of every option that applies, e.g. 1 3)")
+            lines.append(f"   {said.multi_hint}")
         return lines
     assert isinstance(question, NumberQuestion)
-    lines = [f"   Enter {accepted(question)}."]
+    lines = ["   " + said.enter.format(accepted=accepted(question, lang))]
     if question.suggestions:
         unit = f" {question.unit}" if question.unit else ""
         common = "; ".join(
-            f"{format_number(s.value)}{unit} ({s.label})" for s in question.suggestions
+            f"{format_number(s.value, lang)}{unit} ({s.label})" for s in question.suggestions
         )
-        lines.append(f"   Common values: {common}")
+        lines.append("   " + said.common_values.format(values=common))
     return lines
 
 
-def to_raw(question: Question, text: str) -> object:
-    """Turn a typed line into the raw answer ``parse_answer`` checks (numbers pick options)."""
+def to_raw(question: Question, text: str, lang: str | None = None) -> object:
+    """Turn a typed line into the raw answer ``parse_answer`` checks: numbers and labels pick
+    options, and the language's words (``oui``, ``aucun``, ``inconnu``) stand for the ids."""
+    said = words(lang)
     if isinstance(question, YesNoQuestion):
-        words = ["yes", "no", *([UNSURE] if question.allow_unsure else [])]
-        short = {w[0]: w for w in words}
-        return _numbered(text, words) or short.get(text.lower(), text)
+        ids = ["yes", "no", *([UNSURE] if question.allow_unsure else [])]
+        return _numbered(text, ids) or yes_no_words(question, lang).get(text.lower(), text)
     if isinstance(question, ChoiceQuestion):
-        return _numbered(text, [o.id for o in question.options]) or text
+        labels = {o.label.lower(): o.id for o in question.options}
+        return _numbered(text, [o.id for o in question.options]) or labels.get(text.lower(), text)
     if isinstance(question, MultiChoiceQuestion):
-        if text.lower() in NONE_WORDS:
+        if text.lower() in said.none_words:
             return []
         ids = [o.id for o in question.options]
         parts = text.replace(",", " ").split()
         return [_numbered(part, ids) or part for part in parts] if parts else text
+    if question.allow_unknown and text.strip().lower() == said.unknown:
+        return UNKNOWN
     return text
 
 
@@ -241,10 +314,11 @@ def _isatty(stream: TextIO) -> bool:
 def answered_lines(session: Session) -> list[str]:
     """The answers on the path so far, one short line each (shown when resuming)."""
     lines = []
+    lang = session.flow.language
     for step in session.steps:
         if step.value is not None:
             question = session.flow.question(step.node)
-            lines.append(f"- {question.prompt} {describe_answer(question, step.value)}")
+            lines.append(f"- {question.prompt} {describe_answer(question, step.value, lang)}")
     return lines
 
 
@@ -253,7 +327,7 @@ def start_journal(session: Session, stdout: TextIO) -> Journal | None:
     try:
         return Journal.start(session)
     except (OSError, WriteError, JournalError) as error:
-        stdout.write(f"Cannot keep a journal ({error}); this session is not crash-safe.\n")
+        stdout.write(words(session.flow.language).no_journal.format(error=error) + "\n")
         return None
 
 
@@ -264,17 +338,19 @@ def run_plain(
     *,
     offer: bool | None = None,
     extra: Sequence[Path] = (),
+    lang: str | None = None,
 ) -> int:
     """Run ``flow`` as a line-by-line conversation; returns the exit code.
 
     ``offer``: offer unfinished sessions of this flow first (default: when stdin is a
-    terminal).
+    terminal). ``lang``: the language asked for on the command line (``flow`` is already
+    in it); a session picked from the offer is resumed in it rather than in its own.
     """
     if offer is None:
         offer = _isatty(stdin)
     chosen = choose_unfinished(flow, stdin, stdout, extra) if offer else None
     if chosen is not None:
-        return resume_plain(chosen, stdin, stdout, extra)
+        return resume_plain(chosen, stdin, stdout, extra, lang)
     session = Session(flow)
     return PlainChat(session, stdin, stdout, start_journal(session, stdout)).run()
 
@@ -283,6 +359,7 @@ def choose_unfinished(
     flow: CompiledFlow, stdin: TextIO, stdout: TextIO, extra: Sequence[Path] = ()
 ) -> journal.Unfinished | None:
     """Offer the unfinished sessions of ``flow``; the one picked, or None for a new session."""
+    said = words(flow.language)
     try:
         found = resuming.offers(flow.id, extra)
     except JournalError as error:
@@ -291,19 +368,16 @@ def choose_unfinished(
     good = [o for o in found if o.error is None]
     damaged = [o for o in found if o.error is not None]
     if damaged:
-        stdout.write(
-            f"{len(damaged)} unfinished session(s) cannot be resumed (damaged); "
-            "`triagebot resume` lists them.\n"
-        )
+        stdout.write(said.damaged_sessions.format(count=len(damaged)) + "\n")
     if not good:
         return None
-    stdout.write(f"Unfinished sessions of {flow.flow.title}:\n")
+    stdout.write(said.unfinished_sessions.format(title=flow.flow.title) + "\n")
     for number, found_offer in enumerate(good, 1):
         stdout.write(f"  {number}. {found_offer.line()}\n")
         for warning in found_offer.warnings:
             stdout.write(f"     warning: {warning}\n")
     while True:
-        stdout.write(f"Resume 1-{len(good)}, or press Enter for a new session > ")
+        stdout.write(said.resume_prompt.format(count=len(good)))
         stdout.flush()
         line = stdin.readline()
         text = line.strip()
@@ -311,15 +385,20 @@ def choose_unfinished(
             return None
         if text.isdigit() and 1 <= int(text) <= len(good):
             return good[int(text) - 1].entry
-        stdout.write(f"Type a number from 1 to {len(good)}, or press Enter.\n")
+        stdout.write(said.resume_retry.format(count=len(good)) + "\n")
 
 
 def resume_plain(
-    entry: journal.Unfinished | Path, stdin: TextIO, stdout: TextIO, extra: Sequence[Path] = ()
+    entry: journal.Unfinished | Path,
+    stdin: TextIO,
+    stdout: TextIO,
+    extra: Sequence[Path] = (),
+    lang: str | None = None,
 ) -> int:
-    """Resume a journaled session line by line; exit code as :func:`run_plain`."""
+    """Resume a journaled session line by line, in the language it was left in (``lang``
+    overrides it); exit code as :func:`run_plain`."""
     try:
-        resumed = journal.resume(entry, extra)
+        resumed = journal.resume(entry, extra, lang=lang)
     except JournalError as error:
         stdout.write(f"Cannot resume: {error}\n")
         return 1

@@ -1,4 +1,4 @@
-"""``chat FLOW [--plain] [--flows DIR]``: run a flow interactively.
+"""``chat FLOW [--plain] [--flows DIR] [--lang CODE]``: run a flow interactively.
 
 Without FLOW the TUI opens on its start screen. ``triagebot`` with no command, or with a
 flow id or path as its first argument, runs this command (see ``cli.main``). Textual is
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from triagebot import resuming
-from triagebot.commands.common import CommandError, add_flows_dir, find_flow
+from triagebot.commands.common import CommandError, add_flows_dir, add_lang, find_flow
 from triagebot.flows import journal
 from triagebot.flows.compiler import CompiledFlow
 
@@ -40,11 +40,12 @@ def register(subparsers: Any) -> None:
         "is made only when stdin is a terminal)",
     )
     add_flows_dir(chat)
+    add_lang(chat)
     chat.set_defaults(handler=chat_flow)
 
 
 def chat_flow(args: argparse.Namespace) -> int:
-    flow = None if args.flow is None else find_flow(args.flow, args.flows)
+    flow = None if args.flow is None else find_flow(args.flow, args.flows, args.lang)
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
     if args.plain or not terminal:
         if flow is None:
@@ -55,12 +56,21 @@ def chat_flow(args: argparse.Namespace) -> int:
         from triagebot.plain import run_plain  # noqa: PLC0415 (only when used)
 
         offer = False if args.new else None
-        return run_plain(flow, sys.stdin, sys.stdout, offer=offer, extra=args.flows)
-    return run_tui(flow, args.flows)
+        return run_plain(flow, sys.stdin, sys.stdout, offer=offer, extra=args.flows, lang=args.lang)
+    return run_tui(flow, args.flows, lang=args.lang)
 
 
-def run_tui(flow: CompiledFlow | None, flows: list[Path], resume: Path | None = None) -> int:
-    """Open the TUI; say after it closes whether an unfinished session was kept."""
+def run_tui(
+    flow: CompiledFlow | None,
+    flows: list[Path],
+    resume: Path | None = None,
+    lang: str | None = None,
+) -> int:
+    """Open the TUI; say after it closes whether an unfinished session was kept.
+
+    ``lang`` is the language asked for with ``--lang`` (``flow`` is already compiled in it).
+    The TUI's own words and its language switch come with the TUI's language support.
+    """
     from triagebot.tui.app import make_app  # noqa: PLC0415 (textual is slow to import)
 
     app = make_app(flow, flows, resume=resume)
@@ -82,5 +92,5 @@ def resume_session(args: argparse.Namespace) -> int:
     if args.plain or not terminal:
         from triagebot.plain import resume_plain  # noqa: PLC0415
 
-        return resume_plain(entry, sys.stdin, sys.stdout, args.flows)
-    return run_tui(None, args.flows, resume=entry.path)
+        return resume_plain(entry, sys.stdin, sys.stdout, args.flows, args.lang)
+    return run_tui(None, args.flows, resume=entry.path, lang=args.lang)

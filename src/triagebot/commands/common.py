@@ -1,14 +1,17 @@
-"""What several commands share: errors, flow lookup and answer files."""
+"""What several commands share: errors, flow lookup, the language and answer files."""
 
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 from typing import Any
 
 from triagebot.flows import library
-from triagebot.flows.compiler import CompiledFlow
+from triagebot.flows.compiler import CompiledFlow, LanguageError, with_language
 from triagebot.flows.yamlio import Problem, load_file
+
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 
 
 class CommandError(Exception):
@@ -26,12 +29,46 @@ def add_flows_dir(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def find_flow(name: str, extra: list[Path]) -> CompiledFlow:
-    """A flow by bundled id or path; an unknown name is a CommandError listing the known ids."""
+def language_code(text: str) -> str:
+    """``--lang``'s type: a two-letter code (an argparse usage error otherwise)."""
+    code = text.strip().lower()
+    if not _LANGUAGE_CODE.match(code):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a language code: use two letters, e.g. fr or en"
+        )
+    return code
+
+
+def add_lang(
+    parser: argparse.ArgumentParser, what: str = "the flow's text and triagebot's words"
+) -> None:
+    """``--lang CODE``, the same on every command: parsed and checked here, once."""
+    parser.add_argument(
+        "--lang",
+        metavar="CODE",
+        type=language_code,
+        default=None,
+        help=f"language of {what} (e.g. fr, en; default: the flow's first language)",
+    )
+
+
+def find_flow(name: str, extra: list[Path], lang: str | None = None) -> CompiledFlow:
+    """A flow by bundled id or path, in ``lang``; an unknown name is a CommandError listing
+    the known ids, a language the flow lacks one listing its languages."""
     try:
-        return library.resolve(name, extra)
+        return library.resolve(name, extra, lang)
     except LookupError as error:
         raise CommandError(str(error.args[0])) from None
+
+
+def in_language(flow: CompiledFlow, lang: str | None) -> CompiledFlow:
+    """``flow`` in ``lang`` (as it is for None); a CommandError when it lacks ``lang``."""
+    if lang is None:
+        return flow
+    try:
+        return with_language(flow, lang)
+    except LanguageError as error:
+        raise CommandError(f"{flow.file}: {error}") from None
 
 
 def read_answers(path: Path) -> dict[str, Any]:

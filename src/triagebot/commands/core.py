@@ -10,10 +10,16 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from triagebot.commands import transcripts
-from triagebot.commands.common import CommandError, add_flows_dir, find_flow, read_answers
+from triagebot.commands.common import (
+    CommandError,
+    add_flows_dir,
+    add_lang,
+    find_flow,
+    read_answers,
+)
 from triagebot.flows import exports, library
 from triagebot.flows.answers import AnswerError
-from triagebot.flows.compiler import CompiledFlow, load_flow
+from triagebot.flows.compiler import CompiledFlow, LanguageError, load_flow, with_language
 from triagebot.flows.engine import FlowRuntimeError, drive
 from triagebot.flows.transcript import Transcript, from_session
 from triagebot.flows.yamlio import FlowError
@@ -23,6 +29,7 @@ def register(subparsers: Any) -> None:
     listing = subparsers.add_parser("list", help="list the available flows")
     listing.add_argument("--format", choices=("text", "json"), default="text")
     add_flows_dir(listing)
+    add_lang(listing, "the titles (each flow in its own default if it lacks CODE)")
     listing.set_defaults(handler=list_flows)
 
     validate = subparsers.add_parser(
@@ -35,6 +42,7 @@ def register(subparsers: Any) -> None:
         metavar="PATH",
         help="flow files or folders (default: the bundled flows)",
     )
+    add_lang(validate, "the check (default: every language of each file)")
     validate.set_defaults(handler=validate_flows)
 
     run = subparsers.add_parser(
@@ -59,6 +67,7 @@ def register(subparsers: Any) -> None:
     )
     transcripts.add_out_options(run)
     add_flows_dir(run)
+    add_lang(run, "the transcript")
     run.set_defaults(handler=run_flow)
 
 
@@ -66,7 +75,7 @@ def register(subparsers: Any) -> None:
 
 
 def list_flows(args: argparse.Namespace) -> int:
-    entries = list(library.discover(args.flows))
+    entries = list(library.discover(args.flows, args.lang))
     rows = [_row(entry.flow) for entry in entries if entry.flow is not None]
     if args.format == "json":
         print(json.dumps(rows, indent=2))
@@ -84,6 +93,8 @@ def _row(flow: CompiledFlow) -> dict[str, Any]:
         "id": flow.flow.id,
         "title": flow.flow.title,
         "version": flow.flow.version,
+        "language": flow.language,
+        "languages": list(flow.languages),
         "audience": flow.flow.audience,
         "review_date": review.isoformat() if review else None,
         "review_overdue": library.review_overdue(flow),
@@ -99,7 +110,11 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         review = f"review {row['review_date']}" if row["review_date"] else "no review date"
         overdue = "  REVIEW OVERDUE" if row["review_overdue"] else ""
-        print(f"{row['id']:<{width}}  v{row['version']:<8} {review:<17}{overdue}  {row['title']}")
+        languages = ",".join(row["languages"])
+        print(
+            f"{row['id']:<{width}}  v{row['version']:<8} {languages:<6} {review:<17}{overdue}"
+            f"  {row['title']}"
+        )
 
 
 # --- validate -----------------------------------------------------------------------------
@@ -110,12 +125,15 @@ def validate_flows(args: argparse.Namespace) -> int:
     failed = 0
     for path in _expand(paths):
         try:
-            flow = load_flow(path)
-        except FlowError as error:
+            flow = load_flow(path, args.lang)
+            checked = [flow.language] if args.lang else list(flow.languages)
+            for lang in checked:
+                with_language(flow, lang)  # every language compiles (checked on each load too)
+        except (FlowError, LanguageError) as error:
             failed += 1
-            print(error, file=sys.stderr)
+            print(error if isinstance(error, FlowError) else f"{path}: {error}", file=sys.stderr)
             continue
-        print(f"ok  {path}  ({flow.flow.id} v{flow.flow.version})")
+        print(f"ok  {path}  ({flow.flow.id} v{flow.flow.version}, {', '.join(checked)})")
     return 1 if failed else 0
 
 
@@ -131,7 +149,7 @@ def _expand(paths: list[Path]) -> Iterator[Path]:
 
 
 def run_flow(args: argparse.Namespace) -> int:
-    flow = find_flow(args.flow, args.flows)
+    flow = find_flow(args.flow, args.flows, args.lang)
     if args.cases is not None:
         return run_cases(flow, args.cases, sys.stdout)
     answers = read_answers(args.answers)

@@ -9,11 +9,18 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from triagebot.commands.common import CommandError, add_flows_dir, find_flow
+from triagebot.commands.common import (
+    CommandError,
+    add_flows_dir,
+    add_lang,
+    find_flow,
+    in_language,
+)
 from triagebot.files import WriteError, write_private
 from triagebot.flows import journal
-from triagebot.flows.compiler import load_flow
+from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.exports import ExportError
+from triagebot.flows.library import prefer_language
 from triagebot.flows.replay import describe, replay
 from triagebot.flows.transcript import Transcript, from_json
 
@@ -31,6 +38,7 @@ def register(subparsers: Any) -> None:
     )
     add_out_options(questionnaire)
     add_flows_dir(questionnaire)
+    add_lang(questionnaire, "the Questionnaire")
     questionnaire.set_defaults(handler=export_questionnaire)
 
     replaying = subparsers.add_parser(
@@ -45,6 +53,7 @@ def register(subparsers: Any) -> None:
         help="the flow file to replay through (default: the bundled flow of the same id)",
     )
     add_flows_dir(replaying)
+    add_lang(replaying, "the report's outcome (default: the transcript's language)")
     replaying.set_defaults(handler=replay_transcript)
 
     resuming = subparsers.add_parser(
@@ -61,6 +70,7 @@ def register(subparsers: Any) -> None:
         "--plain", action="store_true", help="resume as a line-by-line conversation"
     )
     add_flows_dir(resuming)
+    add_lang(resuming, "the resumed session (default: the language it was left in)")
     resuming.add_argument(
         "--discard",
         metavar="JOURNAL",
@@ -104,7 +114,7 @@ def deliver(output: str, args: argparse.Namespace) -> int:
 
 
 def export_questionnaire(args: argparse.Namespace) -> int:
-    flow = find_flow(args.flow, args.flows)
+    flow = find_flow(args.flow, args.flows, args.lang)
     from triagebot import fhir  # noqa: PLC0415  (slow import, only when exporting FHIR)
 
     try:
@@ -136,11 +146,16 @@ def read_transcript(path: Path) -> Transcript:
 
 
 def replay_transcript(args: argparse.Namespace) -> int:
+    """Replay in the transcript's language (``--lang`` shows the outcome in another)."""
     transcript = read_transcript(args.transcript)
     if args.flow is not None:
-        flow = load_flow(args.flow)
+        flow: CompiledFlow = load_flow(args.flow)
     else:
         flow = find_flow(transcript.flow.id, args.flows)
+    if args.lang is not None:
+        flow = in_language(flow, args.lang)
+    else:
+        flow = prefer_language(flow, transcript.language)
     report = replay(transcript, flow)
     sys.stdout.write(describe(report))
     return 0 if report.same_outcome else 1

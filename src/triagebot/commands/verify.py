@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from triagebot.commands.common import CommandError, add_flows_dir, find_flow
+from triagebot.commands.common import CommandError, add_flows_dir, add_lang, find_flow
 from triagebot.flows import diff, graph, library, verify
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.yamlio import FlowError
@@ -28,12 +28,14 @@ def register(subparsers: Any) -> None:
     )
     check.add_argument("--format", choices=("text", "json"), default="text")
     add_flows_dir(check)
+    add_lang(check, "the report (a folder's flows without CODE: their own default)")
     check.set_defaults(handler=verify_flows)
 
     graph = subparsers.add_parser("graph", help="draw a flow as a Mermaid or Graphviz diagram")
     graph.add_argument("flow", metavar="FLOW", help="a bundled flow id or a path to a flow file")
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     add_flows_dir(graph)
+    add_lang(graph, "the flow (the diagram itself is ids and conditions)")
     graph.set_defaults(handler=draw_flow)
 
     diff = subparsers.add_parser(
@@ -43,6 +45,7 @@ def register(subparsers: Any) -> None:
     diff.add_argument("new", metavar="NEW", help="the new flow (id or file)")
     diff.add_argument("--format", choices=("text", "json"), default="text")
     add_flows_dir(diff)
+    add_lang(diff, "both flows (the paths compared are ids and values)")
     diff.set_defaults(handler=diff_flows)
 
 
@@ -53,13 +56,13 @@ def _targets(args: argparse.Namespace) -> Iterator[tuple[str, CompiledFlow | Flo
         files = library.flow_files([path]) if path.is_dir() else None
         if files is None:
             try:
-                yield name, find_flow(name, args.flows)
+                yield name, find_flow(name, args.flows, args.lang)
             except FlowError as error:
                 yield name, error
             continue
         for file in files:
             try:
-                yield str(file), load_flow(file)
+                yield str(file), library.prefer_language(load_flow(file), args.lang)
             except FlowError as error:
                 yield str(file), error
 
@@ -85,15 +88,15 @@ def verify_flows(args: argparse.Namespace) -> int:
 
 
 def draw_flow(args: argparse.Namespace) -> int:
-    flow = find_flow(args.flow, args.flows)
+    flow = find_flow(args.flow, args.flows, args.lang)
     text = graph.to_mermaid(flow) if args.format == "mermaid" else graph.to_dot(flow)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 
 
 def diff_flows(args: argparse.Namespace) -> int:
-    old = find_flow(args.old, args.flows)
-    new = find_flow(args.new, args.flows)
+    old = find_flow(args.old, args.flows, args.lang)
+    new = find_flow(args.new, args.flows, args.lang)
     if old.id != new.id:
         print(f"warning: comparing different flows ('{old.id}' and '{new.id}')", file=sys.stderr)
     try:
