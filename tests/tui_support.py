@@ -163,6 +163,20 @@ BUNDLED_SCRIPTS: dict[str, list[tuple[list[str], str]]] = {
             "proceed_high_dose",
         ),
     ],
+    "septic-cardiomyopathy": [
+        # no septic shock
+        (["n"], "not_applicable"),
+        # fluid responsiveness not assessed: treated like preload dependence
+        (["y", "3"], "correct_hypovolaemia"),
+        # MAP target not reached
+        (["y", "2", "n"], "correct_hypotension"),
+        # no indication for an inotrope: LVEF 47,5 % at 85 mmHg (the low-afterload flag)
+        (["y", "2", "y", *"47,5", "enter", *"85", "enter", "n", "n"], "no_inotrope"),
+        # low output with high filling pressures, dobutamine not yet tested
+        (["y", "2", "y", *"30", "enter", *"100", "enter", "y", "n", "1"], "dobutamine_trial"),
+        (["y", "2", "y", *"30", "enter", *"100", "enter", "n", "y", "2"], "continue_dobutamine"),
+        (["y", "2", "y", *"30", "enter", *"100", "enter", "y", "y", "3"], "stop_dobutamine"),
+    ],
 }
 
 FIXTURE_SCRIPTS: list[tuple[list[str], str]] = [
