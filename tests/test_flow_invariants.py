@@ -3,7 +3,7 @@
 Answers are generated from each flow's own question definitions (every option, numbers
 biased to both sides of every threshold the flow compares with), the session is driven as
 a user would, and then (1) every ``invariants:`` expression of the flow must hold, and
-(2) for the three spec flows, the outcome and its listed reasons must equal an independent
+(2) for the flows with an oracle below, the outcome and its listed reasons must equal an independent
 re-statement of ../shared/clinical-spec.md written in Python here.
 """
 
@@ -30,7 +30,7 @@ from triagebot.flows.schema import (
     YesNoQuestion,
 )
 
-FLOWS = ["cauda-equina", "spinal-referral", "ecpr", "heparin"]
+FLOWS = ["cauda-equina", "spinal-referral", "ecpr", "heparin", "septic-cardiomyopathy"]
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -252,6 +252,24 @@ def heparin_oracle(a: dict[str, Any]) -> tuple[str, int]:
     return ("proceed_high_dose", sum(high)) if any(high) else ("proceed", 3)
 
 
+def septic_oracle(a: dict[str, Any]) -> tuple[str, int]:
+    if a["septic_shock"] == "no":
+        return "not_applicable", 1
+    if a["fluid_responsive"] in ("yes", "not_assessed"):
+        return "correct_hypovolaemia", 1
+    if a["map_target_met"] == "no":
+        return "correct_hypotension", 1
+    low_afterload = a["lvef_percent"] >= 45 and a["sbp_mmhg"] < 90
+    indications = [a["low_output_high_filling"] == "yes", a["ongoing_hypoperfusion"] == "yes"]
+    if not any(indications):
+        return "no_inotrope", 2 + low_afterload
+    if a["dobutamine_response"] == "not_tested":
+        return "dobutamine_trial", sum(indications) + low_afterload
+    if a["dobutamine_response"] == "responded":
+        return "continue_dobutamine", 1
+    return "stop_dobutamine", 1
+
+
 def ecpr_values(a: dict[str, Any]) -> dict[str, Any]:
     """The De Mul score as the spec computes it, on paths that asked for it."""
     return {"demul_score": demul(a)} if "ph" in a and "lactate" in a else {}
@@ -278,6 +296,7 @@ ORACLES: dict[str, Oracle] = {
     "spinal-referral": spinal_oracle,
     "ecpr": ecpr_oracle,
     "heparin": heparin_oracle,
+    "septic-cardiomyopathy": septic_oracle,
 }
 
 
