@@ -2,7 +2,8 @@
 
 The plain text is what a clinician would write by hand, only complete: no markup, lines
 of at most 80 characters, headed by the flow and its version, one short line per question
-and answer, then the outcome with its actions and their sources, then the disclaimer.
+and answer (a repeated group's answers under a numbered line per round: "Branch 1",
+"Branch 2"), then the outcome with its actions and their sources, then the disclaimer.
 FHIR is produced by :mod:`triagebot.fhir`, imported only when asked for (it is slow to
 import and outside the strictly typed core).
 """
@@ -101,6 +102,34 @@ def _source_note(line: LineRecord) -> str:
     return f"[{line.source}: {line.section}]"
 
 
+def round_name(transcript: Transcript, group: str | None, number: int | None) -> str | None:
+    """How a round is named, e.g. "Branch 2"; None outside groups."""
+    if group is None or number is None:
+        return None
+    entry = next((g.entry for g in transcript.groups if g.id == group), group)
+    return f"{entry} {number}"
+
+
+def _in_round(transcript: Transcript, group: str | None, number: int | None) -> str:
+    """``Branch 2: `` before a change to a group's member; empty outside groups."""
+    name = round_name(transcript, group, number)
+    return "" if name is None else f"{name}: "
+
+
+def _answer_rows(transcript: Transcript) -> Iterable[tuple[int, str | None, AnswerRecord | None]]:
+    """The answers with a heading row before each round: (depth, heading, answer)."""
+    last: tuple[str, int] | None = None
+    for answer in transcript.answers:
+        if answer.group is None or answer.round is None:
+            last = None
+            yield 0, None, answer
+            continue
+        if last != (answer.group, answer.round):
+            last = (answer.group, answer.round)
+            yield 0, round_name(transcript, answer.group, answer.round), None
+        yield 1, None, answer
+
+
 def to_text(transcript: Transcript) -> str:
     """Plain text for pasting into a record: at most 80 characters a line, no markup."""
     flow = transcript.flow
@@ -112,18 +141,26 @@ def to_text(transcript: Transcript) -> str:
             f"({flow.review_date}) when this was recorded."
         )
     lines.append("")
-    for answer in transcript.answers:
+    for depth, heading, answer in _answer_rows(transcript):
+        indent = "  " * depth
+        if answer is None:
+            lines += _wrap(f"{heading}:", "- ", "  ")
+            continue
         carried = " (carried over)" if answer.carried else ""
-        lines += _wrap(f"{answer.prompt} {_shown(answer)}{carried}", "- ", "  ")
+        lines += _wrap(f"{answer.prompt} {_shown(answer)}{carried}", f"{indent}- ", f"{indent}  ")
     for change in transcript.changes:
+        where = _in_round(transcript, change.group, change.round)
         lines += _wrap(
-            f"{change.prompt} changed from {change.old_shown} to {change.new_shown} "
+            f"{where}{change.prompt} changed from {change.old_shown} to {change.new_shown} "
             f"at {_time(change.at)}",
             "- ",
             "  ",
         )
     for gone in transcript.superseded:
-        lines += _wrap(f"No longer applies after a change: {gone.prompt} {gone.shown}", "- ", "  ")
+        where = _in_round(transcript, gone.group, gone.round)
+        lines += _wrap(
+            f"No longer applies after a change: {where}{gone.prompt} {gone.shown}", "- ", "  "
+        )
     lines += _outcome_text(transcript)
     lines += ["", "Sources:"]
     for source in flow.sources:
@@ -189,18 +226,24 @@ def to_markdown(transcript: Transcript) -> str:
             f"({flow.review_date}) when this was recorded.",
         ]
     lines += ["", "## Answers", ""]
-    lines += _bullets(
-        f"**{_md(a.prompt)}** {_md(_shown(a))}" + (" _(carried over)_" if a.carried else "")
-        for a in transcript.answers
-    )
+    for depth, heading, a in _answer_rows(transcript):
+        indent = "  " * depth
+        if a is None:
+            lines.append(f"- **{_md(heading or '')}**")
+            continue
+        carried = " _(carried over)_" if a.carried else ""
+        lines.append(f"{indent}- **{_md(a.prompt)}** {_md(_shown(a))}{carried}")
     if transcript.changes or transcript.superseded:
         lines += ["", "## Changes", ""]
         lines += _bullets(
-            f"{_time(c.at)} {_md(c.prompt)}: {_md(c.old_shown)} → {_md(c.new_shown)}"
+            f"{_time(c.at)} {_md(_in_round(transcript, c.group, c.round))}{_md(c.prompt)}: "
+            f"{_md(c.old_shown)} → {_md(c.new_shown)}"
             for c in transcript.changes
         )
         lines += _bullets(
-            f"No longer applies: {_md(s.prompt)} {_md(s.shown)}" for s in transcript.superseded
+            f"No longer applies: {_md(_in_round(transcript, s.group, s.round))}{_md(s.prompt)} "
+            f"{_md(s.shown)}"
+            for s in transcript.superseded
         )
     lines += _outcome_markdown(transcript)
     lines += ["", "## Sources", ""]

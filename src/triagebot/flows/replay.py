@@ -24,6 +24,12 @@ class Refused:
     prompt: str
     value: JsonAnswer
     message: str
+    round: int | None = None
+    """The round, for a member of a repeated group."""
+
+    @property
+    def where(self) -> str:
+        return _where(self.question, self.round)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +38,12 @@ class Asked:
 
     question: str
     prompt: str
+    round: int | None = None
+    """The round, for a member of a repeated group."""
+
+    @property
+    def where(self) -> str:
+        return _where(self.question, self.round)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +98,11 @@ def _view_summary(outcome: OutcomeView) -> tuple[object, ...]:
 
 
 def replay(transcript: Transcript, flow: CompiledFlow) -> ReplayReport:
-    """Answer each question the flow asks from the transcript, as the user did."""
-    recorded = transcript.recorded_answers()
-    prompts = {a.question: a.prompt for a in transcript.answers}
+    """Answer each question the flow asks from the transcript, as the user did.
+
+    A repeated group's answers are matched by question and round.
+    """
+    recorded = transcript.answers_by_round()
     session = Session(flow)
     refused: list[Refused] = []
     not_recorded: list[Asked] = []
@@ -98,20 +112,26 @@ def replay(transcript: Transcript, flow: CompiledFlow) -> ReplayReport:
         if question is None:
             session.answer()
             continue
-        node = session.current
-        if node not in recorded:
-            not_recorded.append(Asked(node, question.prompt))
+        key = (session.current, session.round)
+        if key not in recorded:
+            not_recorded.append(Asked(key[0], question.prompt, key[1]))
             break
+        value = recorded[key].answer
         try:
-            session.answer(recorded[node])
+            session.answer(value)
         except AnswerError as refusal:
-            refused.append(Refused(node, question.prompt, recorded[node], str(refusal)))
+            refused.append(Refused(key[0], question.prompt, value, str(refusal), key[1]))
             break
         except FlowRuntimeError as fault:
             error = str(fault)
             break
-    asked = {step.node for step in session.steps} | {session.current}
-    not_asked = tuple(Asked(q, prompts[q]) for q in recorded if q not in asked)
+    asked = {(step.node, step.round) for step in session.steps}
+    asked.add((session.current, session.round))
+    not_asked = tuple(
+        Asked(question, answer.prompt, number)
+        for (question, number), answer in recorded.items()
+        if (question, number) not in asked
+    )
     return ReplayReport(
         flow=flow,
         transcript=transcript,
@@ -121,6 +141,11 @@ def replay(transcript: Transcript, flow: CompiledFlow) -> ReplayReport:
         error=error,
         outcome=session.outcome(),
     )
+
+
+def _where(question: str, number: int | None) -> str:
+    """A question id, with its round for a member of a repeated group."""
+    return question if number is None else f"{question} (round {number})"
 
 
 def describe(report: ReplayReport) -> str:
@@ -141,13 +166,13 @@ def describe(report: ReplayReport) -> str:
         lines.append("The flow file is the one the transcript was taken on (same sha256).")
     if report.refused:
         lines.append("Answers now refused:")
-        lines += [f"  - {r.question} ({r.prompt}): {r.message}" for r in report.refused]
+        lines += [f"  - {r.where} ({r.prompt}): {r.message}" for r in report.refused]
     if report.not_recorded:
         lines.append("Questions now asked that were not recorded:")
-        lines += [f"  - {a.question}: {a.prompt}" for a in report.not_recorded]
+        lines += [f"  - {a.where}: {a.prompt}" for a in report.not_recorded]
     if report.not_asked:
         lines.append("Recorded answers the flow did not ask for this time:")
-        lines += [f"  - {a.question}: {a.prompt}" for a in report.not_asked]
+        lines += [f"  - {a.where}: {a.prompt}" for a in report.not_asked]
     if report.error:
         lines.append(f"The flow could not go on: {report.error}")
     lines += _outcome_lines(report)
