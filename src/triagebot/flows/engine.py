@@ -230,7 +230,7 @@ def round_label(group: GroupNode) -> str:
 
 def skip_label(group: GroupNode) -> str:
     """How the edge that passes over ``another`` in the last round reads."""
-    return f"round {group.max} of {group.max}: not asked"
+    return f"round {group.max} of {group.max}, not asked"
 
 
 def transition_specs(compiled: CompiledFlow) -> list[dict[str, Any]]:

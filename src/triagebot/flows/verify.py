@@ -396,9 +396,10 @@ def to_text(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _json(value: AnswerValue | list[Entry]) -> Any:
+def json_answer(value: AnswerValue | list[Entry]) -> Any:
+    """An answer (or a group's entries) as JSON data."""
     if isinstance(value, list):
-        return [{q: _json(v) for q, v in entry.items()} for entry in value]
+        return [{q: json_answer(v) for q, v in entry.items()} for entry in value]
     return list(value) if isinstance(value, tuple) else value
 
 
@@ -410,7 +411,7 @@ def to_data(report: Report) -> dict[str, Any]:
     def mapping(answers: Answers | None) -> dict[str, Any] | None:
         if answers is None:
             return None
-        return {q: _json(v) for q, v in answers_mapping(answers, flow)}
+        return {q: json_answer(v) for q, v in answers_mapping(answers, flow)}
 
     return {
         "flow": flow.id,
