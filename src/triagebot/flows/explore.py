@@ -240,15 +240,15 @@ def _scan(analysis: Analysis, expression: Expr) -> None:
     if isinstance(expression, Compare) and _is_number(flow, expression.left):
         _add_atom(analysis, expression.left, expression.right)
         for side, other in (
-            (expression.left, expression.right),
-            (expression.right, expression.left),
+            (_formula_of(flow, expression.left), expression.right),
+            (_formula_of(flow, expression.right), expression.left),
         ):
             if (
                 isinstance(side, Aggregate)
-                and side.function in ("min_of", "max_of", "first_min", "first_max")
+                and side.function in _COMPARED_ACROSS
                 and side.value is not None
             ):
-                # min_of(g, x) < 150 changes where some entry's x crosses 150.
+                # min_of(g, x) < 150 changes where an entry's x crosses 150 (sum_of: alone).
                 _add_atom(analysis, side.value, other)
     if isinstance(expression, Compare | In):
         for name in analysis.deps(expression):
@@ -267,6 +267,13 @@ def _scan(analysis: Analysis, expression: Expr) -> None:
     for child in expression.children():
         if id(child) not in consumed:
             _scan(analysis, child)
+
+
+def _formula_of(flow: CompiledFlow, expression: Expr) -> Expr:
+    """A computed value's formula in place of its name (through computed values)."""
+    while isinstance(expression, Name) and expression.name in flow.computed:
+        expression = flow.computed[expression.name]
+    return expression
 
 
 def _scan_aggregate(analysis: Analysis, aggregate: Aggregate) -> None:
