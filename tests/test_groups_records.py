@@ -14,7 +14,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire as Questionnaire4
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as Response4
 
 from tests.transcript_helpers import ticking_clock
-from triagebot import fhir
+from triagebot import fhir, resuming
 from triagebot.cli import main
 from triagebot.flows import exports, journal
 from triagebot.flows.compiler import load_flow
@@ -229,3 +229,17 @@ def test_run_cases_with_groups(tmp_path: Path, capsys: pytest.CaptureFixture[str
         "place_lead",
         "group 'branches' has an empty list",
     )
+
+
+def test_an_unfinished_session_says_which_round_it_stopped_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The resume list shows the question a session stopped at with its round."""
+    monkeypatch.setenv("TRIAGEBOT_DATA_DIR", str(tmp_path))
+    session = Session(CRT, ticking_clock())
+    record = journal.Journal.start(session)
+    for raw in ("yes", 30, 160, "posterior", 150, "no", "yes"):
+        session.answer(raw)
+    record.close()
+    [offer] = resuming.offers()
+    assert offer.current == "Q8. Which branch? (Branch 2 of up to 6)"
