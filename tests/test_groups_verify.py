@@ -175,3 +175,24 @@ def test_diff_compares_rounds_and_says_how_many(tmp_path: Path) -> None:
         "group 'branches' compared over its first 2 rounds only" in text,
         'branches: [{branch_name: "posterior", paced_qrs_ms: 250' in text,
     ) == ({"branches": 2}, ("place_lead", "no_suitable_branch"), True, True)
+
+
+def test_coming_back_to_a_group_is_a_loop(tmp_path: Path) -> None:
+    """A path that enters a group a second time is reported as a loop, not run twice."""
+    flow_path = plant(
+        tmp_path,
+        "      - goto: no_suitable_branch\n",
+        "      - goto: retry\n\n"
+        "  retry:\n    type: yes_no\n    prompt: Retry?\n    why: Test.\n"
+        "    source: {doc: study, section: Results}\n"
+        "    next:\n      - when: retry == 'yes'\n        goto: branches\n"
+        "      - goto: no_suitable_branch\n",
+    )
+    report = verify(load_flow(flow_path))
+    [loop] = [f for f in report.findings if f.code == "loop"]
+    assert loop.answers is not None
+    assert (loop.message, loop.answers[-1]) == (
+        "the path comes back to group 'branches', already passed on this path: its rounds "
+        "would be asked again",
+        ("retry", "yes"),
+    )

@@ -929,14 +929,14 @@ class Explorer:
     def _transition(self, frame: _Frame, value: AnswerValue) -> tuple[bool, bool]:
         """Answer, then pass info messages; (moved at all, arrived at a question or outcome)."""
         node = frame.node
-        route = self._route(node, value)
+        route = self._route_before(node, value)
         try:
             self.session.answer(value)
         except FlowRuntimeError as error:
             self._fault(node, str(error), (*self.path, (node, value)))
             return False, False
         self.path.append((node, value))
-        self._record_route(node, route)
+        self._record_route(node, route or self._route(node, value))
         self._record_groups()
         if not self._arrive(frame.added):
             return True, False
@@ -969,13 +969,13 @@ class Explorer:
         session = self.session
         while not session.finished and session.question is None:
             node = session.current
-            route = self._route(node, None)
+            route = self._route_before(node, None)
             try:
                 session.answer()
             except FlowRuntimeError as error:
                 self._fault(node, str(error), tuple(self.path))
                 return False
-            self._record_route(node, route)
+            self._record_route(node, route or self._route(node, None))
             self._record_groups()
             if not self._arrive(added):
                 return False
@@ -1009,15 +1009,24 @@ class Explorer:
         if known is None or len(answers) < len(known.answers):
             self.result.faults[key] = Fault(kind, node, message, answers)
 
+    def _route_before(self, node: str, value: AnswerValue | None) -> _Route | None:
+        """A group member's route, read before the move (a move that ends a round takes
+        the round's answers out of the session's answers); None elsewhere: read after the
+        move, with the values the engine computed still cached."""
+        if node not in self.flow.group_of:
+            return None
+        return self._route(node, value)
+
     def _route(self, node: str, value: AnswerValue | None) -> _Route:
-        """Which rule the engine will fire at ``node`` answered ``value`` (its first that
-        holds) and which later ones hold too. Read before the move: a move that ends a
-        round takes the round's answers out of the session's answers."""
+        """Which rule the engine fires at ``node`` answered ``value`` (its first that
+        holds) and which later ones hold too."""
         answers = self.session.answers
         env = self.session.env
-        if value is not None:
+        if value is not None and node not in answers:
             answers[node] = value  # as the engine holds it while routing
-        env.clear()
+            env.clear()
+        else:
+            value = None  # already in place (after the move): nothing to take back
         try:
             rules = self.flow.routes[node]
             fired: int | None = None
@@ -1033,7 +1042,7 @@ class Explorer:
         finally:
             if value is not None:
                 del answers[node]
-            env.clear()
+                env.clear()
         return fired, tuple(overlapping)
 
     def _record_route(self, node: str, route: _Route) -> None:
