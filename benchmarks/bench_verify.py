@@ -7,6 +7,11 @@
    paths explored, time, time per path, and ratios against the 100-node flow (target:
    close to linear in paths, i.e. time-per-path ratio near 1).
 2. ``verify`` on every bundled flow (target: about a second in all).
+3. ``verify`` on a crt-like flow: eight candidacy questions, then a repeated group of four
+   questions asked for up to 6 rounds (``min_of``/``first_min`` over the entries), against
+   the same flow with the group's questions asked once (a chain, no group). Printed: paths,
+   time and the ratio (target: well under a few seconds; the group multiplies the paths by
+   the rounds, not the time per path).
 
 Run: ``python benchmarks/bench_verify.py``.
 """
@@ -72,6 +77,112 @@ def synthetic(nodes: int) -> str:
     return "".join(parts)
 
 
+CRT_HEADER = """\
+id: crt-bench
+title: CRT-like benchmark
+version: "1"
+audience: benchmarks
+disclaimer: Benchmark fixture.
+sources:
+  - {id: s, title: Study, file: none.txt, version: "1", evidence: study}
+start: sinus_rhythm
+nodes:
+"""
+CANDIDACY = [
+    ("sinus_rhythm", "yes_no", "sinus_rhythm == 'yes'"),
+    ("lvef_percent", "number", "lvef_percent < 35"),
+    ("lbbb", "yes_no", "lbbb == 'yes'"),
+    ("baseline_qrs_ms", "number", "baseline_qrs_ms > 120"),
+    ("nyha_class", "choice", "nyha_class in ('ii', 'iii', 'iv')"),
+    ("optimal_medical_therapy", "yes_no", "optimal_medical_therapy == 'yes'"),
+    ("life_expectancy_over_1y", "yes_no", "life_expectancy_over_1y == 'yes'"),
+    ("recent_acs", "yes_no", "recent_acs == 'no'"),
+]
+CHOICE = (
+    "    options: [{id: i, label: I}, {id: ii, label: II}, {id: iii, label: III}, "
+    "{id: iv, label: IV}]\n"
+)
+BRANCH = (
+    "    options: [{id: posterior, label: P}, {id: lateral, label: L}, {id: other, label: O}]\n"
+)
+
+
+def _question(node_id: str, kind: str, next_: str, indent: str = "  ") -> str:
+    body = f"type: {kind}\nprompt: {node_id}?\nwhy: Benchmark.\nsource: {{doc: s, section: x}}\n"
+    if kind == "number":
+        body += "min: 5\nmax: 250\ninteger: true\n"
+    text = "".join(f"{indent}  {line}\n" for line in body.splitlines())
+    if kind == "choice":
+        text += (CHOICE if node_id == "nyha_class" else BRANCH).replace("    ", indent + "  ", 1)
+    return f"{indent}{node_id}:\n{text}{indent}  next: {next_}\n"
+
+
+def crt_like(grouped: bool) -> str:
+    """The crt-like flow; ``grouped=False`` asks the four branch questions once (a chain)."""
+    parts = [CRT_HEADER]
+    for index, (node_id, kind, _) in enumerate(CANDIDACY):
+        following = CANDIDACY[index + 1][0] if index + 1 < len(CANDIDACY) else "decide"
+        parts.append(_question(node_id, kind, following))
+    candidate = " and ".join(test for _, _, test in CANDIDACY)
+    parts.append(
+        "  decide:\n    type: info\n    text: Candidacy decided.\n"
+        "    source: {doc: s, section: x}\n"
+        f"    next:\n      - when: {candidate}\n        goto: branches\n"
+        "      - goto: not_candidate\n"
+    )
+    members = [
+        ("branch_name", "choice", "paced_qrs_ms"),
+        ("paced_qrs_ms", "number", "diaphragmatic_stimulation"),
+        ("diaphragmatic_stimulation", "yes_no", "another_branch"),
+        ("another_branch", "yes_no", "branches"),
+    ]
+    if grouped:
+        parts.append(
+            "  branches:\n    type: group\n    entry: Branch\n    max: 6\n"
+            "    start: branch_name\n    another: another_branch\n"
+            "    source: {doc: s, section: x}\n    nodes:\n"
+        )
+        parts += [_question(m, kind, nxt, "      ") for m, kind, nxt in members]
+        parts.append(
+            "    next:\n      - when: any_of(branches, diaphragmatic_stimulation == 'no')\n"
+            "        goto: place_lead\n      - goto: no_suitable_branch\n"
+        )
+    else:
+        parts.append("  branches:\n    type: info\n    text: Branches.\n")
+        parts.append("    source: {doc: s, section: x}\n    next: branch_name\n")
+        parts += [_question(m, kind, nxt.replace("branches", "exit")) for m, kind, nxt in members]
+        parts.append(
+            "  exit:\n    type: info\n    text: Exit.\n    source: {doc: s, section: x}\n"
+            "    next:\n      - when: diaphragmatic_stimulation == 'no'\n"
+            "        goto: place_lead\n      - goto: no_suitable_branch\n"
+        )
+    for outcome in ("not_candidate", "place_lead", "no_suitable_branch"):
+        parts.append(
+            f"  {outcome}:\n    type: outcome\n    urgency: routine\n    title: {outcome}\n"
+        )
+    if grouped:
+        best = "min_of(branches, paced_qrs_ms, where=diaphragmatic_stimulation == 'no')"
+        first = (
+            "first_min(branches, branch_name, by=paced_qrs_ms, "
+            "where=diaphragmatic_stimulation == 'no')"
+        )
+        usable = "any_of(branches, diaphragmatic_stimulation == 'no')"
+    else:
+        best = "paced_qrs_ms if diaphragmatic_stimulation == 'no' else 0"
+        first = "branch_name"
+        usable = "diaphragmatic_stimulation == 'no'"
+    parts.append(
+        "computed:\n"
+        f'  best_paced_qrs_ms:\n    label: Best\n    formula: "{best}"\n'
+        "    source: {doc: s, section: x}\n"
+        f'  best_branch:\n    label: Branch\n    formula: "{first}"\n'
+        "    source: {doc: s, section: x}\n"
+        "invariants:\n  - name: lead_only_where_usable\n    says: Benchmark.\n"
+        f"    holds: \"outcome != 'place_lead' or {usable}\"\n"
+    )
+    return "".join(parts)
+
+
 def timed(flow: CompiledFlow) -> tuple[float, int, bool]:
     best = float("inf")
     paths, ok = 0, False
@@ -104,6 +215,18 @@ def main() -> None:
         total += seconds
         print(f"  {flow.id:<16} {paths:>7} paths {seconds:>8.3f} s  {'ok' if ok else 'FAILED'}")
     print(f"  all bundled flows: {total:.3f} s")
+    print("\nverify on a crt-like flow: a group of up to 6 rounds vs its questions asked once")
+    flat = compile_text(crt_like(grouped=False), "crt-flat.yaml")
+    grouped = compile_text(crt_like(grouped=True), "crt-grouped.yaml")
+    flat_seconds, flat_paths, flat_ok = timed(flat)
+    seconds, paths, ok = timed(grouped)
+    assert flat_ok and ok, "the crt-like flows should verify"
+    print(f"  {'no group':<16} {flat_paths:>7} paths {flat_seconds:>8.3f} s")
+    print(f"  {'group, max 6':<16} {paths:>7} paths {seconds:>8.3f} s")
+    print(
+        f"  ratio: x{seconds / flat_seconds:.1f} time, x{paths / flat_paths:.1f} paths, "
+        f"x{(seconds / paths) / (flat_seconds / flat_paths):.2f} time per path"
+    )
 
 
 if __name__ == "__main__":

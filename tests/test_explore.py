@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 from triagebot.flows import library
 from triagebot.flows.answers import AnswerValue
 from triagebot.flows.compiler import CompiledFlow, load_flow
-from triagebot.flows.explore import Classes, ClassFinder, Exploration, Explorer, analyse, pieces
+from triagebot.flows.explore import (
+    Classes,
+    ClassFinder,
+    Entries,
+    Exploration,
+    Explorer,
+    analyse,
+    pieces,
+)
 from triagebot.flows.schema import UNKNOWN
 
 DATA = Path(__file__).parent / "data" / "verify"
@@ -112,8 +120,10 @@ def test_pieces_are_cut_points_and_insides(
 class _EveryPiece(ClassFinder):
     """The previous partition: every cut point and a value inside every interval."""
 
-    def classes(self, question_id: str, answers: dict[str, AnswerValue]) -> Classes:
-        found = super().classes(question_id, answers)
+    def classes(
+        self, question_id: str, answers: dict[str, AnswerValue], groups: Entries | None = None
+    ) -> Classes:
+        found = super().classes(question_id, answers, groups)
         return Classes(found.boundaries(), found.sampled)
 
 

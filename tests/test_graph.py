@@ -17,6 +17,7 @@ from triagebot.flows.graph import to_dot, to_mermaid
 
 DATA = Path(__file__).parent / "data" / "verify"
 FLOWS = [*library.flow_files([library.bundled_dir()]), DATA / "score.yaml"]
+GROUP_FLOWS = [DATA.parent / "groups" / "crt.yaml", DATA.parent / "groups" / "doses.yaml"]
 EDGE = re.compile(r"^  ([a-z][a-z0-9_]*) --> ([a-z][a-z0-9_]*)(?:: (.+))?$")
 
 
@@ -55,7 +56,7 @@ def test_mermaid_has_every_rule_as_a_labelled_edge(path: Path) -> None:
     assert f"  [*] --> {flow.flow.start}" in text
 
 
-@pytest.mark.parametrize("path", FLOWS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [*FLOWS, *GROUP_FLOWS], ids=lambda p: p.stem)
 def test_mermaid_parses_with_the_real_parser(path: Path, tmp_path: Path) -> None:
     """Each flow's diagram is accepted by Mermaid's own parser (npm: mermaid + jsdom)."""
     command = mermaid_parser()

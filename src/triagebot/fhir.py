@@ -15,6 +15,10 @@ items under ``triagebot.``-prefixed linkIds (flow ids cannot contain dots, so th
 collide with a question). Both resources carry the language they are written in
 (``language``: the flow's compiled language, the transcript's language); fixed wording
 (yes/no labels, "Outcome reached") comes from the catalog in that language.
+
+A repeated group is a ``group`` item that repeats (``repeats: true``, at most ``max``
+times by the maxOccurs extension) holding its members' items; a response repeats it once
+per entry, in round order, each with that round's answers.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from triagebot.flows.schema import (
     UNKNOWN,
     UNSURE,
     ChoiceQuestion,
+    GroupNode,
     InfoNode,
     MultiChoiceQuestion,
     NumberQuestion,
@@ -99,23 +104,10 @@ def _items(flow: CompiledFlow, release: Release) -> list[Json]:
     spec = flow.flow
     items: list[Json] = []
     for node_id, node in spec.nodes.items():
-        if isinstance(node, InfoNode):
-            items.append({"linkId": node_id, "type": "display", "text": node.text})
-        elif isinstance(node, OutcomeNode):
-            continue
-        else:
-            item: Json = {"linkId": node_id, "text": node.prompt}
-            if isinstance(node, NumberQuestion):
-                item |= _number_item(node)
-            else:
-                item["type"] = _coded(release)
-                item["answerOption"] = [
-                    {"valueCoding": coding}
-                    for coding in _codings(spec.id, node_id, node, flow.language).values()
-                ]
-                if isinstance(node, MultiChoiceQuestion):
-                    item["repeats"] = True
-            items.append(item)
+        if isinstance(node, GroupNode):
+            items.append(_group_item(spec.id, node_id, node, release, flow.language))
+        elif not isinstance(node, OutcomeNode):
+            items.append(_node_item(spec.id, node_id, node, release, flow.language))
     items.append(
         {
             "linkId": OUTCOME_LINK,
@@ -140,6 +132,42 @@ def _items(flow: CompiledFlow, release: Release) -> list[Json]:
             }
         )
     return items
+
+
+def _node_item(
+    flow_id: str,
+    node_id: str,
+    node: YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion | InfoNode,
+    release: Release,
+    lang: str,
+) -> Json:
+    if isinstance(node, InfoNode):
+        return {"linkId": node_id, "type": "display", "text": node.text}
+    item: Json = {"linkId": node_id, "text": node.prompt}
+    if isinstance(node, NumberQuestion):
+        return item | _number_item(node)
+    item["type"] = _coded(release)
+    item["answerOption"] = [
+        {"valueCoding": coding} for coding in _codings(flow_id, node_id, node, lang).values()
+    ]
+    if isinstance(node, MultiChoiceQuestion):
+        item["repeats"] = True
+    return item
+
+
+def _group_item(flow_id: str, group_id: str, group: GroupNode, release: Release, lang: str) -> Json:
+    """A repeated group: a ``group`` item that repeats, its members' items inside."""
+    return {
+        "linkId": group_id,
+        "text": group.entry,
+        "type": "group",
+        "repeats": True,
+        "extension": [{"url": EXT + "questionnaire-maxOccurs", "valueInteger": group.max}],
+        "item": [
+            _node_item(flow_id, member_id, member, release, lang)
+            for member_id, member in group.nodes.items()
+        ],
+    }
 
 
 def _number_item(node: NumberQuestion) -> Json:
@@ -192,7 +220,7 @@ def questionnaire_response(
     form = questionnaire(flow, release)
     order = {item["linkId"]: index for index, item in enumerate(form["item"])}
     lang = transcript.language
-    items = [_answer_item(transcript.flow.id, a, lang) for a in transcript.answers]
+    items = _answer_items(transcript)
     if transcript.outcome is not None:
         outcome = transcript.outcome
         items.append(
@@ -209,7 +237,7 @@ def questionnaire_response(
             }
         )
     items += [_computed_item(value) for value in transcript.computed_shown]
-    items.sort(key=lambda item: order.get(item["linkId"], len(order)))
+    items.sort(key=lambda item: order.get(item["linkId"], len(order)))  # stable: rounds keep order
     response: Json = {
         "resourceType": "QuestionnaireResponse",
         "language": lang,
@@ -225,6 +253,25 @@ def questionnaire_response(
             + "; ".join(problems)
         )
     return _validated("QuestionnaireResponse", response, release)
+
+
+def _answer_items(transcript: Transcript) -> list[Json]:
+    """The answers as response items; a group's answers nested in one item per round."""
+    entries = {group.id: group.entry for group in transcript.groups}
+    items: list[Json] = []
+    rounds: dict[tuple[str, int], Json] = {}
+    for answer in transcript.answers:
+        item = _answer_item(transcript.flow.id, answer, transcript.language)
+        if answer.group is None or answer.round is None:
+            items.append(item)
+            continue
+        key = (answer.group, answer.round)
+        if key not in rounds:
+            entry = entries.get(answer.group, answer.group)
+            rounds[key] = {"linkId": answer.group, "text": f"{entry} {answer.round}", "item": []}
+            items.append(rounds[key])
+        rounds[key]["item"].append(item)
+    return items
 
 
 def _answer_item(flow_id: str, answer: AnswerRecord, lang: str) -> Json:
@@ -262,15 +309,27 @@ def _computed_item(value: ValueRecord) -> Json:
 
 
 def check_response(form: Json, response: Json) -> list[str]:
-    """What in ``response`` does not fit ``form``: unknown linkIds and unknown codes."""
-    items = {item["linkId"]: item for item in form.get("item", [])}
+    """What in ``response`` does not fit ``form``: unknown linkIds, unknown codes, several
+    answers (or a group given twice) where the item does not repeat; nested items are
+    checked against their group's items."""
+    return _check_items(form.get("item", []), response.get("item", []))
+
+
+def _check_items(form_items: list[Json], answered_items: list[Json]) -> list[str]:
+    items = {item["linkId"]: item for item in form_items}
     problems = []
-    for answered in response.get("item", []):
+    seen: set[str] = set()
+    for answered in answered_items:
         link_id = answered["linkId"]
         item = items.get(link_id)
         if item is None:
             problems.append(f"'{link_id}' is not an item of the Questionnaire")
             continue
+        if link_id in seen and not item.get("repeats", False):
+            problems.append(f"'{link_id}' is given twice but does not repeat")
+        seen.add(link_id)
+        if answered.get("item"):
+            problems += _check_items(item.get("item", []), answered["item"])
         options = {
             (o["valueCoding"].get("system"), o["valueCoding"]["code"])
             for o in item.get("answerOption", [])

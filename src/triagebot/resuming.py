@@ -69,6 +69,8 @@ def describe(entry: Unfinished, extra: Sequence[Path] = ()) -> Offer:
         current = f"message: {node.text.splitlines()[0] if node.text else session.current}"
     else:
         current = f"Q{session.questions_answered + 1}. {node.prompt}"
+        if session.round_info is not None:
+            current += f" ({session.round_info.label})"
     return Offer(
         entry,
         header.flow.id,

@@ -168,11 +168,35 @@ def run_flow(args: argparse.Namespace) -> int:
 def _warn_unknown_ids(flow: CompiledFlow, answers: dict[str, Any]) -> None:
     """A key that is no question of the flow is probably a typo: say so, but go on."""
     questions = {node_id for node_id, _ in flow.questions()}
-    for key in answers:
-        if key not in questions:
-            print(
-                f"warning: '{key}' is not a question of flow '{flow.id}'; ignored", file=sys.stderr
+    for key, value in answers.items():
+        if key in flow.group_of:
+            group = flow.group_of[key]
+            warning = (
+                f"'{key}' is asked once per entry of group '{group}': give it in each "
+                f"mapping of the '{group}' list; ignored here"
             )
+        elif key in flow.groups:
+            _warn_unknown_members(flow, key, value)
+            continue
+        elif key not in questions:
+            warning = f"'{key}' is not a question of flow '{flow.id}'; ignored"
+        else:
+            continue
+        print(f"warning: {warning}", file=sys.stderr)
+
+
+def _warn_unknown_members(flow: CompiledFlow, group: str, entries: object) -> None:
+    members = {node_id for node_id, _ in flow.members(group)}
+    if not isinstance(entries, list):
+        return  # drive() refuses it with the reason
+    for number, entry in enumerate(entries, start=1):
+        for key in entry if isinstance(entry, dict) else ():
+            if key not in members:
+                print(
+                    f"warning: '{key}' in entry {number} of '{group}' is not a question of "
+                    "the group; ignored",
+                    file=sys.stderr,
+                )
 
 
 def run_cases(flow: CompiledFlow, path: Path, out: TextIO) -> int:

@@ -44,6 +44,13 @@ def register(subparsers: Any) -> None:
     diff.add_argument("old", metavar="OLD", help="the old flow (id or file)")
     diff.add_argument("new", metavar="NEW", help="the new flow (id or file)")
     diff.add_argument("--format", choices=("text", "json"), default="text")
+    diff.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        metavar="N",
+        help="compare a repeated group over its first N rounds (default 2; more multiplies paths)",
+    )
     add_flows_dir(diff)
     add_lang(diff, "both flows (the paths compared are ids and values)")
     diff.set_defaults(handler=diff_flows)
@@ -100,7 +107,7 @@ def diff_flows(args: argparse.Namespace) -> int:
     if old.id != new.id:
         print(f"warning: comparing different flows ('{old.id}' and '{new.id}')", file=sys.stderr)
     try:
-        result = diff.changed_paths(old, new)
+        result = diff.changed_paths(old, new, rounds=max(1, args.rounds))
     except ValueError as error:
         raise CommandError(str(error)) from None
     if args.format == "json":

@@ -9,6 +9,12 @@ flow's text is plain strings in that language, so the engine, exports and front 
 see a translation mapping. Every language's text is checked whichever is compiled (a
 missing translation fails every load of the file); :func:`with_language` gives the same
 flow in another of its languages without reading the file again.
+
+Repeated groups are flattened for the later stages: a group's members are nodes of the
+compiled flow like any other (``CompiledFlow.nodes``, ``routes``), each knowing its group
+(``group_of``); the group's own id is a node whose routes are the group's ``next``.
+Expressions are checked in scopes: outside a group its members are not names (only
+aggregates read them); a member's own rules read this round's answers by name.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from triagebot.flows.schema import (
     ChoiceQuestion,
     Citation,
     Flow,
+    GroupNode,
     InfoNode,
     Item,
     MultiChoiceQuestion,
@@ -56,6 +63,19 @@ from triagebot.flows.yamlio import (
 
 OUTCOME_VARIABLE = "outcome"
 """The name invariants use for the outcome reached."""
+
+AnyNode = (
+    YesNoQuestion
+    | ChoiceQuestion
+    | MultiChoiceQuestion
+    | NumberQuestion
+    | InfoNode
+    | OutcomeNode
+    | GroupNode
+)
+"""A node of the compiled flow: a top-level node or a group's member."""
+
+_QUESTION_TYPES = (YesNoQuestion, ChoiceQuestion, MultiChoiceQuestion, NumberQuestion)
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 PLACEHOLDER_NAME = re.compile(r"\{([a-z][a-z0-9_]*)\}")
@@ -101,6 +121,13 @@ class CompiledFlow:
     invariants: dict[str, Expr]
     language: str = DEFAULT_LANGUAGE
     """The language this flow's text was compiled in."""
+    nodes: dict[str, AnyNode] = field(default_factory=dict)
+    """Every node by id, a group's members included (``flow.nodes`` has only the top
+    level); members follow their group, in the order written."""
+    groups: dict[str, GroupNode] = field(default_factory=dict)
+    """The repeated groups, by id."""
+    group_of: dict[str, str] = field(default_factory=dict)
+    """Member id -> the id of its group."""
     cache: dict[str, Any] = field(default_factory=dict)
     """Derived structures the engine builds once per flow (e.g. transition specs)."""
     siblings: dict[str, CompiledFlow] = field(default_factory=dict)
@@ -115,19 +142,32 @@ class CompiledFlow:
         """Every language the flow is written in, its default first."""
         return tuple(self.flow.languages)
 
+    def node(self, node_id: str) -> AnyNode:
+        """Any node by id, a group's member included."""
+        return self.nodes[node_id]
+
     def question(self, node_id: str) -> Question:
-        node = self.flow.nodes[node_id]
-        assert isinstance(
-            node, YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion
-        )
+        """A question by id (a group's member included)."""
+        node = self.nodes[node_id]
+        assert isinstance(node, _QUESTION_TYPES)
         return node
 
     def questions(self) -> Iterator[tuple[str, Question]]:
+        """The top-level questions (a group's members: :meth:`members`)."""
         for node_id, node in self.flow.nodes.items():
-            if isinstance(
-                node, YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion
-            ):
+            if isinstance(node, _QUESTION_TYPES):
                 yield node_id, node
+
+    def members(self, group_id: str) -> Iterator[tuple[str, Question]]:
+        """The questions of a repeated group, in the order written."""
+        for node_id, node in self.groups[group_id].nodes.items():
+            if isinstance(node, _QUESTION_TYPES):
+                yield node_id, node
+
+    def path_of(self, node_id: str) -> PathKey:
+        """Where a node is written: ``("nodes", id)``, or inside its group for a member."""
+        group = self.group_of.get(node_id)
+        return ("nodes", node_id) if group is None else ("nodes", group, "nodes", node_id)
 
     def outcomes(self) -> Iterator[tuple[str, OutcomeNode]]:
         for node_id, node in self.flow.nodes.items():
@@ -273,6 +313,15 @@ def _shape_problem(document: Document, detail: Any) -> Problem:
     path = _data_path(document.data, loc)
     kind = detail["type"]
     last = loc[-1] if loc else ""
+    if kind == "union_tag_invalid" and _is_member(path):
+        tag = detail["ctx"]["tag"]
+        if tag in ("group", "outcome"):
+            message = (
+                "groups cannot be nested: a group's members are questions and info messages"
+                if tag == "group"
+                else "a group cannot hold an outcome: leave the group through its 'next'"
+            )
+            return document.problem((*path, "type"), message)
     if kind.startswith("union_tag"):
         path = (*path, "type")
     # A bad or unknown key is reported where the key is written, not at its value.
@@ -293,7 +342,9 @@ def _shape_message(detail: Any, kind: str, last: Any) -> str:
     elif kind == "missing":
         message = f"missing required field '{last}'"
     elif kind == "union_tag_not_found":
-        message = "missing 'type' (one of: yes_no, choice, multi_choice, number, info, outcome)"
+        message = (
+            "missing 'type' (one of: yes_no, choice, multi_choice, number, info, outcome, group)"
+        )
     elif kind == "union_tag_invalid":
         context = detail["ctx"]
         message = f"unknown type {context['tag']!r} (expected one of: {context['expected_tags']})"
@@ -311,6 +362,11 @@ def _shape_message(detail: Any, kind: str, last: Any) -> str:
         field_name = f"'{last}': " if isinstance(last, str) and last else ""
         message = f"{field_name}{detail['msg']}"
     return message
+
+
+def _is_member(path: PathKey) -> bool:
+    """Whether ``path`` is a group's member: ``("nodes", group, "nodes", member)``."""
+    return len(path) == 4 and path[0] == "nodes" and path[2] == "nodes"
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
@@ -348,19 +404,50 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 
 def variable_types(flow: Flow) -> dict[str, VarType]:
-    """The type of every answer a flow can hold (computed values are added by the compiler)."""
+    """The type of every top-level answer and repeated group of a flow (a group's type
+    lists its members' types; computed values are added by the compiler)."""
     types: dict[str, VarType] = {}
     for node_id, node in flow.nodes.items():
-        if isinstance(node, YesNoQuestion):
-            values = set(YES_NO_VALUES) | ({UNSURE} if node.allow_unsure else set())
-            types[node_id] = VarType(Kind.TEXT, frozenset(values))
-        elif isinstance(node, ChoiceQuestion):
-            types[node_id] = VarType(Kind.TEXT, frozenset(o.id for o in node.options))
-        elif isinstance(node, MultiChoiceQuestion):
-            types[node_id] = VarType(Kind.SET, frozenset(o.id for o in node.options))
-        elif isinstance(node, NumberQuestion):
-            types[node_id] = VarType(Kind.NUMBER)
+        if isinstance(node, GroupNode):
+            members = tuple(
+                (member_id, found)
+                for member_id, member in node.nodes.items()
+                if (found := _answer_type(member)) is not None
+            )
+            types[node_id] = VarType(Kind.GROUP, members=members)
+        elif (found := _answer_type(node)) is not None:
+            types[node_id] = found
     return types
+
+
+def _answer_type(node: object) -> VarType | None:
+    if isinstance(node, YesNoQuestion):
+        values = set(YES_NO_VALUES) | ({UNSURE} if node.allow_unsure else set())
+        return VarType(Kind.TEXT, frozenset(values))
+    if isinstance(node, ChoiceQuestion):
+        return VarType(Kind.TEXT, frozenset(o.id for o in node.options))
+    if isinstance(node, MultiChoiceQuestion):
+        return VarType(Kind.SET, frozenset(o.id for o in node.options))
+    if isinstance(node, NumberQuestion):
+        return VarType(Kind.NUMBER)
+    return None
+
+
+def flat_nodes(flow: Flow) -> tuple[dict[str, AnyNode], dict[str, str]]:
+    """Every node by id with a group's members after their group, and member -> group.
+
+    A member id that clashes with another node keeps the first (the compiler reports it).
+    """
+    nodes: dict[str, AnyNode] = {}
+    group_of: dict[str, str] = {}
+    for node_id, node in flow.nodes.items():
+        nodes[node_id] = node
+        if isinstance(node, GroupNode):
+            for member_id, member in node.nodes.items():
+                if member_id not in flow.nodes and member_id not in group_of:
+                    nodes[member_id] = member
+                    group_of[member_id] = node_id
+    return nodes, group_of
 
 
 class _Compiler:
@@ -371,17 +458,35 @@ class _Compiler:
         self.document = document
         self.problems: list[Problem] = []
         self.types = variable_types(flow)
+        """The names of the outer scope: answers, groups and (once typed) computed values."""
         self.source_ids = {source.id for source in flow.sources}
+        self.nodes, self.group_of = flat_nodes(flow)
+        self.groups = {n: g for n, g in flow.nodes.items() if isinstance(g, GroupNode)}
+        self.member_types = {
+            member: found
+            for group in self.groups
+            for member, found in self.types[group].members
+            if self.group_of.get(member) == group
+        }
 
     def fail(self, path: PathKey, message: str, offset: int = 0) -> None:
         self.problems.append(self.document.problem(path, message, offset))
 
+    def fail_key(self, path: PathKey, message: str) -> None:
+        """A problem placed at a mapping key (e.g. an id) rather than at its value."""
+        key = self.document.key_positions.get(path)
+        if key is None:
+            self.fail(path, message)
+        else:
+            self.problems.append(Problem(self.document.file, key.line, key.column, message))
+
     def compile(self) -> CompiledFlow:
         self.check_ids()
+        self.check_groups()
         computed = self.compile_computed()
         routes = {
             node_id: self.compile_routes(node_id, node.next)
-            for node_id, node in self.flow.nodes.items()
+            for node_id, node in self.nodes.items()
             if not isinstance(node, OutcomeNode)
         }
         items = self.compile_outcomes()
@@ -394,12 +499,22 @@ class _Compiler:
             file=self.document.file,
             sha256="",
             document=self.document,
-            types=self.types,
+            types={**self.types, **self.member_types},
             routes=routes,
             computed=computed,
             items=items,
             invariants=invariants,
+            nodes=self.nodes,
+            groups=self.groups,
+            group_of=self.group_of,
         )
+
+    def scope(self, node_id: str) -> Mapping[str, VarType]:
+        """The names a node's expressions may read: a member's add its group's members."""
+        group = self.group_of.get(node_id)
+        if group is None:
+            return self.types
+        return {**self.types, **dict(self.types[group].members)}
 
     def parse(
         self, text: str, path: PathKey, expect: Kind, types: Mapping[str, VarType] | None = None
@@ -411,18 +526,24 @@ class _Compiler:
             return None
 
     def check_ids(self) -> None:
-        if self.flow.start not in self.flow.nodes:
-            self.fail(("start",), f"start node '{self.flow.start}' is not defined in nodes")
-        elif isinstance(self.flow.nodes[self.flow.start], OutcomeNode):
+        start = self.flow.start
+        if start in self.group_of:
+            self.fail(
+                ("start",),
+                f"'{start}' is a member of group '{self.group_of[start]}': start at the group",
+            )
+        elif start not in self.flow.nodes:
+            self.fail(("start",), f"start node '{start}' is not defined in nodes")
+        elif isinstance(self.flow.nodes[start], OutcomeNode):
             self.fail(("start",), "the flow cannot start at an outcome")
         for name in self.flow.computed:
-            if name in self.flow.nodes:
+            if name in self.nodes:
                 self.fail(("computed", name), f"'{name}' is both a node and a computed value")
             if name == OUTCOME_VARIABLE:
                 self.fail(("computed", name), f"'{OUTCOME_VARIABLE}' is reserved for invariants")
-        if OUTCOME_VARIABLE in self.flow.nodes:
+        if OUTCOME_VARIABLE in self.nodes:
             self.fail(
-                ("nodes", OUTCOME_VARIABLE), f"'{OUTCOME_VARIABLE}' is reserved for invariants"
+                self.path(OUTCOME_VARIABLE), f"'{OUTCOME_VARIABLE}' is reserved for invariants"
             )
         for index, source in enumerate(self.flow.sources):
             if [s.id for s in self.flow.sources].count(source.id) > 1:
@@ -431,6 +552,48 @@ class _Compiler:
             citation = getattr(node, "source", None)
             if isinstance(citation, Citation):
                 self.check_citation(citation, ("nodes", node_id, "source"))
+
+    def check_groups(self) -> None:
+        """Member ids unique across the flow; ``start`` and ``another`` are members."""
+        for group_id, group in self.groups.items():
+            base: PathKey = ("nodes", group_id)
+            for member_id, member in group.nodes.items():
+                path = (*base, "nodes", member_id)
+                self.check_citation(member.source, (*path, "source"))
+                owner = self.group_of.get(member_id)
+                if member_id in self.flow.nodes:
+                    self.fail_key(
+                        path,
+                        f"member id '{member_id}' is also a node of the flow: "
+                        "ids must be unique across the whole flow",
+                    )
+                elif owner != group_id:
+                    self.fail_key(
+                        path,
+                        f"member id '{member_id}' is also a member of group '{owner}': "
+                        "ids must be unique across the whole flow",
+                    )
+            names = ", ".join(group.nodes)
+            for field_name in ("start", "another"):
+                member_id = getattr(group, field_name)
+                if member_id not in group.nodes:
+                    self.fail(
+                        (*base, field_name),
+                        f"{field_name} '{member_id}' is not a member of group '{group_id}' "
+                        f"(members: {names})",
+                    )
+            another = group.nodes.get(group.another)
+            if another is not None and not isinstance(another, YesNoQuestion):
+                self.fail(
+                    (*base, "another"),
+                    f"'{group.another}' must be a yes/no question: yes starts another round",
+                )
+            if group.start == group.another:
+                self.fail(
+                    (*base, "start"),
+                    "start and another must be different members: a round asks something "
+                    "before asking for another",
+                )
 
     def check_citation(self, citation: Citation, path: PathKey) -> None:
         if citation.doc not in self.source_ids:
@@ -478,20 +641,52 @@ class _Compiler:
 
     def compile_routes(self, node_id: str, rules: Any) -> tuple[CompiledRule, ...]:
         result = []
+        base = self.path(node_id)
+        scope = self.scope(node_id)
         for index, rule in enumerate(rules):
-            path: PathKey = ("nodes", node_id, "next", index)
-            if rule.goto not in self.flow.nodes:
-                # A plain `next: id` has no rule path in the file: position_of falls back to it.
-                self.fail((*path, "goto"), f"goes to unknown node '{rule.goto}'")
+            path: PathKey = (*base, "next", index)
+            # A plain `next: id` has no rule path in the file: position_of falls back to it.
+            self.check_goto(node_id, rule.goto, (*path, "goto"))
             condition = None
             if rule.when is not None:
-                condition = self.parse(rule.when, (*path, "when"), Kind.BOOL)
+                condition = self.parse(rule.when, (*path, "when"), Kind.BOOL, scope)
             elif index != len(rules) - 1:
                 self.fail(
                     path, "a rule without 'when' must be the last: the rules after it never fire"
                 )
             result.append(CompiledRule(index, condition, rule.when, rule.goto))
         return tuple(result)
+
+    def path(self, node_id: str) -> PathKey:
+        group = self.group_of.get(node_id)
+        return ("nodes", node_id) if group is None else ("nodes", group, "nodes", node_id)
+
+    def check_goto(self, node_id: str, goto: str, path: PathKey) -> None:
+        """A rule goes to a node of its scope: members stay in their group."""
+        group = self.group_of.get(node_id)
+        target_group = self.group_of.get(goto)
+        if goto not in self.nodes:
+            self.fail(path, f"goes to unknown node '{goto}'")
+        elif group is not None and self.groups[group].another == node_id and goto != group:
+            self.fail(
+                path,
+                f"'{node_id}' ends the round of group '{group}': its rules can only go to "
+                f"'{group}' (which starts another round or leaves the group)",
+            )
+        elif group is not None and group not in (goto, target_group):
+            self.fail(
+                path,
+                f"a member of group '{group}' can only go to another member or to '{group}' "
+                f"(the end of the round); '{goto}' is outside the group",
+            )
+        elif group is None and target_group is not None:
+            self.fail(
+                path,
+                f"'{goto}' is a member of group '{target_group}': go to '{target_group}' to "
+                "start its first round",
+            )
+        elif group is None and goto == node_id and node_id in self.groups:
+            self.fail(path, f"group '{node_id}' cannot go back to itself once its rounds are over")
 
     def compile_outcomes(self) -> dict[tuple[str, str, int], CompiledItem]:
         items: dict[tuple[str, str, int], CompiledItem] = {}
@@ -501,9 +696,10 @@ class _Compiler:
             base: PathKey = ("nodes", node_id)
             if node.summary:
                 self.placeholders(node.summary, (*base, "summary"))
-            for name in node.show:
-                if name not in self.types:
-                    self.fail((*base, "show"), f"shows unknown value '{name}'")
+            for index, name in enumerate(node.show):
+                problem = self.not_a_value(name)
+                if problem is not None:
+                    self.fail((*base, "show", index), f"shows {problem}")
             for section in ("reasons", "actions", "safety_netting"):
                 for index, item in enumerate(getattr(node, section)):
                     path = (*base, section, index)
@@ -517,22 +713,43 @@ class _Compiler:
                     items[(node_id, section, index)] = CompiledItem(item, condition, names)
         return items
 
-    def placeholders(self, text: str, path: PathKey) -> tuple[str, ...]:
+    def not_a_value(self, name: str, scope: Mapping[str, VarType] | None = None) -> str | None:
+        """Why ``name`` cannot be shown in this scope, or None when it can."""
+        types = self.types if scope is None else scope
+        if name in self.group_of and name not in types:
+            group = self.group_of[name]
+            return (
+                f"'{name}', which has one answer per entry of group '{group}': show it "
+                "through a computed value (e.g. an aggregate)"
+            )
+        if name not in types:
+            return f"unknown value '{name}'"
+        if types[name].kind is Kind.GROUP:
+            return f"'{name}', a repeated group: show a computed value such as count_of({name})"
+        return None
+
+    def placeholders(
+        self, text: str, path: PathKey, scope: Mapping[str, VarType] | None = None
+    ) -> tuple[str, ...]:
         """The values ``text`` names in braces; checked in every language the file has it in,
         so a bad placeholder in any translation fails every load."""
         for code, other in self.translations(path):
+            where = f" (in the '{code}' text)" if code else ""
+            place = path if code is None else (*path, code)
             for match in _PLACEHOLDER.finditer(other):
                 name = match.group(1)
-                if not _NAME.match(name) or name not in self.types:
-                    where = f" (in the '{code}' text)" if code else ""
-                    self.fail(
-                        path if code is None else (*path, code),
-                        f"'{{{name}}}' is not an answer or computed value of this flow{where}",
-                    )
+                problem = self.not_a_value(name, scope) if _NAME.match(name) else "unknown"
+                if problem is None:
+                    continue
+                if problem.startswith("unknown"):
+                    message = f"'{{{name}}}' is not an answer or computed value of this flow"
+                else:
+                    message = f"'{{{name}}}' names {problem}"
+                self.fail(place, message + where)
         names = []
         for match in _PLACEHOLDER.finditer(text):
             name = match.group(1)
-            if _NAME.match(name) and name in self.types:
+            if _NAME.match(name) and self.not_a_value(name, scope) is None:
                 names.append(name)
         return tuple(names)
 
@@ -546,24 +763,25 @@ class _Compiler:
         return [(None, str(raw))]
 
     def check_questions(self) -> None:
-        for node_id, node in self.flow.nodes.items():
+        for node_id, node in self.nodes.items():
+            base = self.path(node_id)
             if isinstance(node, ChoiceQuestion | MultiChoiceQuestion):
                 ids = [option.id for option in node.options]
                 for index, option_id in enumerate(ids):
                     if ids.index(option_id) != index:
                         self.fail(
-                            ("nodes", node_id, "options", index, "id"),
+                            (*base, "options", index, "id"),
                             f"option '{option_id}' is listed twice",
                         )
             if isinstance(node, NumberQuestion):
                 for index, suggestion in enumerate(node.suggestions):
                     if not node.min <= suggestion.value <= node.max:
                         self.fail(
-                            ("nodes", node_id, "suggestions", index, "value"),
+                            (*base, "suggestions", index, "value"),
                             f"suggested value {suggestion.value} is outside {node.min}–{node.max}",
                         )
             if isinstance(node, InfoNode):
-                self.placeholders(node.text, ("nodes", node_id, "text"))
+                self.placeholders(node.text, (*base, "text"), self.scope(node_id))
 
     def compile_invariants(self) -> dict[str, Expr]:
         outcome_ids = frozenset(

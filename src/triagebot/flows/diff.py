@@ -4,6 +4,10 @@ Both versions are walked together: at each step the next question either version
 tried with the answer classes of *both* versions (discrete answers: every value; numbers:
 both versions' class values, plus a value between each neighbouring pair, so every
 interval either version distinguishes is visited). Each version runs in the real engine.
+A repeated group's answers are keyed by question and round. Rounds multiply the paths, so
+a group is compared over its first ``GROUP_ROUNDS`` rounds (2 by default: one entry, and
+two that tie or come in either order; ``another`` is answered no in the last), with its
+members at both versions' answer classes rather than every value; the report says so.
 """
 
 from __future__ import annotations
@@ -27,9 +31,12 @@ from triagebot.flows.schema import (
     Question,
     YesNoQuestion,
 )
-from triagebot.flows.verify import answers_inline
+from triagebot.flows.verify import answers_inline, answers_mapping, json_answer
 
 DEFAULT_LIMIT = 100_000
+
+GROUP_ROUNDS = 2
+"""Rounds of a repeated group compared by default (see the module docstring)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,38 +55,66 @@ class DiffResult:
     paths: int = 0
     changes: list[Change] = field(default_factory=list)
     truncated: bool = False
+    rounds: dict[str, int] = field(default_factory=dict)
+    """Repeated group -> the rounds compared (fewer than its most: later ones were not)."""
 
 
-def _advance(flow: CompiledFlow, answers: dict[str, AnswerValue]) -> tuple[str, str]:
-    """('ask', question) when the flow needs an answer not given, else ('end', outcome)."""
+Key = tuple[str, int | None]
+"""A question in a round (None outside groups)."""
+
+
+def _advance(flow: CompiledFlow, answers: dict[Key, AnswerValue]) -> tuple[str, str, Key | None]:
+    """('ask', question, key) when the flow needs an answer not given, else ('end', outcome,
+    None)."""
     session = Session(flow, fixed_clock)
+    steps = len(flow.nodes) + sum(g.max * len(g.nodes) for g in flow.groups.values())
     try:
-        for _ in range(len(flow.flow.nodes) + 1):
+        for _ in range(steps + 1):
             if session.finished:
-                return "end", session.current
+                return "end", session.current, None
+            key = (session.current, session.round)
             if session.question is None:
                 session.answer()
-            elif session.current not in answers:
-                return "ask", session.current
+            elif key not in answers:
+                return "ask", session.current, key
             else:
-                session.answer(answers[session.current])
+                session.answer(answers[key])
     except FlowRuntimeError as error:
-        return "end", f"error: {error}"
-    return "end", "error: the path loops"
+        return "end", f"error: {error}", None
+    return "end", "error: the path loops", None
+
+
+def _seen(answers: dict[Key, AnswerValue], number: int | None) -> dict[str, AnswerValue]:
+    """The answers a question in round ``number`` sees by name: outside groups, and its
+    own round's."""
+    return {node: value for (node, at), value in answers.items() if at is None or at == number}
 
 
 class _Differ:
-    def __init__(self, old: CompiledFlow, new: CompiledFlow, limit: int) -> None:
+    def __init__(self, old: CompiledFlow, new: CompiledFlow, limit: int, rounds: int) -> None:
         self.flows = (old, new)
         self.finders = (ClassFinder(analyse(old)), ClassFinder(analyse(new)))
         self.result = DiffResult(old, new)
         self.limit = limit
+        self.rounds = rounds
+        self.another = {
+            group.another: group_id
+            for flow in self.flows
+            for group_id, group in flow.groups.items()
+        }
+        for flow in self.flows:
+            for group_id, group in flow.groups.items():
+                if group.max > rounds:
+                    self.result.rounds[group_id] = rounds
 
     def classes(self, question_id: str, answers: dict[str, AnswerValue]) -> list[AnswerValue]:
+        """Both versions' answer classes of a question, merged."""
         found: list[Question] = []
         values: list[AnswerValue] = []
         for flow, finder in zip(self.flows, self.finders, strict=True):
-            if question_id in flow.types and question_id not in flow.computed:
+            if question_id in flow.types and not (
+                question_id in flow.computed or question_id in flow.groups
+            ):
                 question = flow.question(question_id)
                 found.append(question)
                 values.extend(finder.classes(question_id, answers).boundaries())
@@ -89,6 +124,10 @@ class _Differ:
                 "answer paths cannot be compared"
             )
         question = found[0]
+        if any(question_id in flow.group_of for flow in self.flows):
+            # A member, once per round: both versions' classes (every value would multiply
+            # the paths by its count in each round).
+            return list(dict.fromkeys(values))
         if isinstance(question, NumberQuestion):
             return _merge_numbers(values, question)
         if isinstance(question, MultiChoiceQuestion):
@@ -97,14 +136,14 @@ class _Differ:
         return list(dict.fromkeys(everything))
 
     def run(self) -> DiffResult:
-        stack: list[dict[str, AnswerValue]] = [{}]
+        stack: list[dict[Key, AnswerValue]] = [{}]
         order: dict[int, Answers] = {id(stack[0]): ()}
         while stack:
             answers = stack.pop()
             path = order.pop(id(answers))
             states = [_advance(flow, answers) for flow in self.flows]
-            asking = next((state[1] for state in states if state[0] == "ask"), None)
-            if asking is None:
+            key = next((state[2] for state in states if state[0] == "ask"), None)
+            if key is None:
                 self.result.paths += 1
                 if states[0][1] != states[1][1]:
                     self.result.changes.append(Change(path, states[0][1], states[1][1]))
@@ -112,8 +151,12 @@ class _Differ:
                     self.result.truncated = True
                     break
                 continue
-            for value in reversed(self.classes(asking, answers)):
-                child = {**answers, asking: value}
+            asking = key[0]
+            values = self.classes(asking, _seen(answers, key[1]))
+            if asking in self.another and (key[1] or 0) >= self.rounds:
+                values = ["no"]  # the last round compared
+            for value in reversed(values):
+                child = {**answers, key: value}
                 stack.append(child)
                 order[id(child)] = (*path, (asking, value))
         self.result.changes.sort(key=lambda change: len(change.answers))
@@ -142,9 +185,15 @@ def _merge_numbers(values: list[AnswerValue], question: NumberQuestion) -> list[
     return result
 
 
-def changed_paths(old: CompiledFlow, new: CompiledFlow, limit: int = DEFAULT_LIMIT) -> DiffResult:
-    """Walk both versions together; every path whose outcome differs."""
-    return _Differ(old, new, limit).run()
+def changed_paths(
+    old: CompiledFlow,
+    new: CompiledFlow,
+    limit: int = DEFAULT_LIMIT,
+    rounds: int = GROUP_ROUNDS,
+) -> DiffResult:
+    """Walk both versions together; every path whose outcome differs (a repeated group
+    over its first ``rounds`` rounds)."""
+    return _Differ(old, new, limit, rounds).run()
 
 
 def _describe(flow: CompiledFlow, ending: str) -> str:
@@ -159,8 +208,13 @@ def to_text(result: DiffResult) -> str:
         f"  {len(result.changes)} of {result.paths} answer paths end differently"
         + (" (stopped early: not every path was compared)" if result.truncated else ""),
     ]
+    for group_id, rounds in sorted(result.rounds.items()):
+        lines.append(
+            f"  group '{group_id}' compared over its first {rounds} "
+            f"round{'s' if rounds != 1 else ''} only (--rounds N for more)"
+        )
     for change in result.changes:
-        lines.append(f"  {answers_inline(change.answers)}")
+        lines.append(f"  {answers_inline(change.answers, new)}")
         lines.append(f"      old: {_describe(old, change.old)}")
         lines.append(f"      new: {_describe(new, change.new)}")
     return "\n".join(lines) + "\n"
@@ -172,9 +226,10 @@ def to_data(result: DiffResult) -> dict[str, Any]:
         "new": {"flow": result.new.id, "version": result.new.flow.version, "file": result.new.file},
         "paths": result.paths,
         "truncated": result.truncated,
+        "group_rounds": dict(sorted(result.rounds.items())),
         "changes": [
             {
-                "answers": {q: list(v) if isinstance(v, tuple) else v for q, v in c.answers},
+                "answers": {q: json_answer(v) for q, v in answers_mapping(c.answers, result.new)},
                 "old": c.old,
                 "new": c.new,
             }

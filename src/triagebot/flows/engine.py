@@ -7,11 +7,19 @@ would look a string up on the model or import it). The first rule that holds win
 
 Bad input never changes a session: the answer is checked before anything moves, and if
 routing fails the answer is taken back.
+
+Repeated groups: the group's id is a state the session passes through, never rests at.
+Arriving there from outside starts round 1; from inside it ends the round (the round's
+answers become an entry), and the group's transitions decide: first a new round at
+``start`` (when entering, or when ``another`` was yes and fewer than ``max`` rounds are
+done), else the group's ``next`` rules. A second trigger, ``skip``, passes over
+``another`` in the last round. Every step remembers its round, so back and edit work
+inside rounds and across their boundaries.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -31,6 +39,7 @@ from triagebot.flows.expr import Expr, Unavailable, Value
 from triagebot.flows.schema import (
     UNKNOWN,
     ChoiceQuestion,
+    GroupNode,
     InfoNode,
     MultiChoiceQuestion,
     NumberQuestion,
@@ -40,6 +49,8 @@ from triagebot.flows.schema import (
 )
 
 TRIGGER = "answer"
+SKIP = "skip"
+"""The trigger that passes over a group's ``another`` question in its last round."""
 Clock = Callable[[], datetime]
 
 
@@ -60,6 +71,8 @@ class Step:
     at: datetime
     carried: bool = False
     """Re-used from before an edit rather than asked again."""
+    round: int | None = None
+    """The round (1-based) for a member of a repeated group; None outside groups."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +83,8 @@ class Change:
     old: AnswerValue
     new: AnswerValue
     at: datetime
+    round: int | None = None
+    """The round of the entry changed, for a member of a repeated group."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +94,8 @@ class Superseded:
     question: str
     value: AnswerValue
     at: datetime
+    round: int | None = None
+    """The round the answer was given in, for a member of a repeated group."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +112,8 @@ class SessionEvent:
     node: str
     value: AnswerValue | None
     at: datetime
+    round: int | None = None
+    """The round of ``node`` for a member of a repeated group (None outside groups)."""
 
 
 Listener = Callable[["Session", SessionEvent], None]
@@ -107,6 +126,28 @@ class EditResult:
 
     carried: tuple[str, ...]
     dropped: tuple[str, ...]
+    carried_rounds: tuple[int | None, ...] = ()
+    """The round of each carried answer, in the same order (None outside groups)."""
+    dropped_rounds: tuple[int | None, ...] = ()
+    """The round of each dropped answer, in the same order (None outside groups)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoundInfo:
+    """Where the current node stands in a repeated group, for a UI to show."""
+
+    group: str
+    entry: str
+    """What one entry is called (the group's ``entry``), e.g. "Branch"."""
+    round: int
+    """The current round, 1-based."""
+    max: int
+    """The most rounds."""
+
+    @property
+    def label(self) -> str:
+        """E.g. "Branch 2 of up to 6"."""
+        return f"{self.entry} {self.round} of up to {self.max}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,15 +199,76 @@ class _Condition:
         return bool(self.condition.evaluate(model.session.env))
 
 
+class _NewRound:
+    """The first transition of a group's state: a round starts at ``start`` when the group
+    is entered, or when the round just ended said yes to ``another`` and rounds remain."""
+
+    def __init__(self, group_id: str, group: GroupNode) -> None:
+        self.group_id = group_id
+        self.__name__ = round_label(group)
+
+    def __call__(self, event: EventData) -> bool:
+        model = event.model
+        assert isinstance(model, _MachineModel)
+        return model.session._starts_round(self.group_id)
+
+
+class _LastRound:
+    """The ``skip`` transition of ``another``: taken in the last round, where it is not asked."""
+
+    def __init__(self, group: GroupNode) -> None:
+        self.max = group.max
+        self.__name__ = skip_label(group)
+
+    def __call__(self, event: EventData) -> bool:
+        model = event.model
+        assert isinstance(model, _MachineModel)
+        return model.session.round == self.max
+
+
+def round_label(group: GroupNode) -> str:
+    """How the edge from a group to its ``start`` reads (diagrams use it)."""
+    return f"round 1, or {group.another} == 'yes' (at most {group.max} rounds)"
+
+
+def skip_label(group: GroupNode) -> str:
+    """How the edge that passes over ``another`` in the last round reads."""
+    return f"round {group.max} of {group.max}, not asked"
+
+
 def transition_specs(compiled: CompiledFlow) -> list[dict[str, Any]]:
-    """One transition per routing rule, in rule order (transitions tries them in order)."""
+    """One transition per routing rule, in rule order (transitions tries them in order).
+
+    A group's state first tries its new-round transition, then its ``next`` rules; each
+    group's ``another`` has a ``skip`` transition to the group for the last round.
+    """
     specs: list[dict[str, Any]] = []
     for node_id, rules in compiled.routes.items():
+        group = compiled.groups.get(node_id)
+        if group is not None:
+            new_round = _NewRound(node_id, group)
+            specs.append(
+                {
+                    "trigger": TRIGGER,
+                    "source": node_id,
+                    "dest": group.start,
+                    "conditions": [new_round],
+                }
+            )
         for rule in rules:
             spec: dict[str, Any] = {"trigger": TRIGGER, "source": node_id, "dest": rule.goto}
             if rule.condition is not None:
                 spec["conditions"] = [_Condition(rule.condition, rule.text or "")]
             specs.append(spec)
+    for group_id, group in compiled.groups.items():
+        specs.append(
+            {
+                "trigger": SKIP,
+                "source": group.another,
+                "dest": group_id,
+                "conditions": [_LastRound(group)],
+            }
+        )
     return specs
 
 
@@ -223,6 +325,13 @@ class SessionEnv:
     def is_answered(self, name: str) -> bool:
         return name in self._session.answers
 
+    def entries(self, group: str) -> Sequence[Mapping[str, Value]]:
+        return self._session._entries.get(group, ())
+
+
+_Undo = tuple[str, str, dict[str, AnswerValue]]
+"""How a group was passed during one move: ("ended" | "entered", group, the entry)."""
+
 
 class Session:
     """One run through a flow: the current node, the answers, back and edit, the outcome."""
@@ -233,6 +342,8 @@ class Session:
         self.started_at = clock()
         self.finished_at: datetime | None = None
         self.answers: dict[str, AnswerValue] = {}
+        """The answers on the current path: every top-level question's, and the answers of
+        the round in progress (completed rounds: :meth:`entries`)."""
         self.steps: list[Step] = []
         self.changes: list[Change] = []
         self.superseded: list[Superseded] = []
@@ -240,17 +351,24 @@ class Session:
         self.listeners: list[Listener] = []
         """Called in order after every answer, back and edit; an exception propagates to
         the caller, and the change it reports stands."""
+        self.passed: tuple[str, ...] = ()
+        """The groups the last move passed through (ending a round, entering or leaving)."""
+        self._entries: dict[str, list[dict[str, AnswerValue]]] = {}
+        self._inside: tuple[str, int] | None = None
+        self._entering: str | None = None
         self._model = _MachineModel(self)
         with collection_paused():
             self._machine = Machine(
                 model=self._model,
-                states=list(compiled.flow.nodes),
+                states=list(compiled.nodes),
                 transitions=_specs_for(compiled),
                 initial=compiled.flow.start,
                 auto_transitions=False,
                 send_event=True,
                 model_attribute="state",
             )
+        if compiled.groups:
+            self._pass_over([])  # a flow may start at a group
 
     # --- where we are ---------------------------------------------------------------
 
@@ -261,7 +379,9 @@ class Session:
 
     @property
     def node(self) -> Question | InfoNode | OutcomeNode:
-        return self.flow.flow.nodes[self.current]
+        node = self.flow.node(self.current)
+        assert not isinstance(node, GroupNode)  # a group's state is only passed through
+        return node
 
     @property
     def question(self) -> Question | None:
@@ -279,6 +399,34 @@ class Session:
     def questions_answered(self) -> int:
         return sum(1 for step in self.steps if step.value is not None)
 
+    @property
+    def round(self) -> int | None:
+        """The round (1-based) of the current node when it is a group's member, else None."""
+        if self._inside is not None and self.current in self.flow.group_of:
+            return self._inside[1]
+        return None
+
+    @property
+    def round_info(self) -> RoundInfo | None:
+        """The current node's group, round and most rounds; None outside groups."""
+        if self._inside is None or self.current not in self.flow.group_of:
+            return None
+        group_id, number = self._inside
+        group = self.flow.groups[group_id]
+        return RoundInfo(group_id, group.entry, number, group.max)
+
+    def entries(self, group: str) -> list[dict[str, AnswerValue]]:
+        """The completed entries of a group on this path, in round order (member -> answer;
+        a member not asked in a round is absent). The round in progress is not among them:
+        its answers are in :attr:`answers` until it ends."""
+        return [dict(entry) for entry in self._entries.get(group, ())]
+
+    def completed_groups(self) -> dict[str, list[dict[str, AnswerValue]]]:
+        """The groups entered and left on this path -> their entries (the session's own
+        lists, not copies: read them, never change them)."""
+        inside = None if self._inside is None else self._inside[0]
+        return {group: entries for group, entries in self._entries.items() if group != inside}
+
     # --- moving -----------------------------------------------------------------------
 
     def answer(self, raw: object = None) -> None:
@@ -293,7 +441,8 @@ class Session:
         node_id = self.current
         value = None if question is None else parse_answer(question, raw, self.flow.language)
         self._advance(value, carried=False)
-        self._notify(SessionEvent("answer", node_id, value, self.steps[-1].at))
+        step = self.steps[-1]
+        self._notify(SessionEvent("answer", node_id, value, step.at, step.round))
 
     def _notify(self, event: SessionEvent) -> None:
         for listener in list(self.listeners):
@@ -301,57 +450,161 @@ class Session:
 
     def _advance(self, value: AnswerValue | None, carried: bool) -> None:
         node_id = self.current
+        number = self.round
+        inside = self._inside
+        undo: list[_Undo] = []
         if value is not None:
             self.answers[node_id] = value
+        self.env.clear()
+        self.passed = ()
+        try:
+            moved = self._model.trigger(TRIGGER)  # type: ignore[attr-defined]
+            if not moved:
+                raise FlowRuntimeError(
+                    f"flow '{self.flow.id}': no routing rule of '{node_id}' matched"
+                )
+            if self.flow.groups:
+                self._pass_over(undo)
+        except Unavailable as missing:
+            self._take_back(node_id, inside, undo)
+            raise FlowRuntimeError(
+                f"flow '{self.flow.id}' cannot route from '{node_id}': {missing} on this path"
+            ) from None
+        except FlowRuntimeError:
+            self._take_back(node_id, inside, undo)
+            raise
+        self.steps.append(Step(node_id, value, self.clock(), carried, number))
+        if self.finished:
+            self.finished_at = self.clock()
+
+    def _pass_over(self, undo: list[_Undo]) -> None:
+        """Pass the states a session never rests at: a group's own state, and ``another``
+        in the group's last round."""
+        passed: list[str] = []
+        while True:
+            state = self.current
+            group = self.flow.groups.get(state)
+            if group is not None:
+                passed.append(state)
+                self.passed = tuple(passed)
+                self._at_group(state, group, undo)
+                continue
+            owner = self.flow.group_of.get(state)
+            is_another = owner is not None and self.flow.groups[owner].another == state
+            # In the group's last round, skip passes over 'another' (not asked).
+            if not (is_another and self._model.trigger(SKIP)):  # type: ignore[attr-defined]
+                return
+
+    def _at_group(self, group_id: str, group: GroupNode, undo: list[_Undo]) -> None:
+        """End the round in progress (or enter the group) and take the group's transition."""
+        if self._inside is not None and self._inside[0] == group_id:
+            entry = {m: self.answers.pop(m) for m in group.nodes if m in self.answers}
+            self._entries[group_id].append(entry)
+            undo.append(("ended", group_id, entry))
+        else:
+            if group_id in self._entries:
+                raise FlowRuntimeError(
+                    f"flow '{self.flow.id}' comes back to group '{group_id}', already passed "
+                    "on this path"
+                )
+            self._entries[group_id] = []
+            undo.append(("entered", group_id, {}))
+            self._entering = group_id
+        self._inside = None
         self.env.clear()
         try:
             moved = self._model.trigger(TRIGGER)  # type: ignore[attr-defined]
         except Unavailable as missing:
-            self._take_back(node_id)
             raise FlowRuntimeError(
-                f"flow '{self.flow.id}' cannot route from '{node_id}': {missing} on this path"
+                f"flow '{self.flow.id}' cannot route from '{group_id}': {missing} on this path"
             ) from None
+        finally:
+            self._entering = None
         if not moved:
-            self._take_back(node_id)
-            raise FlowRuntimeError(f"flow '{self.flow.id}': no routing rule of '{node_id}' matched")
-        self.steps.append(Step(node_id, value, self.clock(), carried))
-        if self.finished:
-            self.finished_at = self.clock()
+            raise FlowRuntimeError(
+                f"flow '{self.flow.id}': no routing rule of '{group_id}' matched"
+            )
+        if self.current in group.nodes:
+            self._inside = (group_id, len(self._entries[group_id]) + 1)
 
-    def _take_back(self, node_id: str) -> None:
+    def _starts_round(self, group_id: str) -> bool:
+        if self._entering == group_id:
+            return True
+        group = self.flow.groups[group_id]
+        entries = self._entries[group_id]
+        return (
+            bool(entries) and entries[-1].get(group.another) == "yes" and len(entries) < group.max
+        )
+
+    def _take_back(self, node_id: str, inside: tuple[str, int] | None, undo: list[_Undo]) -> None:
+        """Undo a move that failed: the groups it passed, the answer, the state."""
+        for kind, group_id, entry in reversed(undo):
+            if kind == "ended":
+                self._entries[group_id].pop()
+                self.answers.update(entry)
+            else:
+                del self._entries[group_id]
+        self._inside = inside
         self.answers.pop(node_id, None)
+        self._machine.set_state(node_id, model=self._model)
+        self.passed = ()
         self.env.clear()
 
     def back(self) -> bool:
-        """Go back one question (info messages are passed over); False at the start."""
+        """Go back one question (info messages are passed over); False at the start.
+
+        Inside a group this crosses round boundaries: back from the first question of
+        round 2 reopens round 1 at its ``another`` question.
+        """
         went_back = False
-        moved_to: str | None = None
+        moved_to: Step | None = None
         while self.steps and not went_back:
-            step = self.steps.pop()
-            self.answers.pop(step.node, None)
-            self._machine.set_state(step.node, model=self._model)
-            self.finished_at = None
-            self.env.clear()
-            moved_to = step.node
-            went_back = step.value is not None
+            moved_to = self._pop_step()
+            went_back = moved_to.value is not None
         if moved_to is not None:
             # Also when only info messages were passed over: the session did move.
-            self._notify(SessionEvent("back", moved_to, None, self.clock()))
+            self._machine.set_state(moved_to.node, model=self._model)
+            self.env.clear()
+            event = SessionEvent("back", moved_to.node, None, self.clock(), moved_to.round)
+            self._notify(event)
         return went_back
 
-    def edit(self, question_id: str, raw: object) -> EditResult:
+    def _pop_step(self) -> Step:
+        """Remove the last step and its answer, reopening its round if that had ended."""
+        step = self.steps.pop()
+        group_id = self.flow.group_of.get(step.node)
+        if group_id is None:
+            if self._inside is not None:  # at round 1's start, nothing answered in the group
+                del self._entries[self._inside[0]]
+                self._inside = None
+        elif self._inside != (group_id, step.round):
+            entry = self._entries[group_id].pop()
+            self.answers.update(entry)
+            assert step.round is not None
+            self._inside = (group_id, step.round)
+        self.answers.pop(step.node, None)
+        self.finished_at = None
+        self.passed = ()
+        return step
+
+    def edit(self, question_id: str, raw: object, round: int | None = None) -> EditResult:
         """Change an earlier answer; re-ask only what the change makes necessary.
 
         The path is rewound to the question and followed again with the new answer. Later
-        answers the new path still needs are carried over unchanged; a question the new
-        path reaches for the first time is asked; answers off the new path are superseded.
+        answers the new path still needs (the same question in the same round) are carried
+        over unchanged; a question the new path reaches for the first time is asked;
+        answers off the new path are superseded. A group's member is named by its
+        ``round`` (which may be left out when it was answered in one round only):
+        changing ``another`` from yes to no supersedes the later rounds, from no to yes
+        opens a new round, asked afresh.
         """
-        index = self._step_index(question_id)
+        index = self._step_index(question_id, round)
+        target = self.steps[index]
         question = self.flow.question(question_id)
         value = parse_answer(question, raw, self.flow.language)
-        old = self.steps[index].value
+        old = target.value
         assert old is not None
-        later = {step.node: step.value for step in self.steps[index + 1 :]}
+        later = {(step.node, step.round): step.value for step in self.steps[index + 1 :]}
         self._rewind_to(index)
         try:
             self._advance(value, carried=False)
@@ -359,36 +612,64 @@ class Session:
             self._replay_unchanged(old, later)
             raise
         if value != old:
-            self.changes.append(Change(question_id, old, value, self.clock()))
-        carried = []
-        while not self.finished and self.current in later:
-            node = self.current
-            self._advance(later.pop(node), carried=True)
-            carried.append(node)
+            self.changes.append(Change(question_id, old, value, self.clock(), target.round))
+        carried: list[tuple[str, int | None]] = []
+        while not self.finished and (key := (self.current, self.round)) in later:
+            self._advance(later.pop(key), carried=True)
+            carried.append(key)
         now = self.clock()
-        dropped = {node: kept for node, kept in later.items() if kept is not None}
-        self.superseded.extend(Superseded(node, kept, now) for node, kept in dropped.items())
-        self._notify(SessionEvent("edit", question_id, value, now))
-        return EditResult(tuple(carried), tuple(dropped))
+        dropped = {key: kept for key, kept in later.items() if kept is not None}
+        self.superseded.extend(
+            Superseded(node, kept, now, number) for (node, number), kept in dropped.items()
+        )
+        self._notify(SessionEvent("edit", question_id, value, now, target.round))
+        return EditResult(
+            tuple(node for node, _ in carried),
+            tuple(node for node, _ in dropped),
+            tuple(number for _, number in carried),
+            tuple(number for _, number in dropped),
+        )
 
-    def _replay_unchanged(self, old: AnswerValue, later: dict[str, AnswerValue | None]) -> None:
+    def _replay_unchanged(
+        self, old: AnswerValue, later: dict[tuple[str, int | None], AnswerValue | None]
+    ) -> None:
         self._advance(old, carried=False)
-        while not self.finished and self.current in later:
-            self._advance(later.pop(self.current), carried=True)
+        while not self.finished and (key := (self.current, self.round)) in later:
+            self._advance(later.pop(key), carried=True)
 
-    def _step_index(self, question_id: str) -> int:
-        for index, step in enumerate(self.steps):
-            if step.node == question_id and step.value is not None:
-                return index
-        raise AnswerError(words(self.flow.language).not_answered.format(question=question_id))
+    def _step_index(self, question_id: str, round: int | None) -> int:
+        found = {
+            step.round: index
+            for index, step in reversed(list(enumerate(self.steps)))
+            if step.node == question_id and step.value is not None
+        }
+        if not found:
+            raise AnswerError(words(self.flow.language).not_answered.format(question=question_id))
+        group = self.flow.group_of.get(question_id)
+        if group is None:
+            if round is not None:
+                raise AnswerError(f"'{question_id}' is not in a repeated group: it has no rounds")
+            return found[None]
+        if round is None:
+            if len(found) == 1:
+                return next(iter(found.values()))
+            rounds = ", ".join(str(number) for number in sorted(found, key=lambda n: n or 0))
+            raise AnswerError(
+                f"'{question_id}' was answered in rounds {rounds} of group '{group}': "
+                "say which round to change"
+            )
+        if round not in found:
+            raise AnswerError(
+                f"'{question_id}' has no answer in round {round} of group '{group}' on this path"
+            )
+        return found[round]
 
     def _rewind_to(self, index: int) -> None:
-        for step in self.steps[index:]:
-            self.answers.pop(step.node, None)
+        """Back to just before step ``index``, its node current again."""
         node = self.steps[index].node
-        del self.steps[index:]
+        while len(self.steps) > index:
+            self._pop_step()
         self._machine.set_state(node, model=self._model)
-        self.finished_at = None
         self.env.clear()
 
     # --- what it adds up to -----------------------------------------------------------
@@ -462,7 +743,7 @@ class Session:
         return ShownValue(name, label, value, self.display(name))
 
     def _question_label(self, name: str) -> str:
-        node = self.flow.flow.nodes.get(name)
+        node = self.flow.nodes.get(name)
         return (
             node.prompt
             if isinstance(
@@ -519,8 +800,17 @@ def drive(compiled: CompiledFlow, answers: Mapping[str, object], clock: Clock = 
     """Run a session exactly as a user would, answering each question asked from ``answers``.
 
     Answers for questions the path never asks are ignored; info messages are acknowledged.
-    Raises :class:`AnswerError` naming the question when an answer is missing or refused.
+    A repeated group's answers are a list of mappings under the group's id, one per round
+    (``branches: [{branch_name: posterior, paced_qrs_ms: 142}, ...]``); its ``another``
+    answers follow from the list's length (a mapping may give one, which must agree).
+    Raises :class:`AnswerError` naming the question (and group and round) when an answer
+    is missing or refused, or when a group's list does not fit the path.
     """
+    lists = {
+        group_id: _group_answers(compiled, group_id, answers[group_id])
+        for group_id in compiled.groups
+        if group_id in answers
+    }
     session = Session(compiled, clock)
     while not session.finished:
         question = session.question
@@ -528,12 +818,26 @@ def drive(compiled: CompiledFlow, answers: Mapping[str, object], clock: Clock = 
             session.answer()
             continue
         node_id = session.current
-        if node_id not in answers:
-            raise AnswerError(f"no answer for question '{node_id}' ({question.prompt})")
+        where = session.round_info
+        if where is None:
+            if node_id not in answers:
+                raise AnswerError(f"no answer for question '{node_id}' ({question.prompt})")
+            value = answers[node_id]
+            context = f"question '{node_id}'"
+        else:
+            value = _round_answer(compiled, where, node_id, lists)
+            context = f"group '{where.group}' entry {where.round}, question '{node_id}'"
         try:
-            session.answer(answers[node_id])
+            session.answer(value)
         except AnswerError as error:
-            raise AnswerError(f"question '{node_id}': {error}") from None
+            raise AnswerError(f"{context}: {error}") from None
+    for group_id, entries in lists.items():
+        done = len(session.entries(group_id))
+        if done and done != len(entries):
+            raise AnswerError(
+                f"group '{group_id}': the flow left it after {done} "
+                f"{_plural(done, 'entry', 'entries')} but the answers give {len(entries)}"
+            )
     return session
 
 
@@ -552,3 +856,61 @@ def switch_language(session: Session, lang: str) -> Session:
     session.env.clear()
     session._notify(SessionEvent("language", session.current, lang, session.clock()))
     return session
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
+
+
+def _group_answers(
+    compiled: CompiledFlow, group_id: str, given: object
+) -> list[Mapping[str, object]]:
+    """A group's list of entries from an answers mapping, checked for shape and length."""
+    group = compiled.groups[group_id]
+    how = f"a list of 1 to {group.max} mappings of member to answer, one per {group.entry.lower()}"
+    if not isinstance(given, list | tuple):
+        raise AnswerError(f"group '{group_id}' takes {how}")
+    if not given:
+        raise AnswerError(f"group '{group_id}' has an empty list: it takes {how}")
+    if len(given) > group.max:
+        raise AnswerError(
+            f"group '{group_id}' has {len(given)} entries but at most {group.max} are asked"
+        )
+    for number, entry in enumerate(given, start=1):
+        if not isinstance(entry, Mapping):
+            raise AnswerError(f"group '{group_id}' entry {number} is not a mapping: it takes {how}")
+    return list(given)
+
+
+def _round_answer(
+    compiled: CompiledFlow,
+    where: RoundInfo,
+    node_id: str,
+    lists: dict[str, list[Mapping[str, object]]],
+) -> object:
+    """The answer to a member in a round, from the group's list; ``another`` from its length."""
+    group = compiled.groups[where.group]
+    entries = lists.get(where.group)
+    if entries is None:
+        raise AnswerError(
+            f"no answers for group '{where.group}' ({group.entry}): give a list of mappings"
+        )
+    entry = entries[where.round - 1]
+    if node_id == group.another:
+        derived = "yes" if where.round < len(entries) else "no"
+        if node_id in entry:
+            given = parse_answer(compiled.question(node_id), entry[node_id])
+            if given != derived:
+                ends = "ends with" if derived == "no" else "goes on after"
+                raise AnswerError(
+                    f"group '{where.group}' entry {where.round}: '{node_id}' is '{given}' but "
+                    f"the list {ends} this entry (another entry follows from the list's length)"
+                )
+        return derived
+    if node_id not in entry:
+        prompt = compiled.question(node_id).prompt
+        raise AnswerError(
+            f"no answer for question '{node_id}' ({prompt}) in group '{where.group}' "
+            f"entry {where.round}"
+        )
+    return entry[node_id]

@@ -26,13 +26,23 @@ of all answer ranges. Answer classes:
   at each of its answer classes (exact); a later number (``bags * rate * conc > 1080`` at
   ``bags``) is taken at its range ends and middle, and so is a comparison that is not
   linear (``round``): the question is then reported as sampled, not proven.
+
+Repeated groups are explored round by round up to their ``max``; a visit is a node in a
+round, so rounds are not loops. Inside an aggregate, a member's tests (``where=``
+conditions, ``count_of(g, x > 5)``) give its classes as above. A number member that an
+aggregate compares across entries (the value or key of ``min_of``, ``max_of``,
+``sum_of``, ``first_min``, ``first_max``) is tried at two values at least, so that
+entries tie and come in both orders, and reported as sampled ("bounded"). A text member
+that ``first_min``/``first_max`` only passes into a computed value whose value no
+condition reads (it is only shown) is tried at one value; otherwise at every value.
+``another`` is always tried at yes and no.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -40,6 +50,7 @@ from triagebot.flows.answers import AnswerValue
 from triagebot.flows.compiler import OUTCOME_VARIABLE, CompiledFlow
 from triagebot.flows.engine import FlowRuntimeError, Session
 from triagebot.flows.expr import (
+    Aggregate,
     Arith,
     Call,
     Compare,
@@ -76,7 +87,13 @@ DEFAULT_PATH_LIMIT = 500_000
 """Exploration stops (and says so) after this many complete paths."""
 
 Answers = tuple[tuple[str, AnswerValue], ...]
-"""An answer path: question ids and answers in the order asked."""
+"""An answer path: question ids and answers in the order asked. A repeated group's rounds
+follow from it: a round ends where the group's ``another`` is answered yes."""
+
+Entries = Mapping[str, Sequence[Mapping[str, AnswerValue]]]
+"""Groups completed on a path (entered and left) -> their entries."""
+
+_COMPARED_ACROSS = ("min_of", "max_of", "sum_of", "first_min", "first_max")
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -114,6 +131,13 @@ class Analysis:
     """Number answer -> the other answers its comparisons read (the cache key)."""
     number_tests: dict[str, list[Expr]] = field(default_factory=dict)
     """Number answer -> every comparison (``<``, ``==``, ``in``...) whose value reads it."""
+    cross: dict[str, set[str]] = field(default_factory=dict)
+    """Number member -> the aggregates that compare it across entries (value or key)."""
+    carried: list[tuple[str, str]] = field(default_factory=list)
+    """(text member, computed value) where ``first_min``/``first_max`` passes the member's
+    answer into the computed value: opaque only if some condition reads that value."""
+    whole: dict[int, str] = field(default_factory=dict)
+    """id() of an aggregate that is a computed value's whole formula -> that value."""
 
     def expressions(self) -> Iterator[Expr]:
         for rules in self.flow.routes.values():
@@ -135,8 +159,20 @@ def analyse(flow: CompiledFlow) -> Analysis:
     analysis = Analysis(flow)
     for name in flow.computed:  # formulas are stored in dependency order
         analysis.depends[name] = analysis.deps(flow.computed[name])
+        if isinstance(flow.computed[name], Aggregate):
+            analysis.whole[id(flow.computed[name])] = name
+    for group in flow.groups.values():
+        # The engine reads 'another' to start a round: yes and no are never one class.
+        another = Name(0, group.another)
+        analysis.text_tests.setdefault(group.another, []).append(
+            Compare(0, "==", another, Const(0, "yes"))
+        )
     for expression in analysis.expressions():
         _scan(analysis, expression)
+    read = {n.name for e in analysis.expressions() for n in e.walk() if isinstance(n, Name)}
+    for member, carrier in analysis.carried:
+        if carrier in read:
+            analysis.opaque.add(member)
     for variable, atoms in analysis.number_atoms.items():
         inputs: set[str] = set()
         for atom in atoms:
@@ -153,6 +189,10 @@ def _is_number(flow: CompiledFlow, expression: Expr) -> bool:
         return var is not None and var.kind is Kind.NUMBER
     if isinstance(expression, IfElse):
         return _is_number(flow, expression.then)
+    if isinstance(expression, Aggregate):
+        if expression.function.startswith("first_"):
+            return expression.value is not None and _is_number(flow, expression.value)
+        return expression.function not in ("any_of", "all_of")
     return isinstance(expression, Arith | Negate | Call | Count)
 
 
@@ -166,6 +206,9 @@ def _answer_name(flow: CompiledFlow, expression: Expr, kind: Kind) -> str | None
 
 def _scan(analysis: Analysis, expression: Expr) -> None:
     flow = analysis.flow
+    if isinstance(expression, Aggregate):
+        _scan_aggregate(analysis, expression)
+        return
     consumed: set[int] = set()
     if isinstance(expression, Compare) and expression.op in ("==", "!="):
         for side, other in (
@@ -196,6 +239,17 @@ def _scan(analysis: Analysis, expression: Expr) -> None:
             consumed.add(id(expression.operand))
     if isinstance(expression, Compare) and _is_number(flow, expression.left):
         _add_atom(analysis, expression.left, expression.right)
+        for side, other in (
+            (_formula_of(flow, expression.left), expression.right),
+            (_formula_of(flow, expression.right), expression.left),
+        ):
+            if (
+                isinstance(side, Aggregate)
+                and side.function in _COMPARED_ACROSS
+                and side.value is not None
+            ):
+                # min_of(g, x) < 150 changes where an entry's x crosses 150 (sum_of: alone).
+                _add_atom(analysis, side.value, other)
     if isinstance(expression, Compare | In):
         for name in analysis.deps(expression):
             var = flow.types.get(name)
@@ -213,6 +267,40 @@ def _scan(analysis: Analysis, expression: Expr) -> None:
     for child in expression.children():
         if id(child) not in consumed:
             _scan(analysis, child)
+
+
+def _formula_of(flow: CompiledFlow, expression: Expr) -> Expr:
+    """A computed value's formula in place of its name (through computed values)."""
+    while isinstance(expression, Name) and expression.name in flow.computed:
+        expression = flow.computed[expression.name]
+    return expression
+
+
+def _scan_aggregate(analysis: Analysis, aggregate: Aggregate) -> None:
+    """Per-entry arguments: conditions are scanned as anywhere; a number member read as a
+    value or key is compared across entries; a text member passed out as the value of a
+    computed value is noted (see ``Analysis.carried``)."""
+    flow = analysis.flow
+    if aggregate.where is not None:
+        _scan(analysis, aggregate.where)
+    for part in (aggregate.value, aggregate.key):
+        if part is None:
+            continue
+        if aggregate.function in _COMPARED_ACROSS:
+            for node in part.walk():
+                if isinstance(node, Name) and node.name in aggregate.numbers:
+                    analysis.cross.setdefault(node.name, set()).add(aggregate.function)
+        carrier = analysis.whole.get(id(aggregate))
+        if (
+            part is aggregate.value
+            and carrier is not None
+            and isinstance(part, Name)
+            and part.name in aggregate.members
+            and flow.types[part.name].kind in (Kind.TEXT, Kind.SET)
+        ):
+            analysis.carried.append((part.name, carrier))
+            continue
+        _scan(analysis, part)
 
 
 def _add_atom(analysis: Analysis, left: Expr, right: Expr) -> None:
@@ -251,25 +339,41 @@ class ClassFinder:
         self._static: dict[str, Classes] = {}
         self._numbers: dict[tuple[object, ...], Classes] = {}
 
-    def classes(self, question_id: str, answers: dict[str, AnswerValue]) -> Classes:
+    def classes(
+        self, question_id: str, answers: dict[str, AnswerValue], groups: Entries | None = None
+    ) -> Classes:
+        """The classes of a question after ``answers``; ``groups``: the groups completed on
+        the path (a comparison reading an incomplete group waits for it)."""
         question = self.flow.question(question_id)
         if isinstance(question, NumberQuestion):
+            groups = groups or {}
             inputs = self.analysis.number_inputs.get(question_id, frozenset())
-            key = (question_id, *((name, answers.get(name)) for name in sorted(inputs)))
+            key = (
+                question_id,
+                *(
+                    (name, _frozen(groups[name]) if name in groups else answers.get(name))
+                    for name in sorted(inputs)
+                ),
+            )
             if key not in self._numbers:
-                self._numbers[key] = _NumberCuts(self, question_id, question, answers).classes()
+                cuts = _NumberCuts(self, question_id, question, answers, groups)
+                self._numbers[key] = cuts.classes()
             return self._numbers[key]
         if question_id not in self._static:
             self._static[question_id] = self._discrete(question_id, question)
         return self._static[question_id]
 
     def signature(
-        self, question_id: str, answers: dict[str, AnswerValue], value: AnswerValue
+        self,
+        question_id: str,
+        answers: dict[str, AnswerValue],
+        value: AnswerValue,
+        groups: Entries | None = None,
     ) -> tuple[object, ...]:
         """What every comparison that reads the number gives when it is ``value``, after
         ``answers``: where the cut points are exact, two values with the same signature
         take the same branch of every rule, formula and invariant."""
-        env = _PointEnv(self.flow, answers, {question_id: value})
+        env = _PointEnv(self.flow, answers, {question_id: value}, groups)
         tests = self.analysis.number_tests.get(question_id, [])
         return tuple(_outcome_of(test, env) for test in tests)
 
@@ -310,15 +414,29 @@ class ClassFinder:
         return Classes(tuple(values))
 
 
+def _frozen(entries: Sequence[Mapping[str, AnswerValue]]) -> tuple[object, ...]:
+    return tuple(tuple(sorted(entry.items())) for entry in entries)
+
+
 class _PointEnv:
     """Answers on the path plus assumed values: what a comparison reads at a point."""
 
     def __init__(
-        self, flow: CompiledFlow, answers: dict[str, AnswerValue], extra: dict[str, Value]
+        self,
+        flow: CompiledFlow,
+        answers: dict[str, AnswerValue],
+        extra: dict[str, Value],
+        groups: Entries | None = None,
     ) -> None:
         self.flow = flow
         self.answers = answers
         self.extra = extra
+        self.groups = groups or {}
+
+    def entries(self, group: str) -> Sequence[Mapping[str, Value]]:
+        if group not in self.groups:
+            raise Unavailable(group, "its entries are not complete here")
+        return self.groups[group]
 
     def lookup(self, name: str) -> Value:
         if name in self.extra or name in self.answers:
@@ -352,15 +470,19 @@ class _NumberCuts:
         variable: str,
         question: NumberQuestion,
         answers: dict[str, AnswerValue],
+        groups: Entries,
     ) -> None:
         self.finder = finder
         self.flow = finder.flow
         self.variable = variable
         self.question = question
         self.answers = answers  # read only; the question itself is not answered yet
+        self.groups = groups
         self.sampled: str | None = None
         self.later = False
         """A comparison also reads an answer asked later: pieces cannot be merged."""
+        self.waits_for: str | None = None
+        """A comparison also reads a group whose entries are not complete here."""
 
     def classes(self) -> Classes:
         question = self.question
@@ -384,18 +506,35 @@ class _NumberCuts:
             points |= new
         else:
             self.sampled = self.sampled or "the cut points did not settle"
+        across = self.compared_across()
         if question.integer and high - low < SMALL_INTEGER_RANGE:
             # Every whole number is a piece of its own: exact even where the cut points
-            # are not (then each is tried).
+            # are not (then each is tried), and for entries compared with each other.
             cuts = set(map(float, range(math.ceil(low), math.floor(high) + 1)))
-            if self.sampled:
+            if self.sampled or across:
                 self.sampled = None
                 return Classes((*map(int, sorted(cuts)), *extra))
         values = representatives(float(low), float(high), cuts, question.integer)
+        if across:
+            if len(values) < 2 and low < high:
+                values.append(int(high) if question.integer else tidy(high))
+            return Classes((*values, *extra), across)
         if self.sampled or self.later:
             return Classes((*values, *extra), self.sampled)
         one = self.one_per_class(float(low), float(high), cuts, question.integer)
         return Classes((*one, *extra), None, points=(*values, *extra))
+
+    def compared_across(self) -> str | None:
+        """Why a group's number member needs values that tie and come in both orders
+        across entries (None when it does not)."""
+        functions = self.finder.analysis.cross.get(self.variable)
+        if functions:
+            how = "compared across entries by " + ", ".join(sorted(functions))
+        elif self.waits_for is not None and self.variable in self.flow.group_of:
+            how = f"compared with the entries of '{self.waits_for}', complete later"
+        else:
+            return None
+        return f"{how}: two or more values per round, so entries tie and come in both orders"
 
     def one_per_class(
         self, low: float, high: float, cuts: set[float], integer: bool
@@ -407,7 +546,7 @@ class _NumberCuts:
         chosen: list[AnswerValue] = []
         last: tuple[object, ...] | None = None
         for value in pieces(low, high, cuts, integer):
-            signature = self.finder.signature(self.variable, self.answers, value)
+            signature = self.finder.signature(self.variable, self.answers, value, self.groups)
             if signature != last:
                 chosen.append(value)
                 last = signature
@@ -434,6 +573,14 @@ class _NumberCuts:
                 name = _root_cause(self.flow, unavailable, self.answers, self.variable, missing)
                 if name is None:
                     return []
+                if name in self.flow.groups:
+                    # Its entries come later: no cut point can be solved for here.
+                    self.later = True
+                    self.waits_for = name
+                    self.sampled = self.sampled or (
+                        f"a comparison also reads the entries of group '{name}', complete later"
+                    )
+                    return []
                 missing.append(name)
         return []
 
@@ -456,7 +603,7 @@ class _NumberCuts:
         return roots
 
     def _solve(self, atom: NumberAtom, at: float, assumed: dict[str, Value]) -> list[float]:
-        env = _PointEnv(self.flow, self.answers, {**assumed, self.variable: at})
+        env = _PointEnv(self.flow, self.answers, {**assumed, self.variable: at}, self.groups)
         self._pending: Unavailable | None = None
         try:
             left = self._affine(atom.left, env)
@@ -569,7 +716,8 @@ def _root_cause(
     variable: str,
     missing: list[str],
 ) -> str | None:
-    """The later-asked question a comparison is waiting for, if that is the cause."""
+    """The later-asked question (or repeated group) a comparison is waiting for, if that
+    is the cause."""
     name = unavailable.name
     while name in flow.computed:
         formula = flow.computed[name]
@@ -581,7 +729,9 @@ def _root_cause(
         if not later:
             return None
         name = later[0]
-    question = flow.flow.nodes.get(name)
+    if name in flow.groups:
+        return None if name in missing else name
+    question = flow.nodes.get(name)
     asked = (YesNoQuestion, ChoiceQuestion, MultiChoiceQuestion, NumberQuestion)
     if name in answers or name in missing or not isinstance(question, asked):
         return None
@@ -694,15 +844,22 @@ class Exploration:
     """Every path and its outcome, when asked for (``diff``)."""
 
 
+Visit = tuple[str, int | None]
+"""A node in a round (None outside groups): what a loop is a repeat of."""
+
+
 @dataclass(slots=True)
 class _Frame:
     node: str
     values: tuple[AnswerValue, ...]
     index: int = 0
-    added: list[str] = field(default_factory=list)
+    added: list[Visit] = field(default_factory=list)
 
 
 LeafHook = Callable[[Session, str], None]
+
+_Route = tuple[int | None, tuple[int, ...]]
+"""The rule that fires at a node, and later rules (to other nodes) that hold too."""
 
 
 class Explorer:
@@ -721,13 +878,14 @@ class Explorer:
         self.session = Session(flow, fixed_clock)
         self.result = Exploration(outcomes_by_path=[] if keep_paths else None)
         self.path: list[tuple[str, AnswerValue]] = []
-        self.on_path: set[str] = set()
+        self.on_path: set[Visit] = set()
 
     def run(self) -> Exploration:
         session = self.session
-        self.on_path.add(session.current)
+        self.on_path.add((session.current, session.round))
         self.result.reached.add(session.current)
-        added: list[str] = []
+        self.result.reached.update(session.passed)
+        added: list[Visit] = []
         if not self._settle(added):
             return self.result
         if session.finished:
@@ -760,7 +918,8 @@ class Explorer:
 
     def _frame(self) -> _Frame:
         node = self.session.current
-        classes = self.finder.classes(node, self.session.answers)
+        groups = self.session.completed_groups() if self.flow.groups else None
+        classes = self.finder.classes(node, self.session.answers, groups)
         if classes.sampled:
             self.result.sampled.setdefault(node, classes.sampled)
         if classes.merged:
@@ -770,41 +929,54 @@ class Explorer:
     def _transition(self, frame: _Frame, value: AnswerValue) -> tuple[bool, bool]:
         """Answer, then pass info messages; (moved at all, arrived at a question or outcome)."""
         node = frame.node
+        route = self._route_before(node, value)
         try:
             self.session.answer(value)
         except FlowRuntimeError as error:
             self._fault(node, str(error), (*self.path, (node, value)))
             return False, False
         self.path.append((node, value))
-        self._record_route(node)
+        self._record_route(node, route or self._route(node, value))
+        self._record_groups()
         if not self._arrive(frame.added):
             return True, False
         return True, self._settle(frame.added)
 
-    def _arrive(self, added: list[str]) -> bool:
+    def _arrive(self, added: list[Visit]) -> bool:
         current = self.session.current
-        if current in self.on_path:
+        visit = (current, self.session.round)
+        if visit in self.on_path:
             message = (
                 f"the path comes back to '{current}', already passed on this path: "
                 "its answer would be asked again and overwritten"
             )
             self._fault(current, message, tuple(self.path), kind="loop")
             return False
-        self.on_path.add(current)
-        added.append(current)
+        self.on_path.add(visit)
+        added.append(visit)
         self.result.reached.add(current)
         return True
 
-    def _settle(self, added: list[str]) -> bool:
+    def _record_groups(self) -> None:
+        """Groups the last move passed: reached, and their rules when it left them (read
+        after the move: the entries are complete, as when the engine routed)."""
+        for group_id in self.session.passed:
+            self.result.reached.add(group_id)
+            if self.session.current not in self.flow.groups[group_id].nodes:
+                self._record_route(group_id, self._route(group_id, None))
+
+    def _settle(self, added: list[Visit]) -> bool:
         session = self.session
         while not session.finished and session.question is None:
             node = session.current
+            route = self._route_before(node, None)
             try:
                 session.answer()
             except FlowRuntimeError as error:
                 self._fault(node, str(error), tuple(self.path))
                 return False
-            self._record_route(node)
+            self._record_route(node, route or self._route(node, None))
+            self._record_groups()
             if not self._arrive(added):
                 return False
         return True
@@ -817,6 +989,10 @@ class Explorer:
         frame.added = []
 
     def _fault(self, node: str, message: str, answers: Answers, kind: str = "") -> None:
+        if not kind and "comes back to group" in message:
+            kind = "loop"
+            message = message.split(" comes back to ", 1)[-1]
+            message = f"the path comes back to {message}: its rounds would be asked again"
         if not kind:
             kind = "unrouted" if "no routing rule" in message else "unavailable"
         if kind == "unrouted":
@@ -833,25 +1009,54 @@ class Explorer:
         if known is None or len(answers) < len(known.answers):
             self.result.faults[key] = Fault(kind, node, message, answers)
 
-    def _record_route(self, node: str) -> None:
-        """Which rule fired (the engine's first that holds) and which later ones hold too."""
-        rules = self.flow.routes[node]
+    def _route_before(self, node: str, value: AnswerValue | None) -> _Route | None:
+        """A group member's route, read before the move (a move that ends a round takes
+        the round's answers out of the session's answers); None elsewhere: read after the
+        move, with the values the engine computed still cached."""
+        if node not in self.flow.group_of:
+            return None
+        return self._route(node, value)
+
+    def _route(self, node: str, value: AnswerValue | None) -> _Route:
+        """Which rule the engine fires at ``node`` answered ``value`` (its first that
+        holds) and which later ones hold too."""
+        answers = self.session.answers
         env = self.session.env
-        fired: int | None = None
-        for rule in rules:
-            holds = rule.condition is None or _holds(rule.condition, env)
-            if fired is None:
-                if holds:
-                    fired = rule.index
-                    self.result.fired.add((node, rule.index))
-                continue
-            if rule.condition is None or not holds or rule.goto == rules[fired].goto:
-                continue
-            if self.flow.flow.nodes[node].next[fired].note is None:  # type: ignore[union-attr]
-                key = (node, fired, rule.index)
-                known = self.result.overlaps.get(key)
-                if known is None or len(self.path) < len(known):
-                    self.result.overlaps[key] = tuple(self.path)
+        if value is not None and node not in answers:
+            answers[node] = value  # as the engine holds it while routing
+            env.clear()
+        else:
+            value = None  # already in place (after the move): nothing to take back
+        try:
+            rules = self.flow.routes[node]
+            fired: int | None = None
+            overlapping: list[int] = []
+            for rule in rules:
+                holds = rule.condition is None or _holds(rule.condition, env)
+                if fired is None:
+                    if holds:
+                        fired = rule.index
+                    continue
+                if rule.condition is not None and holds and rule.goto != rules[fired].goto:
+                    overlapping.append(rule.index)
+        finally:
+            if value is not None:
+                del answers[node]
+                env.clear()
+        return fired, tuple(overlapping)
+
+    def _record_route(self, node: str, route: _Route) -> None:
+        fired, overlapping = route
+        if fired is None:
+            return
+        self.result.fired.add((node, fired))
+        if self.flow.node(node).next[fired].note is not None:  # type: ignore[union-attr]
+            return
+        for index in overlapping:
+            key = (node, fired, index)
+            known = self.result.overlaps.get(key)
+            if known is None or len(self.path) < len(known):
+                self.result.overlaps[key] = tuple(self.path)
 
     def _leaf(self) -> None:
         result = self.result

@@ -2,7 +2,8 @@
 
 The plain text is what a clinician would write by hand, only complete: no markup, lines
 of at most 80 characters, headed by the flow, its version and the language, one short line
-per question and answer, then the outcome with its actions and their sources, then the
+per question and answer (a repeated group's answers under a numbered line per round:
+"Branch 1", "Branch 2"), then the outcome with its actions and their sources, then the
 disclaimer. Headings and fixed words come from the catalog in the transcript's language.
 FHIR is produced by :mod:`triagebot.fhir`, imported only when asked for (it is slow to
 import and outside the strictly typed core).
@@ -123,6 +124,34 @@ def _evidence(said: Words, kind: str) -> str:
     return said.evidence.get(kind, kind)
 
 
+def round_name(transcript: Transcript, group: str | None, number: int | None) -> str | None:
+    """How a round is named, e.g. "Branch 2"; None outside groups."""
+    if group is None or number is None:
+        return None
+    entry = next((g.entry for g in transcript.groups if g.id == group), group)
+    return f"{entry} {number}"
+
+
+def _in_round(transcript: Transcript, group: str | None, number: int | None) -> str:
+    """``Branch 2: `` before a change to a group's member; empty outside groups."""
+    name = round_name(transcript, group, number)
+    return "" if name is None else f"{name}: "
+
+
+def _answer_rows(transcript: Transcript) -> Iterable[tuple[int, str | None, AnswerRecord | None]]:
+    """The answers with a heading row before each round: (depth, heading, answer)."""
+    last: tuple[str, int] | None = None
+    for answer in transcript.answers:
+        if answer.group is None or answer.round is None:
+            last = None
+            yield 0, None, answer
+            continue
+        if last != (answer.group, answer.round):
+            last = (answer.group, answer.round)
+            yield 0, round_name(transcript, answer.group, answer.round), None
+        yield 1, None, answer
+
+
 def to_text(transcript: Transcript) -> str:
     """Plain text for pasting into a record: at most 80 characters a line, no markup."""
     said = words(transcript.language)
@@ -133,16 +162,25 @@ def to_text(transcript: Transcript) -> str:
         sentence = said.review_overdue_sentence.format(date=flow.review_date)
         lines += _wrap(f"{_heading(said, said.warning)} {sentence}")
     lines.append("")
-    for answer in transcript.answers:
+    for depth, heading, answer in _answer_rows(transcript):
+        indent = "  " * depth
+        if answer is None:
+            lines += _wrap(_heading(said, heading or ""), "- ", "  ")
+            continue
         carried = f" ({said.carried_over})" if answer.carried else ""
-        lines += _wrap(f"{answer.prompt} {_shown(answer)}{carried}", "- ", "  ")
+        lines += _wrap(f"{answer.prompt} {_shown(answer)}{carried}", f"{indent}- ", f"{indent}  ")
     for change in transcript.changes:
+        where = _in_round(transcript, change.group, change.round)
         changed = said.changed.format(
-            prompt=change.prompt, old=change.old_shown, new=change.new_shown, time=_time(change.at)
+            prompt=where + change.prompt,
+            old=change.old_shown,
+            new=change.new_shown,
+            time=_time(change.at),
         )
         lines += _wrap(changed, "- ", "  ")
     for gone in transcript.superseded:
-        gone_line = said.no_longer_applies.format(prompt=gone.prompt, shown=gone.shown)
+        where = _in_round(transcript, gone.group, gone.round)
+        gone_line = said.no_longer_applies.format(prompt=where + gone.prompt, shown=gone.shown)
         lines += _wrap(gone_line, "- ", "  ")
     lines += _outcome_text(transcript, said)
     lines += ["", _heading(said, said.sources)]
@@ -212,19 +250,26 @@ def to_markdown(transcript: Transcript) -> str:
         sentence = said.review_overdue_sentence.format(date=flow.review_date)
         lines += ["", f"**{_heading(said, said.warning.capitalize())}** {sentence}"]
     lines += ["", f"## {said.answers}", ""]
-    carried = f" _({said.carried_over})_"
-    lines += _bullets(
-        f"**{_md(a.prompt)}** {_md(_shown(a))}" + (carried if a.carried else "")
-        for a in transcript.answers
-    )
+    for depth, heading, a in _answer_rows(transcript):
+        indent = "  " * depth
+        if a is None:
+            lines.append(f"- **{_md(heading or '')}**")
+            continue
+        carried = f" _({said.carried_over})_" if a.carried else ""
+        lines.append(f"{indent}- **{_md(a.prompt)}** {_md(_shown(a))}{carried}")
     if transcript.changes or transcript.superseded:
         lines += ["", f"## {said.changes}", ""]
         lines += _bullets(
-            f"{_time(c.at)} {_md(c.prompt)}: {_md(c.old_shown)} → {_md(c.new_shown)}"
+            f"{_time(c.at)} {_md(_in_round(transcript, c.group, c.round))}{_md(c.prompt)}: "
+            f"{_md(c.old_shown)} → {_md(c.new_shown)}"
             for c in transcript.changes
         )
         lines += _bullets(
-            _md(said.no_longer_applies.format(prompt=s.prompt, shown=s.shown))
+            _md(
+                said.no_longer_applies.format(
+                    prompt=_in_round(transcript, s.group, s.round) + s.prompt, shown=s.shown
+                )
+            )
             for s in transcript.superseded
         )
     lines += _outcome_markdown(transcript, said)

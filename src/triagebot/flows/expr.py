@@ -8,6 +8,10 @@ be analysed: the verifier reads the thresholds a number is compared with off the
 
 Types are checked at load against the flow's declared variables: a yes/no answer compared
 with a number, or with a value it can never take (``'yse'``), is a load error.
+
+A repeated group's entries are read through aggregates (``count_of``, ``any_of``,
+``all_of``, ``min_of``, ``max_of``, ``sum_of``, ``first_min``, ``first_max``; see
+:class:`Aggregate`), whose per-entry arguments name the group's members.
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ from __future__ import annotations
 import ast
 import enum
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+from triagebot.flows.schema import UNKNOWN
 
 Value = float | int | str | bool | tuple[str, ...]
 """What an expression evaluates to: a number, a text value, a truth value or a set of ids."""
@@ -32,6 +38,7 @@ class Kind(enum.Enum):
     TEXT = "text"
     BOOL = "condition"
     SET = "list of options"
+    GROUP = "repeated group"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +47,8 @@ class VarType:
 
     kind: Kind
     values: frozenset[str] | None = None
+    members: tuple[tuple[str, VarType], ...] = ()
+    """For a repeated group: its members' names and types, in the order written."""
 
 
 class ExprError(Exception):
@@ -69,6 +78,10 @@ class Env(Protocol):
 
     def is_answered(self, name: str) -> bool:
         """Whether ``name`` was asked and answered on this path (``unknown`` included)."""
+        ...
+
+    def entries(self, group: str) -> Sequence[Mapping[str, Value]]:
+        """The completed entries of a repeated group, in round order (member -> answer)."""
         ...
 
 
@@ -309,23 +322,180 @@ class Count(Expr):
         return (self.operand,)
 
 
+AGGREGATES = (
+    "count_of",
+    "any_of",
+    "all_of",
+    "min_of",
+    "max_of",
+    "sum_of",
+    "first_min",
+    "first_max",
+)
+"""Functions over a repeated group's entries."""
+
+
+class _EntryEnv:
+    """One entry of a group as an aggregate's per-entry arguments see it: the group's
+    members are that entry's answers (a member not answered in it is unavailable); every
+    other name reads the enclosing environment."""
+
+    def __init__(self, outer: Env, aggregate: Aggregate, entry: Mapping[str, Value]) -> None:
+        self.outer = outer
+        self.aggregate = aggregate
+        self.entry = entry
+
+    def lookup(self, name: str) -> Value:
+        if name not in self.aggregate.members:
+            return self.outer.lookup(name)
+        if name not in self.entry:
+            raise Unavailable(name)
+        value = self.entry[name]
+        if value == UNKNOWN and name in self.aggregate.numbers:
+            raise Unavailable(name, "unknown")
+        return value
+
+    def is_answered(self, name: str) -> bool:
+        if name in self.aggregate.members:
+            return name in self.entry
+        return self.outer.is_answered(name)
+
+    def entries(self, group: str) -> Sequence[Mapping[str, Value]]:
+        return self.outer.entries(group)
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate(Expr):
+    """A function over the completed entries of a repeated group, in round order.
+
+    - ``count_of(g)``: how many entries; ``count_of(g, cond)``: how many where cond holds.
+    - ``any_of(g, cond)`` / ``all_of(g, cond)``: cond holds for some / every entry.
+    - ``min_of(g, value, where=cond)``, ``max_of(...)``, ``sum_of(...)``: over the entries
+      where cond holds (every entry without ``where``).
+    - ``first_min(g, value, by=key, where=cond)``, ``first_max(...)``: ``value`` of the
+      first entry, in round order, whose key is the least (greatest) among the entries
+      where cond holds: the entry tested first wins a tie.
+
+    In the per-entry arguments (cond, value, key) the group's members are that entry's
+    answers; other names are read as anywhere else.
+
+    The conservative choice: an entry whose value or key is unknown or unavailable (the
+    member was not asked in that round, or answered ``unknown``), or whose cond cannot be
+    evaluated, does not take part. It is not counted by ``count_of(g, cond)`` or
+    ``any_of``, it cannot make ``all_of`` false, and it is never the minimum, maximum or
+    part of a sum. ``min_of``, ``max_of``, ``first_min`` and ``first_max`` over no
+    taking-part entry are unavailable (:class:`Unavailable`, like an unanswered
+    question: test ``any_of(...)`` or ``known(computed)`` first); ``sum_of`` over none is
+    0; ``all_of`` over none is true.
+    """
+
+    function: str
+    group: str
+    value: Expr | None = None
+    key: Expr | None = None
+    where: Expr | None = None
+    members: frozenset[str] = frozenset()
+    """The group's members: names bound to each entry's answers in the arguments."""
+    numbers: frozenset[str] = frozenset()
+    """The members that are number questions (``unknown`` is unavailable)."""
+
+    def evaluate(self, env: Env) -> Value:
+        holds = evaluable = 0
+        taking: list[tuple[Value | None, Value | None]] = []
+        for entry in env.entries(self.group):
+            scope = _EntryEnv(env, self, entry)
+            try:
+                passes = self.where is None or bool(self.where.evaluate(scope))
+                evaluable += 1
+                if not passes:
+                    continue
+                value = None if self.value is None else self.value.evaluate(scope)
+                key = None if self.key is None else self.key.evaluate(scope)
+            except Unavailable:
+                continue
+            holds += 1
+            taking.append((value, key))
+        return self._combine(taking, holds, evaluable)
+
+    def _combine(
+        self, taking: list[tuple[Value | None, Value | None]], holds: int, evaluable: int
+    ) -> Value:
+        function = self.function
+        if function == "count_of":
+            return holds
+        if function == "any_of":
+            return holds > 0
+        if function == "all_of":
+            return holds == evaluable
+        if function == "sum_of":
+            return sum(_number(value) for value, _ in taking if value is not None)
+        if not taking:
+            raise Unavailable(self.group, f"no entry of '{self.group}' takes part in {function}")
+        if function in ("min_of", "max_of"):
+            pick = min if function == "min_of" else max
+            return pick(_number(value) for value, _ in taking if value is not None)
+        sign = 1 if function == "first_min" else -1
+        best_value, best_key = taking[0]
+        for value, key in taking[1:]:
+            assert key is not None and best_key is not None
+            if sign * _number(key) < sign * _number(best_key):  # strictly: the first wins a tie
+                best_value, best_key = value, key
+        assert best_value is not None
+        return best_value
+
+    def children(self) -> tuple[Expr, ...]:
+        return tuple(part for part in (self.value, self.key, self.where) if part is not None)
+
+
 def _number(value: Value) -> float:
     assert isinstance(value, int | float) and not isinstance(value, bool)
     return value
 
 
 def names_in(expression: Expr) -> set[str]:
-    """Every variable an expression reads, including through answered() and known()."""
+    """Every variable an expression reads, including through answered() and known().
+
+    An aggregate reads its group (by the group's id) and the names its per-entry arguments
+    read other than the group's members (which are bound to each entry).
+    """
+    if isinstance(expression, Name | Answered | Known):
+        return {expression.name}
     found: set[str] = set()
-    for node in expression.walk():
-        if isinstance(node, Name | Answered | Known):
-            found.add(node.name)
+    for child in expression.children():
+        found |= names_in(child)
+    if isinstance(expression, Aggregate):
+        found = (found - expression.members) | {expression.group}
     return found
 
 
 # --- parsing and type checking ----------------------------------------------------------
 
-FUNCTIONS_HELP = "answered(x), known(x), len(x), " + ", ".join(f"{n}(…)" for n in NUMBER_FUNCTIONS)
+FUNCTIONS_HELP = (
+    "answered(x), known(x), len(x), "
+    + ", ".join(f"{n}(…)" for n in NUMBER_FUNCTIONS)
+    + ", and over a repeated group: "
+    + ", ".join(f"{n}(…)" for n in AGGREGATES)
+)
+
+AGGREGATE_FORMS = {
+    "count_of": "count_of(group) or count_of(group, condition)",
+    "any_of": "any_of(group, condition)",
+    "all_of": "all_of(group, condition)",
+    "min_of": "min_of(group, value, where=condition)",
+    "max_of": "max_of(group, value, where=condition)",
+    "sum_of": "sum_of(group, value, where=condition)",
+    "first_min": "first_min(group, value, by=key, where=condition)",
+    "first_max": "first_max(group, value, by=key, where=condition)",
+}
+"""How each aggregate is written (``where`` is optional)."""
+
+_AGGREGATE_KEYWORDS = {
+    "min_of": frozenset({"where"}),
+    "max_of": frozenset({"where"}),
+    "sum_of": frozenset({"where"}),
+    "first_min": frozenset({"by", "where"}),
+    "first_max": frozenset({"by", "where"}),
+}
 
 
 def parse(text: str, types: Mapping[str, VarType], expect: Kind | None = None) -> Expr:
@@ -404,9 +574,28 @@ class _Checker:
 
     def _Name(self, node: ast.Name) -> tuple[Expr, VarType]:
         if node.id not in self.types:
-            known = ", ".join(sorted(self.types)) or "none"
-            raise self.fail(node, f"unknown name '{node.id}' (declared: {known})")
-        return Name(self.offset(node), node.id), self.types[node.id]
+            self.member_outside(node, node.id)
+            known = ", ".join(sorted(n for n, t in self.types.items() if t.kind is not Kind.GROUP))
+            raise self.fail(node, f"unknown name '{node.id}' (declared: {known or 'none'})")
+        found = self.types[node.id]
+        if found.kind is Kind.GROUP:
+            message = (
+                f"'{node.id}' is a repeated group, not a value: read its entries with "
+                f"count_of({node.id}), any_of({node.id}, ...) or another aggregate"
+            )
+            raise self.fail(node, message)
+        return Name(self.offset(node), node.id), found
+
+    def member_outside(self, node: ast.AST, name: str) -> None:
+        """A member of a group named where it has no single value: suggest an aggregate."""
+        for group, group_type in self.types.items():
+            if group_type.kind is Kind.GROUP and name in dict(group_type.members):
+                message = (
+                    f"'{name}' has one answer per entry of group '{group}' and is not a value "
+                    f"here: read it through an aggregate, e.g. any_of({group}, {name} ...), "
+                    f"count_of({group}, ...) or min_of({group}, {name})"
+                )
+                raise self.fail(node, message)
 
     def _UnaryOp(self, node: ast.UnaryOp) -> tuple[Expr, VarType]:
         if isinstance(node.op, ast.Not):
@@ -530,6 +719,8 @@ class _Checker:
         if not isinstance(node.func, ast.Name):
             raise self.fail(node, f"only these functions may be called: {FUNCTIONS_HELP}")
         name = node.func.id
+        if name in AGGREGATES:
+            return self.aggregate(node, name)
         if node.keywords:
             raise self.fail(node, f"{name}() takes no keyword arguments")
         if name in ("answered", "known"):
@@ -548,12 +739,61 @@ class _Checker:
         args = tuple(self.expect(arg, Kind.NUMBER, f"{name}()'s argument") for arg in node.args)
         return Call(self.offset(node), name, args), NUMBER
 
+    def aggregate(self, node: ast.Call, name: str) -> tuple[Expr, VarType]:
+        """An aggregate over a group: first argument the group, the rest per entry."""
+        form = AGGREGATE_FORMS[name]
+        fewest = 1 if name == "count_of" else 2
+        allowed = _AGGREGATE_KEYWORDS.get(name, frozenset())
+        keywords: dict[str, ast.expr] = {}
+        for keyword in node.keywords:
+            if keyword.arg not in allowed or keyword.arg in keywords:
+                raise self.fail(keyword.value, f"{name}() is written {form}")
+            keywords[keyword.arg] = keyword.value
+        if not fewest <= len(node.args) <= 2:
+            raise self.fail(node, f"{name}() is written {form}")
+        if name.startswith("first_") and "by" not in keywords:
+            raise self.fail(node, f"{name}() needs a key to compare entries by: {form}")
+        group, group_type = self.group_argument(node, name)
+        members = dict(group_type.members)
+        inner = _Checker(self.text, {**self.types, **members})
+        value = key = where = None
+        result = NUMBER
+        if name in ("count_of", "any_of", "all_of"):
+            if len(node.args) == 2:
+                where = inner.expect(node.args[1], Kind.BOOL, f"{name}()'s condition")
+            result = NUMBER if name == "count_of" else BOOL
+        elif name.startswith("first_"):
+            value, result = inner.convert(node.args[1])
+            key = inner.expect(keywords["by"], Kind.NUMBER, f"{name}()'s key (by=)")
+        else:
+            value = inner.expect(node.args[1], Kind.NUMBER, f"{name}()'s value")
+        if "where" in keywords:
+            where = inner.expect(keywords["where"], Kind.BOOL, f"{name}()'s where=")
+        numbers = frozenset(m for m, t in members.items() if t.kind is Kind.NUMBER)
+        tree = Aggregate(
+            self.offset(node), name, group, value, key, where, frozenset(members), numbers
+        )
+        return tree, result
+
+    def group_argument(self, node: ast.Call, name: str) -> tuple[str, VarType]:
+        first = node.args[0] if node.args else node
+        groups = sorted(n for n, t in self.types.items() if t.kind is Kind.GROUP)
+        if isinstance(first, ast.Name):
+            found = self.types.get(first.id)
+            if found is not None and found.kind is Kind.GROUP:
+                return first.id, found
+        listed = ", ".join(groups) if groups else "this flow has none"
+        raise self.fail(first, f"{name}()'s first argument must be a repeated group ({listed})")
+
     def presence_test(self, node: ast.Call, name: str) -> tuple[Expr, VarType]:
         if len(node.args) != 1 or not isinstance(node.args[0], ast.Name):
             raise self.fail(node, f"{name}() takes one variable name")
         variable = node.args[0].id
         if variable not in self.types:
+            self.member_outside(node.args[0], variable)
             raise self.fail(node.args[0], f"unknown name '{variable}'")
+        if self.types[variable].kind is Kind.GROUP:
+            raise self.fail(node.args[0], f"'{variable}' is a repeated group: use count_of()")
         cls = Answered if name == "answered" else Known
         return cls(self.offset(node), variable), BOOL
 

@@ -4,6 +4,10 @@ Mermaid comes from the same transition specs the engine runs (``graph_engine="me
 needs no graphviz); edges carry their rule's condition (a default rule reads
 "otherwise") and outcome states are styled by urgency. transitions' own dot output needs
 graphviz/pygraphviz, so dot is written here from the same routes.
+
+A repeated group is a state of its own ("branches (repeated Branch, up to 6)") with its
+members as states: the edge from the group to its ``start`` is the round edge, the edges
+back to the group end a round. In dot the members sit in a cluster named after the group.
 """
 
 from __future__ import annotations
@@ -13,8 +17,8 @@ import re
 from transitions.extensions import GraphMachine
 
 from triagebot.flows.compiler import CompiledFlow
-from triagebot.flows.engine import transition_specs
-from triagebot.flows.schema import URGENCY_ORDER, OutcomeNode
+from triagebot.flows.engine import round_label, skip_label, transition_specs
+from triagebot.flows.schema import URGENCY_ORDER, GroupNode, OutcomeNode
 
 URGENCY_STYLE = {
     "emergency": "fill:#b71c1c,color:white",
@@ -37,7 +41,7 @@ def to_mermaid(flow: CompiledFlow) -> str:
     model = _Model()
     GraphMachine(
         model=model,
-        states=list(flow.flow.nodes),
+        states=list(flow.nodes),
         transitions=transition_specs(flow),
         initial=flow.flow.start,
         auto_transitions=False,
@@ -68,6 +72,10 @@ def to_mermaid(flow: CompiledFlow) -> str:
             node_id = parts[-1]
             lines.append(f'  state "{node_id} ({outcomes[node_id]})" as {node_id}')
             continue
+        if parts[:1] == ["state"] and parts[-1] in flow.groups:
+            node_id = parts[-1]
+            lines.append(f'  state "{group_title(node_id, flow.groups[node_id])}" as {node_id}')
+            continue
         match = _EDGE.match(line)
         if match and (match.group(2), match.group(3)) in labels:
             indent, source, dest = match.groups()
@@ -90,14 +98,26 @@ def edge_labels(flow: CompiledFlow) -> dict[tuple[str, str], str]:
     one line. A node's only, unconditional rule gets no label.
     """
     texts: dict[tuple[str, str], list[str]] = {}
+    for group_id, group in flow.groups.items():
+        texts[(group_id, group.start)] = [round_label(group)]
     for node_id, rules in flow.routes.items():
+        ends_round = flow.group_of.get(node_id)
         for rule in rules:
             if rule.text is not None:
                 text = " ".join(rule.text.split())
             else:
                 text = "otherwise" if len(rules) > 1 else ""
+            if rule.goto == ends_round:
+                text = f"end of round when {text}" if rule.text is not None else "end of round"
             texts.setdefault((node_id, rule.goto), []).append(text)
-    return {edge: " | ".join(t for t in parts if t) for edge, parts in texts.items()}
+    for group_id, group in flow.groups.items():
+        texts.setdefault((group.another, group_id), []).append(skip_label(group))
+    return {edge: " | ".join(dict.fromkeys(t for t in parts if t)) for edge, parts in texts.items()}
+
+
+def group_title(group_id: str, group: GroupNode) -> str:
+    """How a group's own state is named in a diagram."""
+    return f"{group_id} (repeated {group.entry}, up to {group.max})"
 
 
 def _quote(text: str) -> str:
@@ -120,12 +140,32 @@ def to_dot(flow: CompiledFlow) -> str:
                 f'  {_quote(node_id)} [label="{label}", shape=doubleoctagon, style=filled, '
                 f'fillcolor="{fill}", class="{node.urgency}"];'
             )
+        elif isinstance(node, GroupNode):
+            lines.append(
+                f"  {_quote(node_id)} [label={_quote(group_title(node_id, node))}, shape=box3d];"
+            )
+            lines.append(f"  subgraph {_quote('cluster_' + node_id)} {{")
+            lines.append(f"    label={_quote(f'{node.entry} (each round)')};")
+            lines.extend(f"    {_quote(member)} [label={_quote(member)}];" for member in node.nodes)
+            lines.append("  }")
         else:
             lines.append(f"  {_quote(node_id)} [label={_quote(node_id)}];")
+    for group_id, group in flow.groups.items():
+        lines.append(
+            f"  {_quote(group_id)} -> {_quote(group.start)} "
+            f"[label={_quote(round_label(group))}, style=bold];"
+        )
     for node_id, rules in flow.routes.items():
         for rule in rules:
             label = rule.text if rule.text is not None else "otherwise"
             label = " ".join(label.split())
+            if rule.goto == flow.group_of.get(node_id):
+                label = f"end of round ({label})"
             lines.append(f"  {_quote(node_id)} -> {_quote(rule.goto)} [label={_quote(label)}];")
+    for group_id, group in flow.groups.items():
+        lines.append(
+            f"  {_quote(group.another)} -> {_quote(group_id)} "
+            f"[label={_quote(skip_label(group))}, style=dashed];"
+        )
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -88,6 +88,8 @@ class JournalEvent(_Line):
     node: str
     value: JsonAnswer | None = None
     at: datetime
+    round: int | None = None
+    """The round of ``node`` for a member of a repeated group (absent outside groups)."""
 
 
 def sessions_dir() -> Path:
@@ -132,7 +134,10 @@ class Journal:
         sync_dir(folder)
         for step in session.steps:
             value = None if step.value is None else to_json_answer(step.value)
-            journal._append(JournalEvent(type="answer", node=step.node, value=value, at=step.at))
+            event = JournalEvent(
+                type="answer", node=step.node, value=value, at=step.at, round=step.round
+            )
+            journal._append(event)
         return journal
 
     @classmethod
@@ -149,7 +154,11 @@ class Journal:
         """The session listener: append the event and sync it to disk."""
         self.session = session
         value = None if event.value is None else to_json_answer(event.value)
-        self._append(JournalEvent(type=event.kind, node=event.node, value=value, at=event.at))
+        self._append(
+            JournalEvent(
+                type=event.kind, node=event.node, value=value, at=event.at, round=event.round
+            )
+        )
 
     def _append(self, line: _Line) -> None:
         if self._descriptor is None:
@@ -355,18 +364,25 @@ def _apply(session: Session, event: JournalEvent) -> None:
         return  # a language the flow no longer has: go on in the current one
     if event.type == "back":
         session.back()
-        if session.current != event.node:
-            raise AnswerError(f"back went to '{session.current}', the journal says '{event.node}'")
+        if (session.current, session.round) != (event.node, event.round):
+            raise AnswerError(
+                f"back went to {_where(session.current, session.round)}, the journal says "
+                f"{_where(event.node, event.round)}"
+            )
         return
     if event.type == "edit":
-        session.edit(event.node, event.value)
+        session.edit(event.node, event.value, round=event.round)
         return
-    if session.current != event.node:
-        raise AnswerError(f"the flow asks '{session.current}' here")
+    if (session.current, session.round) != (event.node, event.round):
+        raise AnswerError(f"the flow asks {_where(session.current, session.round)} here")
     if event.value is None:
         session.answer()
     else:
         session.answer(event.value)
+
+
+def _where(node: str, number: int | None) -> str:
+    return f"'{node}'" if number is None else f"'{node}' in round {number}"
 
 
 def resume(

@@ -27,6 +27,12 @@ class Refused:
     prompt: str
     value: JsonAnswer
     message: str
+    round: int | None = None
+    """The round, for a member of a repeated group."""
+
+    @property
+    def where(self) -> str:
+        return _where(self.question, self.round)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +41,12 @@ class Asked:
 
     question: str
     prompt: str
+    round: int | None = None
+    """The round, for a member of a repeated group."""
+
+    @property
+    def where(self) -> str:
+        return _where(self.question, self.round)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +107,11 @@ def _view_summary(outcome: OutcomeView) -> tuple[object, ...]:
 
 
 def replay(transcript: Transcript, flow: CompiledFlow) -> ReplayReport:
-    """Answer each question the flow asks from the transcript, as the user did."""
-    recorded = transcript.recorded_answers()
-    prompts = {a.question: a.prompt for a in transcript.answers}
+    """Answer each question the flow asks from the transcript, as the user did.
+
+    A repeated group's answers are matched by question and round.
+    """
+    recorded = transcript.answers_by_round()
     same_words = transcript.language in flow.languages
     session = Session(with_language(flow, transcript.language) if same_words else flow)
     refused: list[Refused] = []
@@ -108,20 +122,26 @@ def replay(transcript: Transcript, flow: CompiledFlow) -> ReplayReport:
         if question is None:
             session.answer()
             continue
-        node = session.current
-        if node not in recorded:
-            not_recorded.append(Asked(node, question.prompt))
+        key = (session.current, session.round)
+        if key not in recorded:
+            not_recorded.append(Asked(key[0], question.prompt, key[1]))
             break
+        value = recorded[key].answer
         try:
-            session.answer(recorded[node])
+            session.answer(value)
         except AnswerError as refusal:
-            refused.append(Refused(node, question.prompt, recorded[node], str(refusal)))
+            refused.append(Refused(key[0], question.prompt, value, str(refusal), key[1]))
             break
         except FlowRuntimeError as fault:
             error = str(fault)
             break
-    asked = {step.node for step in session.steps} | {session.current}
-    not_asked = tuple(Asked(q, prompts[q]) for q in recorded if q not in asked)
+    asked = {(step.node, step.round) for step in session.steps}
+    asked.add((session.current, session.round))
+    not_asked = tuple(
+        Asked(question, answer.prompt, number)
+        for (question, number), answer in recorded.items()
+        if (question, number) not in asked
+    )
     compared_language = session.flow.language
     compared = session.outcome()
     switch_language(session, flow.language)
@@ -136,6 +156,11 @@ def replay(transcript: Transcript, flow: CompiledFlow) -> ReplayReport:
         compared=compared,
         compared_language=compared_language,
     )
+
+
+def _where(question: str, number: int | None) -> str:
+    """A question id, with its round for a member of a repeated group."""
+    return question if number is None else f"{question} (round {number})"
 
 
 def describe(report: ReplayReport) -> str:
@@ -161,13 +186,13 @@ def describe(report: ReplayReport) -> str:
         )
     if report.refused:
         lines.append("Answers now refused:")
-        lines += [f"  - {r.question} ({r.prompt}): {r.message}" for r in report.refused]
+        lines += [f"  - {r.where} ({r.prompt}): {r.message}" for r in report.refused]
     if report.not_recorded:
         lines.append("Questions now asked that were not recorded:")
-        lines += [f"  - {a.question}: {a.prompt}" for a in report.not_recorded]
+        lines += [f"  - {a.where}: {a.prompt}" for a in report.not_recorded]
     if report.not_asked:
         lines.append("Recorded answers the flow did not ask for this time:")
-        lines += [f"  - {a.question}: {a.prompt}" for a in report.not_asked]
+        lines += [f"  - {a.where}: {a.prompt}" for a in report.not_asked]
     if report.error:
         lines.append(f"The flow could not go on: {report.error}")
     lines += _outcome_lines(report)

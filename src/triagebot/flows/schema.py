@@ -339,8 +339,57 @@ class OutcomeNode(Strict):
     """Computed values (and answers) to display with the outcome, in this order."""
 
 
+Member = Annotated[
+    YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion | InfoNode,
+    Field(discriminator="type"),
+]
+"""A node inside a repeated group: a question or an info message (no outcome, no group)."""
+
+
+class GroupNode(Strict):
+    """Questions asked again for each entry of a list, e.g. one round per branch tested.
+
+    Entering the group (any rule elsewhere going to its id) starts round 1 at ``start``.
+    Inside, a member's rules go to other members or to the group's own id, which ends
+    the round: when ``another`` was answered yes and fewer than ``max`` rounds are done,
+    the next round starts at ``start``; otherwise the flow leaves through ``next``. In
+    round ``max`` the ``another`` question is not asked (nothing is recorded) and the
+    round ends there.
+
+    Outside the group a member's name is not a value (each round has its own answer):
+    conditions and formulas read the completed entries through aggregates such as
+    ``count_of(group)``, ``any_of(group, cond)`` or ``first_min(group, value, by=key)``.
+    Inside, a member's own rules read this round's answers by name.
+    """
+
+    type: Literal["group"]
+    entry: LocalText
+    """What one entry is called; each round is shown as "Branch 2 of up to 6"."""
+    max: int = Field(ge=1)
+    """The most rounds (at least 1); ``another`` is not asked in the last."""
+    start: NodeId
+    """The member asked first in each round."""
+    another: NodeId
+    """A yes/no member that ends each round: yes starts another round. Its rules may
+    only go to the group's own id."""
+    source: Citation
+    """Where the repeated questions come from."""
+    why: LocalText | None = None
+    """Why the entries are repeated (e.g. "one entry per branch tested")."""
+    nodes: dict[NodeId, Member] = Field(min_length=1)
+    """The members, by id (unique across the whole flow), asked in each round."""
+    next: Routing
+    """Where to go once the last round is over; conditions may use aggregates."""
+
+
 Node = Annotated[
-    YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion | InfoNode | OutcomeNode,
+    YesNoQuestion
+    | ChoiceQuestion
+    | MultiChoiceQuestion
+    | NumberQuestion
+    | InfoNode
+    | OutcomeNode
+    | GroupNode,
     Field(discriminator="type"),
 ]
 Question = YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion
@@ -401,7 +450,7 @@ class Flow(Strict):
     start: NodeId
     """The first node."""
     nodes: dict[NodeId, Node] = Field(min_length=1)
-    """Every question, info message and outcome, by id."""
+    """Every question, info message, outcome and repeated group, by id."""
     computed: dict[NodeId, Computed] = Field(default_factory=dict)
     """Values computed from answers, by name."""
     invariants: list[Invariant] = Field(default_factory=list)

@@ -6,6 +6,10 @@ the answers, every change, the computed values and the outcome with its sources.
 carries what a replay needs: the flow's id, file name and sha256, and every answer by
 question id with the value as recorded (``triagebot replay`` feeds them back through the
 flow). JSON is its lossless form: ``from_json(to_json(t)) == t``.
+
+A repeated group's answers keep their group and round (``AnswerRecord.group``,
+``.round``); ``Transcript.groups`` says what an entry is called, so the exports can show
+the rounds as "Branch 1", "Branch 2" without the flow file.
 """
 
 from __future__ import annotations
@@ -19,7 +23,14 @@ from pydantic import BaseModel, ConfigDict
 from triagebot import __version__
 from triagebot.flows.answers import AnswerValue
 from triagebot.flows.catalog import DEFAULT_LANGUAGE
-from triagebot.flows.engine import OutcomeView, RenderedItem, Session, ShownValue, describe_answer
+from triagebot.flows.engine import (
+    OutcomeView,
+    RenderedItem,
+    Session,
+    ShownValue,
+    Step,
+    describe_answer,
+)
 from triagebot.flows.expr import Value
 from triagebot.flows.library import review_date, review_overdue
 from triagebot.flows.schema import ChoiceQuestion, MultiChoiceQuestion, NumberQuestion, Question
@@ -86,6 +97,19 @@ class AnswerRecord(Record):
     at: datetime
     carried: bool = False
     """Carried over unchanged when an earlier answer was edited, rather than asked again."""
+    group: str | None = None
+    """The repeated group the question belongs to (None outside groups)."""
+    round: int | None = None
+    """The round (entry) of that group it was answered in, 1-based."""
+
+
+class GroupRecord(Record):
+    """A repeated group of the flow, as its rounds are shown."""
+
+    id: str
+    entry: str
+    """What one entry is called, e.g. "Branch" (rounds read "Branch 1", "Branch 2")."""
+    max: int
 
 
 class ChangeRecord(Record):
@@ -98,6 +122,9 @@ class ChangeRecord(Record):
     old_shown: str
     new_shown: str
     at: datetime
+    group: str | None = None
+    round: int | None = None
+    """The round of the entry changed, for a member of a repeated group."""
 
 
 class SupersededRecord(Record):
@@ -108,6 +135,9 @@ class SupersededRecord(Record):
     answer: JsonAnswer
     shown: str
     at: datetime
+    group: str | None = None
+    round: int | None = None
+    """The round it was answered in, for a member of a repeated group."""
 
 
 class LineRecord(Record):
@@ -155,6 +185,8 @@ class Transcript(Record):
     """When the outcome was reached; None for a session not finished."""
     answers: list[AnswerRecord]
     """The answers on the path taken, in the order asked."""
+    groups: list[GroupRecord] = []
+    """The flow's repeated groups (empty for a flow without any)."""
     changes: list[ChangeRecord]
     superseded: list[SupersededRecord]
     computed: dict[str, JsonValue]
@@ -163,9 +195,25 @@ class Transcript(Record):
     """The same values with their labels and as displayed (units, decimals, labels)."""
     outcome: OutcomeRecord | None
 
-    def recorded_answers(self) -> dict[str, JsonAnswer]:
-        """Question id → answer, as replay feeds them back."""
-        return {a.question: a.answer for a in self.answers}
+    def recorded_answers(self) -> dict[str, JsonAnswer | list[dict[str, JsonAnswer]]]:
+        """Question id → answer, in the form of an answers file: a repeated group's answers
+        are a list of mappings under the group's id, one per round."""
+        result: dict[str, JsonAnswer | list[dict[str, JsonAnswer]]] = {}
+        rounds: dict[str, list[dict[str, JsonAnswer]]] = {}
+        for answer in self.answers:
+            if answer.group is None or answer.round is None:
+                result[answer.question] = answer.answer
+                continue
+            entries = rounds.setdefault(answer.group, [])
+            result[answer.group] = entries
+            while len(entries) < answer.round:
+                entries.append({})
+            entries[answer.round - 1][answer.question] = answer.answer
+        return result
+
+    def answers_by_round(self) -> dict[tuple[str, int | None], AnswerRecord]:
+        """(question id, round) → the answer given there (round None outside groups)."""
+        return {(a.question, a.round): a for a in self.answers}
 
 
 def to_json_answer(value: AnswerValue) -> JsonAnswer:
@@ -192,10 +240,10 @@ def from_session(session: Session) -> Transcript:
         disclaimer=flow.flow.disclaimer,
         started_at=session.started_at,
         finished_at=session.finished_at,
-        answers=[
-            _answer(session, step.node, step.value, step.at, step.carried)
-            for step in session.steps
-            if step.value is not None
+        answers=[_answer(session, step) for step in session.steps if step.value is not None],
+        groups=[
+            GroupRecord(id=group_id, entry=group.entry, max=group.max)
+            for group_id, group in flow.groups.items()
         ],
         changes=[
             ChangeRecord(
@@ -206,6 +254,8 @@ def from_session(session: Session) -> Transcript:
                 old_shown=describe_answer(flow.question(c.question), c.old, lang),
                 new_shown=describe_answer(flow.question(c.question), c.new, lang),
                 at=c.at,
+                group=flow.group_of.get(c.question),
+                round=c.round,
             )
             for c in session.changes
         ],
@@ -216,6 +266,8 @@ def from_session(session: Session) -> Transcript:
                 answer=to_json_answer(s.value),
                 shown=describe_answer(flow.question(s.question), s.value, lang),
                 at=s.at,
+                group=flow.group_of.get(s.question),
+                round=s.round,
             )
             for s in session.superseded
         ],
@@ -225,9 +277,9 @@ def from_session(session: Session) -> Transcript:
     )
 
 
-def _answer(
-    session: Session, node_id: str, value: AnswerValue, at: datetime, carried: bool
-) -> AnswerRecord:
+def _answer(session: Session, step: Step) -> AnswerRecord:
+    node_id, value = step.node, step.value
+    assert value is not None
     question = session.flow.question(node_id)
     return AnswerRecord(
         question=node_id,
@@ -237,8 +289,10 @@ def _answer(
         shown=describe_answer(question, value, session.flow.language),
         unit=question.unit if isinstance(question, NumberQuestion) else None,
         labels=_labels(question, value),
-        at=at,
-        carried=carried,
+        at=step.at,
+        carried=step.carried,
+        group=session.flow.group_of.get(node_id),
+        round=step.round,
     )
 
 
@@ -297,6 +351,7 @@ __all__ = [
     "AnswerRecord",
     "ChangeRecord",
     "FlowRecord",
+    "GroupRecord",
     "JsonAnswer",
     "LineRecord",
     "OutcomeRecord",

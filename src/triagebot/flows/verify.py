@@ -96,11 +96,15 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def edges(flow: CompiledFlow) -> dict[str, list[str]]:
-    """Node -> the nodes its rules may go to, ignoring conditions."""
-    return {
-        node: list(dict.fromkeys(rule.goto for rule in flow.routes.get(node, ())))
-        for node in flow.flow.nodes
-    }
+    """Node -> the nodes its rules may go to, ignoring conditions (a group's members are
+    nodes; a group also goes to its ``start``, for each new round)."""
+    result: dict[str, list[str]] = {}
+    for node in flow.nodes:
+        targets = [rule.goto for rule in flow.routes.get(node, ())]
+        if node in flow.groups:
+            targets.insert(0, flow.groups[node].start)
+        result[node] = list(dict.fromkeys(targets))
+    return result
 
 
 def _reach(start: Iterable[str], graph: dict[str, list[str]]) -> set[str]:
@@ -118,13 +122,13 @@ def check_structure(flow: CompiledFlow, report: Report) -> set[str]:
     """Unreachable nodes, nodes with no way to an outcome, cycles without exit."""
     graph = edges(flow)
     reachable = _reach([flow.flow.start], graph)
-    for node_id, node in flow.flow.nodes.items():
+    for node_id, node in flow.nodes.items():
         if node_id not in reachable:
             kind = "outcome" if isinstance(node, OutcomeNode) else "node"
             report.add(
                 "error",
                 "unreachable",
-                ("nodes", node_id),
+                flow.path_of(node_id),
                 f"{kind} '{node_id}' is unreachable: no routing rule leads to it from "
                 f"'{flow.flow.start}'",
             )
@@ -139,19 +143,19 @@ def check_structure(flow: CompiledFlow, report: Report) -> set[str]:
         looping = len(component) > 1 or any(n in graph[n] for n in component)
         if looping and not leaves:
             closed |= component
-            ordered = [n for n in flow.flow.nodes if n in component]
+            ordered = [n for n in flow.nodes if n in component]
             report.add(
                 "error",
                 "cycle",
-                ("nodes", ordered[0]),
+                flow.path_of(ordered[0]),
                 "cycle without a way out: " + " -> ".join([*ordered, ordered[0]]),
             )
-    for node_id in flow.flow.nodes:
+    for node_id in flow.nodes:
         if node_id in reachable and node_id not in ends and node_id not in closed:
             report.add(
                 "error",
                 "dead-end",
-                ("nodes", node_id, "next"),
+                (*flow.path_of(node_id), "next"),
                 f"no path from '{node_id}' ends in an outcome",
             )
     return reachable
@@ -213,17 +217,17 @@ def check_paths(flow: CompiledFlow, report: Report, reachable: set[str]) -> None
         report.add(
             "error",
             fault.kind,
-            ("nodes", fault.node, "next"),
+            (*flow.path_of(fault.node), "next"),
             fault.message,
             answers=fault.answers,
         )
-    for node_id in flow.flow.nodes:
+    for node_id in flow.nodes:
         if node_id in reachable and node_id not in seen.reached:
-            kind = "outcome" if isinstance(flow.flow.nodes[node_id], OutcomeNode) else "node"
+            kind = "outcome" if isinstance(flow.nodes[node_id], OutcomeNode) else "node"
             report.add(
                 doubtful,
                 "never-reached",
-                ("nodes", node_id),
+                flow.path_of(node_id),
                 f"{kind} '{node_id}' is never reached on any answer path{qualifier}: "
                 "the conditions leading to it never hold",
             )
@@ -235,7 +239,7 @@ def check_paths(flow: CompiledFlow, report: Report, reachable: set[str]) -> None
                 report.add(
                     doubtful,
                     "never-fires",
-                    ("nodes", node_id, "next", rule.index, "when"),
+                    (*flow.path_of(node_id), "next", rule.index, "when"),
                     f"rule {rule.index + 1} of '{node_id}' (when: {rule.text}) never fires on "
                     f"any answer path{qualifier}: an earlier rule always wins or it never holds",
                 )
@@ -244,7 +248,7 @@ def check_paths(flow: CompiledFlow, report: Report, reachable: set[str]) -> None
         report.add(
             "error",
             "overlap",
-            ("nodes", node_id, "next", second, "when"),
+            (*flow.path_of(node_id), "next", second, "when"),
             f"rules {first + 1} and {second + 1} of '{node_id}' both hold, so their order "
             f"silently decides: rule {first + 1} (when: {rules[first].text}) goes to "
             f"'{rules[first].goto}', rule {second + 1} (when: {rules[second].text}) would go "
@@ -285,14 +289,63 @@ def yaml_value(value: AnswerValue) -> str:
     return repr(value)
 
 
-def answers_yaml(answers: Answers) -> str:
-    """A block YAML mapping, one answer a line."""
-    return "".join(f"{question}: {yaml_value(value)}\n" for question, value in answers)
+Entry = dict[str, AnswerValue]
 
 
-def answers_inline(answers: Answers) -> str:
+def answers_mapping(
+    answers: Answers, flow: CompiledFlow | None = None
+) -> list[tuple[str, AnswerValue | list[Entry]]]:
+    """A path's answers in the form of an answers file, in the order asked: a repeated
+    group's answers become one list of mappings under the group's id, a new mapping after
+    each ``another`` answered yes (``another`` itself follows from the list's length)."""
+    result: list[tuple[str, AnswerValue | list[Entry]]] = []
+    rounds: dict[str, list[Entry]] = {}
+    for question, value in answers:
+        group_id = None if flow is None else flow.group_of.get(question)
+        if flow is None or group_id is None:
+            result.append((question, value))
+            continue
+        if group_id not in rounds:
+            rounds[group_id] = [{}]
+            result.append((group_id, rounds[group_id]))
+        entries = rounds[group_id]
+        if question == flow.groups[group_id].another:
+            if value == "yes":
+                entries.append({})
+            continue
+        entries[-1][question] = value
+    return result
+
+
+def _yaml_entry(entry: Entry) -> str:
+    return "{" + ", ".join(f"{q}: {yaml_value(v)}" for q, v in entry.items()) + "}"
+
+
+def answers_yaml(answers: Answers, flow: CompiledFlow | None = None) -> str:
+    """A block YAML mapping, one answer a line (a group's entries one a line below it).
+
+    Give the flow when it has repeated groups, so that their answers are written as lists.
+    """
+    lines = []
+    for question, value in answers_mapping(answers, flow):
+        if isinstance(value, list):
+            lines.append(f"{question}:\n")
+            lines.extend(f"  - {_yaml_entry(entry)}\n" for entry in value)
+        else:
+            lines.append(f"{question}: {yaml_value(value)}\n")
+    return "".join(lines)
+
+
+def answers_inline(answers: Answers, flow: CompiledFlow | None = None) -> str:
     """A flow-style YAML mapping on one line."""
-    return "{" + ", ".join(f"{q}: {yaml_value(v)}" for q, v in answers) + "}"
+    parts = []
+    for question, value in answers_mapping(answers, flow):
+        if isinstance(value, list):
+            shown = "[" + ", ".join(_yaml_entry(entry) for entry in value) + "]"
+        else:
+            shown = yaml_value(value)
+        parts.append(f"{question}: {shown}")
+    return "{" + ", ".join(parts) + "}"
 
 
 def summary_line(report: Report) -> str:
@@ -328,7 +381,9 @@ def to_text(report: Report) -> str:
                 f"    counterexample{reached}; save as a file for "
                 f"`triagebot run {flow.file} --answers FILE`:"
             )
-            lines.extend("      " + line for line in answers_yaml(finding.answers).splitlines())
+            lines.extend(
+                "      " + line for line in answers_yaml(finding.answers, flow).splitlines()
+            )
             if not finding.answers:
                 lines.append("      {}")
     for question, reason in sorted(report.exploration.sampled.items()):
@@ -336,9 +391,16 @@ def to_text(report: Report) -> str:
     lines.append("  shortest answers to each outcome:")
     for node_id, node in flow.outcomes():
         answers = report.exploration.shortest.get(node_id)
-        shown = "never reached" if answers is None else answers_inline(answers)
+        shown = "never reached" if answers is None else answers_inline(answers, flow)
         lines.append(f"    {node_id} ({node.urgency}): {shown}")
     return "\n".join(lines) + "\n"
+
+
+def json_answer(value: AnswerValue | list[Entry]) -> Any:
+    """An answer (or a group's entries) as JSON data."""
+    if isinstance(value, list):
+        return [{q: json_answer(v) for q, v in entry.items()} for entry in value]
+    return list(value) if isinstance(value, tuple) else value
 
 
 def to_data(report: Report) -> dict[str, Any]:
@@ -349,7 +411,7 @@ def to_data(report: Report) -> dict[str, Any]:
     def mapping(answers: Answers | None) -> dict[str, Any] | None:
         if answers is None:
             return None
-        return {q: list(v) if isinstance(v, tuple) else v for q, v in answers}
+        return {q: json_answer(v) for q, v in answers_mapping(answers, flow)}
 
     return {
         "flow": flow.id,

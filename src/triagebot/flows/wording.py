@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from triagebot.flows.catalog import words
 from triagebot.flows.compiler import CompiledFlow
-from triagebot.flows.schema import Citation, InfoNode, OutcomeNode
+from triagebot.flows.schema import Citation, GroupNode, InfoNode, OutcomeNode
 
 
 def urgency_word(urgency: str, lang: str | None = None) -> str:
@@ -22,12 +22,14 @@ def why_lines(flow: CompiledFlow, node_id: str) -> list[tuple[str, str]]:
     Styles are ``heading``, ``text`` or ``detail``; the TUI styles them, plain mode prints them.
     """
     said = words(flow.language)
-    node = flow.flow.nodes[node_id]
+    node = flow.node(node_id)
     if isinstance(node, OutcomeNode):
         lines = [("heading", said.outcome_rests_on)]
         return lines + [("text", f"• {source_line(flow, s.id)}") for s in flow.flow.sources]
     if isinstance(node, InfoNode):
         lines = [("text", node.text)]
+    elif isinstance(node, GroupNode):
+        lines = [("heading", said.why_we_ask), ("text", node.why or node.entry)]
     else:
         lines = [("heading", said.why_we_ask), ("text", node.why)]
         if node.detail:

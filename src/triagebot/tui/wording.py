@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.engine import Session
-from triagebot.flows.schema import Citation, InfoNode, OutcomeNode
+from triagebot.flows.schema import Citation, GroupNode, InfoNode, OutcomeNode
 
 URGENCY_WORDS = {
     "emergency": "EMERGENCY",
@@ -21,7 +21,8 @@ def why_lines(flow: CompiledFlow, node_id: str) -> list[tuple[str, str]]:
 
     Styles are ``heading``, ``text`` or ``detail``; the TUI styles them, plain mode prints them.
     """
-    node = flow.flow.nodes[node_id]
+    node = flow.node(node_id)
+    assert not isinstance(node, GroupNode)  # a session never rests at a group's own state
     if isinstance(node, OutcomeNode):
         lines = [("heading", "This outcome rests on:")]
         return lines + [("text", f"• {source_line(flow, s.id)}") for s in flow.flow.sources]

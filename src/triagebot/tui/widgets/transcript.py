@@ -19,7 +19,7 @@ from textual.widgets import Static
 
 from triagebot.flows.engine import Session, describe_answer
 from triagebot.flows.library import review_overdue
-from triagebot.flows.schema import InfoNode, OutcomeNode
+from triagebot.flows.schema import GroupNode, InfoNode, OutcomeNode
 from triagebot.tui.messages import EditRequested
 from triagebot.tui.widgets.outcome import OutcomeCard
 
@@ -67,10 +67,10 @@ def entries(session: Session, overdue: bool | None = None) -> list[Entry]:
 
 
 def _asked(session: Session, node_id: str) -> Entry:
-    node = session.flow.flow.nodes[node_id]
+    node = session.flow.node(node_id)
     if isinstance(node, InfoNode):
         return Entry("info", node_id, node.text)
-    assert not isinstance(node, OutcomeNode)
+    assert not isinstance(node, OutcomeNode | GroupNode)
     return Entry("question", node_id, node.prompt, node.detail)
 
 
