@@ -41,7 +41,14 @@ def test_mermaid_has_every_rule_as_a_labelled_edge(path: Path) -> None:
     for node, rules in flow.routes.items():
         for rule in rules:
             condition = " ".join(rule.text.split()) if rule.text else "otherwise"
+            if rule.goto == flow.group_of.get(node):
+                condition = "end of round"  # a member's rule back to its group ends the round
             expected.setdefault((node, rule.goto), []).append(condition)
+    for group_id, group in flow.groups.items():
+        rounds = f"round 1, or {group.another} == 'yes' (at most {group.max} rounds)"
+        expected[(group_id, group.start)] = [rounds]
+        skipped = f"round {group.max} of {group.max}, not asked"
+        expected[(group.another, group_id)].append(skipped)
     shown = {(a, b): (label or "otherwise").split(" | ") for a, b, label in edges}
     assert expected == shown
     classes = {

@@ -170,3 +170,25 @@ def test_aggregates_are_type_checked(text: str, message: str) -> None:
     with pytest.raises(ExprError) as caught:
         expr.parse(text, TYPES, Kind.BOOL if "==" in text or ">" in text else None)
     assert caught.value.message.startswith(message), caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("first_min(g, entry_number, by=qrs)", 2),
+        ("first_min(g, entry_number, by=qrs, where=stim == 'no')", 3),
+        ("max_of(g, entry_number)", 3),
+        ("count_of(g, entry_number > 1)", 2),
+    ],
+)
+def test_entry_number_is_each_entry_s_round(text: str, expected: Value) -> None:
+    """In per-entry arguments, entry_number is the entry's round (1 for the first)."""
+    assert expected == value(text, THREE)
+
+
+def test_entry_number_is_only_a_name_inside_aggregates() -> None:
+    """Outside an aggregate entry_number is unknown; names_in does not report it."""
+    with pytest.raises(ExprError, match="entry_number"):
+        expr.parse("entry_number > 1", TYPES)
+    expected = {"g"}
+    assert expected == names_in(expr.parse("max_of(g, entry_number)", TYPES))

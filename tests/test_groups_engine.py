@@ -357,3 +357,11 @@ def test_failed_routing_on_leaving_the_group_restores_the_round() -> None:
     with pytest.raises(FlowRuntimeError, match="no routing rule of 'branches' matched"):
         session.answer("no")
     assert before == (where(session), dict(session.answers), session.entries("branches"))
+
+
+def test_round_label_is_worded_in_the_session_language() -> None:
+    """The round label comes from the catalog: English and French."""
+    english = RoundInfo("branches", "Branch", 2, 6)
+    french = RoundInfo("branches", "Branche", 2, 6, "fr")
+    expected = ("Branch 2 of up to 6", "Branche 2 sur 6 au plus")
+    assert expected == (english.label, french.label)

@@ -177,6 +177,27 @@ BUNDLED_SCRIPTS: dict[str, list[tuple[list[str], str]]] = {
         (["y", "2", "y", *"30", "enter", *"100", "enter", "n", "y", "2"], "continue_dobutamine"),
         (["y", "2", "y", *"30", "enter", *"100", "enter", "y", "y", "3"], "stop_dobutamine"),
     ],
+    "crt-lead": [
+        # not in sinus rhythm: not a candidate (every criterion still asked)
+        (["n", *"25", "enter", "y", *"160", "enter", "3", "y", "y", "n"], "not_candidate"),
+        # a candidate; posterior 150 ms, then posterolateral 138 ms: place the lead
+        (
+            [
+                *["y", *"25", "enter", "y", *"160", "enter", "3", "y", "y", "n"],
+                *["1", *"150", "enter", "n", "y"],
+                *["2", *"138", "enter", "n", "n"],
+            ],
+            "place_lead",
+        ),
+        # a candidate whose only branch stimulates the diaphragm
+        (
+            [
+                *["y", *"25", "enter", "y", *"160", "enter", "3", "y", "y", "n"],
+                *["3", *"130", "enter", "y", "n"],
+            ],
+            "no_suitable_branch",
+        ),
+    ],
 }
 
 FIXTURE_SCRIPTS: list[tuple[list[str], str]] = [

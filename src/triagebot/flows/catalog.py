@@ -67,6 +67,8 @@ class Words:
     an_empty_answer: str
     no_answer: str
     flow_finished: str
+    round_label: str
+    """A repeated group's round, e.g. "Branch 2 of up to 6"."""
     not_answered: str
 
     # --- why a question is asked (TUI and plain mode) ----------------------------------
@@ -191,6 +193,7 @@ ENGLISH = Words(
     an_empty_answer="an empty answer",
     no_answer="no answer",
     flow_finished="the flow has reached its outcome; go back or edit an answer to change it",
+    round_label="{entry} {round} of up to {max}",
     not_answered="'{question}' has not been answered on this path, so it cannot be changed",
     why_we_ask="Why we ask",
     source="Source",
@@ -321,6 +324,7 @@ FRENCH = Words(
     not_a_number="'{text}' n'est pas un nombre : entrez {accepted}",
     an_empty_answer="une réponse vide",
     no_answer="aucune réponse",
+    round_label="{entry} {round} sur {max} au plus",
     flow_finished=(
         "le parcours a abouti ; revenez en arrière ou modifiez une réponse pour le changer"
     ),

@@ -27,7 +27,7 @@ from typing import Any, Literal
 from transitions import EventData, Machine
 
 from triagebot.flows.answers import AnswerError, AnswerValue, format_number, parse_answer
-from triagebot.flows.catalog import words
+from triagebot.flows.catalog import DEFAULT_LANGUAGE, words
 from triagebot.flows.compiler import (
     OUTCOME_VARIABLE,
     PLACEHOLDER_NAME,
@@ -143,11 +143,14 @@ class RoundInfo:
     """The current round, 1-based."""
     max: int
     """The most rounds."""
+    language: str = DEFAULT_LANGUAGE
+    """The language the label is worded in (the session's)."""
 
     @property
     def label(self) -> str:
         """E.g. "Branch 2 of up to 6"."""
-        return f"{self.entry} {self.round} of up to {self.max}"
+        template = words(self.language).round_label
+        return template.format(entry=self.entry, round=self.round, max=self.max)
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,7 +416,7 @@ class Session:
             return None
         group_id, number = self._inside
         group = self.flow.groups[group_id]
-        return RoundInfo(group_id, group.entry, number, group.max)
+        return RoundInfo(group_id, group.entry, number, group.max, self.flow.language)
 
     def entries(self, group: str) -> list[dict[str, AnswerValue]]:
         """The completed entries of a group on this path, in round order (member -> answer;

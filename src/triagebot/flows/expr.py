@@ -335,17 +335,26 @@ AGGREGATES = (
 """Functions over a repeated group's entries."""
 
 
+ENTRY_NUMBER = "entry_number"
+"""In an aggregate's per-entry arguments: the entry's number, 1 for the first round."""
+
+
 class _EntryEnv:
     """One entry of a group as an aggregate's per-entry arguments see it: the group's
     members are that entry's answers (a member not answered in it is unavailable); every
     other name reads the enclosing environment."""
 
-    def __init__(self, outer: Env, aggregate: Aggregate, entry: Mapping[str, Value]) -> None:
+    def __init__(
+        self, outer: Env, aggregate: Aggregate, entry: Mapping[str, Value], number: int
+    ) -> None:
         self.outer = outer
         self.aggregate = aggregate
         self.entry = entry
+        self.number = number
 
     def lookup(self, name: str) -> Value:
+        if name == ENTRY_NUMBER:
+            return self.number
         if name not in self.aggregate.members:
             return self.outer.lookup(name)
         if name not in self.entry:
@@ -356,6 +365,8 @@ class _EntryEnv:
         return value
 
     def is_answered(self, name: str) -> bool:
+        if name == ENTRY_NUMBER:
+            return True
         if name in self.aggregate.members:
             return name in self.entry
         return self.outer.is_answered(name)
@@ -377,7 +388,9 @@ class Aggregate(Expr):
       where cond holds: the entry tested first wins a tie.
 
     In the per-entry arguments (cond, value, key) the group's members are that entry's
-    answers; other names are read as anywhere else.
+    answers and ``entry_number`` is the entry's number (1 for the first round, so
+    ``first_min(g, entry_number, by=key)`` says which entry was chosen when two share a
+    name); other names are read as anywhere else.
 
     The conservative choice: an entry whose value or key is unknown or unavailable (the
     member was not asked in that round, or answered ``unknown``), or whose cond cannot be
@@ -402,8 +415,8 @@ class Aggregate(Expr):
     def evaluate(self, env: Env) -> Value:
         holds = evaluable = 0
         taking: list[tuple[Value | None, Value | None]] = []
-        for entry in env.entries(self.group):
-            scope = _EntryEnv(env, self, entry)
+        for number, entry in enumerate(env.entries(self.group), start=1):
+            scope = _EntryEnv(env, self, entry, number)
             try:
                 passes = self.where is None or bool(self.where.evaluate(scope))
                 evaluable += 1
@@ -464,7 +477,7 @@ def names_in(expression: Expr) -> set[str]:
     for child in expression.children():
         found |= names_in(child)
     if isinstance(expression, Aggregate):
-        found = (found - expression.members) | {expression.group}
+        found = (found - expression.members - {ENTRY_NUMBER}) | {expression.group}
     return found
 
 
@@ -755,7 +768,11 @@ class _Checker:
             raise self.fail(node, f"{name}() needs a key to compare entries by: {form}")
         group, group_type = self.group_argument(node, name)
         members = dict(group_type.members)
-        inner = _Checker(self.text, {**self.types, **members})
+        if ENTRY_NUMBER in members or ENTRY_NUMBER in self.types:
+            raise self.fail(
+                node, f"'{ENTRY_NUMBER}' is reserved for the entry's number in {name}()"
+            )
+        inner = _Checker(self.text, {**self.types, **members, ENTRY_NUMBER: NUMBER})
         value = key = where = None
         result = NUMBER
         if name in ("count_of", "any_of", "all_of"):
