@@ -117,3 +117,22 @@ def test_chat_without_a_terminal_falls_back_to_plain() -> None:
     )
     assert done.returncode == 0
     assert "OUTCOME: NO ACTION FROM THIS SCREEN — Outside this screen" in done.stdout.splitlines()
+
+
+def test_plain_mode_numbers_the_rounds_of_a_repeated_group() -> None:
+    """crt-lead through a pipe: each branch is a numbered round; back crosses rounds."""
+    candidacy = ["y", "25", "y", "160", "3", "y", "y", "n"]
+    first = ["1", "150", "n", "y"]
+    second = ["back", "y", "2", "138", "n", "n"]
+    done = chat("crt-lead", [*candidacy, *first, *second])
+    out = done.stdout.splitlines()
+    # round 1: four questions, and 'another' again after back; round 2: shown before the
+    # back, then its four questions
+    expected = (0, 5, 5)
+    actual = (
+        done.returncode,
+        out.count("[Branch 1 of up to 6]"),
+        out.count("[Branch 2 of up to 6]"),
+    )
+    assert expected == actual
+    assert "OUTCOME: ROUTINE — Place the LV lead in the proposed branch" in out

@@ -157,6 +157,9 @@ class PlainChat:
             return
         question = session.question
         assert question is not None
+        where = session.round_info
+        if where is not None:
+            self.say(f"[{where.label}]")
         self.say(f"Q{session.questions_answered + 1}. {question.prompt}")
         if question.detail:
             self.say(f"   ({question.detail})")
@@ -318,8 +321,18 @@ def answered_lines(session: Session) -> list[str]:
     for step in session.steps:
         if step.value is not None:
             question = session.flow.question(step.node)
-            lines.append(f"- {question.prompt} {describe_answer(question, step.value, lang)}")
+            where = _round_prefix(session, step.node, step.round)
+            answer = describe_answer(question, step.value, lang)
+            lines.append(f"- {where}{question.prompt} {answer}")
     return lines
+
+
+def _round_prefix(session: Session, node: str, number: int | None) -> str:
+    """``Branch 2: `` before a repeated group's member; empty outside groups."""
+    group = session.flow.group_of.get(node)
+    if group is None or number is None:
+        return ""
+    return f"{session.flow.groups[group].entry} {number}: "
 
 
 def start_journal(session: Session, stdout: TextIO) -> Journal | None:
