@@ -30,7 +30,7 @@ from triagebot.flows.schema import (
     YesNoQuestion,
 )
 
-FLOWS = ["cauda-equina", "spinal-referral", "ecpr", "heparin", "septic-cardiomyopathy"]
+FLOWS = ["cauda-equina", "spinal-referral", "ecpr", "heparin", "septic-cardiomyopathy", "crt-lead"]
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -84,6 +84,14 @@ def answer_values(question: Question, numbers: set[float]) -> st.SearchStrategy[
     return number_values(question, numbers)
 
 
+def entry_values(question: Question, numbers: set[float]) -> st.SearchStrategy[Any]:
+    """A group member's answer: yes and no equally often (every entry 'yes' must be common
+    enough to reach outcomes such as 'every branch stimulates the diaphragm')."""
+    if isinstance(question, YesNoQuestion):
+        return st.sampled_from(["no", "yes"])
+    return answer_values(question, numbers)
+
+
 def answer_sets(flow: CompiledFlow) -> st.SearchStrategy[dict[str, Any]]:
     """A full answer mapping: one answer for every question (the path uses some of them).
 
@@ -96,6 +104,8 @@ def answer_sets(flow: CompiledFlow) -> st.SearchStrategy[dict[str, Any]]:
     free: dict[str, st.SearchStrategy[Any]] = {}
     leaning: dict[str, st.SearchStrategy[Any]] = {}
     for node_id, question in flow.questions():
+        if node_id in flow.group_of:
+            continue  # asked once per entry: generated as the group's list below
         values = answer_values(question, numbers)
         free[node_id] = values
         if node_id in base:
@@ -103,6 +113,16 @@ def answer_sets(flow: CompiledFlow) -> st.SearchStrategy[dict[str, Any]]:
             leaning[node_id] = st.integers(0, 6).flatmap(lambda i, u=usual, v=values: u if i else v)
         else:
             leaning[node_id] = values
+    for group_id, group in flow.groups.items():
+        entry = st.fixed_dictionaries(
+            {
+                member: entry_values(question, numbers)
+                for member, question in flow.members(group_id)
+                if member != group.another
+            }
+        )
+        # the `another` answers follow from the list's length, as in an answers file
+        free[group_id] = leaning[group_id] = st.lists(entry, min_size=1, max_size=group.max)
     return st.one_of(st.fixed_dictionaries(free), st.fixed_dictionaries(leaning))
 
 
@@ -119,6 +139,13 @@ LONG_PATHS: dict[str, dict[str, Any]] = {
         "reversible_cause": "yes",
         "cause": "cardiac",
         "witnessed": "yes",
+    },
+    "crt-lead": {
+        "sinus_rhythm": "yes",
+        "lbbb": "yes",
+        "optimal_medical_therapy": "yes",
+        "life_expectancy_over_1y": "yes",
+        "recent_acs": "no",
     },
     "heparin": {
         "hit_history": "no",
@@ -270,6 +297,46 @@ def septic_oracle(a: dict[str, Any]) -> tuple[str, int]:
     return "stop_dobutamine", 1
 
 
+def crt_oracle(a: dict[str, Any]) -> tuple[str, int]:
+    unmet = [
+        a["sinus_rhythm"] == "no",
+        a["lvef_percent"] >= 35,
+        a["lbbb"] == "no",
+        a["baseline_qrs_ms"] <= 120,
+        a["nyha_class"] == "i",
+        a["optimal_medical_therapy"] == "no",
+        a["life_expectancy_over_1y"] == "no",
+        a["recent_acs"] == "yes",
+    ]
+    if any(unmet):
+        return "not_candidate", sum(unmet)
+    branches = a["branches"]
+    usable = [b for b in branches if b["diaphragmatic_stimulation"] == "no"]
+    if not usable:
+        return "no_suitable_branch", 1
+    best = min(b["paced_qrs_ms"] for b in usable)
+    set_aside = len(usable) < len(branches)
+    return "place_lead", 1 + set_aside + (a["baseline_qrs_ms"] - best <= 0)
+
+
+def crt_values(a: dict[str, Any]) -> dict[str, Any]:
+    """The proposed branch: the first, in testing order, of the shortest usable ones."""
+    usable = [
+        (b["paced_qrs_ms"], number, b["branch_name"])
+        for number, b in enumerate(a.get("branches", []), start=1)
+        if b["diaphragmatic_stimulation"] == "no"
+    ]
+    if not usable:
+        return {}
+    qrs, number, name = min(usable)  # ties: the lower number (tested first) sorts first
+    return {
+        "best_paced_qrs_ms": qrs,
+        "best_branch_number": number,
+        "best_branch": name,
+        "delta_qrs_ms": pytest.approx(a["baseline_qrs_ms"] - qrs),
+    }
+
+
 def ecpr_values(a: dict[str, Any]) -> dict[str, Any]:
     """The De Mul score as the spec computes it, on paths that asked for it."""
     return {"demul_score": demul(a)} if "ph" in a and "lactate" in a else {}
@@ -288,6 +355,7 @@ def heparin_values(a: dict[str, Any]) -> dict[str, Any]:
 
 
 SPEC_VALUES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "crt-lead": crt_values,
     "ecpr": ecpr_values,
     "heparin": heparin_values,
 }
@@ -297,6 +365,7 @@ ORACLES: dict[str, Oracle] = {
     "ecpr": ecpr_oracle,
     "heparin": heparin_oracle,
     "septic-cardiomyopathy": septic_oracle,
+    "crt-lead": crt_oracle,
 }
 
 
@@ -315,6 +384,9 @@ def test_outcome_and_reasons_match_the_spec(flow_id: str) -> None:
         # only the answers on the path, as the flow parsed them: the oracle raising
         # KeyError would mean the flow skipped a question the spec's rule needs
         parsed: dict[str, Any] = dict(session.answers)
+        for group_id in flow.groups:
+            if entries := session.entries(group_id):
+                parsed[group_id] = entries
         assert oracle(parsed) == (view.id, len(view.reasons))
         expected_values = SPEC_VALUES.get(flow_id, lambda _: {})(parsed)
         values = session.computed_values()
