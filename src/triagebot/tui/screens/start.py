@@ -17,6 +17,7 @@ from triagebot.flows import library
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.library import Entry
 from triagebot.tui.messages import FlowChosen
+from triagebot.tui.widgets.ordered_input import OrderedInput
 
 
 def describe(flow: CompiledFlow, today: date) -> Text:
@@ -60,7 +61,7 @@ class StartScreen(Screen[None]):
                 id="unfinished",
                 classes="hint",
             )
-        yield Input(placeholder="Type to filter flows…", id="filter")
+        yield OrderedInput(placeholder="Type to filter flows…", id="filter")
         yield OptionList(id="flow-list")
         broken = [e for e in self.entries if e.error is not None]
         if broken:

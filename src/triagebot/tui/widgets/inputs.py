@@ -29,6 +29,7 @@ from triagebot.flows.schema import (
     YesNoQuestion,
 )
 from triagebot.tui.messages import AnswerSubmitted
+from triagebot.tui.widgets.ordered_input import OrderedInput
 
 NUMBER_KEYS = [str(n) for n in range(1, 10)]
 
@@ -212,7 +213,7 @@ class NumberInput(QuestionInput):
         question = self.question
         yield from self.compose_hint(f"Enter {accepted(question)} · decimal comma accepted")
         with Horizontal(classes="number-row"):
-            yield Input(
+            yield OrderedInput(
                 placeholder=f"{format_number(question.min)}–{format_number(question.max)}",
                 validators=[AnswerValidator(question)],
                 validate_on=["changed"],
