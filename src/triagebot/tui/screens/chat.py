@@ -6,10 +6,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from triagebot.flows.engine import Session
 from triagebot.flows.schema import OutcomeNode
+from triagebot.tui.widgets.footer import SteadyFooter
 from triagebot.tui.widgets.inputs import QuestionInput, input_for
 from triagebot.tui.widgets.transcript import Transcript, entries
 from triagebot.tui.wording import progress
@@ -39,7 +40,7 @@ class ChatScreen(Screen[None]):
         yield Transcript()
         yield Vertical(id="answer-area")
         yield Static("", id="progress")
-        yield Footer()
+        yield SteadyFooter()
 
     async def show(self, session: Session) -> None:
         """Bring transcript, input and progress in line with ``session``."""
@@ -61,6 +62,9 @@ class ChatScreen(Screen[None]):
         ):
             shown.focus_input()
             return
+        # Removing the focused input would hand the focus to the newest answer in the
+        # transcript for a moment (and the footer would redraw twice for it).
+        self.set_focus(None)
         await area.remove_children()
         finished = isinstance(node, OutcomeNode)
         area.set_class(finished, "-finished")

@@ -10,13 +10,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from triagebot.flows import library
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.library import Entry
 from triagebot.tui.messages import FlowChosen
+from triagebot.tui.widgets.footer import SteadyFooter
 from triagebot.tui.widgets.ordered_input import OrderedInput
 
 
@@ -67,7 +68,7 @@ class StartScreen(Screen[None]):
         if broken:
             names = ", ".join(e.path.name for e in broken)
             yield Static(f"Not loaded (run triagebot validate): {names}", id="broken", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.refill("")
