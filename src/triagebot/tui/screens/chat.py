@@ -43,13 +43,21 @@ class ChatScreen(Screen[None]):
         yield SteadyFooter()
 
     async def show(self, session: Session) -> None:
-        """Bring transcript, input and progress in line with ``session``."""
-        self.query_one(Transcript).show(session, entries(session, self.overdue))
-        asking = (session.current, len(session.steps))
-        if asking != self.asking:
-            self.asking = asking
-            await self._replace_input(session)
-        self.query_one("#progress", Static).update(progress(session))
+        """Bring transcript, input and progress in line with ``session``.
+
+        Drawn once, when the whole change is in place: no frame of a half-updated chat
+        (the old input gone, the new one not yet mounted).
+        """
+        transcript = self.query_one(Transcript)
+        with self.app.batch_update():
+            transcript.show(session, entries(session, self.overdue))
+            asking = (session.current, len(session.steps))
+            if asking != self.asking:
+                self.asking = asking
+                await self._replace_input(session)
+            self.query_one("#progress", Static).update(progress(session))
+        # After the batch: callbacks asked for during one run before its frame.
+        transcript.follow()
 
     async def _replace_input(self, session: Session) -> None:
         area = self.query_one("#answer-area", Vertical)
