@@ -43,10 +43,7 @@ async def test_the_footer_offers_changing_a_focused_answer() -> None:
             await pilot.press(key)
         await pilot.pause()
         on_answer = footer_keys(app)
-        await pilot.press("escape")  # the edit screen is not open: Escape leaves the answer
-        await pilot.press("f2")  # back to the first question, focus in its input
+        await pilot.press("f2")  # back to the first question, the focus in its input
         await pilot.pause()
-        assert (True, False) == (
-            ("enter", "Change this answer") in on_answer,
-            ("enter", "Change this answer") in footer_keys(app),
-        )
+        change = ("enter", "Change this answer")
+        assert (change in on_answer, change in footer_keys(app)) == (True, False)
