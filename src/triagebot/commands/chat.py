@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from triagebot import resuming
+from triagebot import resuming, startup
 from triagebot.commands.common import CommandError, add_flows_dir, find_flow
 from triagebot.flows import journal
 from triagebot.flows.compiler import CompiledFlow
@@ -61,6 +61,7 @@ def chat_flow(args: argparse.Namespace) -> int:
 
 def run_tui(flow: CompiledFlow | None, flows: list[Path], resume: Path | None = None) -> int:
     """Open the TUI; say after it closes whether an unfinished session was kept."""
+    startup.pause()  # while textual is imported; the TUI resumes once it is drawn
     from triagebot.tui.app import make_app  # noqa: PLC0415 (textual is slow to import)
 
     app = make_app(flow, flows, resume=resume)

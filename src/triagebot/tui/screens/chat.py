@@ -8,6 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
+from triagebot import startup
 from triagebot.flows.engine import Session
 from triagebot.flows.schema import OutcomeNode
 from triagebot.tui.widgets.footer import SteadyFooter
@@ -41,6 +42,9 @@ class ChatScreen(Screen[None]):
         yield Vertical(id="answer-area")
         yield Static("", id="progress")
         yield SteadyFooter()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(startup.resume)  # drawn: start-up is over
 
     async def show(self, session: Session) -> None:
         """Bring transcript, input and progress in line with ``session``.

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from triagebot import startup
 from triagebot.flows import library
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.library import Entry
@@ -73,6 +74,7 @@ class StartScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refill("")
         self.query_one("#filter", Input).focus()
+        self.call_after_refresh(startup.resume)  # drawn: start-up is over
 
     def refill(self, words: str) -> None:
         """Show the flows whose id, title or audience contain every word typed."""
