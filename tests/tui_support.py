@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from textual._xterm_parser import XTermParser
+from textual.app import App
+
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.tui.app import TriageApp, make_app
 
@@ -212,3 +215,14 @@ FIXTURE_SCRIPTS: list[tuple[list[str], str]] = [
     # nothing ticked (confirm with the button), the first suggestion picked from the list
     (["y", "enter", "1", "tab", "enter", "tab", "enter"], "nothing"),
 ]
+
+
+def send_bytes(app: App[object], data: str) -> None:
+    """Deliver ``data`` as the terminal driver does when it arrives in one read.
+
+    The driver feeds what it read to Textual's xterm parser and posts every resulting
+    event to the app at once, without waiting for any of them to be handled (Pilot's
+    ``press`` waits after each key, so it cannot show what a burst of keys does).
+    """
+    for message in XTermParser().feed(data):
+        app.post_message(message)

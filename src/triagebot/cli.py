@@ -12,12 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from triagebot import __version__
-from triagebot.commands import COMMAND_MODULES
-from triagebot.commands.common import CommandError
-from triagebot.flows.answers import AnswerError
-from triagebot.flows.compiler import LanguageError
-from triagebot.flows.yamlio import FlowError
+from triagebot import __version__, startup
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -25,6 +20,8 @@ EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from triagebot.commands import COMMAND_MODULES  # noqa: PLC0415 (see entry_point)
+
     parser = argparse.ArgumentParser(
         prog="triagebot",
         description="Guided clinical triage: walk a clinical pathway one question at a time.",
@@ -78,6 +75,11 @@ def _names_a_flow(word: str) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from triagebot.commands.common import CommandError  # noqa: PLC0415 (see entry_point)
+    from triagebot.flows.answers import AnswerError  # noqa: PLC0415
+    from triagebot.flows.compiler import LanguageError  # noqa: PLC0415
+    from triagebot.flows.yamlio import FlowError  # noqa: PLC0415
+
     parser = build_parser()
     argv = with_default_command(parser, sys.argv[1:] if argv is None else argv)
     try:
@@ -85,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0)
     handler = args.handler  # every path through with_default_command names a command
+    startup.resume()
     try:
         code: int = handler(args)
         return code
@@ -105,4 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry_point() -> None:
+    """The ``triagebot`` command: imports the commands (and the core) in ``main``, with
+    the cycle collector paused until a command runs (see :mod:`triagebot.startup`)."""
+    startup.pause()
     sys.exit(main())

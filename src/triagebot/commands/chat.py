@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from triagebot import resuming
+from triagebot import resuming, startup
 from triagebot.commands.common import CommandError, add_flows_dir, add_lang, find_flow
 from triagebot.flows import journal
 from triagebot.flows.compiler import CompiledFlow
@@ -69,8 +69,8 @@ def run_tui(
     """Open the TUI; say after it closes whether an unfinished session was kept.
 
     ``lang`` is the language asked for with ``--lang`` (``flow`` is already compiled in it).
-    The TUI's own words and its language switch come with the TUI's language support.
     """
+    startup.pause()  # while textual is imported; the TUI resumes once it is drawn
     from triagebot.tui.app import make_app  # noqa: PLC0415 (textual is slow to import)
 
     app = make_app(flow, flows, resume=resume)

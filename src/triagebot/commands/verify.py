@@ -1,4 +1,9 @@
-"""The verifier's commands: ``verify``, ``graph`` and ``diff``."""
+"""The verifier's commands: ``verify``, ``graph`` and ``diff``.
+
+LAZY: each handler imports its module (the verifier, the graph drawer with transitions'
+diagram extensions, the differ) itself, so that every other command, and above all
+``triagebot FLOW`` opening the TUI, does not pay for them at start-up.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from triagebot.commands.common import CommandError, add_flows_dir, add_lang, find_flow
-from triagebot.flows import diff, graph, library, verify
+from triagebot.flows import library
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.yamlio import FlowError
 
@@ -75,6 +80,8 @@ def _targets(args: argparse.Namespace) -> Iterator[tuple[str, CompiledFlow | Flo
 
 
 def verify_flows(args: argparse.Namespace) -> int:
+    from triagebot.flows import verify  # noqa: PLC0415 (see LAZY above)
+
     failed = 0
     data: list[dict[str, Any]] = []
     for name, loaded in _targets(args):
@@ -95,6 +102,8 @@ def verify_flows(args: argparse.Namespace) -> int:
 
 
 def draw_flow(args: argparse.Namespace) -> int:
+    from triagebot.flows import graph  # noqa: PLC0415
+
     flow = find_flow(args.flow, args.flows, args.lang)
     text = graph.to_mermaid(flow) if args.format == "mermaid" else graph.to_dot(flow)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -102,6 +111,8 @@ def draw_flow(args: argparse.Namespace) -> int:
 
 
 def diff_flows(args: argparse.Namespace) -> int:
+    from triagebot.flows import diff  # noqa: PLC0415
+
     old = find_flow(args.old, args.flows, args.lang)
     new = find_flow(args.new, args.flows, args.lang)
     if old.id != new.id:

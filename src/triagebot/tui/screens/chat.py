@@ -6,10 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
+from triagebot import startup
 from triagebot.flows.engine import Session
 from triagebot.flows.schema import OutcomeNode
+from triagebot.tui.widgets.footer import SteadyFooter
 from triagebot.tui.widgets.inputs import QuestionInput, input_for
 from triagebot.tui.widgets.transcript import Transcript, entries
 from triagebot.tui.wording import progress
@@ -39,16 +41,27 @@ class ChatScreen(Screen[None]):
         yield Transcript()
         yield Vertical(id="answer-area")
         yield Static("", id="progress")
-        yield Footer()
+        yield SteadyFooter()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(startup.resume)  # drawn: start-up is over
 
     async def show(self, session: Session) -> None:
-        """Bring transcript, input and progress in line with ``session``."""
-        self.query_one(Transcript).show(session, entries(session, self.overdue))
-        asking = (session.current, len(session.steps))
-        if asking != self.asking:
-            self.asking = asking
-            await self._replace_input(session)
-        self.query_one("#progress", Static).update(progress(session))
+        """Bring transcript, input and progress in line with ``session``.
+
+        Drawn once, when the whole change is in place: no frame of a half-updated chat
+        (the old input gone, the new one not yet mounted).
+        """
+        transcript = self.query_one(Transcript)
+        with self.app.batch_update():
+            transcript.show(session, entries(session, self.overdue))
+            asking = (session.current, len(session.steps))
+            if asking != self.asking:
+                self.asking = asking
+                await self._replace_input(session)
+            self.query_one("#progress", Static).update(progress(session))
+        # After the batch: callbacks asked for during one run before its frame.
+        transcript.follow()
 
     async def _replace_input(self, session: Session) -> None:
         area = self.query_one("#answer-area", Vertical)
@@ -61,6 +74,9 @@ class ChatScreen(Screen[None]):
         ):
             shown.focus_input()
             return
+        # Removing the focused input would hand the focus to the newest answer in the
+        # transcript for a moment (and the footer would redraw twice for it).
+        self.set_focus(None)
         await area.remove_children()
         finished = isinstance(node, OutcomeNode)
         area.set_class(finished, "-finished")

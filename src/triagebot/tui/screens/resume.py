@@ -17,11 +17,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from triagebot.flows import journal
 from triagebot.resuming import Offer
+from triagebot.tui.widgets.footer import SteadyFooter
 
 
 class ResumeChosen(Message):
@@ -100,7 +101,7 @@ class ResumeScreen(Screen[None]):
             classes="hint",
         )
         yield OptionList(id="session-list")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.refill()

@@ -10,13 +10,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from triagebot import startup
 from triagebot.flows import library
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.library import Entry
 from triagebot.tui.messages import FlowChosen
+from triagebot.tui.widgets.footer import SteadyFooter
+from triagebot.tui.widgets.ordered_input import OrderedInput
 
 
 def describe(flow: CompiledFlow, today: date) -> Text:
@@ -60,17 +63,18 @@ class StartScreen(Screen[None]):
                 id="unfinished",
                 classes="hint",
             )
-        yield Input(placeholder="Type to filter flows…", id="filter")
+        yield OrderedInput(placeholder="Type to filter flows…", id="filter")
         yield OptionList(id="flow-list")
         broken = [e for e in self.entries if e.error is not None]
         if broken:
             names = ", ".join(e.path.name for e in broken)
             yield Static(f"Not loaded (run triagebot validate): {names}", id="broken", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.refill("")
         self.query_one("#filter", Input).focus()
+        self.call_after_refresh(startup.resume)  # drawn: start-up is over
 
     def refill(self, words: str) -> None:
         """Show the flows whose id, title or audience contain every word typed."""

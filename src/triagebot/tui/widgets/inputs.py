@@ -29,6 +29,7 @@ from triagebot.flows.schema import (
     YesNoQuestion,
 )
 from triagebot.tui.messages import AnswerSubmitted
+from triagebot.tui.widgets.ordered_input import OrderedInput
 
 NUMBER_KEYS = [str(n) for n in range(1, 10)]
 
@@ -129,13 +130,26 @@ class ChoiceInput(QuestionInput):
         self.question = question
 
     def compose(self) -> ComposeResult:
-        options = [
+        yield from self.compose_hint("↑↓ and Enter, or the option's number")
+        yield OptionList(*self._options(), compact=True)
+        yield from self.compose_error()
+
+    def _options(self) -> list[Option]:
+        return [
             Option(_numbered(n, o.label, o.detail), id=o.id)
             for n, o in enumerate(self.question.options, 1)
         ]
-        yield from self.compose_hint("↑↓ and Enter, or the option's number")
-        yield OptionList(*options, compact=True)
-        yield from self.compose_error()
+
+    def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
+        if not isinstance(node, ChoiceQuestion):
+            return False
+        self.node_id, self.question = node_id, node
+        listing = self.query_one(OptionList)
+        listing.set_options(self._options())
+        listing.highlighted = 0
+        listing.scroll_home(animate=False, immediate=True)
+        self.show_error("")
+        return True
 
     def action_pick(self, number: int) -> None:
         if number <= len(self.question.options):
@@ -160,18 +174,31 @@ class MultiChoiceInput(QuestionInput):
         self.question = question
 
     def compose(self) -> ComposeResult:
-        yield from self.compose_hint(
-            f"Space or number ticks · c confirms · nothing ticked = {self.question.none_label}"
-        )
-        yield SelectionList[str](
-            *(
-                (_numbered(n, o.label, o.detail), o.id)
-                for n, o in enumerate(self.question.options, 1)
-            ),
-            compact=True,
-        )
+        yield from self.compose_hint(self._hint())
+        yield SelectionList[str](*self._selections(), compact=True)
         yield Button("Confirm (c)", name="confirm", classes="confirm", compact=True)
         yield from self.compose_error()
+
+    def _hint(self) -> str:
+        return f"Space or number ticks · c confirms · nothing ticked = {self.question.none_label}"
+
+    def _selections(self) -> list[tuple[Text, str]]:
+        return [
+            (_numbered(n, o.label, o.detail), o.id) for n, o in enumerate(self.question.options, 1)
+        ]
+
+    def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
+        if not isinstance(node, MultiChoiceQuestion):
+            return False
+        self.node_id, self.question = node_id, node
+        self.query_one(".hint", Static).update(self._hint())
+        listing = self.query_one(SelectionList)
+        listing.clear_options()  # and every tick with them
+        listing.add_options(self._selections())
+        listing.highlighted = 0
+        listing.scroll_home(animate=False, immediate=True)
+        self.show_error("")
+        return True
 
     def action_tick(self, number: int) -> None:
         if number <= len(self.question.options):
@@ -210,23 +237,39 @@ class NumberInput(QuestionInput):
 
     def compose(self) -> ComposeResult:
         question = self.question
-        yield from self.compose_hint(f"Enter {accepted(question)} · decimal comma accepted")
+        yield from self.compose_hint(_number_hint(question))
         with Horizontal(classes="number-row"):
-            yield Input(
-                placeholder=f"{format_number(question.min)}–{format_number(question.max)}",
+            yield OrderedInput(
+                placeholder=_placeholder(question),
                 validators=[AnswerValidator(question)],
                 validate_on=["changed"],
             )
             yield Static(question.unit or "", classes="unit")
-        options = [
-            Option(Text(f"{format_number(s.value)}{_unit(question)} — {s.label}"), id=repr(s.value))
-            for s in question.suggestions
-        ]
-        if question.allow_unknown:
-            options.append(Option("unknown", id=UNKNOWN))
+        options = _suggestions(question)
         if options:
             yield OptionList(*options, classes="suggestions", compact=True)
         yield from self.compose_error()
+
+    def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
+        if not isinstance(node, NumberQuestion):
+            return False
+        options = _suggestions(node)
+        listings = self.query(".suggestions").results(OptionList)
+        listing = next(listings, None)
+        if bool(options) != (listing is not None):
+            return False  # the suggestions list would have to come or go: mount anew
+        self.node_id, self.question = node_id, node
+        self.query_one(".hint", Static).update(_number_hint(node))
+        self.query_one(".unit", Static).update(node.unit or "")
+        field = self.query_one(OrderedInput)
+        field.validators = [AnswerValidator(node)]
+        field.placeholder = _placeholder(node)
+        field.clear()  # nothing typed for the last question carries over
+        if listing is not None:
+            listing.set_options(options)
+            listing.highlighted = 0
+        self.show_error("")
+        return True
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
@@ -245,6 +288,24 @@ class NumberInput(QuestionInput):
         event.stop()
         option_id = event.option.id or ""
         self.submit(UNKNOWN if option_id == UNKNOWN else float(option_id))
+
+
+def _number_hint(question: NumberQuestion) -> str:
+    return f"Enter {accepted(question)} · decimal comma accepted"
+
+
+def _placeholder(question: NumberQuestion) -> str:
+    return f"{format_number(question.min)}–{format_number(question.max)}"
+
+
+def _suggestions(question: NumberQuestion) -> list[Option]:
+    options = [
+        Option(Text(f"{format_number(s.value)}{_unit(question)} — {s.label}"), id=repr(s.value))
+        for s in question.suggestions
+    ]
+    if question.allow_unknown:
+        options.append(Option("unknown", id=UNKNOWN))
+    return options
 
 
 def _unit(question: NumberQuestion) -> str:

@@ -133,6 +133,8 @@ class Transcript(VerticalScroll):
     def __init__(self) -> None:
         super().__init__(id="transcript")
         self.shown: list[Entry] = []
+        self.outcome_shown: OutcomeCard | None = None
+        """An outcome card just mounted, to scroll to once it is laid out."""
 
     def on_mount(self) -> None:
         self.anchor()
@@ -154,9 +156,15 @@ class Transcript(VerticalScroll):
         if fresh and isinstance(fresh[-1], OutcomeCard):
             # Show the outcome from its top (urgency and title), not its last line.
             self.anchor(False)
-            self.call_after_refresh(self.scroll_to_widget, fresh[-1], top=True, animate=False)
+            self.outcome_shown = fresh[-1]
         elif fresh and not self.is_anchored:
             self.anchor()
+
+    def follow(self) -> None:
+        """Scroll to an outcome card just shown, once it has been laid out."""
+        card, self.outcome_shown = self.outcome_shown, None
+        if card is not None:
+            self.call_after_refresh(self.scroll_to_widget, card, top=True, animate=False)
 
     def answers(self) -> list[AnswerBubble]:
         return list(self.query(AnswerBubble))

@@ -1,0 +1,106 @@
+"""Keys that arrive in one read from the terminal reach the field in the order typed.
+
+``send_bytes`` feeds the bytes to Textual's xterm parser and posts the events at once, as
+the terminal driver does; Pilot's ``press`` waits after each key and cannot show this.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual._xterm_parser import XTermParser
+from textual.app import App, ComposeResult
+from textual.widgets import Input
+
+from tests.tui_support import every_type, fixture_app, send_bytes
+
+SIZE = (80, 24)
+TO_TEMPERATURE = ["n", "enter", "1", "c"]
+"""Keys from the fixture's first question to its number question (temperature, 30-45 °C)."""
+
+
+def test_the_parser_reads_backspace_backspace_7_as_three_keys() -> None:
+    """The xterm parser is not the culprit: DEL DEL 7 in one read is three keys, in order."""
+    keys = [(e.key, e.character) for e in XTermParser().feed("\x7f\x7f7")]
+    assert keys == [("backspace", "\x7f"), ("backspace", "\x7f"), ("7", "7")]
+
+
+class BareInputApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Input()
+
+
+@pytest.mark.asyncio
+async def test_textuals_own_input_still_misorders_a_burst() -> None:
+    """Canary for Textual #6605: a plain Input applies 7 before two Backspaces ("1", not "7").
+
+    When this fails, Textual handles bursts in order and OrderedInput can be retired.
+    """
+    app = BareInputApp()
+    async with app.run_test(size=SIZE) as pilot:
+        send_bytes(app, "12")
+        await pilot.pause()
+        send_bytes(app, "\x7f\x7f7")
+        await pilot.pause()
+        assert app.query_one(Input).value == "1"
+
+
+# (bytes typed into the empty number field in one read, the field's value after)
+BURSTS = [
+    ("12\x7f\x7f7", "7"),  # the reported case: two Backspaces then a digit
+    ("3\x7f\x7f39", "39"),  # a Backspace more than there is to delete
+    ("12\x08\x087", "7"),  # Backspace sent as ^H, as some terminals do
+    ("38\x1b[D5", "358"),  # left arrow, then a digit inserted before the 8
+    ("385\x1b[D\x1b[3~", "38"),  # left arrow, then Delete removes the 5
+    ("39\x1b[H4", "439"),  # Home, then a digit at the start
+]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("data", "expected"), BURSTS)
+async def test_a_burst_of_keys_reaches_the_number_field_in_order(data: str, expected: str) -> None:
+    """Editing keys and digits arriving in one read apply in the order typed."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        for key in TO_TEMPERATURE:
+            await pilot.press(key)
+        send_bytes(app, data)
+        await pilot.pause()
+        assert expected == app.screen.query_one(Input).value
+
+
+@pytest.mark.asyncio
+async def test_backspaces_and_a_digit_in_one_read_after_typing() -> None:
+    """12 typed, then Backspace, Backspace, 7 in one read (tmux send-keys) leaves 7."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        for key in TO_TEMPERATURE:
+            await pilot.press(key)
+        send_bytes(app, "12")
+        await pilot.pause()
+        send_bytes(app, "\x7f\x7f7")
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "7"
+
+
+@pytest.mark.asyncio
+async def test_enter_in_a_burst_submits_what_was_typed_before_it() -> None:
+    """40, two Backspaces, 38, Enter in one read answers 38, not 40 or a mix."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        for key in TO_TEMPERATURE:
+            await pilot.press(key)
+        send_bytes(app, "40\x7f\x7f38\r")
+        await pilot.pause()
+        assert app.session is not None
+        assert (app.session.answers["temperature"], app.session.current) == (38.0, "routine")
+
+
+@pytest.mark.asyncio
+async def test_a_burst_reaches_the_start_screen_filter_in_order() -> None:
+    """The flow filter takes a burst with Backspaces in order too."""
+    app = fixture_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        send_bytes(app, "xy\x7f\x7fevery")
+        await pilot.pause()
+        assert app.screen.query_one("#filter", Input).value == "every"

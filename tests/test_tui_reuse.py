@@ -1,0 +1,125 @@
+"""A question of the same type as the one before reuses its input: as if mounted anew.
+
+Reusing saves the mount (several milliseconds and a frame per answer), but nothing of the
+last question may carry over: not a typed value, a tick, a highlight, a refusal, a range.
+The tests walk a fixture of same-type runs twice, reusing and mounting every input anew,
+and compare what the input shows and does at every step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.widgets import Input, OptionList, SelectionList, Static
+
+from tests.tui_support import FIXTURES, fixture_app
+from triagebot.flows.compiler import load_flow
+from triagebot.tui.app import TriageApp
+from triagebot.tui.widgets.inputs import QuestionInput
+
+pytestmark = pytest.mark.asyncio
+
+SIZE = (80, 24)
+RUNS = FIXTURES / "reuse" / "runs.yaml"
+
+# Keys through runs.yaml: each run tries what could leak into the next question.
+WALK = [
+    "3",  # colour: blue, by its number
+    "down",  # size: move the highlight (must not carry into pets)
+    "enter",  # size: large
+    "1",  # pets: tick cat (must not stay ticked for foods)
+    "c",  # pets: confirm
+    "2",  # foods: tick rice
+    "3",  # foods: tick beans
+    "c",  # foods: confirm
+    *"abc",  # weight: letters, refused as typed (the refusal must not carry into age)
+    *["backspace"] * 3,
+    *"80",
+    "enter",  # weight: 80
+    *"150",  # age: within weight's range, refused as typed by age's own (0 to 120)
+    *["backspace"] * 3,
+    *"40",
+    "enter",  # age: 40
+    *"180",
+    "enter",  # height: 180 (no suggestions: a new input)
+]
+
+
+def state(app: TriageApp) -> dict[str, Any]:
+    """What the current question's input shows and where the keyboard focus is."""
+    shown = app.screen.query_one(QuestionInput)
+    result: dict[str, Any] = {
+        "type": type(shown).__name__,
+        "node": shown.node_id,
+        "classes": sorted(shown.classes),
+        "texts": [str(s.content) for s in shown.query(Static) if s.parent is not None],
+        "focus": type(app.focused).__name__,
+    }
+    for listing in shown.query(OptionList):
+        key = "selections" if isinstance(listing, SelectionList) else "options"
+        result[key] = [str(option.prompt) for option in listing.options]
+        result[f"{key} highlighted"] = listing.highlighted
+        if isinstance(listing, SelectionList):
+            result["ticked"] = list(listing.selected)
+    for field in shown.query(Input):
+        result["input"] = (field.value, field.placeholder, field.cursor_position)
+    return result
+
+
+async def walk(app: TriageApp) -> tuple[list[dict[str, Any]], list[QuestionInput]]:
+    """Press WALK, noting the input's state and the input widget after each key."""
+    states, widgets = [], []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in WALK:
+            if app.session is not None and app.session.finished:
+                break
+            states.append(state(app))
+            widgets.append(app.screen.query_one(QuestionInput))
+            await pilot.press(key)
+            await pilot.pause()
+        assert app.session is not None
+        answers = dict(app.session.answers)
+        states.append({"outcome": app.session.current, "answers": answers})
+    return states, widgets
+
+
+async def test_a_reused_input_is_indistinguishable_from_a_new_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Walking runs of one type with reuse shows and answers exactly as mounting anew."""
+    reused, _ = await walk(fixture_app(load_flow(RUNS)))
+    for kind in (QuestionInput, *QuestionInput.__subclasses__()):
+        monkeypatch.setattr(kind, "reuse_for", lambda *_: False)
+    fresh, widgets = await walk(fixture_app(load_flow(RUNS)))
+    new_per_question = len({id(w) for w in widgets}) == len({s["node"] for s in fresh[:-1]})
+    assert (True, fresh) == (new_per_question, reused)
+
+
+async def test_runs_of_one_type_keep_one_input() -> None:
+    """Each run of one type is answered in one input; the walk reaches its outcome."""
+    states, widgets = await walk(fixture_app(load_flow(RUNS)))
+    per_node: dict[str, set[int]] = {}
+    for shown, widget in zip(states, widgets, strict=False):
+        per_node.setdefault(shown["node"], set()).add(id(widget))
+    inputs = [
+        len({*per_node["colour"], *per_node["size"]}),
+        len({*per_node["pets"], *per_node["foods"]}),
+        len({*per_node["weight"], *per_node["age"]}),
+        len({*per_node["age"], *per_node["height"]}),  # no suggestions list: a new input
+    ]
+    expected_answers = {
+        "colour": "blue",
+        "size": "large",
+        "pets": ("cat",),
+        "foods": ("rice", "beans"),
+        "weight": 80.0,
+        "age": 40.0,
+        "height": 180.0,
+    }
+    assert ([1, 1, 1, 2], "done", expected_answers) == (
+        inputs,
+        states[-1]["outcome"],
+        states[-1]["answers"],
+    )
