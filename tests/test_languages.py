@@ -269,7 +269,7 @@ def test_every_catalog_language_says_every_word() -> None:
         for field in fields(said):
             value = getattr(said, field.name)
             assert value, f"{said.name}: {field.name} is empty"
-        for name in ("urgency", "urgency_short", "evidence"):
+        for name in ("urgency", "urgency_short", "evidence", "keys", "outcome_buttons"):
             assert set(getattr(ENGLISH, name)) == set(getattr(said, name)), name
         assert set(ENGLISH.commands.items()) <= set(said.commands.items())
 

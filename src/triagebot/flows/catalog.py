@@ -1,10 +1,11 @@
 """The words triagebot itself says, in each language it speaks (no textual here).
 
 A flow carries its own text in its own languages; everything around it (yes and no, the
-urgency words, export headings, plain mode's prompts, answer errors) comes from here, so a
-French session reads French throughout. Each language is one :class:`Words`: a field
-missing from a language is a TypeError when this module is imported, never a blank at
-runtime. A language a flow declares but the catalog lacks falls back to English.
+urgency words, export headings, plain mode's prompts, the TUI's labels, answer errors)
+comes from here, so a French session reads French throughout. Each language is one
+:class:`Words`: a field missing from a language is a TypeError when this module is
+imported, never a blank at runtime. A language a flow declares but the catalog lacks
+falls back to English.
 
 Templates use ``str.format`` names, e.g. ``words("fr").enter.format(accepted=...)``.
 """
@@ -139,6 +140,51 @@ class Words:
     resume_retry: str
     damaged_sessions: str
 
+    # --- the TUI (triagebot.tui) ---------------------------------------------------------
+    keys: Mapping[str, tuple[str, str]]
+    """TUI action → (its label in the footer and palette, what the palette says it does)."""
+    outcome_buttons: Mapping[str, str]
+    """TUI action → the label of its button under an outcome."""
+    choice_hint: str
+    multi_choice_hint: str
+    confirm_button: str
+    number_hint: str
+    continue_button: str
+    refused: str
+    """A refusal without the core's message (should not happen)."""
+    answered_one: str
+    answered_many: str
+    outcome_after_one: str
+    outcome_after_many: str
+    edit_title: str
+    answer_now: str
+    esc_cancels: str
+    esc_f1_closes: str
+    answer_changed: str
+    answer_kept: str
+    superseded_line: str
+    change_this_answer: str
+    no_answer_to_change: str
+    pick_an_answer: str
+    later_dropped: str
+    export_failed: str
+    exported: str
+    copied: str
+    cannot_resume: str
+    resumed_with_warning: str
+    cannot_list_unfinished: str
+    no_unfinished: str
+    kept_many: str
+    choose_a_flow: str
+    start_hint: str
+    unfinished_one: str
+    unfinished_many: str
+    filter_placeholder: str
+    not_loaded: str
+    no_review_date: str
+    review_overdue_due: str
+    review_date: str
+
 
 ENGLISH = Words(
     name="English",
@@ -270,6 +316,67 @@ ENGLISH = Words(
     damaged_sessions=(
         "{count} unfinished session(s) cannot be resumed (damaged); `triagebot resume` lists them."
     ),
+    keys={
+        "why": ("Why?", "Why this question is asked, and its source"),
+        "back": ("Back", "Go back one question"),
+        "change_answer": ("Change", "Pick an earlier answer in the transcript to change it"),
+        "export_transcript": ("Export", "Save the transcript as a text file"),
+        "copy_transcript": ("Copy", "Copy the transcript to the clipboard"),
+        "restart": ("Restart", "Start this flow again from the first question"),
+        "choose_flow": ("Flows", "Pick another flow"),
+        "switch_language": (
+            "Language",
+            "Go on in the flow's other language, keeping every answer",
+        ),
+        "offer_resume": (
+            "Unfinished sessions",
+            "Resume or discard a session left by a crash or a quit",
+        ),
+    },
+    outcome_buttons={
+        "export_transcript": "Export",
+        "copy_transcript": "Copy",
+        "restart": "Start again",
+        "choose_flow": "Other flow",
+    },
+    choice_hint="↑↓ and Enter, or the option's number",
+    multi_choice_hint="Space or number ticks · c confirms · nothing ticked = {none}",
+    confirm_button="Confirm (c)",
+    number_hint="Enter {accepted} · decimal comma accepted",
+    continue_button="Continue (Enter)",
+    refused="not accepted",
+    answered_one="{count} question answered so far",
+    answered_many="{count} questions answered so far",
+    outcome_after_one="Outcome reached after {count} question",
+    outcome_after_many="Outcome reached after {count} questions",
+    edit_title="Change an earlier answer",
+    answer_now="Answer now: {answer}",
+    esc_cancels="Esc cancels",
+    esc_f1_closes="Esc or F1 closes",
+    answer_changed=" (changed)",
+    answer_kept=" (kept)",
+    superseded_line="No longer applies: {text}",
+    change_this_answer="Change this answer",
+    no_answer_to_change="No answer to change yet",
+    pick_an_answer="↑↓ to pick an answer, Enter to change it",
+    later_dropped="{count} later answer(s) no longer apply",
+    export_failed="Could not export: {error}",
+    exported="Transcript saved to {path}",
+    copied="Transcript copied to the clipboard",
+    cannot_resume="Cannot resume: {error}",
+    resumed_with_warning="Resumed with a warning",
+    cannot_list_unfinished="Cannot list unfinished sessions: {error}",
+    no_unfinished="No unfinished sessions",
+    kept_many="{count} unfinished sessions kept: `triagebot resume` lists them.",
+    choose_a_flow="triagebot — choose a flow",
+    start_hint="Type to filter · ↑↓ to move · Enter starts · ctrl+q quits",
+    unfinished_one="{count} unfinished session · F4 to resume or discard",
+    unfinished_many="{count} unfinished sessions · F4 to resume or discard",
+    filter_placeholder="Type to filter flows…",
+    not_loaded="Not loaded (run triagebot validate): {names}",
+    no_review_date="no review date",
+    review_overdue_due="REVIEW OVERDUE (due {date})",
+    review_date="review {date}",
 )
 
 FRENCH = Words(
@@ -425,6 +532,70 @@ FRENCH = Words(
         "{count} session(s) inachevée(s) ne peuvent être reprises (endommagées) ; "
         "`triagebot resume` les liste."
     ),
+    keys={
+        "why": ("Pourquoi ?", "Pourquoi cette question est posée, et sa source"),
+        "back": ("Retour", "Revenir à la question précédente"),
+        "change_answer": (
+            "Modifier",
+            "Choisir une réponse précédente dans la conversation pour la modifier",
+        ),
+        "export_transcript": ("Exporter", "Enregistrer le compte rendu dans un fichier texte"),
+        "copy_transcript": ("Copier", "Copier le compte rendu dans le presse-papiers"),
+        "restart": ("Recommencer", "Reprendre ce parcours depuis la première question"),
+        "choose_flow": ("Parcours", "Choisir un autre parcours"),
+        "switch_language": (
+            "Langue",
+            "Continuer dans l'autre langue du parcours, sans perdre de réponse",
+        ),
+        "offer_resume": (
+            "Sessions inachevées",
+            "Reprendre ou supprimer une session laissée par une panne ou un abandon",
+        ),
+    },
+    outcome_buttons={
+        "export_transcript": "Exporter",
+        "copy_transcript": "Copier",
+        "restart": "Recommencer",
+        "choose_flow": "Autre parcours",
+    },
+    choice_hint="↑↓ et Entrée, ou le numéro de l'option",
+    multi_choice_hint="Espace ou numéro pour cocher · c valide · rien de coché = {none}",
+    confirm_button="Valider (c)",
+    number_hint="Entrez {accepted} · virgule ou point décimal",
+    continue_button="Continuer (Entrée)",
+    refused="refusé",
+    answered_one="{count} question répondue pour l'instant",
+    answered_many="{count} questions répondues pour l'instant",
+    outcome_after_one="Conduite à tenir atteinte après {count} question",
+    outcome_after_many="Conduite à tenir atteinte après {count} questions",
+    edit_title="Modifier une réponse précédente",
+    answer_now="Réponse actuelle : {answer}",
+    esc_cancels="Échap annule",
+    esc_f1_closes="Échap ou F1 ferme",
+    answer_changed=" (modifiée)",
+    answer_kept=" (reprise)",
+    superseded_line="Ne s'applique plus : {text}",
+    change_this_answer="Modifier cette réponse",
+    no_answer_to_change="Aucune réponse à modifier pour l'instant",
+    pick_an_answer="↑↓ pour choisir une réponse, Entrée pour la modifier",
+    later_dropped="{count} réponse(s) suivante(s) ne s'appliquent plus",
+    export_failed="Exportation impossible : {error}",
+    exported="Compte rendu enregistré dans {path}",
+    copied="Compte rendu copié dans le presse-papiers",
+    cannot_resume="Reprise impossible : {error}",
+    resumed_with_warning="Reprise avec un avertissement",
+    cannot_list_unfinished="Impossible de lister les sessions inachevées : {error}",
+    no_unfinished="Aucune session inachevée",
+    kept_many="{count} sessions inachevées conservées : `triagebot resume` les liste.",
+    choose_a_flow="triagebot — choisir un parcours",
+    start_hint="Tapez pour filtrer · ↑↓ pour choisir · Entrée pour commencer · ctrl+q quitte",
+    unfinished_one="{count} session inachevée · F4 pour la reprendre ou la supprimer",
+    unfinished_many="{count} sessions inachevées · F4 pour les reprendre ou les supprimer",
+    filter_placeholder="Tapez pour filtrer les parcours…",
+    not_loaded="Non chargés (lancez triagebot validate) : {names}",
+    no_review_date="pas de date de révision",
+    review_overdue_due="RÉVISION DÉPASSÉE (prévue le {date})",
+    review_date="révision {date}",
 )
 
 CATALOG: Mapping[str, Words] = {"en": ENGLISH, "fr": FRENCH}
