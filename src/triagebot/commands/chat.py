@@ -73,7 +73,7 @@ def run_tui(
     startup.pause()  # while textual is imported; the TUI resumes once it is drawn
     from triagebot.tui.app import make_app  # noqa: PLC0415 (textual is slow to import)
 
-    app = make_app(flow, flows, resume=resume)
+    app = make_app(flow, flows, resume=resume, lang=lang)
     app.run()
     if app.farewell:
         print(app.farewell)

@@ -6,6 +6,13 @@ the outcome starts a new one). Leaving a session before its outcome (quit, resta
 another flow, resuming another) never deletes answers: the journal is kept, and the user
 is told how to resume it. Only a session with no answer yet is dropped on leaving. An
 unfinished session is deleted only from the resume screen, after a confirmation.
+
+Languages: the app speaks ``lang`` (``--lang``, default English) on the start screen, and
+opens flows in it where they are written in it; a session is shown in its own language
+(the catalog's words around the flow's text, keys included). F9 switches a running
+session to the flow's other language (``switch_language``: nothing is lost, the journal
+records it). A resumed session comes back in its journal's language unless ``lang`` says
+otherwise.
 """
 
 from __future__ import annotations
@@ -25,31 +32,47 @@ from triagebot import resuming
 from triagebot.files import WriteError
 from triagebot.flows import journal, library
 from triagebot.flows.answers import AnswerError
-from triagebot.flows.compiler import CompiledFlow, load_flow
-from triagebot.flows.engine import Clock, FlowRuntimeError, Session, describe_answer, utc_now
+from triagebot.flows.catalog import Words, language_name, words
+from triagebot.flows.compiler import CompiledFlow, LanguageError, load_flow
+from triagebot.flows.engine import (
+    Clock,
+    FlowRuntimeError,
+    Session,
+    describe_answer,
+    switch_language,
+    utc_now,
+)
 from triagebot.flows.journal import Journal, JournalError
 from triagebot.flows.yamlio import FlowError
 from triagebot.tui.export import export_transcript, transcript_text
+from triagebot.tui.keys import relabel
 from triagebot.tui.messages import AnswerChanged, AnswerSubmitted, EditRequested, FlowChosen
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.screens.edit import EditScreen
 from triagebot.tui.screens.resume import ResumeChosen, ResumeScreen
 from triagebot.tui.screens.start import StartScreen
 from triagebot.tui.screens.why import WhyScreen
+from triagebot.tui.wording import round_label
 
-ACTIONS = [
-    # (key, action, footer label, palette help)
-    ("f1", "why", "Why?", "Why this question is asked, and its source"),
-    ("f2", "back", "Back", "Go back one question"),
-    ("f3", "change_answer", "Change", "Pick an earlier answer in the transcript to change it"),
-    ("f5", "export_transcript", "Export", "Save the transcript as a text file"),
-    ("f6", "copy_transcript", "Copy", "Copy the transcript to the clipboard"),
-    ("f7", "restart", "Restart", "Start this flow again from the first question"),
-    ("f8", "choose_flow", "Flows", "Pick another flow"),
+ACTION_KEYS = [
+    ("f1", "why"),
+    ("f2", "back"),
+    ("f3", "change_answer"),
+    ("f5", "export_transcript"),
+    ("f6", "copy_transcript"),
+    ("f7", "restart"),
+    ("f8", "choose_flow"),
+    ("f9", "switch_language"),
 ]
+"""(key, action) of every app action; each is worded by the catalog (``Words.keys``)."""
 
-FOOTER_KEYS = ("f1", "f2", "f3")
-"""Shown in the footer (80 columns); the rest are on the outcome's buttons and the palette."""
+ACTIONS = [(key, action, *words(None).keys[action]) for key, action in ACTION_KEYS]
+"""(key, action, footer label, palette help) in English; the app relabels its keys in the
+language it speaks (``TriageApp.speak``)."""
+
+FOOTER_KEYS = ("f1", "f2", "f3", "f9")
+"""Shown in the footer (80 columns); the rest are on the outcome's buttons and the palette.
+F9 (language) only when the flow is written in more than one language."""
 
 
 class TriageApp(App[None]):
@@ -72,15 +95,18 @@ class TriageApp(App[None]):
         today: date | None = None,
         export_dir: Path | None = None,
         resume: Path | None = None,
+        lang: str | None = None,
     ) -> None:
         super().__init__()
+        self.lang = lang
+        """The language asked for (``--lang``); None: English, flows in their own default."""
         self.resume_path = resume
         self.journal: Journal | None = None
         self.journal_failed = False
         """Set once the journal could not be written: said once, not retried per answer."""
         self.kept: list[Path] = []
         """Journals of sessions left unfinished in this run (see ``farewell``)."""
-        self.first_flow = flow
+        self.first_flow = None if flow is None else library.prefer_language(flow, lang)
         self.extra_dirs = list(extra_dirs)
         self.bundled = bundled
         self.clock = clock
@@ -88,7 +114,19 @@ class TriageApp(App[None]):
         self.export_dir = export_dir
         self.session: Session | None = None
 
+    @property
+    def words(self) -> Words:
+        """The words the app says now: the session's language, else the app's."""
+        return words(self.session.flow.language if self.session is not None else self.lang)
+
+    def speak(self) -> None:
+        """Word the keys (footer and palette) in the language the app says things in now."""
+        said = self.words
+        if relabel(self, {key: said.keys[action][0] for key, action in ACTION_KEYS}):
+            self.refresh_bindings()
+
     def on_mount(self) -> None:
+        self.speak()
         if self.resume_path is not None:
             self.push_screen(self._start_screen())
             self.call_later(self.resume_session, self.resume_path)
@@ -102,12 +140,16 @@ class TriageApp(App[None]):
         self.leave_session(notify=False)
 
     def _start_screen(self) -> StartScreen:
-        found = library.discover(self.extra_dirs) if self.bundled else _only(self.extra_dirs)
+        found: Iterable[library.Entry]
+        if self.bundled:
+            found = library.discover(self.extra_dirs, self.lang)
+        else:
+            found = _only(self.extra_dirs, self.lang)
         try:
             waiting = len(journal.unfinished())
         except JournalError:
             waiting = 0
-        return StartScreen(list(found), self.today, waiting)
+        return StartScreen(list(found), self.today, waiting, self.lang)
 
     # --- down: what the app tells the screens --------------------------------------------
 
@@ -122,6 +164,7 @@ class TriageApp(App[None]):
         """Start a new Session of ``flow`` on a fresh chat screen, journaled."""
         self.leave_session()
         self.session = Session(flow, self.clock)
+        self.speak()
         await self._open_chat()
 
     async def resume_session(self, path: Path) -> bool:
@@ -129,16 +172,28 @@ class TriageApp(App[None]):
         try:
             resumed = journal.resume(path, self.extra_dirs, self.clock)
         except (JournalError, OSError) as error:
-            self.notify(f"Cannot resume: {error}", severity="error", timeout=10)
+            message = self.words.cannot_resume.format(error=error)
+            self.notify(message, severity="error", timeout=10)
             return False
         self.leave_session()
         self.session = resumed.session
         self.journal = resumed.journal
+        warnings = list(resumed.warnings)
+        if self.lang is not None:  # --lang wins over the journal's language
+            try:
+                self._switch(self.lang)
+            except LanguageError:
+                flow = self.session.flow
+                codes = ", ".join(flow.languages)
+                said = words(flow.language)
+                warnings.append(said.language_missing.format(code=self.lang, codes=codes))
+        self.speak()
         if isinstance(self.screen, ResumeScreen):
             await self.pop_screen()
         await self._open_chat()
-        for warning in resumed.warnings:
-            self.notify(warning, title="Resumed with a warning", severity="warning", timeout=15)
+        title = self.words.resumed_with_warning
+        for warning in warnings:
+            self.notify(warning, title=title, severity="warning", timeout=15)
         return True
 
     async def _open_chat(self) -> None:
@@ -186,11 +241,7 @@ class TriageApp(App[None]):
             with contextlib.suppress(OSError):
                 self.journal.close()
             self.journal = None
-        self.notify(
-            f"Cannot save this session's journal ({error}): it is not crash-safe.",
-            severity="error",
-            timeout=10,
-        )
+        self.notify(self.words.journal_failed.format(error=error), severity="error", timeout=10)
 
     def leave_session(self, notify: bool = True) -> None:
         """The user leaves the current session: keep its journal if it holds answers."""
@@ -205,16 +256,17 @@ class TriageApp(App[None]):
         self._journal_call(record.close)
         self.kept.append(record.path)
         if notify:
-            self.notify(resuming.KEPT.format(name=record.path.name), timeout=8)
+            self.notify(words(session.flow.language).kept.format(name=record.path.name), timeout=8)
 
     @property
     def farewell(self) -> str:
         """What the CLI prints once the app has closed: the unfinished sessions kept."""
         kept = [path for path in dict.fromkeys(self.kept) if path.exists()]
+        said = words(self.lang)
         if len(kept) == 1:
-            return resuming.KEPT.format(name=kept[0].name)
+            return said.kept.format(name=kept[0].name)
         if kept:
-            return f"{len(kept)} unfinished sessions kept: `triagebot resume` lists them."
+            return said.kept_many.format(count=len(kept))
         return ""
 
     async def offer_resume(self, when_none: bool = True) -> None:
@@ -222,12 +274,12 @@ class TriageApp(App[None]):
         try:
             offers = resuming.offers(None, self.extra_dirs)
         except JournalError as error:
-            self.notify(f"Cannot list unfinished sessions: {error}", severity="error")
+            self.notify(self.words.cannot_list_unfinished.format(error=error), severity="error")
             return
         if offers:
             await self.push_screen(ResumeScreen(offers))
         elif when_none:
-            self.notify("No unfinished sessions")
+            self.notify(self.words.no_unfinished)
 
     async def action_offer_resume(self) -> None:
         await self.offer_resume()
@@ -259,11 +311,20 @@ class TriageApp(App[None]):
     @on(EditRequested)
     def _edit_requested(self, event: EditRequested) -> None:
         session = self.session
-        if session is None or event.question_id not in session.answers:
+        if session is None:
             return
+        key = (event.question_id, event.round)
+        step = next((s for s in session.steps if (s.node, s.round) == key), None)
+        if step is None or step.value is None:
+            return
+        lang = session.flow.language
         question = session.flow.question(event.question_id)
-        shown = describe_answer(question, session.answers[event.question_id])
-        self.push_screen(EditScreen(event.question_id, question, shown))
+        shown = describe_answer(question, step.value, lang)
+        where = round_label(session, event.question_id, event.round)
+        screen = EditScreen(
+            event.question_id, question, shown, lang=lang, round=event.round, where=where
+        )
+        self.push_screen(screen)
 
     @on(AnswerChanged)
     async def _changed(self, event: AnswerChanged) -> None:
@@ -271,7 +332,7 @@ class TriageApp(App[None]):
         if session is None:
             return
         try:
-            result = session.edit(event.question_id, event.raw)
+            result = session.edit(event.question_id, event.raw, round=event.round)
         except (AnswerError, FlowRuntimeError) as error:
             event.origin.show_error(str(error))
             return
@@ -281,14 +342,17 @@ class TriageApp(App[None]):
         self.pop_screen()
         await self.refresh_chat()
         if result is not None and result.dropped:
-            self.notify(f"{len(result.dropped)} later answer(s) no longer apply", timeout=4)
+            self.notify(self.words.later_dropped.format(count=len(result.dropped)), timeout=4)
 
     # --- actions (keys, buttons and the command palette) ----------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        needs_session = {name for _, name, _, _ in ACTIONS} - {"choose_flow"}
+        needs_session = {name for _, name in ACTION_KEYS} - {"choose_flow"}
         if action in needs_session:
-            return self.session is not None and isinstance(self.screen, ChatScreen)
+            session = self.session
+            if session is None or not isinstance(self.screen, ChatScreen):
+                return False
+            return action != "switch_language" or len(session.flow.languages) > 1
         return True
 
     def action_why(self) -> None:
@@ -302,15 +366,37 @@ class TriageApp(App[None]):
             self._journal_broken(error)
             went_back = True
         if not went_back:
-            self.notify("Already at the first question")
+            self.notify(self.words.at_first_question)
             return
         await self.refresh_chat()
 
     def action_change_answer(self) -> None:
         if self.chat is None or not self.chat.focus_answers():
-            self.notify("No answer to change yet")
+            self.notify(self.words.no_answer_to_change)
         else:
-            self.notify("↑↓ to pick an answer, Enter to change it")
+            self.notify(self.words.pick_an_answer)
+
+    async def action_switch_language(self) -> None:
+        """Go on in the flow's next language: every answer kept, everything re-worded."""
+        session = self.session
+        if session is None:
+            return
+        languages = session.flow.languages
+        following = languages[(languages.index(session.flow.language) + 1) % len(languages)]
+        try:
+            self._switch(following)
+        except (OSError, JournalError) as error:  # switched; the journal failed
+            self._journal_broken(error)
+        self.speak()
+        await self.refresh_chat()
+        self.notify(
+            self.words.language_switched.format(name=language_name(following), code=following)
+        )
+
+    def _switch(self, lang: str) -> None:
+        """Switch the session's language (the journal, a listener, records it)."""
+        assert self.session is not None
+        switch_language(self.session, lang)
 
     def action_export_transcript(self) -> None:
         if self.session is None:
@@ -318,17 +404,17 @@ class TriageApp(App[None]):
         try:
             path = export_transcript(self.session, self.export_dir)
         except (OSError, WriteError) as error:
-            self.notify(f"Could not export: {error}", severity="error")
+            self.notify(self.words.export_failed.format(error=error), severity="error")
             return
         if self.is_web:
             # Under textual-serve the file is on the server: hand it to the browser too.
             self.deliver_text(path, save_filename=path.name)
-        self.notify(f"Transcript saved to {path}")
+        self.notify(self.words.exported.format(path=path))
 
     def action_copy_transcript(self) -> None:
         if self.session is not None:
             self.copy_to_clipboard(transcript_text(self.session))
-            self.notify("Transcript copied to the clipboard")
+            self.notify(self.words.copied)
 
     async def action_restart(self) -> None:
         if self.session is not None:
@@ -337,6 +423,7 @@ class TriageApp(App[None]):
     async def action_choose_flow(self) -> None:
         self.leave_session()
         self.session = None
+        self.speak()
         screen = self._start_screen()
         if len(self.screen_stack) > 1:
             await self.switch_screen(screen)
@@ -345,24 +432,23 @@ class TriageApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for key, action, label, help_text in ACTIONS:
+        said = self.words
+        for key, action in ACTION_KEYS:
             if self.check_action(action, ()):
+                label, help_text = said.keys[action]
                 yield SystemCommand(
                     f"{label} ({key.upper()})", help_text, getattr(self, f"action_{action}")
                 )
         if isinstance(screen, StartScreen):
-            yield SystemCommand(
-                "Unfinished sessions (F4)",
-                "Resume or discard a session left by a crash or a quit",
-                self.action_offer_resume,
-            )
+            label, help_text = said.keys["offer_resume"]
+            yield SystemCommand(f"{label} (F4)", help_text, self.action_offer_resume)
 
 
-def _only(dirs: list[Path]) -> Iterable[library.Entry]:
+def _only(dirs: list[Path], lang: str | None = None) -> Iterable[library.Entry]:
     """Entries of the given folders only (the tests' start screen, free of bundled flows)."""
     for path in library.flow_files(dirs):
         try:
-            yield library.Entry(path, load_flow(path), None)
+            yield library.Entry(path, library.prefer_language(load_flow(path), lang), None)
         except FlowError as error:
             yield library.Entry(path, None, error)
 
@@ -376,11 +462,15 @@ def make_app(
     today: date | None = None,
     export_dir: Path | None = None,
     resume: Path | None = None,
+    lang: str | None = None,
 ) -> TriageApp:
     """The app as the CLI runs it: ``flow`` opens the chat directly, else the start screen.
 
-    ``resume`` reopens that unfinished session's journal. Tests pass ``bundled=False``
-    (only ``extra_dirs``), a fixed ``clock`` and ``today``.
+    ``resume`` reopens that unfinished session's journal. ``lang`` (``--lang``) is the
+    app's language: the start screen's, the flows' where they are written in it, and a
+    resumed session's (else its journal's); ``flow`` is opened in ``lang`` when it is
+    written in it. Tests pass ``bundled=False`` (only ``extra_dirs``), a fixed
+    ``clock`` and ``today``.
     """
     return TriageApp(
         flow,
@@ -390,4 +480,5 @@ def make_app(
         today=today,
         export_dir=export_dir,
         resume=resume,
+        lang=lang,
     )

@@ -30,13 +30,17 @@ class AnswerSubmitted(Message):
 
 
 class AnswerChanged(Message):
-    """The user gave a new answer to an earlier question."""
+    """The user gave a new answer to an earlier question (in ``round`` for a member of a
+    repeated group)."""
 
-    def __init__(self, origin: QuestionInput, question_id: str, raw: object) -> None:
+    def __init__(
+        self, origin: QuestionInput, question_id: str, raw: object, round: int | None = None
+    ) -> None:
         super().__init__()
         self.origin = origin
         self.question_id = question_id
         self.raw = raw
+        self.round = round
 
     @property
     def control(self) -> QuestionInput:
@@ -44,11 +48,13 @@ class AnswerChanged(Message):
 
 
 class EditRequested(Message):
-    """The user selected an earlier answer to change it."""
+    """The user selected an earlier answer to change it (given in ``round`` for a member of
+    a repeated group)."""
 
-    def __init__(self, question_id: str) -> None:
+    def __init__(self, question_id: str, round: int | None = None) -> None:
         super().__init__()
         self.question_id = question_id
+        self.round = round
 
 
 class FlowChosen(Message):

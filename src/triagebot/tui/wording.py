@@ -1,57 +1,81 @@
-"""Words shared by the TUI and plain mode (no textual here: plain mode imports it)."""
+"""How the TUI words a session, in the session's language (no textual here).
+
+Why a question is asked, its source and the urgency word are the core's
+(:mod:`triagebot.flows.wording`); the words themselves are the catalog's
+(:mod:`triagebot.flows.catalog`).
+"""
 
 from __future__ import annotations
 
-from triagebot.flows.compiler import CompiledFlow
-from triagebot.flows.engine import Session
-from triagebot.flows.schema import Citation, GroupNode, InfoNode, OutcomeNode
+from triagebot.flows.catalog import Words, words
+from triagebot.flows.engine import RoundInfo, Session
+from triagebot.flows.schema import UNKNOWN, UNSURE, NumberQuestion, YesNoQuestion
 
-URGENCY_WORDS = {
-    "emergency": "EMERGENCY",
-    "urgent": "URGENT",
-    "soon": "SOON",
-    "routine": "ROUTINE",
-    "none": "NO ACTION FROM THIS SCREEN",
-}
-"""The urgency as a word, so an outcome reads the same without colour."""
+OUTCOME_KEYS = (("f5", "export_transcript"), ("f6", "copy_transcript"), ("f7", "restart"))
+"""The keys the progress line names once an outcome is reached."""
 
 
-def why_lines(flow: CompiledFlow, node_id: str) -> list[tuple[str, str]]:
-    """Why a node is there and where it comes from, as (style, line) pairs.
-
-    Styles are ``heading``, ``text`` or ``detail``; the TUI styles them, plain mode prints them.
-    """
-    node = flow.node(node_id)
-    assert not isinstance(node, GroupNode)  # a session never rests at a group's own state
-    if isinstance(node, OutcomeNode):
-        lines = [("heading", "This outcome rests on:")]
-        return lines + [("text", f"• {source_line(flow, s.id)}") for s in flow.flow.sources]
-    if isinstance(node, InfoNode):
-        lines = [("text", node.text)]
-    else:
-        lines = [("heading", "Why we ask"), ("text", node.why)]
-        if node.detail:
-            lines.append(("detail", node.detail))
-    return [*lines, ("heading", "Source"), ("text", citation_line(flow, node.source))]
-
-
-def citation_line(flow: CompiledFlow, citation: Citation) -> str:
-    return f"{citation.section} — {source_line(flow, citation.doc)}"
-
-
-def source_line(flow: CompiledFlow, doc: str) -> str:
-    source = next(s for s in flow.flow.sources if s.id == doc)
-    review = f", review {source.review_date.isoformat()}" if source.review_date else ""
-    note = f" Note: {source.note}" if source.note else ""
-    return (
-        f"{source.title} ({source.evidence}; {source.version}{review}; file {source.file}).{note}"
-    )
+def session_words(session: Session) -> Words:
+    """The catalog's words in the session's language."""
+    return words(session.flow.language)
 
 
 def progress(session: Session) -> str:
-    """The progress hint: how many questions are answered so far."""
-    answered = session.questions_answered
-    noun = "question" if answered == 1 else "questions"
+    """The progress hint: how many questions are answered so far, and the round if in one."""
+    said = session_words(session)
+    count = session.questions_answered
     if session.finished:
-        return f"Outcome reached after {answered} {noun} · F5 export · F6 copy · F7 restart"
-    return f"{answered} {noun} answered so far"
+        template = said.outcome_after_one if count == 1 else said.outcome_after_many
+        keys = " · ".join(
+            f"{key.upper()} {said.keys[action][0].lower()}" for key, action in OUTCOME_KEYS
+        )
+        return f"{template.format(count=count)} · {keys}"
+    template = said.answered_one if count == 1 else said.answered_many
+    where = session.round_info
+    return template.format(count=count) + ("" if where is None else f" · {where.label}")
+
+
+def round_label(session: Session, node: str, number: int | None) -> str | None:
+    """``Branch 2 of up to 6`` for a member of a repeated group answered in round
+    ``number``, in the session's language; None outside groups."""
+    group_id = session.flow.group_of.get(node)
+    if group_id is None or number is None:
+        return None
+    group = session.flow.groups[group_id]
+    return RoundInfo(group_id, group.entry, number, group.max, session.flow.language).label
+
+
+def round_name(session: Session, node: str, number: int | None) -> str | None:
+    """``Branch 2``: a round named by its group's entry; None outside groups."""
+    group_id = session.flow.group_of.get(node)
+    if group_id is None or number is None:
+        return None
+    return f"{session.flow.groups[group_id].entry} {number}"
+
+
+def yes_no_keys(question: YesNoQuestion, lang: str | None) -> dict[str, str]:
+    """One key per answer (the first letter of its word: ``o`` for oui) → the answer id.
+
+    The ids' own letters (y, n, u) answer too, unless a word's letter took them.
+    """
+    said = words(lang)
+    ids = ["yes", "no", *([UNSURE] if question.allow_unsure else [])]
+    shown = {"yes": said.yes, "no": said.no, UNSURE: said.unsure}
+    keys: dict[str, str] = {}
+    for answer in ids:
+        keys.setdefault(shown[answer][0].lower(), answer)
+    for answer in ids:
+        keys.setdefault(answer[0], answer)
+    return keys
+
+
+def key_of(answer: str, keys: dict[str, str]) -> str:
+    """The key shown on an answer's button: its word's letter when it has one."""
+    return next(key for key, value in keys.items() if value == answer)
+
+
+def number_raw(question: NumberQuestion, text: str, lang: str | None) -> str:
+    """What was typed, with the language's word for unknown (``inconnu``) read as ``unknown``."""
+    if question.allow_unknown and text.strip().lower() == words(lang).unknown:
+        return UNKNOWN
+    return text

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from triagebot import startup
+from triagebot.flows.catalog import words
 from triagebot.flows.engine import Session
 from triagebot.flows.schema import OutcomeNode
 from triagebot.tui.widgets.footer import SteadyFooter
@@ -16,15 +17,27 @@ from triagebot.tui.widgets.inputs import QuestionInput, input_for
 from triagebot.tui.widgets.transcript import Transcript, entries
 from triagebot.tui.wording import progress
 
+OUTCOME_BUTTONS = (
+    ("export_transcript", "F5", "export"),
+    ("copy_transcript", "F6", "copy"),
+    ("restart", "F7", "restart"),
+    ("choose_flow", "F8", "choose"),
+)
+"""(app action, its key, the button's class) for each button under an outcome."""
+
 
 class OutcomeActions(Horizontal):
-    """What to do with a finished session."""
+    """What to do with a finished session, worded in its language."""
+
+    def __init__(self, lang: str | None = None) -> None:
+        super().__init__()
+        self.lang = lang
 
     def compose(self) -> ComposeResult:
-        yield Button("Export (F5)", action="app.export_transcript", classes="export", compact=True)
-        yield Button("Copy (F6)", action="app.copy_transcript", classes="copy", compact=True)
-        yield Button("Start again (F7)", action="app.restart", classes="restart", compact=True)
-        yield Button("Other flow (F8)", action="app.choose_flow", classes="choose", compact=True)
+        labels = words(self.lang).outcome_buttons
+        for action, key, kind in OUTCOME_BUTTONS:
+            label = f"{labels[action]} ({key})"
+            yield Button(label, action=f"app.{action}", classes=kind, compact=True)
 
 
 class ChatScreen(Screen[None]):
@@ -34,7 +47,8 @@ class ChatScreen(Screen[None]):
         super().__init__()
         self.flow_title = title
         self.overdue = overdue
-        self.asking: tuple[str, int] | None = None
+        self.asking: tuple[str, int, str] | None = None
+        """What the input shows: (node, steps so far, language)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"triagebot · {self.flow_title}"), id="topbar")
@@ -54,26 +68,35 @@ class ChatScreen(Screen[None]):
         """
         transcript = self.query_one(Transcript)
         with self.app.batch_update():
+            title = session.flow.flow.title
+            if title != self.flow_title:  # the language changed
+                self.flow_title = title
+                self.query_one("#topbar", Static).update(Text(f"triagebot · {title}"))
             transcript.show(session, entries(session, self.overdue))
-            asking = (session.current, len(session.steps))
+            asking = (session.current, len(session.steps), session.flow.language)
             if asking != self.asking:
+                # Only the language changed: what was typed or ticked carries over.
+                carry = self.asking is not None and self.asking[:2] == asking[:2]
                 self.asking = asking
-                await self._replace_input(session)
+                await self._replace_input(session, carry)
             self.query_one("#progress", Static).update(progress(session))
         # After the batch: callbacks asked for during one run before its frame.
         transcript.follow()
 
-    async def _replace_input(self, session: Session) -> None:
+    async def _replace_input(self, session: Session, carry: bool = False) -> None:
         area = self.query_one("#answer-area", Vertical)
         node = session.node
+        lang = session.flow.language
         shown = self.current_input()
         if (
             shown is not None
             and not isinstance(node, OutcomeNode)
+            and shown.lang == lang
             and shown.reuse_for(session.current, node)
         ):
             shown.focus_input()
             return
+        draft = shown.draft() if carry and shown is not None else None
         # Removing the focused input would hand the focus to the newest answer in the
         # transcript for a moment (and the footer would redraw twice for it).
         self.set_focus(None)
@@ -81,12 +104,14 @@ class ChatScreen(Screen[None]):
         finished = isinstance(node, OutcomeNode)
         area.set_class(finished, "-finished")
         if finished:
-            await area.mount(OutcomeActions())
+            await area.mount(OutcomeActions(lang))
             self.query_one(OutcomeActions).query_one(Button).focus()
             return
         assert not isinstance(node, OutcomeNode)
-        widget = input_for(session.current, node)
+        widget = input_for(session.current, node, lang)
         await area.mount(widget)
+        if draft is not None:
+            widget.restore(draft)
         widget.focus_input()
 
     def current_input(self) -> QuestionInput | None:

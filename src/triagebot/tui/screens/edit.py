@@ -12,29 +12,49 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from triagebot.flows.catalog import words
 from triagebot.flows.schema import Question
 from triagebot.tui.messages import AnswerChanged, AnswerSubmitted
 from triagebot.tui.widgets.inputs import QuestionInput, input_for
 
 
 class EditScreen(ModalScreen[None]):
-    """Posts AnswerChanged; the app applies it (``Session.edit``) and closes this screen."""
+    """Posts AnswerChanged; the app applies it (``Session.edit``) and closes this screen.
+
+    A repeated group's member is changed in one ``round``, named under the title.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Cancel", priority=True)]
 
-    def __init__(self, node_id: str, question: Question, current: str) -> None:
+    def __init__(
+        self,
+        node_id: str,
+        question: Question,
+        current: str,
+        *,
+        lang: str | None = None,
+        round: int | None = None,
+        where: str | None = None,
+    ) -> None:
         super().__init__()
         self.node_id = node_id
         self.question = question
         self.current = current
+        self.lang = lang
+        self.round = round
+        self.where = where
+        """The round as shown (``Branch 1 of up to 6``); None outside groups."""
 
     def compose(self) -> ComposeResult:
+        said = words(self.lang)
         with Vertical(id="edit-box"):
-            yield Static("Change an earlier answer", classes="edit-title")
+            yield Static(said.edit_title, classes="edit-title")
+            if self.where is not None:
+                yield Static(Text(self.where), classes="edit-round")
             yield Static(Text(self.question.prompt), classes="edit-prompt")
-            yield Static(Text(f"Answer now: {self.current}"), classes="hint")
-            yield input_for(self.node_id, self.question)
-            yield Static("Esc cancels", classes="hint")
+            yield Static(Text(said.answer_now.format(answer=self.current)), classes="hint")
+            yield input_for(self.node_id, self.question, self.lang)
+            yield Static(said.esc_cancels, classes="hint")
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._focus)
@@ -45,4 +65,4 @@ class EditScreen(ModalScreen[None]):
     @on(AnswerSubmitted)
     def _changed(self, event: AnswerSubmitted) -> None:
         event.stop()
-        self.post_message(AnswerChanged(event.origin, event.question_id, event.raw))
+        self.post_message(AnswerChanged(event.origin, event.question_id, event.raw, self.round))

@@ -1,4 +1,8 @@
-"""The start screen: the flows on offer, a filter, Enter starts one."""
+"""The start screen: the flows on offer, a filter, Enter starts one.
+
+Worded in the app's language (``--lang``, default English); each flow is listed in that
+language when it is written in it, with the languages it is written in.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from triagebot import startup
 from triagebot.flows import library
+from triagebot.flows.catalog import language_name, words
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.library import Entry
 from triagebot.tui.messages import FlowChosen
@@ -22,17 +27,21 @@ from triagebot.tui.widgets.footer import SteadyFooter
 from triagebot.tui.widgets.ordered_input import OrderedInput
 
 
-def describe(flow: CompiledFlow, today: date) -> Text:
-    """A flow as listed: title, then audience, version and review date (overdue marked)."""
+def describe(flow: CompiledFlow, today: date, lang: str | None = None) -> Text:
+    """A flow as listed: title, then audience, version, review date (overdue marked) and
+    the languages it is written in; worded in ``lang``."""
+    said = words(lang)
     text = Text(flow.flow.title, style="bold")
     review = library.review_date(flow)
     text.append(f"\n  {flow.flow.audience} · v{flow.flow.version}")
     if review is None:
-        text.append(" · no review date")
+        text.append(f" · {said.no_review_date}")
     elif library.review_overdue(flow, today):
-        text.append(f" · REVIEW OVERDUE (due {review.isoformat()})", style="bold reverse")
+        overdue = said.review_overdue_due.format(date=review.isoformat())
+        text.append(f" · {overdue}", style="bold reverse")
     else:
-        text.append(f" · review {review.isoformat()}")
+        text.append(f" · {said.review_date.format(date=review.isoformat())}")
+    text.append(" · " + ", ".join(language_name(code) for code in flow.languages))
     return text
 
 
@@ -45,30 +54,31 @@ class StartScreen(Screen[None]):
         Binding("f4", "app.offer_resume", "Unfinished", show=False),
     ]
 
-    def __init__(self, entries: list[Entry], today: date, unfinished: int = 0) -> None:
+    def __init__(
+        self, entries: list[Entry], today: date, unfinished: int = 0, lang: str | None = None
+    ) -> None:
         super().__init__()
         self.entries = entries
         self.today = today
         self.unfinished = unfinished
         """Unfinished sessions waiting (a hint names F4 when there are any)."""
+        self.lang = lang
+        """The app's language (``--lang``)."""
         self.flows = {str(e.path): e.flow for e in entries if e.flow is not None}
 
     def compose(self) -> ComposeResult:
-        yield Static("triagebot — choose a flow", id="start-title")
-        yield Static("Type to filter · ↑↓ to move · Enter starts · ctrl+q quits", classes="hint")
+        said = words(self.lang)
+        yield Static(said.choose_a_flow, id="start-title")
+        yield Static(said.start_hint, classes="hint")
         if self.unfinished:
-            noun = "session" if self.unfinished == 1 else "sessions"
-            yield Static(
-                f"{self.unfinished} unfinished {noun} · F4 to resume or discard",
-                id="unfinished",
-                classes="hint",
-            )
-        yield OrderedInput(placeholder="Type to filter flows…", id="filter")
+            template = said.unfinished_one if self.unfinished == 1 else said.unfinished_many
+            yield Static(template.format(count=self.unfinished), id="unfinished", classes="hint")
+        yield OrderedInput(placeholder=said.filter_placeholder, id="filter")
         yield OptionList(id="flow-list")
         broken = [e for e in self.entries if e.error is not None]
         if broken:
             names = ", ".join(e.path.name for e in broken)
-            yield Static(f"Not loaded (run triagebot validate): {names}", id="broken", markup=False)
+            yield Static(said.not_loaded.format(names=names), id="broken", markup=False)
         yield SteadyFooter()
 
     def on_mount(self) -> None:
@@ -80,7 +90,7 @@ class StartScreen(Screen[None]):
         """Show the flows whose id, title or audience contain every word typed."""
         terms = words.lower().split()
         options = [
-            Option(describe(flow, self.today), id=path)
+            Option(describe(flow, self.today, self.lang), id=path)
             for path, flow in self.flows.items()
             if all(t in f"{flow.id} {flow.flow.title} {flow.flow.audience}".lower() for t in terms)
         ]

@@ -11,8 +11,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from triagebot.flows.catalog import words
 from triagebot.flows.compiler import CompiledFlow
-from triagebot.tui.wording import why_lines
+from triagebot.flows.wording import why_lines
 
 STYLES = {"heading": "bold", "text": "", "detail": "dim"}
 
@@ -27,7 +28,8 @@ def why_text(flow: CompiledFlow, node_id: str) -> Text:
 
 
 class WhyScreen(ModalScreen[None]):
-    """Shows why the current node is asked, and its source; Escape or F1 closes it."""
+    """Shows why the current node is asked, and its source, in the flow's language; Escape
+    or F1 closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close", priority=True),
@@ -42,4 +44,4 @@ class WhyScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="why-box"):
             yield Static(why_text(self.flow, self.node_id), id="why-text")
-            yield Static("Esc or F1 closes", classes="hint")
+            yield Static(words(self.flow.language).esc_f1_closes, classes="hint")

@@ -1,7 +1,9 @@
 """The input under the transcript: one widget per question type, all posting AnswerSubmitted.
 
 Validation is the core's (``parse_answer``): these widgets only collect what was typed or
-picked, and show the core's message when the app refuses it.
+picked, and show the core's message when the app refuses it. Each input speaks the
+session's language (``lang``): its buttons, hints and refusals come from the catalog, and a
+yes/no question also answers to its words' first letters (``o`` for oui).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from textual.widgets import Button, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from triagebot.flows.answers import AnswerError, accepted, format_number, parse_answer
+from triagebot.flows.catalog import CATALOG, words
 from triagebot.flows.schema import (
     UNKNOWN,
     ChoiceQuestion,
@@ -30,6 +33,7 @@ from triagebot.flows.schema import (
 )
 from triagebot.tui.messages import AnswerSubmitted
 from triagebot.tui.widgets.ordered_input import OrderedInput
+from triagebot.tui.wording import key_of, number_raw, yes_no_keys
 
 NUMBER_KEYS = [str(n) for n in range(1, 10)]
 
@@ -37,9 +41,11 @@ NUMBER_KEYS = [str(n) for n in range(1, 10)]
 class QuestionInput(Vertical):
     """Base of the inputs: knows its question, submits raw answers, shows refusals."""
 
-    def __init__(self, node_id: str, *, id: str | None = None) -> None:
+    def __init__(self, node_id: str, lang: str | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="question-input")
         self.node_id = node_id
+        self.lang = lang
+        """The language this input speaks (the session's when it was mounted)."""
 
     def compose_hint(self, text: str) -> ComposeResult:
         yield Static(text, classes="hint")
@@ -60,6 +66,14 @@ class QuestionInput(Vertical):
         focusable = self.query("Button, OptionList, SelectionList, Input").first()
         focusable.focus()
 
+    def draft(self) -> object | None:
+        """What the user has typed, ticked or highlighted but not yet answered (None if
+        nothing): carried to the same question's input in another language."""
+        return None
+
+    def restore(self, draft: object) -> None:
+        """Put back a ``draft`` taken from this question's input in another language."""
+
     def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
         """Show ``node`` in this mounted widget, as a fresh one would; False if it cannot.
 
@@ -69,25 +83,34 @@ class QuestionInput(Vertical):
         return False
 
 
+YES_NO_LETTERS = sorted(
+    {"y", "n", "u"}
+    | {word[0].lower() for w in CATALOG.values() for word in (w.yes, w.no, w.unsure)}
+)
+"""Every key a yes/no answer may have in some language; each input takes its own."""
+
+
 class YesNoInput(QuestionInput):
-    """Yes / No (/ Unsure) as buttons, each answerable with one key."""
+    """Yes / No (/ Unsure) as buttons, each answerable with one key (its word's letter, or
+    y / n / u)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "choose('yes')", "Yes", show=False),
-        Binding("n", "choose('no')", "No", show=False),
-        Binding("u", "choose('unsure')", "Unsure", show=False),
+        Binding(letter, f"key('{letter}')", show=False) for letter in YES_NO_LETTERS
     ]
 
-    def __init__(self, node_id: str, question: YesNoQuestion) -> None:
-        super().__init__(node_id)
+    def __init__(self, node_id: str, question: YesNoQuestion, lang: str | None = None) -> None:
+        super().__init__(node_id, lang)
         self.question = question
+        self.keys = yes_no_keys(question, lang)
 
     def compose(self) -> ComposeResult:
+        said = words(self.lang)
+        shown = {"yes": said.yes, "no": said.no, "unsure": said.unsure}
+        answers = ["yes", "no", *(["unsure"] if self.question.allow_unsure else [])]
         with Horizontal(classes="buttons"):
-            yield Button("Yes (y)", name="yes", classes="answer-yes", compact=True)
-            yield Button("No (n)", name="no", classes="answer-no", compact=True)
-            if self.question.allow_unsure:
-                yield Button("Unsure (u)", name="unsure", classes="answer-unsure", compact=True)
+            for answer in answers:
+                label = f"{shown[answer].capitalize()} ({key_of(answer, self.keys)})"
+                yield Button(label, name=answer, classes=f"answer-{answer}", compact=True)
         yield from self.compose_error()
 
     def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
@@ -98,12 +121,12 @@ class YesNoInput(QuestionInput):
         return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "choose" and parameters == ("unsure",):
-            return self.question.allow_unsure
+        if action == "key":
+            return parameters[0] in self.keys
         return True
 
-    def action_choose(self, value: str) -> None:
-        self.submit(value)
+    def action_key(self, letter: str) -> None:
+        self.submit(self.keys[letter])
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -125,12 +148,12 @@ class ChoiceInput(QuestionInput):
         Binding(key, f"pick({n})", show=False) for n, key in enumerate(NUMBER_KEYS, 1)
     ]
 
-    def __init__(self, node_id: str, question: ChoiceQuestion) -> None:
-        super().__init__(node_id)
+    def __init__(self, node_id: str, question: ChoiceQuestion, lang: str | None = None) -> None:
+        super().__init__(node_id, lang)
         self.question = question
 
     def compose(self) -> ComposeResult:
-        yield from self.compose_hint("↑↓ and Enter, or the option's number")
+        yield from self.compose_hint(words(self.lang).choice_hint)
         yield OptionList(*self._options(), compact=True)
         yield from self.compose_error()
 
@@ -151,6 +174,13 @@ class ChoiceInput(QuestionInput):
         self.show_error("")
         return True
 
+    def draft(self) -> object | None:
+        return self.query_one(OptionList).highlighted
+
+    def restore(self, draft: object) -> None:
+        if isinstance(draft, int):
+            self.query_one(OptionList).highlighted = draft
+
     def action_pick(self, number: int) -> None:
         if number <= len(self.question.options):
             self.submit(self.question.options[number - 1].id)
@@ -169,18 +199,21 @@ class MultiChoiceInput(QuestionInput):
         Binding("c", "confirm", "Confirm", show=False),
     ]
 
-    def __init__(self, node_id: str, question: MultiChoiceQuestion) -> None:
-        super().__init__(node_id)
+    def __init__(
+        self, node_id: str, question: MultiChoiceQuestion, lang: str | None = None
+    ) -> None:
+        super().__init__(node_id, lang)
         self.question = question
 
     def compose(self) -> ComposeResult:
         yield from self.compose_hint(self._hint())
         yield SelectionList[str](*self._selections(), compact=True)
-        yield Button("Confirm (c)", name="confirm", classes="confirm", compact=True)
+        said = words(self.lang)
+        yield Button(said.confirm_button, name="confirm", classes="confirm", compact=True)
         yield from self.compose_error()
 
     def _hint(self) -> str:
-        return f"Space or number ticks · c confirms · nothing ticked = {self.question.none_label}"
+        return words(self.lang).multi_choice_hint.format(none=self.question.none_label)
 
     def _selections(self) -> list[tuple[Text, str]]:
         return [
@@ -200,6 +233,18 @@ class MultiChoiceInput(QuestionInput):
         self.show_error("")
         return True
 
+    def draft(self) -> object | None:
+        listing = self.query_one(SelectionList)
+        return (list(listing.selected), listing.highlighted)
+
+    def restore(self, draft: object) -> None:
+        assert isinstance(draft, tuple)
+        ticked, highlighted = draft
+        listing = self.query_one(SelectionList)
+        for option_id in ticked:
+            listing.select(option_id)
+        listing.highlighted = highlighted
+
     def action_tick(self, number: int) -> None:
         if number <= len(self.question.options):
             self.query_one(SelectionList).toggle(self.question.options[number - 1].id)
@@ -216,13 +261,14 @@ class MultiChoiceInput(QuestionInput):
 class AnswerValidator(Validator):
     """Validation as typed, by the core's own ``parse_answer`` (never a second copy)."""
 
-    def __init__(self, question: NumberQuestion) -> None:
+    def __init__(self, question: NumberQuestion, lang: str | None = None) -> None:
         super().__init__()
         self.question = question
+        self.lang = lang
 
     def validate(self, value: str) -> ValidationResult:
         try:
-            parse_answer(self.question, value)
+            parse_answer(self.question, number_raw(self.question, value, self.lang), self.lang)
         except AnswerError as error:
             return self.failure(str(error))
         return self.success()
@@ -231,21 +277,21 @@ class AnswerValidator(Validator):
 class NumberInput(QuestionInput):
     """A number with its unit and range shown; suggestions offered, typing always allowed."""
 
-    def __init__(self, node_id: str, question: NumberQuestion) -> None:
-        super().__init__(node_id)
+    def __init__(self, node_id: str, question: NumberQuestion, lang: str | None = None) -> None:
+        super().__init__(node_id, lang)
         self.question = question
 
     def compose(self) -> ComposeResult:
-        question = self.question
-        yield from self.compose_hint(_number_hint(question))
+        question, lang = self.question, self.lang
+        yield from self.compose_hint(_number_hint(question, lang))
         with Horizontal(classes="number-row"):
             yield OrderedInput(
-                placeholder=_placeholder(question),
-                validators=[AnswerValidator(question)],
+                placeholder=_placeholder(question, lang),
+                validators=[AnswerValidator(question, lang)],
                 validate_on=["changed"],
             )
             yield Static(question.unit or "", classes="unit")
-        options = _suggestions(question)
+        options = _suggestions(question, lang)
         if options:
             yield OptionList(*options, classes="suggestions", compact=True)
         yield from self.compose_error()
@@ -253,17 +299,18 @@ class NumberInput(QuestionInput):
     def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
         if not isinstance(node, NumberQuestion):
             return False
-        options = _suggestions(node)
+        lang = self.lang
+        options = _suggestions(node, lang)
         listings = self.query(".suggestions").results(OptionList)
         listing = next(listings, None)
         if bool(options) != (listing is not None):
             return False  # the suggestions list would have to come or go: mount anew
         self.node_id, self.question = node_id, node
-        self.query_one(".hint", Static).update(_number_hint(node))
+        self.query_one(".hint", Static).update(_number_hint(node, lang))
         self.query_one(".unit", Static).update(node.unit or "")
         field = self.query_one(OrderedInput)
-        field.validators = [AnswerValidator(node)]
-        field.placeholder = _placeholder(node)
+        field.validators = [AnswerValidator(node, lang)]
+        field.placeholder = _placeholder(node, lang)
         field.clear()  # nothing typed for the last question carries over
         if listing is not None:
             listing.set_options(options)
@@ -271,17 +318,30 @@ class NumberInput(QuestionInput):
         self.show_error("")
         return True
 
+    def draft(self) -> object | None:
+        return self.query_one(OrderedInput).value or None
+
+    def restore(self, draft: object) -> None:
+        field = self.query_one(OrderedInput)
+        field.value = str(draft)
+        field.cursor_position = len(field.value)
+        # Focusing selects all by default: the next key would replace what was typed.
+        field.select_on_focus = False
+
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
         result = event.validation_result
         typed = bool(event.value.strip())
-        self.show_error("" if result is None or result.is_valid or not typed else _first(result))
+        if result is None or result.is_valid or not typed:
+            self.show_error("")
+        else:
+            self.show_error(_first(result, self.lang))
 
     @on(Input.Submitted)
     def _entered(self, event: Input.Submitted) -> None:
         event.stop()
-        self.submit(event.value)
+        self.submit(number_raw(self.question, event.value, self.lang))
 
     @on(OptionList.OptionSelected)
     def _suggested(self, event: OptionList.OptionSelected) -> None:
@@ -290,21 +350,23 @@ class NumberInput(QuestionInput):
         self.submit(UNKNOWN if option_id == UNKNOWN else float(option_id))
 
 
-def _number_hint(question: NumberQuestion) -> str:
-    return f"Enter {accepted(question)} · decimal comma accepted"
+def _number_hint(question: NumberQuestion, lang: str | None) -> str:
+    return words(lang).number_hint.format(accepted=accepted(question, lang))
 
 
-def _placeholder(question: NumberQuestion) -> str:
-    return f"{format_number(question.min)}–{format_number(question.max)}"
+def _placeholder(question: NumberQuestion, lang: str | None) -> str:
+    return f"{format_number(question.min, lang)}–{format_number(question.max, lang)}"
 
 
-def _suggestions(question: NumberQuestion) -> list[Option]:
+def _suggestions(question: NumberQuestion, lang: str | None) -> list[Option]:
     options = [
-        Option(Text(f"{format_number(s.value)}{_unit(question)} — {s.label}"), id=repr(s.value))
+        Option(
+            Text(f"{format_number(s.value, lang)}{_unit(question)} — {s.label}"), id=repr(s.value)
+        )
         for s in question.suggestions
     ]
     if question.allow_unknown:
-        options.append(Option("unknown", id=UNKNOWN))
+        options.append(Option(words(lang).unknown, id=UNKNOWN))
     return options
 
 
@@ -312,15 +374,16 @@ def _unit(question: NumberQuestion) -> str:
     return f" {question.unit}" if question.unit else ""
 
 
-def _first(result: ValidationResult) -> str:
-    return result.failure_descriptions[0] if result.failure_descriptions else "not accepted"
+def _first(result: ValidationResult, lang: str | None) -> str:
+    return result.failure_descriptions[0] if result.failure_descriptions else words(lang).refused
 
 
 class InfoInput(QuestionInput):
     """An info message needs only an acknowledgement."""
 
     def compose(self) -> ComposeResult:
-        yield Button("Continue (Enter)", name="continue", classes="continue", compact=True)
+        label = words(self.lang).continue_button
+        yield Button(label, name="continue", classes="continue", compact=True)
 
     def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
         if not isinstance(node, InfoNode):
@@ -334,17 +397,17 @@ class InfoInput(QuestionInput):
         self.submit(None)
 
 
-def input_for(node_id: str, node: Question | InfoNode) -> QuestionInput:
-    """The input widget for a node."""
+def input_for(node_id: str, node: Question | InfoNode, lang: str | None = None) -> QuestionInput:
+    """The input widget for a node, speaking ``lang`` (default English)."""
     if isinstance(node, YesNoQuestion):
-        return YesNoInput(node_id, node)
+        return YesNoInput(node_id, node, lang)
     if isinstance(node, ChoiceQuestion):
-        return ChoiceInput(node_id, node)
+        return ChoiceInput(node_id, node, lang)
     if isinstance(node, MultiChoiceQuestion):
-        return MultiChoiceInput(node_id, node)
+        return MultiChoiceInput(node_id, node, lang)
     if isinstance(node, NumberQuestion):
-        return NumberInput(node_id, node)
-    return InfoInput(node_id)
+        return NumberInput(node_id, node, lang)
+    return InfoInput(node_id, lang)
 
 
 def focus_first(widget: Widget) -> None:

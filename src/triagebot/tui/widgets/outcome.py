@@ -7,39 +7,46 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from triagebot.flows.catalog import Words, words
 from triagebot.flows.engine import OutcomeView, RenderedItem
-from triagebot.tui.wording import URGENCY_WORDS
+from triagebot.flows.wording import urgency_word
 
 
 class OutcomeCard(Vertical):
-    """Where the flow ended; styled by its urgency class (``-emergency`` …) in app.tcss."""
+    """Where the flow ended; styled by its urgency class (``-emergency`` …) in app.tcss.
 
-    def __init__(self, view: OutcomeView, disclaimer: str) -> None:
+    Worded in ``lang`` (the session's): the urgency word and the headings.
+    """
+
+    def __init__(self, view: OutcomeView, disclaimer: str, lang: str | None = None) -> None:
         super().__init__(classes=f"bubble -outcome -{view.urgency}")
         self.view = view
         self.disclaimer = disclaimer
+        self.lang = lang
 
     def compose(self) -> ComposeResult:
-        view = self.view
-        yield Static(Text(f"{URGENCY_WORDS[view.urgency]} — {view.title}"), classes="outcome-title")
+        view, said = self.view, words(self.lang)
+        title = f"{urgency_word(view.urgency, self.lang)} — {view.title}"
+        yield Static(Text(title), classes="outcome-title")
         if view.summary:
             yield Static(Text(view.summary), classes="outcome-summary")
         for heading, items in (
-            ("Why", view.reasons),
-            ("Actions", view.actions),
-            ("Safety-netting", view.safety_netting),
+            (said.why, view.reasons),
+            (said.actions, view.actions),
+            (said.safety_netting, view.safety_netting),
         ):
             if items:
                 yield Static(heading, classes="outcome-heading")
-                yield from (Static(_item(item), classes="outcome-item") for item in items)
+                yield from (Static(_item(item, said), classes="outcome-item") for item in items)
         if view.shown:
-            yield Static("Values", classes="outcome-heading")
+            yield Static(said.values, classes="outcome-heading")
             for value in view.shown:
-                yield Static(Text(f"{value.label}: {value.display}"), classes="outcome-value")
+                line = f"{value.label}{said.colon} {value.display}"
+                yield Static(Text(line), classes="outcome-value")
         yield Static(Text(self.disclaimer), classes="disclaimer")
 
 
-def _item(item: RenderedItem) -> Text:
+def _item(item: RenderedItem, said: Words) -> Text:
     text = Text(f"• {item.text}")
-    text.append(f"\n  Source: {item.doc}, {item.section}", style="italic")
+    text.append(f"\n  {said.source}{said.colon} {item.doc}, {item.section}", style="italic")
     return text

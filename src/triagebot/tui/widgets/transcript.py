@@ -1,8 +1,11 @@
 """The conversation: what the Session did, as messages, kept in step with the Session.
 
-``entries(session)`` says what should be on screen (a pure function, no textual);
-``Transcript.show`` keeps the common prefix and re-mounts only the tail, so answering
-adds two messages while back and edit re-draw only what changed.
+``entries(session)`` says what should be on screen (a pure function, no textual), in the
+session's language; ``Transcript.show`` keeps the common prefix and re-mounts only the
+tail, so answering adds two messages while back and edit re-draw only what changed (and a
+language switch re-draws it all). In a repeated group each round starts with a mark
+(``Branch 2``) and each of its questions says its round; answers are told apart by
+(question, round).
 """
 
 from __future__ import annotations
@@ -17,13 +20,16 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
+from triagebot.flows.catalog import words
 from triagebot.flows.engine import Session, describe_answer
 from triagebot.flows.library import review_overdue
 from triagebot.flows.schema import GroupNode, InfoNode, OutcomeNode
+from triagebot.tui.keys import relabel
 from triagebot.tui.messages import EditRequested
 from triagebot.tui.widgets.outcome import OutcomeCard
+from triagebot.tui.wording import round_label, round_name
 
-Kind = Literal["note", "warning", "question", "info", "answer", "superseded", "outcome"]
+Kind = Literal["note", "warning", "round", "question", "info", "answer", "superseded", "outcome"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,61 +42,96 @@ class Entry:
     detail: str | None = None
     status: str = ""
     """For answers: ``changed`` or ``kept`` (carried over an edit); empty otherwise."""
+    round: int | None = None
+    """The round of a repeated group's member (its question, answer or superseded answer)."""
+    heading: str | None = None
+    """A line above the text: a member question's round (``Branch 2 of up to 6``)."""
+    lang: str | None = None
+    """The language the entry is worded in (a switch re-draws every entry)."""
+
+
+Key = tuple[str, int | None]
+"""An answer on the path: (question, round); the round is None outside groups."""
 
 
 def entries(session: Session, overdue: bool | None = None) -> list[Entry]:
     """The conversation as it stands: the path so far, then what is asked now."""
     flow = session.flow.flow
+    lang = session.flow.language
     overdue = review_overdue(session.flow) if overdue is None else overdue
-    result = [Entry("note", "", flow.disclaimer)]
+    result = [Entry("note", "", flow.disclaimer, lang=lang)]
     if overdue:
-        result.append(
-            Entry("warning", "", "REVIEW OVERDUE: a source of this flow is past its review date.")
-        )
-    changed = {change.question for change in session.changes}
+        result.append(Entry("warning", "", words(lang).review_overdue_line, lang=lang))
+    changed = {(change.question, change.round) for change in session.changes}
     superseded = list(_superseded(session))
+    in_round: str | None = None
     for step in session.steps:
-        result.append(_asked(session, step.node))
+        in_round = _mark_round(session, step.node, step.round, in_round, result)
+        result.append(_asked(session, step.node, step.round))
         if step.value is not None:
+            key = (step.node, step.round)
             question = session.flow.question(step.node)
-            status = "kept" if step.carried else "changed" if step.node in changed else ""
-            result.append(
-                Entry("answer", step.node, describe_answer(question, step.value), status=status)
-            )
-            result += [entry for after, entry in superseded if after == step.node]
+            status = "kept" if step.carried else "changed" if key in changed else ""
+            shown = describe_answer(question, step.value, lang)
+            result.append(Entry("answer", step.node, shown, None, status, step.round, lang=lang))
+            result += [entry for after, entry in superseded if after == key]
     result += [entry for after, entry in superseded if after is None]
     if session.finished:
-        result.append(Entry("outcome", session.current, session.node.title))  # type: ignore[union-attr]
+        result.append(Entry("outcome", session.current, session.node.title, lang=lang))  # type: ignore[union-attr]
     else:
-        result.append(_asked(session, session.current))
+        _mark_round(session, session.current, session.round, in_round, result)
+        result.append(_asked(session, session.current, session.round))
     return result
 
 
-def _asked(session: Session, node_id: str) -> Entry:
+def _mark_round(
+    session: Session, node: str, number: int | None, in_round: str | None, result: list[Entry]
+) -> str | None:
+    """Append a mark (``Branch 2``) when ``node`` starts a round other than ``in_round``;
+    returns the round the conversation is now in (None outside groups)."""
+    name = round_name(session, node, number)
+    if name is not None and name != in_round:
+        result.append(Entry("round", "", name, round=number, lang=session.flow.language))
+    return name
+
+
+def _asked(session: Session, node_id: str, number: int | None) -> Entry:
     node = session.flow.node(node_id)
+    lang = session.flow.language
     if isinstance(node, InfoNode):
-        return Entry("info", node_id, node.text)
+        return Entry("info", node_id, node.text, lang=lang)
     assert not isinstance(node, OutcomeNode | GroupNode)
-    return Entry("question", node_id, node.prompt, node.detail)
+    heading = round_label(session, node_id, number)
+    return Entry("question", node_id, node.prompt, node.detail, "", number, heading, lang)
 
 
-def _superseded(session: Session) -> Iterator[tuple[str | None, Entry]]:
-    """Answers that no longer apply, each placed after the change that dropped it."""
-    on_path = {step.node for step in session.steps}
+def _superseded(session: Session) -> Iterator[tuple[Key | None, Entry]]:
+    """Answers that no longer apply (not answered again in the same round), each placed
+    after the answer whose change dropped it."""
+    answered = {(step.node, step.round) for step in session.steps if step.value is not None}
+    lang = session.flow.language
     for item in session.superseded:
-        if item.question in session.answers:
+        if (item.question, item.round) in answered:
             continue
-        cause = next((c.question for c in reversed(session.changes) if c.at <= item.at), None)
+        cause = next(
+            ((c.question, c.round) for c in reversed(session.changes) if c.at <= item.at), None
+        )
         question = session.flow.question(item.question)
-        text = f"{question.prompt} — {describe_answer(question, item.value)}"
-        yield (cause if cause in on_path else None), Entry("superseded", item.question, text)
+        name = round_name(session, item.question, item.round)
+        where = "" if name is None else f"{name}: "
+        text = f"{where}{question.prompt} — {describe_answer(question, item.value, lang)}"
+        entry = Entry("superseded", item.question, text, round=item.round, lang=lang)
+        yield (cause if cause in answered else None), entry
 
 
 class Bubble(Static):
     """A message in the transcript."""
 
     def __init__(self, entry: Entry) -> None:
-        text = Text(entry.text)
+        text = Text()
+        if entry.heading is not None:
+            text.append(entry.heading + "\n", style="italic")
+        text.append(entry.text)
         if entry.detail is not None:
             text.append("\n" + entry.detail, style="dim")
         super().__init__(text, classes=f"bubble -{entry.kind}")
@@ -108,12 +149,14 @@ class AnswerBubble(Bubble):
     ]
 
     def __init__(self, entry: Entry) -> None:
-        label = {"changed": " (changed)", "kept": " (kept)"}.get(entry.status, "")
+        said = words(entry.lang)
+        label = {"changed": said.answer_changed, "kept": said.answer_kept}.get(entry.status, "")
         super().__init__(Entry(entry.kind, entry.node, entry.text + label, None, entry.status))
         self.entry = entry
+        relabel(self, {"enter": said.change_this_answer})
 
     def action_edit(self) -> None:
-        self.post_message(EditRequested(self.entry.node))
+        self.post_message(EditRequested(self.entry.node, self.entry.round))
 
     def on_click(self) -> None:
         self.action_edit()
@@ -123,7 +166,8 @@ class SupersededBubble(Bubble):
     """An answer that no longer applies after an earlier answer changed."""
 
     def __init__(self, entry: Entry) -> None:
-        super().__init__(Entry(entry.kind, entry.node, f"No longer applies: {entry.text}"))
+        text = words(entry.lang).superseded_line.format(text=entry.text)
+        super().__init__(Entry(entry.kind, entry.node, text))
         self.entry = entry
 
 
@@ -178,5 +222,5 @@ def _widget(session: Session, entry: Entry) -> Widget:
     if entry.kind == "outcome":
         view = session.outcome()
         assert view is not None
-        return OutcomeCard(view, session.flow.flow.disclaimer)
+        return OutcomeCard(view, session.flow.flow.disclaimer, session.flow.language)
     return Bubble(entry)
