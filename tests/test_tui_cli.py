@@ -5,12 +5,15 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.tui_support import BUNDLED_SCRIPTS
+from triagebot import cli
 from triagebot.cli import build_parser, with_default_command
 from triagebot.flows import library
+from triagebot.tui import app as tui_app
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,3 +77,25 @@ def test_plain_mode_without_a_flow_is_a_message() -> None:
         "(triagebot list shows them)\n"
     )
     assert expected == done.stderr
+
+
+def test_lang_on_the_command_line_reaches_make_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``triagebot septic-cardiomyopathy --lang en`` in a terminal builds the app with the
+    flow in English and the app's language English."""
+    built: list[tuple[str, object]] = []
+
+    class Ran:
+        farewell = ""
+
+        def run(self) -> None:
+            pass
+
+    def fake_make_app(flow: Any, extra: Any, **options: Any) -> Ran:
+        built.append((flow.language, options["lang"]))
+        return Ran()
+
+    monkeypatch.setattr(tui_app, "make_app", fake_make_app)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    expected = (0, [("en", "en")])
+    assert expected == (cli.main(["septic-cardiomyopathy", "--lang", "en"]), built)

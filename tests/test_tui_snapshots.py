@@ -1,4 +1,5 @@
-"""Snapshot tests at a fixed 80x24: the start screen, each question type, each urgency.
+"""Snapshot tests at a fixed 80x24: the start screen, each question type, each urgency, a
+question in French and a question inside a repeated group's round.
 
 Update after a deliberate change with ``pytest tests/test_tui_snapshots.py --snapshot-update``
 and review the SVGs (the failure report shows them side by side).
@@ -11,7 +12,16 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tests.tui_support import FIXTURE_SCRIPTS, every_type, fixture_app
+from tests.tui_support import (
+    CRT_CANDIDATE,
+    FIXTURE_SCRIPTS,
+    TODAY,
+    every_type,
+    fixed_clock,
+    fixture_app,
+)
+from triagebot.flows import library
+from triagebot.tui.app import TriageApp, make_app
 
 SIZE = (80, 24)
 
@@ -62,3 +72,22 @@ def test_outcome_card_in_an_ansi_theme(snap_compare: Any) -> None:
 
     keys = FIXTURE_SCRIPTS[0][0]
     assert snap_compare(fixture_app(every_type()), press=keys, terminal_size=SIZE, run_before=ansi)
+
+
+def bundled_app(flow_id: str) -> TriageApp:
+    return make_app(library.resolve(flow_id), clock=fixed_clock, today=TODAY)
+
+
+def test_a_question_in_french(snap_compare: Any) -> None:
+    """septic-cardiomyopathy's systolic pressure in French: the hint and the transcript in
+    French, the LVEF answered shown with a decimal comma."""
+    keys = ["o", "2", "o", *"47,5", "enter"]
+    app = bundled_app("septic-cardiomyopathy")
+    assert snap_compare(app, press=keys, terminal_size=SIZE, run_before=settle)
+
+
+def test_a_question_in_a_round(snap_compare: Any) -> None:
+    """crt-lead's paced QRS in round 2: the round's mark, the bubble's and progress' label."""
+    keys = [*CRT_CANDIDATE, "1", *"150", "enter", "n", "y", "2"]
+    app = bundled_app("crt-lead")
+    assert snap_compare(app, press=keys, terminal_size=SIZE, run_before=settle)

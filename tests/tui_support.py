@@ -203,6 +203,13 @@ BUNDLED_SCRIPTS: dict[str, list[tuple[list[str], str]]] = {
     ],
 }
 
+CRT_CANDIDATE = ["y", *"25", "enter", "y", *"160", "enter", "3", "y", "y", "n"]
+"""crt-lead's candidacy questions with every criterion met: the next question is round 1's."""
+
+SEPTIC_FRENCH_KEYS = ["o", "2", "o", *"47,5", "enter", *"85", "enter", "n", "n"]
+"""septic-cardiomyopathy answered with the French letters (o for oui): LVEF 47,5 % at
+85 mmHg, no low output, no hypoperfusion: no_inotrope."""
+
 FIXTURE_SCRIPTS: list[tuple[list[str], str]] = [
     # choice by its number: severe
     (["y", "enter", "3"], "emergency"),
