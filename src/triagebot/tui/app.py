@@ -347,10 +347,15 @@ class TriageApp(App[None]):
     # --- actions (keys, buttons and the command palette) ----------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self._available(action, self.screen)
+
+    def _available(self, action: str, screen: Screen[object]) -> bool:
+        """Whether ``action`` applies over ``screen`` (the palette asks about the screen it
+        was opened over, not itself)."""
         needs_session = {name for _, name in ACTION_KEYS} - {"choose_flow"}
         if action in needs_session:
             session = self.session
-            if session is None or not isinstance(self.screen, ChatScreen):
+            if session is None or not isinstance(screen, ChatScreen):
                 return False
             return action != "switch_language" or len(session.flow.languages) > 1
         return True
@@ -434,7 +439,7 @@ class TriageApp(App[None]):
         yield from super().get_system_commands(screen)
         said = self.words
         for key, action in ACTION_KEYS:
-            if self.check_action(action, ()):
+            if self._available(action, screen):
                 label, help_text = said.keys[action]
                 yield SystemCommand(
                     f"{label} ({key.upper()})", help_text, getattr(self, f"action_{action}")
