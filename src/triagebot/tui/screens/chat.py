@@ -57,18 +57,27 @@ class ChatScreen(Screen[None]):
             transcript.show(session, entries(session, self.overdue))
             asking = (session.current, len(session.steps))
             if asking != self.asking:
+                forward = self.asking is not None and asking[1] > self.asking[1]
                 self.asking = asking
-                await self._replace_input(session)
+                await self._replace_input(session, reuse=forward)
             self.query_one("#progress", Static).update(progress(session))
         # After the batch: callbacks asked for during one run before its frame.
         transcript.follow()
 
-    async def _replace_input(self, session: Session) -> None:
+    async def _replace_input(self, session: Session, reuse: bool) -> None:
+        """Show the input for the current node: the one shown, when ``reuse`` allows and
+        it can take the node, or a new one.
+
+        Only an answer (a step forward) reuses: keys typed just before Back (F2) or an
+        edit, still on their way to the shown field, must not land in an earlier
+        question's field; a new input leaves them with the old one, dropped unanswered.
+        """
         area = self.query_one("#answer-area", Vertical)
         node = session.node
         shown = self.current_input()
         if (
-            shown is not None
+            reuse
+            and shown is not None
             and not isinstance(node, OutcomeNode)
             and shown.reuse_for(session.current, node)
         ):
