@@ -1,31 +1,53 @@
 """TUI speed, measured against baselines taken in the same run.
 
-1. Launch to first question on screen: a fresh interpreter starts ``triagebot``'s app
-   headless on cauda-equina and reports when the first question's input is mounted and a
-   frame has been drawn; a minimal Textual app (one Static) is started the same way.
-   Target: within 1.5x of the minimal app.
-2. Answer key to next question rendered: every answer key of whole scripted walks (the
-   fixture flow, every question type in turn; cauda-equina, a run of yes/no questions),
-   timed from the key press until the next question's input is in place and a frame has
-   been drawn, against the same pilot round trip on a minimal app (a key that updates
-   one Static). Target: median under 16 ms. Frames are drawn on a 60 fps tick, so the
-   baseline itself is about one frame; the time until the input is in place (before the
-   tick) is printed too.
+1. Launch to first question on screen. A fresh interpreter runs ``triagebot
+   cauda-equina`` through the real entry point (``triagebot.cli.entry_point``) on an
+   80x24 pseudo-terminal with Textual's real driver, and reports the first frame after
+   which the first question's input is in place and nothing is left to lay out or
+   repaint. Against: a minimal Textual app (one Static) started the same way (target:
+   within 1.5x of it), and a "floor" that imports the core a flow needs and compiles the
+   flow, then runs that minimal app: what any Textual front end on this core pays.
+2. Answer key to next question drawn, over every answer key of whole scripted walks (the
+   fixture flow, every question type in turn; cauda-equina, a run of yes/no questions;
+   heparin, yes/no questions then a run of numbers). Per answer, from the key reaching
+   the app: ``input in place`` (``ChatScreen.show`` returned), ``first frame`` (the next
+   frame drawn), ``settled`` (the first frame after which nothing is left to lay out or
+   repaint). Target: median under 16 ms (one frame).
 
-Run: ``python benchmarks/bench_tui.py``.
+   Baselines: a key that updates one Static, and a key that appends one Static to a
+   scrolling list that follows it (a chat message). Textual draws on a 60 fps grid: a
+   refresh asked for within a frame of the last one waits for the next tick, one asked
+   for after an idle spell is drawn at once. So the walks run twice: keys sent as soon as
+   the last answer has settled (the one-Static baseline is then a frame: the floor of that
+   measure, not work), and keys sent after 100 ms idle, as a clinician types. And Textual
+   lays out a newly mounted widget a second time, on a later tick (16-33 ms on), which
+   is the mount baseline's floor for ``settled``. A last pass (not timed) counts answers
+   whose settled frame looks different from their first.
+
+Run: ``python benchmarks/bench_tui.py [launch] [keys]`` (both by default).
 """
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
+import pty
 import statistics
+import struct
 import subprocess
 import sys
+import tempfile
+import termios
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RUNS = 7
+RUNS = 9
+IDLE = 0.1
+"""Seconds of idle before each key at a clinician's pace."""
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -37,101 +59,236 @@ from tests.tui_support import (  # noqa: E402
 )
 from textual import events  # noqa: E402
 from textual.app import App  # noqa: E402
+from textual.containers import VerticalScroll  # noqa: E402
+from textual.screen import Screen  # noqa: E402
 from textual.widgets import Static  # noqa: E402
 
 from triagebot.flows.compiler import CompiledFlow  # noqa: E402
 from triagebot.flows.library import resolve  # noqa: E402
 from triagebot.tui.screens.chat import ChatScreen  # noqa: E402
 
-TRIAGEBOT_CHILD = """
-import time, sys
-from triagebot.flows.library import resolve
-from triagebot.tui.app import make_app
-from triagebot.tui.widgets.inputs import QuestionInput
-app = make_app(resolve("cauda-equina"))
-def shown():
-    print(time.time(), flush=True)
-    app.exit()
-def poll():
-    if app.screen.query(QuestionInput):
-        app.call_after_refresh(shown)
-    else:
-        app.set_timer(0.001, poll)
-app.call_later(poll)
-app.run(headless=True, size=(80, 24))
+SETTLED = """
+import os, time
+def settled(screen):
+    return not (screen._layout_required or screen._repaint_required or screen._dirty_widgets)
+def report(app):
+    # Stop the clock at the first refresh after which nothing is left to draw.
+    def check():
+        if settled(app.screen):
+            os.write(int(os.environ["BENCH_FD"]), f"{time.time()}\\n".encode())
+            app.exit()
+        else:
+            app.call_after_refresh(check)
+    app.call_after_refresh(check)
 """
 
-MINIMAL_CHILD = """
-import time
+TRIAGEBOT_CHILD = (
+    SETTLED
+    + """
+import importlib.abc, importlib.machinery, sys
+
+class Hook(importlib.abc.MetaPathFinder):
+    # Patch App.run once the TUI imports textual.app (importing it here would move
+    # textual's import out of the start-up being measured).
+    def find_spec(self, name, path, target=None):
+        if name != "textual.app":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        run_module = spec.loader.exec_module
+        def exec_module(module):
+            run_module(module)
+            run = module.App.run
+            def patched(app, *args, **kwargs):
+                from triagebot.tui.widgets.inputs import QuestionInput
+                def poll():
+                    if app.screen.query(QuestionInput):
+                        report(app)
+                    else:
+                        app.set_timer(0.001, poll)
+                app.call_later(poll)
+                return run(app, *args, **kwargs)
+            module.App.run = patched
+        spec.loader.exec_module = exec_module
+        return spec
+
+sys.meta_path.insert(0, Hook())
+sys.argv = ["triagebot", "cauda-equina"]
+from triagebot.cli import entry_point
+entry_point()
+"""
+)
+
+FLOOR_CHILD = (
+    SETTLED
+    + """
+from triagebot import startup
+startup.pause()
+from triagebot.flows.library import resolve
+startup.resume()
+flow = resolve("cauda-equina")
+startup.pause()
+from textual.app import App
+from textual.widgets import Static
+class Floor(App):
+    def compose(self):
+        yield Static(flow.flow.nodes[flow.flow.start].prompt)
+    def on_mount(self):
+        report(self)
+Floor().run()
+"""
+)
+"""What any TUI on this core pays: the minimal app, after importing the core a flow needs
+(with the cycle collector paused, as the command line does) and compiling the flow."""
+
+MINIMAL_CHILD = (
+    SETTLED
+    + """
 from textual.app import App
 from textual.widgets import Static
 class Minimal(App):
     def compose(self):
         yield Static("Does the patient present with back pain and/or leg pain?")
     def on_mount(self):
-        self.call_after_refresh(self.shown)
-    def shown(self):
-        print(time.time(), flush=True)
-        self.exit()
-Minimal().run(headless=True, size=(80, 24))
+        report(self)
+Minimal().run()
 """
+)
 
 
-def launch_seconds(code: str) -> float:
-    """Seconds from spawning a fresh interpreter to its first frame on screen."""
+def launch_seconds(code: str, data_home: str) -> float:
+    """Seconds from spawning a fresh interpreter on a terminal to its first settled frame."""
+    primary, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    report_read, report_write = os.pipe()
+    drained = threading.Thread(target=_drain, args=(primary,), daemon=True)
+    drained.start()
+    env = {
+        "PYTHONPATH": str(ROOT / "src"),
+        "TERM": "xterm-256color",
+        "HOME": data_home,
+        "XDG_DATA_HOME": data_home,
+        "BENCH_FD": str(report_write),
+    }
     start = time.time()
-    done = subprocess.run(
+    child = subprocess.Popen(
         [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT / "src")},
-        check=True,
+        stdin=secondary,
+        stdout=secondary,
+        stderr=subprocess.PIPE,
+        env=env,
+        pass_fds=(report_write,),
     )
-    return float(done.stdout.split()[0]) - start
+    os.close(report_write)
+    with os.fdopen(report_read) as report:
+        line = report.readline()
+    _, errors = child.communicate(timeout=30)
+    os.close(secondary)
+    os.close(primary)
+    if not line:
+        raise RuntimeError(f"the child did not report a frame:\n{errors.decode()}")
+    return float(line) - start
+
+
+def _drain(fd: int) -> None:
+    """Read what the child draws, so its terminal never blocks it."""
+    try:
+        while os.read(fd, 65536):
+            pass
+    except OSError:
+        pass
 
 
 WALK_KEYS = set("ynu123c") | {"enter"}
 """Keys that answer in the fixture and bundled scripts; the others move or type."""
 
 
-async def key_latencies() -> dict[str, list[float]]:
+def _settled(screen: Screen[object]) -> bool:
+    return not (screen._layout_required or screen._repaint_required or screen._dirty_widgets)
+
+
+def _picture(screen: Screen[object]) -> list[tuple[tuple[str, str], ...]]:
+    """What the screen shows: every line's text and styles."""
+    strips = screen._compositor.render_strips()
+    return [tuple((seg.text, str(seg.style)) for seg in strip) for strip in strips]
+
+
+class Stamps:
+    """Times of the first frame after a change, and of the frame that settles it."""
+
+    def __init__(self, compare: bool = False) -> None:
+        self.first: list[float] = []
+        self.settled: list[float] = []
+        self.shown: list[float] = []
+        self.compare = compare
+        self.changed_after_first = 0
+        """Changes whose settled frame looked different from their first frame."""
+
+    def after_change(self, widget: App[None] | Screen[object]) -> None:
+        """Stamp the next frame, then the first frame that leaves nothing to draw."""
+        self.shown.append(time.perf_counter())
+        seen: list[list[tuple[tuple[str, str], ...]]] = []
+
+        def check() -> None:
+            now = time.perf_counter()
+            screen = widget if isinstance(widget, Screen) else widget.screen
+            if len(self.first) < len(self.shown):
+                self.first.append(now)
+                if self.compare:
+                    seen.append(_picture(screen))
+            if not _settled(screen):
+                widget.call_after_refresh(check)
+                return
+            self.settled.append(now)
+            if self.compare and seen and seen[0] != _picture(screen):
+                self.changed_after_first += 1
+
+        widget.call_after_refresh(check)
+
+
+Timings = dict[str, list[float]]
+
+
+async def key_latencies(idle: float, compare: bool = False) -> tuple[Timings, Stamps]:
     """Seconds from an answer key to the next question drawn, over whole scripted walks.
 
-    The key is posted to the app as the terminal driver would; the clock stops at the
-    first refresh after the chat screen has shown the next question (``drawn``), and,
-    for reference, when ``ChatScreen.show`` has returned with the input in place
-    (``shown``: the work done before waiting for the next frame tick). Walks: the
-    fixture flow's scripts (every question type in turn) and cauda-equina's (a run of
-    yes/no questions, as most clinical flows are). The baseline is the same
-    key-to-refresh round trip on a minimal app whose key handler updates one Static.
+    ``idle``: seconds to wait before each answer key (0: as soon as the last one is
+    settled). The key is posted to the app as the terminal driver does. Per answer:
+    ``shown``, ``ChatScreen.show`` has returned with the input in place; ``first``, the
+    first frame after that; ``settled``, the first frame after which nothing is left to
+    lay out or repaint (Textual lays a newly mounted widget out a second time, a frame
+    later). ``compare`` also checks whether the settled frame looks different from the
+    first one (slower: not for timing).
     """
-
-    stamps: list[float] = []
-    shown: list[float] = []
+    stamps = Stamps(compare)
     original = ChatScreen.show
 
     async def timed_show(self: ChatScreen, session: object) -> None:
         await original(self, session)  # type: ignore[arg-type]
-        shown.append(time.perf_counter())
-        self.call_after_refresh(lambda: stamps.append(time.perf_counter()))
+        stamps.after_change(self)
 
     ChatScreen.show = timed_show  # type: ignore[method-assign]
 
-    async def press(app: App[None], key: str) -> tuple[float, float] | None:
-        before = len(stamps)
+    async def press(app: App[None], key: str) -> tuple[float, float, float] | None:
+        await asyncio.sleep(idle)
+        before = len(stamps.settled)
         char = key if len(key) == 1 else ("\r" if key == "enter" else None)
         start = time.perf_counter()
         app.post_message(events.Key(key, char))
         for _ in range(2000):
             await asyncio.sleep(0.0005)
-            if len(stamps) > before:
-                return stamps[-1] - start, shown[-1] - start
+            if len(stamps.settled) > before:
+                return tuple(  # type: ignore[return-value]
+                    getattr(stamps, kind)[-1] - start for kind in ("shown", "first", "settled")
+                )
         return None  # a typing key: no new question
 
-    result: dict[str, list[float]] = {}
+    result: Timings = {}
+
+    def add(name: str, took: tuple[float, float, float]) -> None:
+        for kind, seconds in zip(("shown", "first", "settled"), took, strict=True):
+            result.setdefault(f"{name}/{kind}", []).append(seconds)
 
     async def walk(name: str, flow: CompiledFlow, scripts: list[list[str]]) -> None:
-        drawn, ready = result.setdefault(name, []), result.setdefault(f"{name}/shown", [])
         for keys in scripts:
             app = fixture_app(flow)
             async with app.run_test(size=(80, 24)) as pilot:
@@ -142,64 +299,132 @@ async def key_latencies() -> dict[str, list[float]]:
                         continue
                     took = await press(app, key)
                     if took is not None:
-                        drawn.append(took[0])
-                        ready.append(took[1])
+                        add(name, took)
                 await pilot.pause()
 
-    await walk("fixture", every_type(), [keys for keys, _ in FIXTURE_SCRIPTS])
-    cauda = resolve("cauda-equina")
-    await walk("cauda-equina", cauda, [keys for keys, _ in BUNDLED_SCRIPTS["cauda-equina"]])
+    try:
+        await walk("fixture", every_type(), [keys for keys, _ in FIXTURE_SCRIPTS])
+        for flow_id in ("cauda-equina", "heparin"):
+            scripts = [keys for keys, _ in BUNDLED_SCRIPTS[flow_id]]
+            await walk(flow_id, resolve(flow_id), scripts)
+    finally:
+        ChatScreen.show = original  # type: ignore[method-assign]
+    answers = len(result["fixture/first"]) + len(result["cauda-equina/first"])
+    answers += len(result["heparin/first"])
 
-    baseline: list[float] = []
+    class UpdateOne(App[None]):
+        """A key updates one Static."""
 
-    class Minimal(App[None]):
         def compose(self):  # type: ignore[no-untyped-def]
             yield Static("baseline")
 
         def on_key(self, event: events.Key) -> None:
             self.query_one(Static).update(event.key)
-            shown.append(time.perf_counter())
-            self.call_after_refresh(lambda: stamps.append(time.perf_counter()))
+            stamps.after_change(self)
 
-    minimal = Minimal()
-    async with minimal.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        for _ in range(len(result["fixture"]) + len(result["cauda-equina"])):
-            took = await press(minimal, "x")
-            assert took is not None
-            baseline.append(took[0])
-    result["baseline"] = baseline
-    return result
+    class MountOne(App[None]):
+        """A key appends one Static to a scrolling list that follows it, as a chat does."""
+
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield VerticalScroll()
+
+        def on_mount(self) -> None:
+            self.query_one(VerticalScroll).anchor()
+
+        async def on_key(self, event: events.Key) -> None:
+            await self.query_one(VerticalScroll).mount(Static(f"message {event.key}"))
+            stamps.after_change(self)
+
+    for name, baseline in (("update one Static", UpdateOne()), ("mount one Static", MountOne())):
+        async with baseline.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            for _ in range(answers):
+                took = await press(baseline, "x")
+                assert took is not None
+                add(name, took)
+    return result, stamps
 
 
-def _ms(values: list[float]) -> str:
-    median = statistics.median(values) * 1000
-    p90 = statistics.quantiles(values, n=10)[-1] * 1000
-    return f"median {median:6.2f} ms, p90 {p90:6.2f} ms, max {max(values) * 1000:6.2f} ms"
+def _launch() -> None:
+    with tempfile.TemporaryDirectory() as data_home:
+
+        def minimal() -> float:
+            return launch_seconds(MINIMAL_CHILD, data_home)
+
+        def triagebot() -> float:
+            return launch_seconds(TRIAGEBOT_CHILD, data_home)
+
+        def floor() -> float:
+            return launch_seconds(FLOOR_CHILD, data_home)
+
+        runs: dict[str, list[float]] = {"minimal": [], "floor": [], "triagebot": []}
+        measures: dict[str, Callable[[], float]] = {
+            "minimal": minimal,
+            "floor": floor,
+            "triagebot": triagebot,
+        }
+        for measure in measures.values():
+            measure()  # warm the file cache for both
+        for _ in range(RUNS):
+            for name, measure in measures.items():
+                runs[name].append(measure())
+    m = statistics.median(runs["minimal"])
+    print(f"launch to first question (median of {RUNS}; fresh interpreter on an 80x24 pty)")
+    labels = {
+        "minimal": "minimal Textual app",
+        "floor": "floor: core + minimal",
+        "triagebot": "triagebot FLOW",
+    }
+    for name, label in labels.items():
+        median, fastest = statistics.median(runs[name]), min(runs[name])
+        print(
+            f"  {label:22s}: {median * 1000:6.1f} ms (fastest {fastest * 1000:5.1f})"
+            f"   ratio {median / m:.2f}x"
+        )
+    print("  target: triagebot FLOW within 1.5x of the minimal app")
+
+
+def _keys(idle: float, title: str) -> None:
+    timings, _ = asyncio.run(key_latencies(idle))
+    print(title)
+    print("  (median ms)                  first frame   settled   input in place")
+    base = statistics.median(timings["update one Static/first"])
+    for name in ("update one Static", "mount one Static", "fixture", "cauda-equina", "heparin"):
+        first, settled = timings[f"{name}/first"], timings[f"{name}/settled"]
+        shown = timings[f"{name}/shown"]
+        label = f"{name} ({len(first)} answers)" if "Static" not in name else f"baseline: {name}"
+        print(
+            f"  {label:29s} {_median(first):8.2f} {_median(settled):10.2f} {_median(shown):11.2f}"
+            f"   first {_median(first) / (base * 1000):.2f}x, p90 {_p90(first):.1f}"
+        )
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) * 1000
+
+
+def _p90(values: list[float]) -> float:
+    return statistics.quantiles(values, n=10)[-1] * 1000
+
+
+def _visual_check() -> None:
+    _, stamps = asyncio.run(key_latencies(IDLE, compare=True))
+    total = len(stamps.settled)
+    print(
+        f"  changes whose settled frame differs from their first: {stamps.changed_after_first}"
+        f" of {total}"
+    )
 
 
 def main() -> None:
-    launch_seconds(MINIMAL_CHILD)  # warm the file cache for both
-    launch_seconds(TRIAGEBOT_CHILD)
-    minimal, triagebot = [], []
-    for _ in range(RUNS):
-        minimal.append(launch_seconds(MINIMAL_CHILD))
-        triagebot.append(launch_seconds(TRIAGEBOT_CHILD))
-    m, t = statistics.median(minimal), statistics.median(triagebot)
-    print(f"launch to first question (median of {RUNS}, fresh interpreter, headless 80x24)")
-    print(f"  minimal Textual app : {m * 1000:7.1f} ms")
-    print(f"  triagebot           : {t * 1000:7.1f} ms   ratio {t / m:.2f}x (target <= 1.5x)")
-
-    timings = asyncio.run(key_latencies())
-    b = statistics.median(timings["baseline"])
-    print("answer key to next question rendered (pilot, headless 80x24, 60 fps frame tick)")
-    print(f"  minimal app key->refresh : median {b * 1000:6.2f} ms")
-    for name in ("fixture", "cauda-equina"):
-        drawn, ready = timings[name], timings[f"{name}/shown"]
-        w = statistics.median(drawn)
-        print(f"  {name} ({len(drawn)} answers)")
-        print(f"    key -> drawn           : {_ms(drawn)}   ratio {w / b:.2f}x")
-        print(f"    key -> input in place  : {_ms(ready)}   (before the frame tick)")
+    parts = sys.argv[1:] or ["launch", "keys"]
+    if "launch" in parts:
+        _launch()
+    if "keys" not in parts:
+        return
+    _keys(0, "answer key to next question drawn, keys back to back (pilot, headless 80x24)")
+    _keys(IDLE, f"answer key to next question drawn, {IDLE * 1000:.0f} ms idle before each key")
+    _visual_check()
     print("  target: median key -> drawn under 16 ms (one frame)")
 
 

@@ -11,9 +11,13 @@ from textual._xterm_parser import XTermParser
 from textual.app import App, ComposeResult
 from textual.widgets import Input
 
-from tests.tui_support import every_type, fixture_app, send_bytes
+from tests.tui_support import FIXTURES, every_type, fixture_app, send_bytes
+from triagebot.flows import library
+from triagebot.flows.compiler import load_flow
+from triagebot.tui.app import make_app
 
 SIZE = (80, 24)
+RUNS = FIXTURES / "reuse" / "runs.yaml"
 TO_TEMPERATURE = ["n", "enter", "1", "c"]
 """Keys from the fixture's first question to its number question (temperature, 30-45 °C)."""
 
@@ -104,3 +108,34 @@ async def test_a_burst_reaches_the_start_screen_filter_in_order() -> None:
         send_bytes(app, "xy\x7f\x7fevery")
         await pilot.pause()
         assert app.screen.query_one("#filter", Input).value == "every"
+
+
+@pytest.mark.asyncio
+async def test_digits_typed_just_before_back_never_land_in_the_previous_field() -> None:
+    """1, 2 then F2 in one read: back on the previous number question, its field is empty."""
+    app = fixture_app(load_flow(RUNS))
+    async with app.run_test(size=SIZE) as pilot:
+        for key in ["1", "1", "c", "c", *"70", "enter"]:  # on to age, after weight
+            await pilot.press(key)
+        send_bytes(app, "12\x1bOQ")  # F2 is ESC O Q
+        await pilot.pause()
+        assert app.session is not None
+        field = app.screen.query_one(Input)
+        assert (app.session.current, field.value) == ("weight", "")
+
+
+@pytest.mark.asyncio
+async def test_an_answer_key_just_before_back_never_answers_the_previous_question() -> None:
+    """n then F2 in one read at the third question: Back acts first; n answers nothing."""
+    app = make_app(library.resolve("cauda-equina"))
+    async with app.run_test(size=SIZE) as pilot:
+        for key in ["y", "n"]:  # to the third question, past a run of yes/no questions
+            await pilot.press(key)
+        await pilot.pause()
+        assert app.session is not None
+        before = dict(app.session.answers)
+        third = app.session.current
+        send_bytes(app, "n\x1bOQ")
+        await pilot.pause()
+        answered_since = {k: v for k, v in app.session.answers.items() if before.get(k) != v}
+        assert (answered_since, app.session.current != third) == ({}, True)

@@ -182,3 +182,13 @@ def journaled(*answers: object) -> journal.Journal:
         session.answer(raw)
     record.close()
     return record
+
+
+async def test_a_session_is_journaled_once_its_first_question_is_drawn() -> None:
+    """The journal is started just after the first frame, before any answer, with none in it."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        kept = unfinished()
+        listed_while_open = [(e.contents.header.flow.id, e.answers) for e in kept if e.contents]
+    assert listed_while_open == [("every-type", 0)]

@@ -205,7 +205,11 @@ class TriageApp(App[None]):
             await self.switch_screen(screen)
         else:
             await self.push_screen(screen)
-        await self.refresh_chat()
+        await screen.show(self.session)
+        # Started once the first question is drawn: there is nothing to lose before an
+        # answer (which starts it at once if it comes first), and creating and syncing
+        # the file stays off the launch.
+        self.call_after_refresh(self._keep_journal)
 
     async def refresh_chat(self) -> None:
         self._keep_journal()

@@ -75,21 +75,32 @@ class ChatScreen(Screen[None]):
             transcript.show(session, entries(session, self.overdue))
             asking = (session.current, len(session.steps), session.flow.language)
             if asking != self.asking:
+                forward = self.asking is not None and asking[1] > self.asking[1]
                 # Only the language changed: what was typed or ticked carries over.
                 carry = self.asking is not None and self.asking[:2] == asking[:2]
                 self.asking = asking
-                await self._replace_input(session, carry)
+                await self._replace_input(session, reuse=forward, carry=carry)
             self.query_one("#progress", Static).update(progress(session))
         # After the batch: callbacks asked for during one run before its frame.
         transcript.follow()
 
-    async def _replace_input(self, session: Session, carry: bool = False) -> None:
+    async def _replace_input(self, session: Session, reuse: bool, carry: bool = False) -> None:
+        """Show the input for the current node: the one shown, when ``reuse`` allows and
+        it can take the node, or a new one.
+
+        Only an answer (a step forward) reuses: keys typed just before Back (F2) or an
+        edit, still on their way to the shown field, must not land in an earlier
+        question's field; a new input leaves them with the old one, dropped unanswered.
+        ``carry``: the same question in another language, so the new input takes what was
+        typed, ticked or highlighted in the old one.
+        """
         area = self.query_one("#answer-area", Vertical)
         node = session.node
         lang = session.flow.language
         shown = self.current_input()
         if (
-            shown is not None
+            reuse
+            and shown is not None
             and not isinstance(node, OutcomeNode)
             and shown.lang == lang
             and shown.reuse_for(session.current, node)

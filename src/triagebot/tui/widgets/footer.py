@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -29,6 +30,13 @@ class SteadyFooter(Footer):
     def __init__(self) -> None:
         super().__init__()
         self._shown: Shown | None = None
+
+    def compose(self) -> ComposeResult:
+        # Textual's Footer composes empty, then again once the screen reports its
+        # bindings (a frame later); the keys are known now, so show them in the first frame.
+        self.set_reactive(Footer._bindings_ready, True)
+        self._shown = shown_keys(self.screen)
+        yield from super().compose()
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         will_recompose = screen.app.app_focus and self.is_attached and screen is self.screen
