@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from triagebot.flows import exports, journal
-from triagebot.flows.catalog import CATALOG, ENGLISH, format_number, words
+from triagebot.flows.catalog import CATALOG, ENGLISH, format_number, is_singular, words
 from triagebot.flows.compiler import (
     CompiledFlow,
     LanguageError,
@@ -535,3 +535,19 @@ def test_the_french_export_of_a_switched_session_is_english(french: CompiledFlow
         transcript.answers[0].prompt,
         transcript.answers[0].shown,
     )
+
+
+@pytest.mark.parametrize(
+    ("count", "language", "singular"),
+    [
+        (0, "en", False),
+        (1, "en", True),
+        (2, "en", False),
+        (0, "fr", True),
+        (1, "fr", True),
+        (2, "fr", False),
+    ],
+)
+def test_singular_follows_the_language(count: int, language: str, singular: bool) -> None:
+    """English says '0 questions', French '0 question' (zero takes the singular)."""
+    assert singular == is_singular(count, language)

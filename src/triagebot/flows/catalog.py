@@ -607,6 +607,15 @@ def words(language: str | None) -> Words:
     return CATALOG.get(language or DEFAULT_LANGUAGE, ENGLISH)
 
 
+_SINGULAR_ZERO = frozenset({"fr"})
+"""Languages where zero takes the singular ("0 question répondue")."""
+
+
+def is_singular(count: int, language: str | None) -> bool:
+    """Whether ``count`` takes the singular form in ``language``."""
+    return count == 1 or (count == 0 and language in _SINGULAR_ZERO)
+
+
 def language_name(code: str) -> str:
     """A language's own name (``français``), or its code when the catalog lacks it."""
     found = CATALOG.get(code)

@@ -7,7 +7,7 @@ Why a question is asked, its source and the urgency word are the core's
 
 from __future__ import annotations
 
-from triagebot.flows.catalog import Words, words
+from triagebot.flows.catalog import Words, is_singular, words
 from triagebot.flows.engine import RoundInfo, Session
 from triagebot.flows.schema import UNKNOWN, UNSURE, NumberQuestion, YesNoQuestion
 
@@ -25,12 +25,14 @@ def progress(session: Session) -> str:
     said = session_words(session)
     count = session.questions_answered
     if session.finished:
-        template = said.outcome_after_one if count == 1 else said.outcome_after_many
+        singular = is_singular(count, session.flow.language)
+        template = said.outcome_after_one if singular else said.outcome_after_many
         keys = " · ".join(
             f"{key.upper()} {said.keys[action][0].lower()}" for key, action in OUTCOME_KEYS
         )
         return f"{template.format(count=count)} · {keys}"
-    template = said.answered_one if count == 1 else said.answered_many
+    singular = is_singular(count, session.flow.language)
+    template = said.answered_one if singular else said.answered_many
     where = session.round_info
     return template.format(count=count) + ("" if where is None else f" · {where.label}")
 
