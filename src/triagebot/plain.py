@@ -47,7 +47,7 @@ from triagebot.flows.schema import (
     Question,
     YesNoQuestion,
 )
-from triagebot.flows.wording import urgency_word, why_lines
+from triagebot.flows.wording import round_name, urgency_word, why_lines
 
 HELP = words(None).help
 """The commands, in English (each language's is ``words(lang).help``)."""
@@ -321,18 +321,11 @@ def answered_lines(session: Session) -> list[str]:
     for step in session.steps:
         if step.value is not None:
             question = session.flow.question(step.node)
-            where = _round_prefix(session, step.node, step.round)
+            name = round_name(session.flow, step.node, step.round)
+            where = "" if name is None else f"{name}: "
             answer = describe_answer(question, step.value, lang)
             lines.append(f"- {where}{question.prompt} {answer}")
     return lines
-
-
-def _round_prefix(session: Session, node: str, number: int | None) -> str:
-    """``Branch 2: `` before a repeated group's member; empty outside groups."""
-    group = session.flow.group_of.get(node)
-    if group is None or number is None:
-        return ""
-    return f"{session.flow.groups[group].entry} {number}: "
 
 
 def start_journal(session: Session, stdout: TextIO) -> Journal | None:

@@ -39,6 +39,7 @@ from triagebot.flows.schema import (
     TRANSLATION_ERROR,
     UNSURE,
     YES_NO_VALUES,
+    AnyNode,
     ChoiceQuestion,
     Citation,
     Flow,
@@ -63,17 +64,6 @@ from triagebot.flows.yamlio import (
 
 OUTCOME_VARIABLE = "outcome"
 """The name invariants use for the outcome reached."""
-
-AnyNode = (
-    YesNoQuestion
-    | ChoiceQuestion
-    | MultiChoiceQuestion
-    | NumberQuestion
-    | InfoNode
-    | OutcomeNode
-    | GroupNode
-)
-"""A node of the compiled flow: a top-level node or a group's member."""
 
 _QUESTION_TYPES = (YesNoQuestion, ChoiceQuestion, MultiChoiceQuestion, NumberQuestion)
 

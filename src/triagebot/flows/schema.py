@@ -382,16 +382,18 @@ class GroupNode(Strict):
     """Where to go once the last round is over; conditions may use aggregates."""
 
 
-Node = Annotated[
+AnyNode = (
     YesNoQuestion
     | ChoiceQuestion
     | MultiChoiceQuestion
     | NumberQuestion
     | InfoNode
     | OutcomeNode
-    | GroupNode,
-    Field(discriminator="type"),
-]
+    | GroupNode
+)
+"""Any node: a top-level node or a group's member."""
+
+Node = Annotated[AnyNode, Field(discriminator="type")]
 Question = YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion
 
 

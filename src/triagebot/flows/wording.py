@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from triagebot.flows.catalog import words
 from triagebot.flows.compiler import CompiledFlow
+from triagebot.flows.engine import RoundInfo
 from triagebot.flows.schema import Citation, GroupNode, InfoNode, OutcomeNode
 
 
@@ -56,3 +57,21 @@ def source_line(flow: CompiledFlow, doc: str) -> str:
         file=source.file,
         note=said.note.format(note=source.note) if source.note else "",
     )
+
+
+def round_label(flow: CompiledFlow, node: str, number: int | None) -> str | None:
+    """``Branch 2 of up to 6`` for a member of a repeated group answered in round
+    ``number``, in the flow's language; None outside groups."""
+    group_id = flow.group_of.get(node)
+    if group_id is None or number is None:
+        return None
+    group = flow.groups[group_id]
+    return RoundInfo(group_id, group.entry, number, group.max, flow.language).label
+
+
+def round_name(flow: CompiledFlow, node: str, number: int | None) -> str | None:
+    """``Branch 2``: a round named by its group's entry; None outside groups."""
+    group_id = flow.group_of.get(node)
+    if group_id is None or number is None:
+        return None
+    return f"{flow.groups[group_id].entry} {number}"

@@ -43,6 +43,7 @@ from triagebot.flows.engine import (
     utc_now,
 )
 from triagebot.flows.journal import Journal, JournalError
+from triagebot.flows.wording import round_label
 from triagebot.flows.yamlio import FlowError
 from triagebot.tui.export import export_transcript, transcript_text
 from triagebot.tui.keys import relabel
@@ -52,7 +53,6 @@ from triagebot.tui.screens.edit import EditScreen
 from triagebot.tui.screens.resume import ResumeChosen, ResumeScreen
 from triagebot.tui.screens.start import StartScreen
 from triagebot.tui.screens.why import WhyScreen
-from triagebot.tui.wording import round_label
 
 ACTION_KEYS = [
     ("f1", "why"),
@@ -324,7 +324,7 @@ class TriageApp(App[None]):
         lang = session.flow.language
         question = session.flow.question(event.question_id)
         shown = describe_answer(question, step.value, lang)
-        where = round_label(session, event.question_id, event.round)
+        where = round_label(session.flow, event.question_id, event.round)
         screen = EditScreen(
             event.question_id, question, shown, lang=lang, round=event.round, where=where
         )

@@ -8,7 +8,7 @@ Why a question is asked, its source and the urgency word are the core's
 from __future__ import annotations
 
 from triagebot.flows.catalog import Words, is_singular, words
-from triagebot.flows.engine import RoundInfo, Session
+from triagebot.flows.engine import Session
 from triagebot.flows.schema import UNKNOWN, UNSURE, NumberQuestion, YesNoQuestion
 
 OUTCOME_KEYS = (("f5", "export_transcript"), ("f6", "copy_transcript"), ("f7", "restart"))
@@ -35,24 +35,6 @@ def progress(session: Session) -> str:
     template = said.answered_one if singular else said.answered_many
     where = session.round_info
     return template.format(count=count) + ("" if where is None else f" · {where.label}")
-
-
-def round_label(session: Session, node: str, number: int | None) -> str | None:
-    """``Branch 2 of up to 6`` for a member of a repeated group answered in round
-    ``number``, in the session's language; None outside groups."""
-    group_id = session.flow.group_of.get(node)
-    if group_id is None or number is None:
-        return None
-    group = session.flow.groups[group_id]
-    return RoundInfo(group_id, group.entry, number, group.max, session.flow.language).label
-
-
-def round_name(session: Session, node: str, number: int | None) -> str | None:
-    """``Branch 2``: a round named by its group's entry; None outside groups."""
-    group_id = session.flow.group_of.get(node)
-    if group_id is None or number is None:
-        return None
-    return f"{session.flow.groups[group_id].entry} {number}"
 
 
 def yes_no_keys(question: YesNoQuestion, lang: str | None) -> dict[str, str]:

@@ -24,10 +24,10 @@ from triagebot.flows.catalog import words
 from triagebot.flows.engine import Session, describe_answer
 from triagebot.flows.library import review_overdue
 from triagebot.flows.schema import GroupNode, InfoNode, OutcomeNode
+from triagebot.flows.wording import round_label, round_name
 from triagebot.tui.keys import relabel
 from triagebot.tui.messages import EditRequested
 from triagebot.tui.widgets.outcome import OutcomeCard
-from triagebot.tui.wording import round_label, round_name
 
 Kind = Literal["note", "warning", "round", "question", "info", "answer", "superseded", "outcome"]
 
@@ -89,7 +89,7 @@ def _mark_round(
 ) -> str | None:
     """Append a mark (``Branch 2``) when ``node`` starts a round other than ``in_round``;
     returns the round the conversation is now in (None outside groups)."""
-    name = round_name(session, node, number)
+    name = round_name(session.flow, node, number)
     if name is not None and name != in_round:
         result.append(Entry("round", "", name, round=number, lang=session.flow.language))
     return name
@@ -101,7 +101,7 @@ def _asked(session: Session, node_id: str, number: int | None) -> Entry:
     if isinstance(node, InfoNode):
         return Entry("info", node_id, node.text, lang=lang)
     assert not isinstance(node, OutcomeNode | GroupNode)
-    heading = round_label(session, node_id, number)
+    heading = round_label(session.flow, node_id, number)
     return Entry("question", node_id, node.prompt, node.detail, "", number, heading, lang)
 
 
@@ -117,7 +117,7 @@ def _superseded(session: Session) -> Iterator[tuple[Key | None, Entry]]:
             ((c.question, c.round) for c in reversed(session.changes) if c.at <= item.at), None
         )
         question = session.flow.question(item.question)
-        name = round_name(session, item.question, item.round)
+        name = round_name(session.flow, item.question, item.round)
         where = "" if name is None else f"{name}: "
         text = f"{where}{question.prompt} — {describe_answer(question, item.value, lang)}"
         entry = Entry("superseded", item.question, text, round=item.round, lang=lang)
