@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from triagebot.commands.common import CommandError  # noqa: PLC0415 (see entry_point)
     from triagebot.flows.answers import AnswerError  # noqa: PLC0415
     from triagebot.flows.compiler import LanguageError  # noqa: PLC0415
-    from triagebot.flows.yamlio import FlowError  # noqa: PLC0415
+    from triagebot.flows.documents import FlowError  # noqa: PLC0415
 
     parser = build_parser()
     argv = with_default_command(parser, sys.argv[1:] if argv is None else argv)

@@ -9,7 +9,7 @@ from typing import Any
 
 from triagebot.flows import library
 from triagebot.flows.compiler import CompiledFlow, LanguageError, with_language
-from triagebot.flows.yamlio import Problem, load_file
+from triagebot.flows.documents import Problem
 
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 
@@ -73,6 +73,8 @@ def in_language(flow: CompiledFlow, lang: str | None) -> CompiledFlow:
 
 def read_answers(path: Path) -> dict[str, Any]:
     """An answers file (YAML or JSON): a mapping of question id to answer."""
+    from triagebot.flows.yamlio import load_file  # noqa: PLC0415 (PyYAML only when used)
+
     document = load_file(path)
     if not isinstance(document.data, dict):
         where = document.position_of(())

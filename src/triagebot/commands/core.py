@@ -20,9 +20,9 @@ from triagebot.commands.common import (
 from triagebot.flows import exports, library
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.compiler import CompiledFlow, LanguageError, load_flow, with_language
+from triagebot.flows.documents import FlowError
 from triagebot.flows.engine import FlowRuntimeError, drive
 from triagebot.flows.transcript import Transcript, from_session
-from triagebot.flows.yamlio import FlowError
 
 
 def register(subparsers: Any) -> None:

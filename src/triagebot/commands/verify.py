@@ -17,7 +17,7 @@ from typing import Any
 from triagebot.commands.common import CommandError, add_flows_dir, add_lang, find_flow
 from triagebot.flows import library
 from triagebot.flows.compiler import CompiledFlow, load_flow
-from triagebot.flows.yamlio import FlowError
+from triagebot.flows.documents import FlowError
 
 
 def register(subparsers: Any) -> None:

@@ -32,6 +32,7 @@ from pydantic import ValidationError
 
 from triagebot.flows import expr
 from triagebot.flows.catalog import DEFAULT_LANGUAGE
+from triagebot.flows.documents import Document, FlowError, PathKey, Problem, read_text
 from triagebot.flows.expr import Expr, ExprError, Kind, VarType
 from triagebot.flows.schema import (
     LANGUAGE_CONTEXT,
@@ -51,15 +52,6 @@ from triagebot.flows.schema import (
     OutcomeNode,
     Question,
     YesNoQuestion,
-)
-from triagebot.flows.yamlio import (
-    Document,
-    FlowError,
-    PathKey,
-    Problem,
-    load_file,
-    parse,
-    read_text,
 )
 
 OUTCOME_VARIABLE = "outcome"
@@ -182,6 +174,8 @@ def load_flow(path: Path, lang: str | None = None) -> CompiledFlow:
 
 def compile_text(text: str, name: str, lang: str | None = None) -> CompiledFlow:
     """Validate and compile flow text in ``lang``; ``name`` is used in problem positions."""
+    from triagebot.flows.yamlio import parse  # noqa: PLC0415 (PyYAML only to compile)
+
     with collection_paused():
         document = parse(text, name)
         compiled = _compile_document(document, lang)
@@ -805,7 +799,6 @@ __all__ = [
     "compile_text",
     "declared_languages",
     "dotted",
-    "load_file",
     "load_flow",
     "validate_shape",
     "variable_types",

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from triagebot.flows.compiler import CompiledFlow, load_flow, with_language
-from triagebot.flows.yamlio import FlowError
+from triagebot.flows.documents import FlowError
 
 FLOW_SUFFIXES = (".yaml", ".yml")
 

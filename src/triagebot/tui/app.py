@@ -34,6 +34,7 @@ from triagebot.flows import journal, library
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.catalog import Words, language_name, words
 from triagebot.flows.compiler import CompiledFlow, LanguageError, load_flow
+from triagebot.flows.documents import FlowError
 from triagebot.flows.engine import (
     Clock,
     FlowRuntimeError,
@@ -44,7 +45,6 @@ from triagebot.flows.engine import (
 )
 from triagebot.flows.journal import Journal, JournalError
 from triagebot.flows.wording import round_label
-from triagebot.flows.yamlio import FlowError
 from triagebot.tui.export import export_transcript, transcript_text
 from triagebot.tui.keys import relabel
 from triagebot.tui.messages import AnswerChanged, AnswerSubmitted, EditRequested, FlowChosen

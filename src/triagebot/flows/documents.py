@@ -1,0 +1,117 @@
+"""What a flow or answers file is once read: its text, its data with the position of every
+value, and the problems found in it, each placed at ``FILE:LINE:COL``.
+
+Nothing here parses YAML (that is :mod:`triagebot.flows.yamlio`, the one YAML seam): a flow
+read back from the compiled-flow cache needs these types but not PyYAML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MAX_FILE_BYTES = 512 * 1024
+"""Largest flow or answers file accepted; the bundled flows are a few tens of kB."""
+
+PathKey = tuple[str | int, ...]
+"""Where a value sits in the document: mapping keys and list indices from the root."""
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A 1-based line and column in a file."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a file, already placed at a line and column."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class FlowError(Exception):
+    """A file could not be used; carries every problem found, each with its position."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(slots=True)
+class Document:
+    """Plain data read from a YAML file plus the position of every value in it."""
+
+    file: str
+    data: Any
+    positions: dict[PathKey, Position] = field(default_factory=dict)
+    key_positions: dict[PathKey, Position] = field(default_factory=dict)
+    """Where each mapping key is written (a bad id is reported at its key, not its value)."""
+    quoted: dict[PathKey, bool] = field(default_factory=dict)
+
+    def position_of(self, path: Iterable[str | int]) -> Position:
+        """The position of the deepest part of ``path`` that exists in the file.
+
+        A missing field has no position of its own, so it points at its parent.
+        """
+        key: PathKey = ()
+        found = self.positions.get((), Position(1, 1))
+        for part in path:
+            key = (*key, part)
+            if key not in self.positions:
+                break
+            found = self.positions[key]
+        return found
+
+    def problem(self, path: Iterable[str | int], message: str, offset: int = 0) -> Problem:
+        """A problem at ``path``; ``offset`` moves it along a one-line scalar (an expression)."""
+        path = tuple(path)
+        where = self.position_of(path)
+        if offset and self._is_one_line_scalar(path):
+            shift = 1 if self.quoted.get(path, False) else 0
+            where = Position(where.line, where.column + shift + offset)
+        return Problem(self.file, where.line, where.column, message)
+
+    def _is_one_line_scalar(self, path: PathKey) -> bool:
+        return path in self.positions and path in self.quoted
+
+
+def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read a file as UTF-8, refusing a huge or undecodable one with its position."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise FlowError(
+                [Problem(name, 1, 1, f"file is {size} bytes; the limit is {max_bytes}")]
+            )
+        raw = path.read_bytes()
+    except OSError as error:
+        raise FlowError([Problem(name, 1, 1, f"cannot read file: {error.strerror}")]) from None
+    return decode(raw, name, max_bytes)
+
+
+def decode(raw: bytes, name: str, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Decode UTF-8 bytes, naming the line and column of the first bad byte."""
+    if len(raw) > max_bytes:
+        raise FlowError(
+            [Problem(name, 1, 1, f"file is {len(raw)} bytes; the limit is {max_bytes}")]
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        message = f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8"
+        raise FlowError([Problem(name, line, column, message)]) from None
