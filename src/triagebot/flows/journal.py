@@ -32,6 +32,7 @@ from triagebot.files import FILE_MODE, data_dir, private_dir, sync_dir
 from triagebot.flows import library
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.compiler import CompiledFlow, LanguageError, load_flow, with_language
+from triagebot.flows.documents import FlowError
 from triagebot.flows.engine import (
     Clock,
     FlowRuntimeError,
@@ -41,7 +42,6 @@ from triagebot.flows.engine import (
     utc_now,
 )
 from triagebot.flows.transcript import JsonAnswer, to_json_answer
-from triagebot.flows.yamlio import FlowError
 
 JOURNAL_FORMAT: Literal[1] = 1
 SUFFIX = ".jsonl"
@@ -52,7 +52,9 @@ class JournalError(Exception):
 
 
 class _Line(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: the validator is built when a journal line is first written or read, not
+    # at import (start-up), before the first question is drawn.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class JournalFlow(_Line):

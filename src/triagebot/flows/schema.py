@@ -144,7 +144,11 @@ UNKNOWN = "unknown"
 class Strict(BaseModel):
     """Base of every flow model: unknown keys are errors and models never change."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: a validator is built on first validation, not at import; a flow read
+    # back from the compiled-flow cache (the TUI's start) never validates.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
+    )
 
 
 class Source(Strict):

@@ -50,7 +50,9 @@ QuestionKind = Literal["yes_no", "choice", "multi_choice", "number"]
 class Record(BaseModel):
     """Base of transcript models: strict about fields, and immutable once made."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: the validator is built when a transcript is first written or read, not
+    # at import (start-up), before the first question is drawn.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class SourceRecord(Record):
