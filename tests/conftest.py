@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,10 @@ from triagebot.flows import library
 from triagebot.flows.compiler import CompiledFlow, load_flow
 
 DATA = Path(__file__).parent / "data"
+
+# Session fixtures load flows before any test's own data folder is set (below): they get a
+# folder too, so no test run writes (compiled flows, journals) into the user's data folder.
+os.environ["TRIAGEBOT_DATA_DIR"] = tempfile.mkdtemp(prefix="triagebot-tests-")
 
 
 @pytest.fixture(scope="session")

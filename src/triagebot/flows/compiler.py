@@ -20,7 +20,6 @@ aggregates read them); a member's own rules read this round's answers by name.
 from __future__ import annotations
 
 import gc
-import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -30,7 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from triagebot.flows import expr
+from triagebot.flows import expr, flowcache
 from triagebot.flows.catalog import DEFAULT_LANGUAGE
 from triagebot.flows.documents import Document, FlowError, PathKey, Problem, read_text
 from triagebot.flows.expr import Expr, ExprError, Kind, VarType
@@ -166,20 +165,27 @@ def load_flow(path: Path, lang: str | None = None) -> CompiledFlow:
     """Read, validate and compile a flow file in ``lang`` (default: the flow's first language).
 
     Raises :class:`FlowError` with every problem, or :class:`LanguageError` when the flow is
-    not written in ``lang``.
+    not written in ``lang``. A flow compiled before from the same text is read back from
+    :mod:`~triagebot.flows.flowcache` instead of compiled again.
     """
     text = read_text(path)
-    return compile_text(text, str(path), lang)
+    name = str(path)
+    cached = flowcache.load(name, flowcache.text_digest(text), lang)
+    if cached is not None:
+        return cached
+    compiled = compile_text(text, name, lang)
+    flowcache.store(name, lang, compiled)
+    return compiled
 
 
 def compile_text(text: str, name: str, lang: str | None = None) -> CompiledFlow:
     """Validate and compile flow text in ``lang``; ``name`` is used in problem positions."""
-    from triagebot.flows.yamlio import parse  # noqa: PLC0415 (PyYAML only to compile)
+    from triagebot.flows.yamlio import parse  # noqa: PLC0415 (a cached flow needs no PyYAML)
 
     with collection_paused():
         document = parse(text, name)
         compiled = _compile_document(document, lang)
-    compiled.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    compiled.sha256 = flowcache.text_digest(text)
     compiled.siblings[compiled.language] = compiled
     return compiled
 
@@ -190,9 +196,12 @@ def with_language(compiled: CompiledFlow, lang: str) -> CompiledFlow:
     found = compiled if lang == compiled.language else compiled.siblings.get(lang)
     if found is not None:
         return found
-    with collection_paused():
-        other = _compile_document(compiled.document, lang)
-    other.sha256 = compiled.sha256
+    other = flowcache.load(compiled.file, compiled.sha256, lang)
+    if other is None:
+        with collection_paused():
+            other = _compile_document(compiled.document, lang)
+        other.sha256 = compiled.sha256
+        flowcache.store(compiled.file, lang, other)
     other.siblings = compiled.siblings
     compiled.siblings[lang] = other
     return other
