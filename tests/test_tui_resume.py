@@ -12,7 +12,7 @@ from tests.tui_support import EVERY_TYPE, every_type, fixed_clock, fixture_app
 from triagebot.flows import journal
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import Session
-from triagebot.tui.app import TriageApp, make_app
+from triagebot.tui.app import JOURNAL_DELAY, TriageApp, make_app
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.screens.resume import ConfirmDiscard, ResumeScreen
 from triagebot.tui.screens.start import StartScreen
@@ -185,10 +185,13 @@ def journaled(*answers: object) -> journal.Journal:
 
 
 async def test_a_session_is_journaled_once_its_first_question_is_drawn() -> None:
-    """The journal is started just after the first frame, before any answer, with none in it."""
+    """The journal is started a moment after the first frame, before any answer, with none
+    in it; not before (its first write stays off the frames that draw the chat)."""
     app = fixture_app(every_type())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        before = [e.contents.header.flow.id for e in unfinished() if e.contents]
+        await pilot.pause(JOURNAL_DELAY + 0.1)
         kept = unfinished()
         listed_while_open = [(e.contents.header.flow.id, e.answers) for e in kept if e.contents]
-    assert listed_while_open == [("every-type", 0)]
+    assert (before, listed_while_open) == ([], [("every-type", 0)])

@@ -75,6 +75,10 @@ FOOTER_KEYS = ("f1", "f2", "f3", "f9")
 F9 (language) only when the flow is written in more than one language."""
 
 
+JOURNAL_DELAY = 0.3
+"""Seconds from the first question drawn to the session's journal started (if no answer
+starts it first)."""
+
 class TriageApp(App[None]):
     """triagebot's TUI. Widgets post messages up; this class changes the Session."""
 
@@ -206,10 +210,11 @@ class TriageApp(App[None]):
         else:
             await self.push_screen(screen)
         await screen.show(self.session)
-        # Started once the first question is drawn: there is nothing to lose before an
-        # answer (which starts it at once if it comes first), and creating and syncing
-        # the file stays off the launch.
-        self.call_after_refresh(self._keep_journal)
+        # Started a moment after the first question is drawn: there is nothing to lose
+        # before an answer (which starts it at once if it comes first), and the first
+        # write (pydantic builds its serializers, the file is created and synced: ~15 ms)
+        # stays off the frames that draw the chat.
+        self.set_timer(JOURNAL_DELAY, self._keep_journal)
 
     async def refresh_chat(self) -> None:
         self._keep_journal()
