@@ -79,6 +79,7 @@ JOURNAL_DELAY = 0.3
 """Seconds from the first question drawn to the session's journal started (if no answer
 starts it first)."""
 
+
 class TriageApp(App[None]):
     """triagebot's TUI. Widgets post messages up; this class changes the Session."""
 
