@@ -59,6 +59,7 @@ from tests.tui_support import (  # noqa: E402
     FIXTURE_SCRIPTS,
     every_type,
     fixture_app,
+    question_drawn,
 )
 from textual import events  # noqa: E402
 from textual.app import App  # noqa: E402
@@ -69,8 +70,6 @@ from textual.widgets import Static  # noqa: E402
 from triagebot.flows.compiler import CompiledFlow  # noqa: E402
 from triagebot.flows.library import resolve  # noqa: E402
 from triagebot.tui.screens.chat import ChatScreen  # noqa: E402
-from triagebot.tui.widgets.outcome import OutcomeCard  # noqa: E402
-from triagebot.tui.widgets.transcript import Bubble, Transcript  # noqa: E402
 
 SETTLED = """
 import os, time
@@ -215,29 +214,6 @@ def _picture(screen: Screen[object]) -> list[tuple[tuple[str, str], ...]]:
     """What the screen shows: every line's text and styles."""
     strips = screen._compositor.render_strips()
     return [tuple((seg.text, str(seg.style)) for seg in strip) for strip in strips]
-
-
-def question_drawn(screen: Screen[object]) -> bool:
-    """Whether the last frame shows the current question: its message in the transcript,
-    wholly in view (an outcome card: its top line), and every part of its input."""
-    if not isinstance(screen, ChatScreen):
-        return True
-    visible = screen._compositor.visible_widgets
-    children = screen.query_one(Transcript).children
-    last = children[-1] if children else None
-    if last is None or last not in visible:
-        return False
-    region, clip = visible[last]
-    if isinstance(last, OutcomeCard):
-        in_view = clip.contains(region.x, region.y)
-    else:
-        asked = isinstance(last, Bubble) and last.entry.kind in ("question", "info")
-        in_view = asked and clip.contains_region(region)
-    parts = [w for w in screen.query_one("#answer-area").walk_children() if w.display]
-    shown = screen.current_input()
-    session = getattr(screen.app, "session", None)
-    current = session is None or shown is None or shown.node_id == session.current
-    return in_view and bool(parts) and all(w in visible for w in parts) and current
 
 
 class Stamps:
