@@ -15,6 +15,8 @@ from tests.tui_support import FIXTURE_SCRIPTS, every_type, fixture_app, question
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.library import resolve
 from triagebot.tui.screens.chat import ChatScreen
+from triagebot.tui.widgets.outcome import OutcomeCard
+from triagebot.tui.widgets.transcript import Transcript
 
 pytestmark = pytest.mark.asyncio
 
@@ -41,6 +43,26 @@ def first_frames(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bo
 
     monkeypatch.setattr(ChatScreen, "show", probed)
     yield seen
+
+
+@pytest.fixture
+def card_tops(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """Rows between the transcript's top and an outcome card's, in the first frame after
+    the card was shown."""
+    tops: list[int] = []
+    original = ChatScreen.show
+
+    def measure(screen: ChatScreen) -> None:
+        cards = screen.query(OutcomeCard)
+        if cards:
+            tops.append(cards.first().region.y - screen.query_one(Transcript).region.y)
+
+    async def probed(self: ChatScreen, session: object) -> None:
+        await original(self, session)  # type: ignore[arg-type]
+        self.call_after_refresh(measure, self)
+
+    monkeypatch.setattr(ChatScreen, "show", probed)
+    yield tops
 
 
 async def walk(flow: CompiledFlow, keys: list[str]) -> None:
@@ -71,3 +93,11 @@ async def test_first_frame_shows_each_question_of_a_number_run(
     outcome = "proceed"
     assert [(node, True) for node, _ in first_frames] == first_frames
     assert outcome == first_frames[-1][0]
+
+
+async def test_first_frame_shows_a_tall_outcome_from_its_top(card_tops: list[int]) -> None:
+    """cauda-equina's emergency card, taller than the transcript, is scrolled to its top
+    (under its margin line) in the first frame that shows it, not a frame later."""
+    await walk(resolve("cauda-equina"), ["y", "u"])
+    under_its_margin = [1]
+    assert under_its_margin == card_tops

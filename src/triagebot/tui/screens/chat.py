@@ -84,8 +84,6 @@ class ChatScreen(Screen[None]):
                 await self._replace_input(session, reuse=forward, carry=carry)
             self.query_one("#progress", Static).update(progress(session))
             await messages
-        # After the batch: callbacks asked for during one run before its frame.
-        transcript.follow()
 
     async def _replace_input(self, session: Session, reuse: bool, carry: bool = False) -> None:
         """Show the input for the current node: the one shown, when ``reuse`` allows and

@@ -19,6 +19,7 @@ from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.geometry import Size
+from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -184,14 +185,29 @@ class Transcript(VerticalScroll):
         self.shown: list[Entry] = []
         self._arranged_height: int | None = None
         self.outcome_shown: OutcomeCard | None = None
-        """An outcome card just mounted, to scroll to once it is laid out."""
+        """An outcome card just mounted, to scroll to when it is laid out."""
 
     def on_mount(self) -> None:
         self.anchor()
 
     def arrange(self, size: Size, optimal: bool = False) -> DockArrangeResult:
+        """Arrange the messages; scroll an outcome card just shown to the top of the view
+        in this same layout, so the first frame that shows it shows its top."""
         self._arranged_height = size.height
-        return super().arrange(size, optimal)
+        arrangement = super().arrange(size, optimal)
+        card = self.outcome_shown
+        placed = next((p for p in arrangement.placements if p.widget is card), None)
+        if placed is not None:
+            self.outcome_shown = None
+            # As scroll_to_widget(card, top=True) would, once laid out: the card's top
+            # margin at the top of the view, or as far as the transcript scrolls.
+            bottom = arrangement.spatial_map.total_region.bottom
+            end = max(0, bottom - size.height)
+            top = min(max(0, placed.region.y - placed.margin.top), end)
+            self.set_reactive(Widget.scroll_y, top)
+            self.set_reactive(Widget.scroll_target_y, top)
+            self.vertical_scrollbar.set_reactive(ScrollBar.position, top)
+        return arrangement
 
     @property
     def container_size(self) -> Size:
@@ -231,12 +247,6 @@ class Transcript(VerticalScroll):
         elif fresh and not self.is_anchored:
             self.anchor()
         return AwaitComplete(*(step for step in (removing, mounting) if step is not None))
-
-    def follow(self) -> None:
-        """Scroll to an outcome card just shown, once it has been laid out."""
-        card, self.outcome_shown = self.outcome_shown, None
-        if card is not None:
-            self.call_after_refresh(self.scroll_to_widget, card, top=True, animate=False)
 
     def answers(self) -> list[AnswerBubble]:
         return list(self.query(AnswerBubble))
