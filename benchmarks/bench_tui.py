@@ -13,9 +13,12 @@
 2. Answer key to next question drawn, over every answer key of whole scripted walks (the
    fixture flow, every question type in turn; cauda-equina, a run of yes/no questions;
    heparin, yes/no questions then a run of numbers). Per answer, from the key reaching
-   the app: ``input in place`` (``ChatScreen.show`` returned), ``first frame`` (the next
-   frame drawn), ``settled`` (the first frame after which nothing is left to lay out or
-   repaint). Target: median under 16 ms (one frame).
+   the app: ``input in place`` (``ChatScreen.show`` returned), ``first frame`` (the first
+   frame drawn that shows the next question: its message in the transcript, wholly in
+   view, and every part of its input; for an outcome, the card's top line), ``settled``
+   (the first frame after which nothing is left to lay out or repaint). Target: median
+   under 16 ms (one frame). The count of answers whose first frame after ``show`` did not
+   show the question yet is printed too.
 
    Baselines: a key that updates one Static, and a key that appends one Static to a
    scrolling list that follows it (a chat message). Textual draws on a 60 fps grid: a
@@ -59,6 +62,7 @@ from tests.tui_support import (  # noqa: E402
     FIXTURE_SCRIPTS,
     every_type,
     fixture_app,
+    question_drawn,
 )
 from textual import events  # noqa: E402
 from textual.app import App  # noqa: E402
@@ -218,7 +222,7 @@ def _picture(screen: Screen[object]) -> list[tuple[tuple[str, str], ...]]:
 
 
 class Stamps:
-    """Times of the first frame after a change, and of the frame that settles it."""
+    """Times of the first frame that shows a change, and of the frame that settles it."""
 
     def __init__(self, compare: bool = False) -> None:
         self.first: list[float] = []
@@ -227,20 +231,27 @@ class Stamps:
         self.compare = compare
         self.changed_after_first = 0
         """Changes whose settled frame looked different from their first frame."""
+        self.late = 0
+        """Changes whose first frame after ``ChatScreen.show`` did not show the question yet."""
 
     def after_change(self, widget: App[None] | Screen[object]) -> None:
-        """Stamp the next frame, then the first frame that leaves nothing to draw."""
+        """Stamp the first frame that shows the change, then the first frame that leaves
+        nothing to draw."""
         self.shown.append(time.perf_counter())
         seen: list[list[tuple[tuple[str, str], ...]]] = []
+        frames = [0]
 
         def check() -> None:
             now = time.perf_counter()
+            frames[0] += 1
             screen = widget if isinstance(widget, Screen) else widget.screen
-            if len(self.first) < len(self.shown):
+            settled = _settled(screen)
+            if len(self.first) < len(self.shown) and (question_drawn(screen) or settled):
                 self.first.append(now)
+                self.late += frames[0] > 1
                 if self.compare:
                     seen.append(_picture(screen))
-            if not _settled(screen):
+            if not settled:
                 widget.call_after_refresh(check)
                 return
             self.settled.append(now)
@@ -259,10 +270,11 @@ async def key_latencies(idle: float, compare: bool = False) -> tuple[Timings, St
     ``idle``: seconds to wait before each answer key (0: as soon as the last one is
     settled). The key is posted to the app as the terminal driver does. Per answer:
     ``shown``, ``ChatScreen.show`` has returned with the input in place; ``first``, the
-    first frame after that; ``settled``, the first frame after which nothing is left to
-    lay out or repaint (Textual lays a newly mounted widget out a second time, a frame
-    later). ``compare`` also checks whether the settled frame looks different from the
-    first one (slower: not for timing).
+    first frame after that which shows the question (``question_drawn``); ``settled``,
+    the first frame after which nothing is left to lay out or repaint (Textual lays a
+    newly mounted widget out a second time, a frame later). ``compare`` also checks
+    whether the settled frame looks different from the first one (slower: not for
+    timing).
     """
     stamps = Stamps(compare)
     original = ChatScreen.show
@@ -383,7 +395,7 @@ def _launch() -> None:
 
 
 def _keys(idle: float, title: str) -> None:
-    timings, _ = asyncio.run(key_latencies(idle))
+    timings, stamps = asyncio.run(key_latencies(idle))
     print(title)
     print("  (median ms)                  first frame   settled   input in place")
     base = statistics.median(timings["update one Static/first"])
@@ -395,6 +407,7 @@ def _keys(idle: float, title: str) -> None:
             f"  {label:29s} {_median(first):8.2f} {_median(settled):10.2f} {_median(shown):11.2f}"
             f"   first {_median(first) / (base * 1000):.2f}x, p90 {_p90(first):.1f}"
         )
+    print(f"  answers whose first frame after show did not show the question yet: {stamps.late}")
 
 
 def _median(values: list[float]) -> float:

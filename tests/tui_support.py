@@ -7,9 +7,13 @@ from pathlib import Path
 
 from textual._xterm_parser import XTermParser
 from textual.app import App
+from textual.screen import Screen
 
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.tui.app import TriageApp, make_app
+from triagebot.tui.screens.chat import ChatScreen
+from triagebot.tui.widgets.outcome import OutcomeCard
+from triagebot.tui.widgets.transcript import Bubble, Transcript
 
 FIXTURES = Path(__file__).parent / "data" / "tui"
 EVERY_TYPE = FIXTURES / "every-type.yaml"
@@ -233,3 +237,27 @@ def send_bytes(app: App[object], data: str) -> None:
     """
     for message in XTermParser().feed(data):
         app.post_message(message)
+
+
+def question_drawn(screen: Screen[object]) -> bool:
+    """Whether the last frame drawn shows the current question: its message in the
+    transcript wholly in view (an outcome card: its top line), and every part of its input
+    laid out. True for a screen other than the chat."""
+    if not isinstance(screen, ChatScreen):
+        return True
+    visible = screen._compositor.visible_widgets
+    children = screen.query_one(Transcript).children
+    last = children[-1] if children else None
+    if last is None or last not in visible:
+        return False
+    region, clip = visible[last]
+    if isinstance(last, OutcomeCard):
+        in_view = clip.contains(region.x, region.y)
+    else:
+        asked = isinstance(last, Bubble) and last.entry.kind in ("question", "info")
+        in_view = asked and clip.contains_region(region)
+    parts = [w for w in screen.query_one("#answer-area").walk_children() if w.display]
+    shown = screen.current_input()
+    session = getattr(screen.app, "session", None)
+    current = session is None or shown is None or shown.node_id == session.current
+    return in_view and bool(parts) and all(w in visible for w in parts) and current

@@ -72,7 +72,9 @@ class ChatScreen(Screen[None]):
             if title != self.flow_title:  # the language changed
                 self.flow_title = title
                 self.query_one("#topbar", Static).update(Text(f"triagebot · {title}"))
-            transcript.show(session, entries(session, self.overdue))
+            # The new messages mount while the input is replaced; both are in place
+            # before the batch ends.
+            messages = transcript.show(session, entries(session, self.overdue))
             asking = (session.current, len(session.steps), session.flow.language)
             if asking != self.asking:
                 forward = self.asking is not None and asking[1] > self.asking[1]
@@ -81,8 +83,7 @@ class ChatScreen(Screen[None]):
                 self.asking = asking
                 await self._replace_input(session, reuse=forward, carry=carry)
             self.query_one("#progress", Static).update(progress(session))
-        # After the batch: callbacks asked for during one run before its frame.
-        transcript.follow()
+            await messages
 
     async def _replace_input(self, session: Session, reuse: bool, carry: bool = False) -> None:
         """Show the input for the current node: the one shown, when ``reuse`` allows and

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from rich.text import Text
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.geometry import Size
+from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -28,6 +31,9 @@ from triagebot.flows.wording import round_label, round_name
 from triagebot.tui.keys import relabel
 from triagebot.tui.messages import EditRequested
 from triagebot.tui.widgets.outcome import OutcomeCard
+
+if TYPE_CHECKING:
+    from textual.layout import DockArrangeResult
 
 Kind = Literal["note", "warning", "round", "question", "info", "answer", "superseded", "outcome"]
 
@@ -177,25 +183,62 @@ class Transcript(VerticalScroll):
     def __init__(self) -> None:
         super().__init__(id="transcript")
         self.shown: list[Entry] = []
+        self._arranged_height: int | None = None
         self.outcome_shown: OutcomeCard | None = None
-        """An outcome card just mounted, to scroll to once it is laid out."""
+        """An outcome card just mounted, to scroll to when it is laid out."""
 
     def on_mount(self) -> None:
         self.anchor()
 
-    def show(self, session: Session, wanted: list[Entry]) -> None:
-        """Make the transcript show ``wanted``: keep the common prefix, re-mount the rest."""
+    def arrange(self, size: Size, optimal: bool = False) -> DockArrangeResult:
+        """Arrange the messages; scroll an outcome card just shown to the top of the view
+        in this same layout, so the first frame that shows it shows its top."""
+        self._arranged_height = size.height
+        arrangement = super().arrange(size, optimal)
+        card = self.outcome_shown
+        placed = next((p for p in arrangement.placements if p.widget is card), None)
+        if placed is not None:
+            self.outcome_shown = None
+            # As scroll_to_widget(card, top=True) would, once laid out: the card's top
+            # margin at the top of the view, or as far as the transcript scrolls.
+            bottom = arrangement.spatial_map.total_region.bottom
+            end = max(0, bottom - size.height)
+            top = min(max(0, placed.region.y - placed.margin.top), end)
+            self.set_reactive(Widget.scroll_y, top)
+            self.set_reactive(Widget.scroll_target_y, top)
+            self.vertical_scrollbar.set_reactive(ScrollBar.position, top)
+        return arrangement
+
+    @property
+    def container_size(self) -> Size:
+        """The height being laid out, not the last layout's.
+
+        Textual follows the end (``anchor``) with ``container_size`` while it lays the
+        transcript out, before it updates it: when the input below changes height with
+        the question, the first frame scrolled for the old height and hid the new
+        question (or left a gap) until a second layout, a frame or two later.
+        """
+        size = super().container_size
+        if self._arranged_height is None:
+            return size
+        return Size(size.width, self._arranged_height + self.scrollbar_size_horizontal)
+
+    def show(self, session: Session, wanted: list[Entry]) -> AwaitComplete:
+        """Make the transcript show ``wanted``: keep the common prefix, re-mount the rest.
+
+        Await the result for the change to be in place (old messages removed, new ones
+        mounted): the chat awaits it before it draws, so the frame that shows the next
+        question's input shows its message too.
+        """
         keep = 0
         for old, new in zip(self.shown, wanted, strict=False):
             if old != new:
                 break
             keep += 1
         stale = list(self.children)[keep:]
-        if stale:
-            self.remove_children(stale)
+        removing = self.remove_children(stale) if stale else None
         fresh = [_widget(session, entry) for entry in wanted[keep:]]
-        if fresh:
-            self.mount_all(fresh)
+        mounting = self.mount_all(fresh) if fresh else None
         self.shown = list(wanted)
         if fresh and isinstance(fresh[-1], OutcomeCard):
             # Show the outcome from its top (urgency and title), not its last line.
@@ -203,12 +246,7 @@ class Transcript(VerticalScroll):
             self.outcome_shown = fresh[-1]
         elif fresh and not self.is_anchored:
             self.anchor()
-
-    def follow(self) -> None:
-        """Scroll to an outcome card just shown, once it has been laid out."""
-        card, self.outcome_shown = self.outcome_shown, None
-        if card is not None:
-            self.call_after_refresh(self.scroll_to_widget, card, top=True, animate=False)
+        return AwaitComplete(*(step for step in (removing, mounting) if step is not None))
 
     def answers(self) -> list[AnswerBubble]:
         return list(self.query(AnswerBubble))
