@@ -410,6 +410,17 @@ class InfoInput(QuestionInput):
         self.submit(None)
 
 
+def shape(node: Question | InfoNode) -> tuple[str, bool]:
+    """Which input shows ``node`` and the variant that ``reuse_for`` cannot change (yes/no
+    with Unsure or not; a number with a suggestions list or not): an input built for one
+    node can show any other node of the same shape."""
+    if isinstance(node, YesNoQuestion):
+        return "yes_no", node.allow_unsure
+    if isinstance(node, NumberQuestion):
+        return "number", bool(node.suggestions) or node.allow_unknown
+    return node.type, False
+
+
 def input_for(node_id: str, node: Question | InfoNode, lang: str | None = None) -> QuestionInput:
     """The input widget for a node, speaking ``lang`` (default English)."""
     if isinstance(node, YesNoQuestion):
