@@ -18,7 +18,11 @@
    view, and every part of its input; for an outcome, the card's top line), ``settled``
    (the first frame after which nothing is left to lay out or repaint). Target: median
    under 16 ms (one frame). The count of answers whose first frame after ``show`` did not
-   show the question yet is printed too.
+   show the question yet is printed too. Times are those of the frames themselves (when
+   the compositor drew them), not of the checks that run after them. Each app starts
+   with the cycle collector paused and frozen after its first frame, as ``triagebot
+   FLOW`` does (``triagebot.startup``): without that, collections of the bench's own
+   start-up objects (25-60 ms) landed in answers at random.
 
    Baselines: a key that updates one Static, and a key that appends one Static to a
    scrolling list that follows it (a chat message). Textual draws on a 60 fps grid: a
@@ -70,6 +74,7 @@ from textual.containers import VerticalScroll  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 from textual.widgets import Static  # noqa: E402
 
+from triagebot import startup  # noqa: E402
 from triagebot.flows.compiler import CompiledFlow  # noqa: E402
 from triagebot.flows.library import resolve  # noqa: E402
 from triagebot.tui.screens.chat import ChatScreen  # noqa: E402
@@ -221,6 +226,28 @@ def _picture(screen: Screen[object]) -> list[tuple[tuple[str, str], ...]]:
     return [tuple((seg.text, str(seg.style)) for seg in strip) for strip in strips]
 
 
+FRAME_DRAWN = [0.0]
+"""When the compositor last drew a frame (``Screen._compositor_refresh`` returned): the
+stamps use it, not the time a check runs, since callbacks run after the frame in turn and
+may start late."""
+
+
+def _stamp_frames() -> Callable[[], None]:
+    """Record every frame's time in FRAME_DRAWN; returns the undo."""
+    original = Screen._compositor_refresh
+
+    def drawn(screen: Screen[object]) -> None:
+        original(screen)
+        FRAME_DRAWN[0] = time.perf_counter()
+
+    Screen._compositor_refresh = drawn  # type: ignore[method-assign]
+
+    def undo() -> None:
+        Screen._compositor_refresh = original  # type: ignore[method-assign]
+
+    return undo
+
+
 class Stamps:
     """Times of the first frame that shows a change, and of the frame that settles it."""
 
@@ -242,7 +269,8 @@ class Stamps:
         frames = [0]
 
         def check() -> None:
-            now = time.perf_counter()
+            # The frame this check looks at: the last one the compositor drew.
+            now = max(FRAME_DRAWN[0], self.shown[-1])
             frames[0] += 1
             screen = widget if isinstance(widget, Screen) else widget.screen
             settled = _settled(screen)
@@ -284,6 +312,7 @@ async def key_latencies(idle: float, compare: bool = False) -> tuple[Timings, St
         stamps.after_change(self)
 
     ChatScreen.show = timed_show  # type: ignore[method-assign]
+    unstamp = _stamp_frames()
 
     async def press(app: App[None], key: str) -> tuple[float, float, float] | None:
         await asyncio.sleep(idle)
@@ -307,6 +336,7 @@ async def key_latencies(idle: float, compare: bool = False) -> tuple[Timings, St
 
     async def walk(name: str, flow: CompiledFlow, scripts: list[list[str]]) -> None:
         for keys in scripts:
+            startup.pause()  # as the command line does: the chat resumes it, frozen
             app = fixture_app(flow)
             async with app.run_test(size=(80, 24)) as pilot:
                 await pilot.pause()
@@ -353,12 +383,15 @@ async def key_latencies(idle: float, compare: bool = False) -> tuple[Timings, St
             stamps.after_change(self)
 
     for name, baseline in (("update one Static", UpdateOne()), ("mount one Static", MountOne())):
+        startup.pause()
         async with baseline.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
+            startup.resume()
             for _ in range(answers):
                 took = await press(baseline, "x")
                 assert took is not None
                 add(name, took)
+    unstamp()
     return result, stamps
 
 

@@ -101,3 +101,21 @@ async def test_first_frame_shows_a_tall_outcome_from_its_top(card_tops: list[int
     await walk(resolve("cauda-equina"), ["y", "u"])
     under_its_margin = [1]
     assert under_its_margin == card_tops
+
+
+async def test_an_answer_button_pressed_with_enter_does_not_look_pressed() -> None:
+    """No pressed look on an answer button: it was drawn before the answer was handled
+    (delaying the next question a frame or two) and stayed on the reused button of the
+    next question. cauda-equina: No pressed with Tab, Enter; the next yes/no question
+    reuses the input."""
+    app = fixture_app(resolve("cauda-equina"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("y", "tab")
+        no = app.focused
+        await pilot.press("enter")
+        assert app.session is not None
+        answers = [(step.node, step.value) for step in app.session.steps]
+        reused = no is not None and no.is_attached
+        looks_pressed = no is not None and no.has_class("-active")
+        expected = ([("back_or_leg_pain", "yes"), ("urinary_difficulty", "no")], True, False)
+        assert expected == (answers, reused, looks_pressed)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from textual.widgets import Input, OptionList, SelectionList, Static
 
 from tests.tui_support import FIXTURES, fixture_app
+from tests.tui_support import input_state as state
 from triagebot.flows.compiler import load_flow
 from triagebot.tui.app import TriageApp
 from triagebot.tui.widgets.inputs import QuestionInput
@@ -44,27 +44,6 @@ WALK = [
     *"180",
     "enter",  # height: 180 (no suggestions: a new input)
 ]
-
-
-def state(app: TriageApp) -> dict[str, Any]:
-    """What the current question's input shows and where the keyboard focus is."""
-    shown = app.screen.query_one(QuestionInput)
-    result: dict[str, Any] = {
-        "type": type(shown).__name__,
-        "node": shown.node_id,
-        "classes": sorted(shown.classes),
-        "texts": [str(s.content) for s in shown.query(Static) if s.parent is not None],
-        "focus": type(app.focused).__name__,
-    }
-    for listing in shown.query(OptionList):
-        key = "selections" if isinstance(listing, SelectionList) else "options"
-        result[key] = [str(option.prompt) for option in listing.options]
-        result[f"{key} highlighted"] = listing.highlighted
-        if isinstance(listing, SelectionList):
-            result["ticked"] = list(listing.selected)
-    for field in shown.query(Input):
-        result["input"] = (field.value, field.placeholder, field.cursor_position)
-    return result
 
 
 async def walk(app: TriageApp) -> tuple[list[dict[str, Any]], list[QuestionInput]]:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from textual._xterm_parser import XTermParser
 from textual.app import App
 from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Input, OptionList, SelectionList, Static
 
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.tui.app import TriageApp, make_app
@@ -256,8 +260,45 @@ def question_drawn(screen: Screen[object]) -> bool:
     else:
         asked = isinstance(last, Bubble) and last.entry.kind in ("question", "info")
         in_view = asked and clip.contains_region(region)
-    parts = [w for w in screen.query_one("#answer-area").walk_children() if w.display]
+    parts = list(_displayed(screen.query_one("#answer-area")))
     shown = screen.current_input()
     session = getattr(screen.app, "session", None)
     current = session is None or shown is None or shown.node_id == session.current
     return in_view and bool(parts) and all(w in visible for w in parts) and current
+
+
+def _displayed(widget: Widget) -> Iterator[Widget]:
+    """The children of ``widget`` that are displayed, and theirs (a hidden widget's
+    descendants are not shown, whatever their own ``display``)."""
+    for child in widget.children:
+        if child.display:
+            yield child
+            yield from _displayed(child)
+
+
+def input_state(app: App[object]) -> dict[str, Any]:
+    """What the current question's input shows and where the keyboard focus is."""
+    screen = app.screen
+    assert isinstance(screen, ChatScreen)
+    shown = screen.current_input()
+    assert shown is not None
+    area = screen.query_one("#answer-area")
+    result: dict[str, Any] = {
+        "type": type(shown).__name__,
+        "node": shown.node_id,
+        "classes": sorted(shown.classes),
+        "texts": [str(s.content) for s in shown.query(Static) if s.parent is not None],
+        "buttons": [str(b.label) for b in shown.query(Button)],
+        "focus": type(app.focused).__name__,
+        "focus in input": app.focused is not None and shown in app.focused.ancestors_with_self,
+        "inputs shown": [type(w).__name__ for w in _displayed(area)].count(type(shown).__name__),
+    }
+    for listing in shown.query(OptionList):
+        key = "selections" if isinstance(listing, SelectionList) else "options"
+        result[key] = [str(option.prompt) for option in listing.options]
+        result[f"{key} highlighted"] = listing.highlighted
+        if isinstance(listing, SelectionList):
+            result["ticked"] = list(listing.selected)
+    for field in shown.query(Input):
+        result["input"] = (field.value, field.placeholder, field.cursor_position)
+    return result

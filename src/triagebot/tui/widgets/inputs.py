@@ -83,6 +83,19 @@ class QuestionInput(Vertical):
         return False
 
 
+def _answer_button(label: str, name: str, classes: str) -> Button:
+    """A button that answers: no pressed look, the next question is the feedback.
+
+    Textual draws a pressed button at once (0.2 s), before the answer it posts is
+    handled: that frame made the next question wait one to two frames more (the next
+    frame waits for the 60 fps tick after it), and a reused yes/no button showed the
+    pressed look on the next question.
+    """
+    button = Button(label, name=name, classes=classes, compact=True)
+    button.active_effect_duration = 0
+    return button
+
+
 YES_NO_LETTERS = sorted(
     {"y", "n", "u"}
     | {word[0].lower() for w in CATALOG.values() for word in (w.yes, w.no, w.unsure)}
@@ -110,7 +123,7 @@ class YesNoInput(QuestionInput):
         with Horizontal(classes="buttons"):
             for answer in answers:
                 label = f"{shown[answer].capitalize()} ({key_of(answer, self.keys)})"
-                yield Button(label, name=answer, classes=f"answer-{answer}", compact=True)
+                yield _answer_button(label, answer, f"answer-{answer}")
         yield from self.compose_error()
 
     def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
@@ -209,7 +222,7 @@ class MultiChoiceInput(QuestionInput):
         yield from self.compose_hint(self._hint())
         yield SelectionList[str](*self._selections(), compact=True)
         said = words(self.lang)
-        yield Button(said.confirm_button, name="confirm", classes="confirm", compact=True)
+        yield _answer_button(said.confirm_button, "confirm", "confirm")
         yield from self.compose_error()
 
     def _hint(self) -> str:
@@ -383,7 +396,7 @@ class InfoInput(QuestionInput):
 
     def compose(self) -> ComposeResult:
         label = words(self.lang).continue_button
-        yield Button(label, name="continue", classes="continue", compact=True)
+        yield _answer_button(label, "continue", "continue")
 
     def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
         if not isinstance(node, InfoNode):
@@ -395,6 +408,17 @@ class InfoInput(QuestionInput):
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.submit(None)
+
+
+def shape(node: Question | InfoNode) -> tuple[str, bool]:
+    """Which input shows ``node`` and the variant that ``reuse_for`` cannot change (yes/no
+    with Unsure or not; a number with a suggestions list or not): an input built for one
+    node can show any other node of the same shape."""
+    if isinstance(node, YesNoQuestion):
+        return "yes_no", node.allow_unsure
+    if isinstance(node, NumberQuestion):
+        return "number", bool(node.suggestions) or node.allow_unknown
+    return node.type, False
 
 
 def input_for(node_id: str, node: Question | InfoNode, lang: str | None = None) -> QuestionInput:

@@ -1,0 +1,115 @@
+"""Spare inputs: built hidden while the user reads, revealed by the next answer.
+
+A spare is an input built ahead for a shape the next question may have (``shape``), never
+shown nor focused until an answer reveals it. Revealed, it must show and answer exactly
+as a newly mounted input would; Back and an edit never reveal one (they mount anew, as
+before: keys on their way to the old input are dropped with it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.tui_support import FIXTURE_SCRIPTS, FIXTURES, every_type, fixture_app, input_state
+from triagebot.flows import library
+from triagebot.flows.compiler import CompiledFlow, load_flow
+from triagebot.tui.app import TriageApp, make_app
+from triagebot.tui.screens.chat import ChatScreen
+from triagebot.tui.widgets.inputs import QuestionInput
+
+pytestmark = pytest.mark.asyncio
+
+SIZE = (80, 24)
+BACK = FIXTURES / "spares" / "back.yaml"
+
+
+async def stocked(pilot: Any, app: TriageApp) -> None:
+    """Wait until the chat has built the spares for the current question's successors."""
+    for _ in range(200):
+        await pilot.pause()
+        if isinstance(app.screen, ChatScreen) and app.screen.stocked:
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the spares were not built")
+
+
+async def walk(app: TriageApp, keys: list[str]) -> tuple[list[dict[str, Any]], list[bool]]:
+    """Press ``keys``, waiting for the spares before each; the input's state after each
+    key, and for each answer whether the input it left shown had been built before it."""
+    states, built_before = [], []
+    async with app.run_test(size=SIZE) as pilot:
+        await stocked(pilot, app)
+        for key in keys:
+            assert isinstance(app.screen, ChatScreen)
+            assert app.session is not None
+            before = set(app.screen.query(QuestionInput))
+            asked = app.session.current
+            await pilot.press(key)
+            await stocked(pilot, app)
+            if app.session.finished:
+                break
+            states.append(input_state(app))
+            if app.session.current != asked:
+                built_before.append(app.screen.current_input() in before)
+    return states, built_before
+
+
+def no_spares(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def nothing(self: ChatScreen) -> None:
+        pass
+
+    monkeypatch.setattr(ChatScreen, "_build_spares", nothing)
+
+
+@pytest.mark.parametrize(
+    ("flow", "keys"),
+    [
+        # every type in turn: yes/no, info, choice (arrows), multi (ticks), number typed
+        (every_type, FIXTURE_SCRIPTS[1][0]),
+        # the French flow switched to English first (F9): the spares speak English
+        (lambda: library.resolve("septic-cardiomyopathy"), ["f9", "y", "2", "y"]),
+    ],
+)
+async def test_a_revealed_spare_is_indistinguishable_from_a_new_input(
+    monkeypatch: pytest.MonkeyPatch, flow: Any, keys: list[str]
+) -> None:
+    """Each answer that changes the input's shape reveals a spare, which shows and answers
+    exactly as the newly mounted input of a chat without spares."""
+    compiled: CompiledFlow = flow()
+    with_spares, built_before = await walk(make_app(compiled), keys)
+    no_spares(monkeypatch)
+    without, _ = await walk(make_app(compiled), keys)
+    assert (with_spares, True) == (without, any(built_before))
+
+
+async def test_every_type_switch_reveals_a_spare() -> None:
+    """Walking every type in turn, each answer shows an input built before it: the spare."""
+    _, built_before = await walk(fixture_app(every_type()), FIXTURE_SCRIPTS[1][0])
+    info_choice_multi_number = [True] * 4
+    assert info_choice_multi_number == built_before
+
+
+async def test_back_mounts_anew_even_when_a_spare_of_that_shape_is_ready() -> None:
+    """At the number, a spare yes/no is ready (for the next question); Back to the first
+    yes/no question mounts a new input and leaves the spare hidden."""
+    app = fixture_app(load_flow(BACK))
+    async with app.run_test(size=SIZE) as pilot:
+        await stocked(pilot, app)
+        await pilot.press("y")
+        await stocked(pilot, app)
+        chat = app.screen
+        assert isinstance(chat, ChatScreen)
+        spare = chat.spares.get(("yes_no", False))
+        await pilot.press("f2")
+        await stocked(pilot, app)
+        assert app.session is not None
+        shown = chat.current_input()
+        seen = (
+            app.session.current,
+            spare is not None,
+            shown is spare,
+            spare in chat.spares.values(),
+        )
+        assert seen == ("pain", True, False, True)
