@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from triagebot import startup
 from triagebot.flows.catalog import words
 from triagebot.flows.engine import Session
-from triagebot.flows.schema import GroupNode, InfoNode, OutcomeNode, Question
+from triagebot.flows.schema import AnyNode, GroupNode, InfoNode, OutcomeNode, Question
 from triagebot.tui.widgets.footer import SteadyFooter
 from triagebot.tui.widgets.inputs import QuestionInput, input_for, shape
 from triagebot.tui.widgets.transcript import Transcript, entries
@@ -57,6 +58,8 @@ class ChatScreen(Screen[None]):
         """What the input shows: (node, steps so far, language)."""
         self.spares: dict[tuple[str, bool], QuestionInput] = {}
         """Inputs built ahead, hidden, never shown nor focused, by shape (``shape``)."""
+        self.spare_actions: OutcomeActions | None = None
+        """The outcome's buttons built ahead, hidden, when the next node may be an outcome."""
         self._stocking: Timer | None = None
         self._stock_pending = 0
         """Stockings asked for and not yet done."""
@@ -134,13 +137,16 @@ class ChatScreen(Screen[None]):
         # Removing the focused input would hand the focus to the newest answer in the
         # transcript for a moment (and the footer would redraw twice for it).
         self.set_focus(None)
-        spares = set(self.spares.values())
+        spares = self._all_spares()
         await area.remove_children([child for child in area.children if child not in spares])
         finished = isinstance(node, OutcomeNode)
         area.set_class(finished, "-finished")
         if finished:
-            await area.mount(OutcomeActions(lang), before=0)
-            self.query_one(OutcomeActions).query_one(Button).focus()
+            actions = self._spare_actions(lang) if reuse else None
+            if actions is None:
+                actions = OutcomeActions(lang)
+                await area.mount(actions, before=0)
+            actions.query_one(Button).focus()
             return
         assert not isinstance(node, OutcomeNode)
         widget = self._spare_for(session) if reuse else None
@@ -150,6 +156,25 @@ class ChatScreen(Screen[None]):
         if draft is not None:
             widget.restore(draft)
         widget.focus_input()
+
+    def _all_spares(self) -> set[Widget]:
+        spares: set[Widget] = set(self.spares.values())
+        if self.spare_actions is not None:
+            spares.add(self.spare_actions)
+        return spares
+
+    def _spare_actions(self, lang: str) -> OutcomeActions | None:
+        """The spare outcome buttons, shown; None if none (or in another language)."""
+        actions, self.spare_actions = self.spare_actions, None
+        if actions is None or not actions.is_mounted:
+            self.spare_actions = actions  # still being built: left to finish
+            return None
+        if actions.lang != lang:
+            actions.remove()
+            return None
+        self.query_one("#answer-area", Vertical).move_child(actions, before=0)
+        actions.display = True
+        return actions
 
     def _spare_for(self, session: Session) -> QuestionInput | None:
         """The spare input of the current node's shape, shown for it; None if none."""
@@ -180,7 +205,7 @@ class ChatScreen(Screen[None]):
     @property
     def stocked(self) -> bool:
         """Whether the spares for the current question's successors are built."""
-        spares = self.spares.values()
+        spares = self._all_spares()
         return not self._stock_pending and all(spare.is_mounted for spare in spares)
 
     async def _build_spares(self) -> None:
@@ -193,6 +218,14 @@ class ChatScreen(Screen[None]):
                 del self.spares[key]
                 await spare.remove()
         area = self.query_one("#answer-area", Vertical)
+        actions = self.spare_actions
+        if actions is not None and actions.lang != lang:
+            self.spare_actions = None
+            await actions.remove()
+        if self.spare_actions is None and _may_finish(session):
+            self.spare_actions = OutcomeActions(lang)
+            self.spare_actions.display = False
+            await area.mount(self.spare_actions)
         shown = self.current_input()
         have = set(self.spares)
         if shown is not None:
@@ -225,13 +258,29 @@ class ChatScreen(Screen[None]):
 def _following(session: Session) -> list[tuple[str, Question | InfoNode]]:
     """The questions and info nodes the current node's rules may go to (a group: the
     member its rounds start at, and where it goes after its last round)."""
+    return [
+        (node_id, node)
+        for node_id, node in _successors(session)
+        if not isinstance(node, OutcomeNode | GroupNode)
+    ]
+
+
+def _successors(session: Session) -> list[tuple[str, AnyNode]]:
+    """The nodes the current node's rules go to, each once; for a group, also the member
+    its rounds start at and where it goes after its last round."""
     flow = session.flow
     targets = [rule.goto for rule in flow.routes.get(session.current, ())]
-    found: dict[str, Question | InfoNode] = {}
+    found: dict[str, AnyNode] = {}
     for target in targets:
-        node = flow.node(target)
+        if target in found:
+            continue
+        node = found[target] = flow.node(target)
         if isinstance(node, GroupNode):
             targets += [node.start, *(rule.goto for rule in flow.routes.get(target, ()))]
-        elif not isinstance(node, OutcomeNode):
-            found.setdefault(target, node)
     return list(found.items())
+
+
+def _may_finish(session: Session) -> bool:
+    """Whether one of the current node's rules goes to an outcome (a group: where it goes
+    after its last round)."""
+    return any(isinstance(node, OutcomeNode) for _, node in _successors(session))
