@@ -119,3 +119,33 @@ async def test_an_answer_button_pressed_with_enter_does_not_look_pressed() -> No
         looks_pressed = no is not None and no.has_class("-active")
         expected = ([("back_or_leg_pain", "yes"), ("urinary_difficulty", "no")], True, False)
         assert expected == (answers, reused, looks_pressed)
+
+
+@pytest.fixture
+def settled_at_first(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bool]]]:
+    """(question shown, whether nothing was left to lay out or repaint after the first
+    frame that showed it), for every ``ChatScreen.show``."""
+    seen: list[tuple[str, bool]] = []
+    original = ChatScreen.show
+
+    def settled(screen: ChatScreen) -> bool:
+        return not (screen._layout_required or screen._repaint_required or screen._dirty_widgets)
+
+    async def probed(self: ChatScreen, session: object) -> None:
+        await original(self, session)  # type: ignore[arg-type]
+        current = self.app.session.current  # type: ignore[attr-defined]
+        self.call_after_refresh(lambda: seen.append((current, settled(self))))
+
+    monkeypatch.setattr(ChatScreen, "show", probed)
+    yield seen
+
+
+async def test_an_answer_that_reuses_the_input_is_drawn_in_one_layout(
+    settled_at_first: list[tuple[str, bool]],
+) -> None:
+    """cauda-equina's run of yes/no questions, once the transcript scrolls: each answer
+    that reuses the input leaves nothing to lay out after its first frame (no second
+    layout for the new messages)."""
+    await walk(resolve("cauda-equina"), ["y", "n", "n", "n", "n"])
+    expected = [("rectal_sensation_loss", True), ("retention_or_incontinence", True)]
+    assert expected == settled_at_first[-2:]

@@ -143,6 +143,14 @@ class Bubble(Static):
         super().__init__(text, classes=f"bubble -{entry.kind}")
         self.entry = entry
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # A message never scrolls: its virtual size needs no layout. Textual asks for one
+        # when it changes (0 to the message's size, once laid out), so every new message
+        # cost a second layout on a later tick (17-33 ms on) that moved nothing.
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
+
 
 class AnswerBubble(Bubble):
     """The clinician's answer; focus it and press Enter (or click) to change it."""
@@ -208,6 +216,14 @@ class Transcript(VerticalScroll):
             self.set_reactive(Widget.scroll_target_y, top)
             self.vertical_scrollbar.set_reactive(ScrollBar.position, top)
         return arrangement
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # The layout that placed the new messages made the virtual size: asking for
+        # another when it changes (every answer) only placed them again, a tick later.
+        # The scrollbars still follow it, and their showing up still lays out again.
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
     @property
     def container_size(self) -> Size:
