@@ -33,6 +33,7 @@ from triagebot.flows.schema import (
 )
 from triagebot.tui.messages import AnswerSubmitted
 from triagebot.tui.widgets.ordered_input import OrderedInput
+from triagebot.tui.widgets.steady import SteadyStatic
 from triagebot.tui.wording import key_of, number_raw, yes_no_keys
 
 NUMBER_KEYS = [str(n) for n in range(1, 10)]
@@ -48,10 +49,10 @@ class QuestionInput(Vertical):
         """The language this input speaks (the session's when it was mounted)."""
 
     def compose_hint(self, text: str) -> ComposeResult:
-        yield Static(text, classes="hint")
+        yield SteadyStatic(text, classes="hint")
 
     def compose_error(self) -> ComposeResult:
-        yield Static("", classes="error")
+        yield SteadyStatic("", classes="error")
 
     def submit(self, raw: object) -> None:
         self.post_message(AnswerSubmitted(self, self.node_id, raw))
@@ -303,7 +304,7 @@ class NumberInput(QuestionInput):
                 validators=[AnswerValidator(question, lang)],
                 validate_on=["changed"],
             )
-            yield Static(question.unit or "", classes="unit")
+            yield SteadyStatic(question.unit or "", classes="unit")
         options = _suggestions(question, lang)
         if options:
             yield OptionList(*options, classes="suggestions", compact=True)

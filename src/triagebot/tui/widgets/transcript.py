@@ -21,7 +21,6 @@ from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.scrollbar import ScrollBar
 from textual.widget import Widget
-from textual.widgets import Static
 
 from triagebot.flows.catalog import words
 from triagebot.flows.engine import Session, describe_answer
@@ -31,6 +30,7 @@ from triagebot.flows.wording import round_label, round_name
 from triagebot.tui.keys import relabel
 from triagebot.tui.messages import EditRequested
 from triagebot.tui.widgets.outcome import OutcomeCard
+from triagebot.tui.widgets.steady import SteadySize, SteadyStatic
 
 if TYPE_CHECKING:
     from textual.layout import DockArrangeResult
@@ -130,7 +130,7 @@ def _superseded(session: Session) -> Iterator[tuple[Key | None, Entry]]:
         yield (cause if cause in answered else None), entry
 
 
-class Bubble(Static):
+class Bubble(SteadyStatic):
     """A message in the transcript."""
 
     def __init__(self, entry: Entry) -> None:
@@ -142,14 +142,6 @@ class Bubble(Static):
             text.append("\n" + entry.detail, style="dim")
         super().__init__(text, classes=f"bubble -{entry.kind}")
         self.entry = entry
-
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        # A message never scrolls: its virtual size needs no layout. Textual asks for one
-        # when it changes (0 to the message's size, once laid out), so every new message
-        # cost a second layout on a later tick (17-33 ms on) that moved nothing.
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
 
 class AnswerBubble(Bubble):
@@ -185,8 +177,13 @@ class SupersededBubble(Bubble):
         self.entry = entry
 
 
-class Transcript(VerticalScroll):
-    """The conversation; follows new messages unless the user has scrolled up."""
+class Transcript(VerticalScroll, SteadySize):
+    """The conversation; follows new messages unless the user has scrolled up.
+
+    Its virtual size changes at every answer and needs no layout of its own (the one that
+    placed the new messages made it); the scrollbars still follow it, and their showing
+    up still lays out again.
+    """
 
     def __init__(self) -> None:
         super().__init__(id="transcript")
@@ -216,14 +213,6 @@ class Transcript(VerticalScroll):
             self.set_reactive(Widget.scroll_target_y, top)
             self.vertical_scrollbar.set_reactive(ScrollBar.position, top)
         return arrangement
-
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        # The layout that placed the new messages made the virtual size: asking for
-        # another when it changes (every answer) only placed them again, a tick later.
-        # The scrollbars still follow it, and their showing up still lays out again.
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
     @property
     def container_size(self) -> Size:
