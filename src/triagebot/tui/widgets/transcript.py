@@ -191,6 +191,7 @@ class Transcript(VerticalScroll, SteadySize):
         self._arranged_height: int | None = None
         self.outcome_shown: OutcomeCard | None = None
         """An outcome card just mounted, to scroll to when it is laid out."""
+        self._card_placed = False
 
     def on_mount(self) -> None:
         self.anchor()
@@ -202,8 +203,8 @@ class Transcript(VerticalScroll, SteadySize):
         arrangement = super().arrange(size, optimal)
         card = self.outcome_shown
         placed = next((p for p in arrangement.placements if p.widget is card), None)
+        self._card_placed = placed is not None
         if placed is not None:
-            self.outcome_shown = None
             # As scroll_to_widget(card, top=True) would, once laid out: the card's top
             # margin at the top of the view, or as far as the transcript scrolls.
             bottom = arrangement.spatial_map.total_region.bottom
@@ -213,6 +214,17 @@ class Transcript(VerticalScroll, SteadySize):
             self.set_reactive(Widget.scroll_target_y, top)
             self.vertical_scrollbar.set_reactive(ScrollBar.position, top)
         return arrangement
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Textual also arranges the transcript to answer where a widget is (with the last
+        # layout's sizes, in the middle of a change): only a layout that placed the card
+        # and is drawn (which ends here) has shown it from its top.
+        if self._card_placed:
+            self.outcome_shown = None
+            self._card_placed = False
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     @property
     def container_size(self) -> Size:
