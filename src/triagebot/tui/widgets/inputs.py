@@ -24,6 +24,7 @@ from triagebot.flows.answers import AnswerError, accepted, format_number, parse_
 from triagebot.flows.catalog import CATALOG, words
 from triagebot.flows.schema import (
     UNKNOWN,
+    UNSURE,
     ChoiceQuestion,
     InfoNode,
     MultiChoiceQuestion,
@@ -118,19 +119,29 @@ class YesNoInput(QuestionInput):
         self.keys = yes_no_keys(question, lang)
 
     def compose(self) -> ComposeResult:
-        said = words(self.lang)
-        shown = {"yes": said.yes, "no": said.no, "unsure": said.unsure}
-        answers = ["yes", "no", *(["unsure"] if self.question.allow_unsure else [])]
         with Horizontal(classes="buttons"):
-            for answer in answers:
-                label = f"{shown[answer].capitalize()} ({key_of(answer, self.keys)})"
-                yield _answer_button(label, answer, f"answer-{answer}")
+            for answer in ("yes", "no", UNSURE):
+                button = _answer_button(self._label(answer), answer, f"answer-{answer}")
+                # Unsure is always there, shown when the question allows it: a run of
+                # yes/no questions reuses one input whether or not they allow it.
+                button.display = answer != UNSURE or self.question.allow_unsure
+                yield button
         yield from self.compose_error()
 
+    def _label(self, answer: str) -> str:
+        """The answer's word and, when the question allows the answer, its key."""
+        said = words(self.lang)
+        word = {"yes": said.yes, "no": said.no, UNSURE: said.unsure}[answer].capitalize()
+        return f"{word} ({key_of(answer, self.keys)})" if answer in self.keys.values() else word
+
     def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
-        if not isinstance(node, YesNoQuestion) or node.allow_unsure != self.question.allow_unsure:
+        if not isinstance(node, YesNoQuestion):
             return False
         self.node_id, self.question = node_id, node
+        self.keys = yes_no_keys(node, self.lang)
+        unsure = self.query_one(f".answer-{UNSURE}", Button)
+        unsure.label = self._label(UNSURE)
+        unsure.display = node.allow_unsure
         self.show_error("")
         return True
 
@@ -412,11 +423,9 @@ class InfoInput(QuestionInput):
 
 
 def shape(node: Question | InfoNode) -> tuple[str, bool]:
-    """Which input shows ``node`` and the variant that ``reuse_for`` cannot change (yes/no
-    with Unsure or not; a number with a suggestions list or not): an input built for one
-    node can show any other node of the same shape."""
-    if isinstance(node, YesNoQuestion):
-        return "yes_no", node.allow_unsure
+    """Which input shows ``node`` and the variant that ``reuse_for`` cannot change (a
+    number with a suggestions list or not): an input built for one node can show any
+    other node of the same shape."""
     if isinstance(node, NumberQuestion):
         return "number", bool(node.suggestions) or node.allow_unknown
     return node.type, False
