@@ -102,7 +102,7 @@ async def test_back_mounts_anew_even_when_a_spare_of_that_shape_is_ready() -> No
         await stocked(pilot, app)
         chat = app.screen
         assert isinstance(chat, ChatScreen)
-        spare = chat.spares.get(("yes_no", False))
+        spare = chat.spares.get("yes_no")
         await pilot.press("f2")
         await stocked(pilot, app)
         assert app.session is not None

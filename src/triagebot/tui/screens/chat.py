@@ -56,7 +56,7 @@ class ChatScreen(Screen[None]):
         self.overdue = overdue
         self.asking: tuple[str, int, str] | None = None
         """What the input shows: (node, steps so far, language)."""
-        self.spares: dict[tuple[str, bool], QuestionInput] = {}
+        self.spares: dict[str, QuestionInput] = {}
         """Inputs built ahead, hidden, never shown nor focused, by shape (``shape``)."""
         self.spare_actions: OutcomeActions | None = None
         """The outcome's buttons built ahead, hidden, when the next node may be an outcome."""

@@ -317,19 +317,17 @@ class NumberInput(QuestionInput):
             )
             yield SteadyStatic(question.unit or "", classes="unit")
         options = _suggestions(question, lang)
-        if options:
-            yield OptionList(*options, classes="suggestions", compact=True)
+        listing = OptionList(*options, classes="suggestions", compact=True)
+        # Always there, shown when the question has suggestions: a run of numbers
+        # reuses one input whether or not they have them.
+        listing.display = bool(options)
+        yield listing
         yield from self.compose_error()
 
     def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
         if not isinstance(node, NumberQuestion):
             return False
         lang = self.lang
-        options = _suggestions(node, lang)
-        listings = self.query(".suggestions").results(OptionList)
-        listing = next(listings, None)
-        if bool(options) != (listing is not None):
-            return False  # the suggestions list would have to come or go: mount anew
         self.node_id, self.question = node_id, node
         self.query_one(".hint", Static).update(_number_hint(node, lang))
         self.query_one(".unit", Static).update(node.unit or "")
@@ -337,9 +335,11 @@ class NumberInput(QuestionInput):
         field.validators = [AnswerValidator(node, lang)]
         field.placeholder = _placeholder(node, lang)
         field.clear()  # nothing typed for the last question carries over
-        if listing is not None:
-            listing.set_options(options)
-            listing.highlighted = 0
+        options = _suggestions(node, lang)
+        listing = self.query_one(".suggestions", OptionList)
+        listing.set_options(options)
+        listing.highlighted = 0 if options else None
+        listing.display = bool(options)
         self.show_error("")
         return True
 
@@ -422,13 +422,10 @@ class InfoInput(QuestionInput):
         self.submit(None)
 
 
-def shape(node: Question | InfoNode) -> tuple[str, bool]:
-    """Which input shows ``node`` and the variant that ``reuse_for`` cannot change (a
-    number with a suggestions list or not): an input built for one node can show any
-    other node of the same shape."""
-    if isinstance(node, NumberQuestion):
-        return "number", bool(node.suggestions) or node.allow_unknown
-    return node.type, False
+def shape(node: Question | InfoNode) -> str:
+    """Which input shows ``node``: an input built for one node can show any other node of
+    the same shape (``reuse_for``)."""
+    return node.type
 
 
 def input_for(node_id: str, node: Question | InfoNode, lang: str | None = None) -> QuestionInput:
