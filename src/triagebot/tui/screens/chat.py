@@ -184,7 +184,10 @@ class ChatScreen(Screen[None]):
         if spare is None or not spare.is_mounted:  # none, or still being built
             return None
         del self.spares[shape(node)]
-        if spare.lang != session.flow.language or not spare.reuse_for(session.current, node):
+        # Built for this very node (and never shown), it shows it already.
+        built_for_it = spare.node_id == session.current
+        usable = built_for_it or spare.reuse_for(session.current, node)
+        if spare.lang != session.flow.language or not usable:
             spare.remove()
             return None
         self.query_one("#answer-area", Vertical).move_child(spare, before=0)
