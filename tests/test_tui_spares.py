@@ -17,8 +17,10 @@ from tests.tui_support import FIXTURE_SCRIPTS, FIXTURES, every_type, fixture_app
 from triagebot.flows import library
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.tui.app import TriageApp, make_app
-from triagebot.tui.screens.chat import ChatScreen, OutcomeActions
+from triagebot.tui.screens.chat import ChatScreen
+from triagebot.tui.spares import Spares
 from triagebot.tui.widgets.inputs import QuestionInput
+from triagebot.tui.widgets.outcome import OutcomeActions
 
 pytestmark = pytest.mark.asyncio
 
@@ -58,10 +60,10 @@ async def walk(app: TriageApp, keys: list[str]) -> tuple[list[dict[str, Any]], l
 
 
 def no_spares(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def nothing(self: ChatScreen) -> None:
+    async def nothing(self: Spares, *_: object) -> None:
         pass
 
-    monkeypatch.setattr(ChatScreen, "_build_spares", nothing)
+    monkeypatch.setattr(Spares, "build", nothing)
 
 
 @pytest.mark.parametrize(
@@ -102,7 +104,7 @@ async def test_back_mounts_anew_even_when_a_spare_of_that_shape_is_ready() -> No
         await stocked(pilot, app)
         chat = app.screen
         assert isinstance(chat, ChatScreen)
-        spare = chat.spares.get("yes_no")
+        spare = chat.spares.inputs.get("yes_no")
         await pilot.press("f2")
         await stocked(pilot, app)
         assert app.session is not None
@@ -111,7 +113,7 @@ async def test_back_mounts_anew_even_when_a_spare_of_that_shape_is_ready() -> No
             app.session.current,
             spare is not None,
             shown is spare,
-            spare in chat.spares.values(),
+            spare in chat.spares.inputs.values(),
         )
         assert seen == ("pain", True, False, True)
 

@@ -4,47 +4,24 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from triagebot import startup
-from triagebot.flows.catalog import words
 from triagebot.flows.engine import Session
-from triagebot.flows.schema import AnyNode, GroupNode, InfoNode, OutcomeNode, Question
+from triagebot.flows.schema import OutcomeNode
+from triagebot.tui.spares import Spares
 from triagebot.tui.widgets.footer import SteadyFooter
-from triagebot.tui.widgets.inputs import QuestionInput, input_for, shape
+from triagebot.tui.widgets.inputs import QuestionInput, input_for
+from triagebot.tui.widgets.outcome import OutcomeActions
 from triagebot.tui.widgets.transcript import Transcript, entries
 from triagebot.tui.wording import progress
-
-OUTCOME_BUTTONS = (
-    ("export_transcript", "F5", "export"),
-    ("copy_transcript", "F6", "copy"),
-    ("restart", "F7", "restart"),
-    ("choose_flow", "F8", "choose"),
-)
-"""(app action, its key, the button's class) for each button under an outcome."""
-
 
 SPARE_AFTER = 0.05
 """Seconds after the first question is shown before spare inputs are built (after an
 answer they are built as soon as it is drawn)."""
-
-
-class OutcomeActions(Horizontal):
-    """What to do with a finished session, worded in its language."""
-
-    def __init__(self, lang: str | None = None) -> None:
-        super().__init__()
-        self.lang = lang
-
-    def compose(self) -> ComposeResult:
-        labels = words(self.lang).outcome_buttons
-        for action, key, kind in OUTCOME_BUTTONS:
-            label = f"{labels[action]} ({key})"
-            yield Button(label, action=f"app.{action}", classes=kind, compact=True)
 
 
 class ChatScreen(Screen[None]):
@@ -56,10 +33,8 @@ class ChatScreen(Screen[None]):
         self.overdue = overdue
         self.asking: tuple[str, int, str] | None = None
         """What the input shows: (node, steps so far, language)."""
-        self.spares: dict[str, QuestionInput] = {}
-        """Inputs built ahead, hidden, never shown nor focused, by shape (``shape``)."""
-        self.spare_actions: OutcomeActions | None = None
-        """The outcome's buttons built ahead, hidden, when the next node may be an outcome."""
+        self.spares = Spares()
+        """Inputs (and the outcome's buttons) built ahead for the next answer."""
         self._stocking: Timer | None = None
         self._stock_pending = 0
         """Stockings asked for and not yet done."""
@@ -137,19 +112,19 @@ class ChatScreen(Screen[None]):
         # Removing the focused input would hand the focus to the newest answer in the
         # transcript for a moment (and the footer would redraw twice for it).
         self.set_focus(None)
-        spares = self._all_spares()
+        spares = self.spares.widgets()
         await area.remove_children([child for child in area.children if child not in spares])
         finished = isinstance(node, OutcomeNode)
         area.set_class(finished, "-finished")
         if finished:
-            actions = self._spare_actions(lang) if reuse else None
+            actions = self.spares.take_actions(area, lang) if reuse else None
             if actions is None:
                 actions = OutcomeActions(lang)
                 await area.mount(actions, before=0)
             actions.query_one(Button).focus()
             return
         assert not isinstance(node, OutcomeNode)
-        widget = self._spare_for(session) if reuse else None
+        widget = self.spares.take_input(area, session) if reuse else None
         if widget is None:
             widget = input_for(session.current, node, lang)
             await area.mount(widget, before=0)
@@ -157,96 +132,26 @@ class ChatScreen(Screen[None]):
             widget.restore(draft)
         widget.focus_input()
 
-    def _all_spares(self) -> set[Widget]:
-        spares: set[Widget] = set(self.spares.values())
-        if self.spare_actions is not None:
-            spares.add(self.spare_actions)
-        return spares
-
-    def _spare_actions(self, lang: str) -> OutcomeActions | None:
-        """The spare outcome buttons, shown; None if none (or in another language)."""
-        actions, self.spare_actions = self.spare_actions, None
-        if actions is None or not actions.is_mounted:
-            self.spare_actions = actions  # still being built: left to finish
-            return None
-        if actions.lang != lang:
-            actions.remove()
-            return None
-        self.query_one("#answer-area", Vertical).move_child(actions, before=0)
-        actions.display = True
-        return actions
-
-    def _spare_for(self, session: Session) -> QuestionInput | None:
-        """The spare input of the current node's shape, shown for it; None if none."""
-        node = session.node
-        assert not isinstance(node, OutcomeNode | GroupNode)
-        spare = self.spares.get(shape(node))
-        if spare is None or not spare.is_mounted:  # none, or still being built
-            return None
-        del self.spares[shape(node)]
-        # Built for this very node (and never shown), it shows it already.
-        built_for_it = spare.node_id == session.current
-        usable = built_for_it or spare.reuse_for(session.current, node)
-        if spare.lang != session.flow.language or not usable:
-            spare.remove()
-            return None
-        self.query_one("#answer-area", Vertical).move_child(spare, before=0)
-        spare.display = True
-        return spare
-
     async def _stock(self) -> None:
-        """Build, hidden, an input for each shape the next question may have that has
-        neither a spare nor the input shown: the next answer then reveals one rather than
-        mounting it (a mount costs several milliseconds, more the first time a kind of
-        widget is used). Done once the change is drawn, while the user reads."""
+        """Build the spares the next answer may need (``triagebot.tui.spares``), once the
+        change is drawn, while the user reads."""
         self._stocking = None
         try:
-            await self._build_spares()
+            session: Session | None = getattr(self.app, "session", None)
+            if session is not None:
+                area = self.query_one("#answer-area", Vertical)
+                await self.spares.build(area, session, self.current_input())
         finally:
             self._stock_pending -= 1
 
     @property
     def stocked(self) -> bool:
         """Whether the spares for the current question's successors are built."""
-        spares = self._all_spares()
-        return not self._stock_pending and all(spare.is_mounted for spare in spares)
-
-    async def _build_spares(self) -> None:
-        session: Session | None = getattr(self.app, "session", None)
-        if session is None or session.finished:
-            return
-        lang = session.flow.language
-        for key, spare in list(self.spares.items()):
-            if spare.lang != lang:  # the language changed: build them again
-                del self.spares[key]
-                await spare.remove()
-        area = self.query_one("#answer-area", Vertical)
-        actions = self.spare_actions
-        if actions is not None and actions.lang != lang:
-            self.spare_actions = None
-            await actions.remove()
-        if self.spare_actions is None and _may_finish(session):
-            self.spare_actions = OutcomeActions(lang)
-            self.spare_actions.display = False
-            await area.mount(self.spare_actions)
-        shown = self.current_input()
-        have = set(self.spares)
-        if shown is not None:
-            shown_node = session.flow.node(shown.node_id)
-            assert not isinstance(shown_node, OutcomeNode | GroupNode)
-            have.add(shape(shown_node))
-        for node_id, node in _following(session):
-            if shape(node) in have:
-                continue
-            have.add(shape(node))
-            widget = input_for(node_id, node, lang)
-            widget.display = False
-            self.spares[shape(node)] = widget
-            await area.mount(widget)
+        return not self._stock_pending and self.spares.built
 
     def current_input(self) -> QuestionInput | None:
         """The input shown (not a spare)."""
-        spares = set(self.spares.values())
+        spares = self.spares.widgets()
         return next((w for w in self.query(QuestionInput) if w not in spares), None)
 
     def focus_answers(self) -> bool:
@@ -256,34 +161,3 @@ class ChatScreen(Screen[None]):
             return False
         bubbles[-1].focus()
         return True
-
-
-def _following(session: Session) -> list[tuple[str, Question | InfoNode]]:
-    """The questions and info nodes the current node's rules may go to (a group: the
-    member its rounds start at, and where it goes after its last round)."""
-    return [
-        (node_id, node)
-        for node_id, node in _successors(session)
-        if not isinstance(node, OutcomeNode | GroupNode)
-    ]
-
-
-def _successors(session: Session) -> list[tuple[str, AnyNode]]:
-    """The nodes the current node's rules go to, each once; for a group, also the member
-    its rounds start at and where it goes after its last round."""
-    flow = session.flow
-    targets = [rule.goto for rule in flow.routes.get(session.current, ())]
-    found: dict[str, AnyNode] = {}
-    for target in targets:
-        if target in found:
-            continue
-        node = found[target] = flow.node(target)
-        if isinstance(node, GroupNode):
-            targets += [node.start, *(rule.goto for rule in flow.routes.get(target, ()))]
-    return list(found.items())
-
-
-def _may_finish(session: Session) -> bool:
-    """Whether one of the current node's rules goes to an outcome (a group: where it goes
-    after its last round)."""
-    return any(isinstance(node, OutcomeNode) for _, node in _successors(session))

@@ -1,10 +1,12 @@
-"""The outcome card: urgency as a word and a colour, actions with their sources, values."""
+"""The outcome card (urgency as a word and a colour, actions with their sources, values)
+and the buttons under it."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button
 
 from triagebot.flows.catalog import Words, words
 from triagebot.flows.engine import OutcomeView, RenderedItem
@@ -52,3 +54,26 @@ def _item(item: RenderedItem, said: Words) -> Text:
     text = Text(f"• {item.text}")
     text.append(f"\n  {said.source}{said.colon} {item.doc}, {item.section}", style="italic")
     return text
+
+
+OUTCOME_BUTTONS = (
+    ("export_transcript", "F5", "export"),
+    ("copy_transcript", "F6", "copy"),
+    ("restart", "F7", "restart"),
+    ("choose_flow", "F8", "choose"),
+)
+"""(app action, its key, the button's class) for each button under an outcome."""
+
+
+class OutcomeActions(Horizontal):
+    """What to do with a finished session, worded in its language."""
+
+    def __init__(self, lang: str | None = None) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        labels = words(self.lang).outcome_buttons
+        for action, key, kind in OUTCOME_BUTTONS:
+            label = f"{labels[action]} ({key})"
+            yield Button(label, action=f"app.{action}", classes=kind, compact=True)
