@@ -300,5 +300,6 @@ def input_state(app: App[object]) -> dict[str, Any]:
         if isinstance(listing, SelectionList):
             result["ticked"] = list(listing.selected)
     for field in shown.query(Input):
-        result["input"] = (field.value, field.placeholder, field.cursor_position)
+        classes = sorted(field.classes)
+        result["input"] = (field.value, field.placeholder, field.cursor_position, classes)
     return result

@@ -334,7 +334,13 @@ class NumberInput(QuestionInput):
         field = self.query_one(OrderedInput)
         field.validators = [AnswerValidator(node, lang)]
         field.placeholder = _placeholder(node, lang)
-        field.clear()  # nothing typed for the last question carries over
+        # Nothing typed for the last question carries over, nor its -valid look: cleared
+        # unvalidated, as a new field is (validating "" drew the refused look, and each
+        # of its class changes restyled the field).
+        field.validate_on = set()
+        field.clear()
+        field.validate_on = {"changed"}
+        field.remove_class("-valid", "-invalid")
         options = _suggestions(node, lang)
         listing = self.query_one(".suggestions", OptionList)
         listing.set_options(options)
