@@ -264,13 +264,21 @@ class Stamps:
     def after_change(self, widget: App[None] | Screen[object]) -> None:
         """Stamp the first frame that shows the change, then the first frame that leaves
         nothing to draw."""
-        self.shown.append(time.perf_counter())
+        shown_at = time.perf_counter()
+        self.shown.append(shown_at)
         seen: list[list[tuple[tuple[str, str], ...]]] = []
         frames = [0]
+        waited = [0]
 
         def check() -> None:
-            # The frame this check looks at: the last one the compositor drew.
-            now = max(FRAME_DRAWN[0], self.shown[-1])
+            # The frame this check looks at: the last one the compositor drew. A callback
+            # after refresh runs at once when the screen is not dirty yet: no frame yet.
+            now = FRAME_DRAWN[0]
+            waited[0] += now < shown_at
+            if now < shown_at and waited[0] < 1000:
+                widget.call_after_refresh(check)
+                return
+            now = max(now, shown_at)  # (after 1000 checks: nothing to draw)
             frames[0] += 1
             screen = widget if isinstance(widget, Screen) else widget.screen
             settled = _settled(screen)

@@ -1,18 +1,22 @@
 """The first frame drawn after an answer shows the next question whole: its message in
 view in the transcript and its input, never a frame with one and not the other.
 
-A probe runs after the first frame that follows ``ChatScreen.show`` (as the key benchmark
-stamps it) and records what that frame showed.
+A probe records what the first frame the compositor draws after ``ChatScreen.show``
+showed (as the key benchmark stamps it), and how many layouts the screen made for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from textual.screen import Screen
 
 from tests.tui_support import FIXTURE_SCRIPTS, every_type, fixture_app, question_drawn
 from triagebot.flows.compiler import CompiledFlow
+from triagebot.flows.engine import Session
 from triagebot.flows.library import resolve
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.widgets.outcome import OutcomeCard
@@ -29,40 +33,46 @@ HEPARIN_NUMBERS = [
 """heparin: yes/no questions, then a run of numbers (inputs of different heights)."""
 
 
+@dataclass
+class Shown:
+    """One ``ChatScreen.show``: the question, what the first frame drawn after it showed,
+    and how many layouts the screen made before the next."""
+
+    node: str
+    drawn_whole: bool | None = None
+    card_top: int | None = None
+    """Rows from the transcript's top to an outcome card's, in that frame."""
+    layouts: int = 0
+
+
 @pytest.fixture
-def first_frames(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bool]]]:
-    """(question on screen, whether the first frame after it was shown showed it whole),
-    for every ``ChatScreen.show``."""
-    seen: list[tuple[str, bool]] = []
-    original = ChatScreen.show
+def shows(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Shown]]:
+    """Every ``ChatScreen.show``, probed at the compositor's first frame after it."""
+    seen: list[Shown] = []
+    show, draw, lay_out = ChatScreen.show, Screen._compositor_refresh, Screen._refresh_layout
 
-    async def probed(self: ChatScreen, session: object) -> None:
-        await original(self, session)  # type: ignore[arg-type]
-        current = self.app.session.current  # type: ignore[attr-defined]
-        self.call_after_refresh(lambda: seen.append((current, question_drawn(self))))
+    async def shown(self: ChatScreen, session: Session) -> None:
+        await show(self, session)
+        seen.append(Shown(session.current))
 
-    monkeypatch.setattr(ChatScreen, "show", probed)
+    def drawn(self: Screen[object]) -> None:
+        draw(self)
+        last = seen[-1] if seen else None
+        if isinstance(self, ChatScreen) and last is not None and last.drawn_whole is None:
+            last.drawn_whole = question_drawn(self)
+            cards = self.query(OutcomeCard)
+            if cards:
+                last.card_top = cards.first().region.y - self.query_one(Transcript).region.y
+
+    def laid_out(self: Screen[object], *args: Any, **kwargs: Any) -> None:
+        lay_out(self, *args, **kwargs)
+        if isinstance(self, ChatScreen) and seen:
+            seen[-1].layouts += 1
+
+    monkeypatch.setattr(ChatScreen, "show", shown)
+    monkeypatch.setattr(Screen, "_compositor_refresh", drawn)
+    monkeypatch.setattr(Screen, "_refresh_layout", laid_out)
     yield seen
-
-
-@pytest.fixture
-def card_tops(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """Rows between the transcript's top and an outcome card's, in the first frame after
-    the card was shown."""
-    tops: list[int] = []
-    original = ChatScreen.show
-
-    def measure(screen: ChatScreen) -> None:
-        cards = screen.query(OutcomeCard)
-        if cards:
-            tops.append(cards.first().region.y - screen.query_one(Transcript).region.y)
-
-    async def probed(self: ChatScreen, session: object) -> None:
-        await original(self, session)  # type: ignore[arg-type]
-        self.call_after_refresh(measure, self)
-
-    monkeypatch.setattr(ChatScreen, "show", probed)
-    yield tops
 
 
 async def walk(flow: CompiledFlow, keys: list[str]) -> None:
@@ -76,31 +86,31 @@ async def walk(flow: CompiledFlow, keys: list[str]) -> None:
 
 @pytest.mark.parametrize(("keys", "outcome"), FIXTURE_SCRIPTS)
 async def test_first_frame_after_an_answer_shows_the_question(
-    first_frames: list[tuple[str, bool]], keys: list[str], outcome: str
+    shows: list[Shown], keys: list[str], outcome: str
 ) -> None:
     """Every type of question in turn (the input changes height): each first frame shows
     the question's message and its input."""
     await walk(every_type(), keys)
-    assert [(node, True) for node, _ in first_frames] == first_frames
-    assert outcome == first_frames[-1][0]
+    seen = [(shown.node, shown.drawn_whole) for shown in shows]
+    assert [(node, True) for node, _ in seen] == seen
+    assert outcome == seen[-1][0]
 
 
-async def test_first_frame_shows_each_question_of_a_number_run(
-    first_frames: list[tuple[str, bool]],
-) -> None:
+async def test_first_frame_shows_each_question_of_a_number_run(shows: list[Shown]) -> None:
     """heparin's yes/no questions then numbers: each first frame shows the question."""
     await walk(resolve("heparin"), HEPARIN_NUMBERS)
     outcome = "proceed"
-    assert [(node, True) for node, _ in first_frames] == first_frames
-    assert outcome == first_frames[-1][0]
+    seen = [(shown.node, shown.drawn_whole) for shown in shows]
+    assert [(node, True) for node, _ in seen] == seen
+    assert outcome == seen[-1][0]
 
 
-async def test_first_frame_shows_a_tall_outcome_from_its_top(card_tops: list[int]) -> None:
+async def test_first_frame_shows_a_tall_outcome_from_its_top(shows: list[Shown]) -> None:
     """cauda-equina's emergency card, taller than the transcript, is scrolled to its top
     (under its margin line) in the first frame that shows it, not a frame later."""
     await walk(resolve("cauda-equina"), ["y", "u"])
-    under_its_margin = [1]
-    assert under_its_margin == card_tops
+    under_its_margin = ("emergency_mri", 1)
+    assert under_its_margin == (shows[-1].node, shows[-1].card_top)
 
 
 async def test_an_answer_button_pressed_with_enter_does_not_look_pressed() -> None:
@@ -119,3 +129,13 @@ async def test_an_answer_button_pressed_with_enter_does_not_look_pressed() -> No
         looks_pressed = no is not None and no.has_class("-active")
         expected = ([("back_or_leg_pain", "yes"), ("urinary_difficulty", "no")], True, False)
         assert expected == (answers, reused, looks_pressed)
+
+
+async def test_an_answer_that_reuses_the_input_is_drawn_in_one_layout(
+    shows: list[Shown],
+) -> None:
+    """cauda-equina's run of yes/no questions, once the transcript scrolls: each answer
+    that reuses the input is laid out once (no second layout for the new messages)."""
+    await walk(resolve("cauda-equina"), ["y", "n", "n", "n", "n", "n"])
+    expected = [("rectal_sensation_loss", 1), ("retention_or_incontinence", 1)]
+    assert expected == [(shown.node, shown.layouts) for shown in shows[-3:-1]]

@@ -50,7 +50,8 @@ def steps(app: TriageApp) -> list[tuple[str, object]]:
 
 
 def buttons(app: TriageApp) -> list[str]:
-    return [str(b.label) for b in app.screen.query_one(QuestionInput).query(Button)]
+    """The answer buttons shown (a yes/no input keeps a hidden Unsure button)."""
+    return [str(b.label) for b in app.screen.query_one(QuestionInput).query(Button) if b.display]
 
 
 def footer(app: TriageApp) -> list[tuple[str, str]]:

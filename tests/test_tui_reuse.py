@@ -42,16 +42,18 @@ WALK = [
     *"40",
     "enter",  # age: 40
     *"180",
-    "enter",  # height: 180 (no suggestions: a new input)
+    "enter",  # height: 180 (no suggestions: the list hidden)
 ]
 
 
-async def walk(app: TriageApp) -> tuple[list[dict[str, Any]], list[QuestionInput]]:
-    """Press WALK, noting the input's state and the input widget after each key."""
+async def walk(
+    app: TriageApp, keys: list[str] = WALK
+) -> tuple[list[dict[str, Any]], list[QuestionInput]]:
+    """Press ``keys``, noting the input's state and the input widget after each key."""
     states, widgets = [], []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        for key in WALK:
+        for key in keys:
             if app.session is not None and app.session.finished:
                 break
             states.append(state(app))
@@ -86,7 +88,7 @@ async def test_runs_of_one_type_keep_one_input() -> None:
         len({*per_node["colour"], *per_node["size"]}),
         len({*per_node["pets"], *per_node["foods"]}),
         len({*per_node["weight"], *per_node["age"]}),
-        len({*per_node["age"], *per_node["height"]}),  # no suggestions list: a new input
+        len({*per_node["age"], *per_node["height"]}),  # no suggestions: the same input
     ]
     expected_answers = {
         "colour": "blue",
@@ -97,8 +99,32 @@ async def test_runs_of_one_type_keep_one_input() -> None:
         "age": 40.0,
         "height": 180.0,
     }
-    assert ([1, 1, 1, 2], "done", expected_answers) == (
+    assert ([1, 1, 1, 1], "done", expected_answers) == (
         inputs,
         states[-1]["outcome"],
         states[-1]["answers"],
     )
+
+
+YES_NO = FIXTURES / "reuse" / "yes_no.yaml"
+YES_NO_WALK = [
+    "u",  # first: Unsure is not an answer here (nothing happens)
+    "y",  # first: yes
+    "u",  # second: unsure
+    "u",  # third: not an answer again
+    "n",  # third: no
+]
+
+
+async def test_yes_no_questions_with_and_without_unsure_share_one_input(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One input shows a run of yes/no questions whether or not they allow Unsure (its
+    button and key only where allowed), exactly as new inputs would."""
+    reused, reused_widgets = await walk(fixture_app(load_flow(YES_NO)), YES_NO_WALK)
+    for kind in (QuestionInput, *QuestionInput.__subclasses__()):
+        monkeypatch.setattr(kind, "reuse_for", lambda *_: False)
+    fresh, _ = await walk(fixture_app(load_flow(YES_NO)), YES_NO_WALK)
+    answers = {"first": "yes", "second": "unsure", "third": "no"}
+    inputs = len({id(widget) for widget in reused_widgets})
+    assert (fresh, 1, answers) == (reused, inputs, reused[-1]["answers"])

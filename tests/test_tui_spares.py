@@ -11,13 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from textual.widgets import Button
 
 from tests.tui_support import FIXTURE_SCRIPTS, FIXTURES, every_type, fixture_app, input_state
 from triagebot.flows import library
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.tui.app import TriageApp, make_app
 from triagebot.tui.screens.chat import ChatScreen
+from triagebot.tui.spares import Spares
 from triagebot.tui.widgets.inputs import QuestionInput
+from triagebot.tui.widgets.outcome import OutcomeActions
 
 pytestmark = pytest.mark.asyncio
 
@@ -57,10 +60,10 @@ async def walk(app: TriageApp, keys: list[str]) -> tuple[list[dict[str, Any]], l
 
 
 def no_spares(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def nothing(self: ChatScreen) -> None:
+    async def nothing(self: Spares, *_: object) -> None:
         pass
 
-    monkeypatch.setattr(ChatScreen, "_build_spares", nothing)
+    monkeypatch.setattr(Spares, "build", nothing)
 
 
 @pytest.mark.parametrize(
@@ -101,7 +104,7 @@ async def test_back_mounts_anew_even_when_a_spare_of_that_shape_is_ready() -> No
         await stocked(pilot, app)
         chat = app.screen
         assert isinstance(chat, ChatScreen)
-        spare = chat.spares.get(("yes_no", False))
+        spare = chat.spares.inputs.get("yes_no")
         await pilot.press("f2")
         await stocked(pilot, app)
         assert app.session is not None
@@ -110,6 +113,36 @@ async def test_back_mounts_anew_even_when_a_spare_of_that_shape_is_ready() -> No
             app.session.current,
             spare is not None,
             shown is spare,
-            spare in chat.spares.values(),
+            spare in chat.spares.inputs.values(),
         )
         assert seen == ("pain", True, False, True)
+
+
+async def outcome_buttons(app: TriageApp, keys: list[str]) -> tuple[list[str], str, bool]:
+    """The outcome's buttons reached by ``keys`` (waiting for the spares before each), the
+    focused one, and whether they were built before the last answer."""
+    async with app.run_test(size=SIZE) as pilot:
+        for key in keys:
+            await stocked(pilot, app)
+            chat = app.screen
+            assert isinstance(chat, ChatScreen)
+            before = set(chat.query(OutcomeActions))
+            await pilot.press(key)
+        await stocked(pilot, app)
+        shown = [a for a in chat.query(OutcomeActions) if a.display]
+        labels = [str(b.label) for a in shown for b in a.query(Button)]
+        focused = app.focused
+        assert len(shown) == 1 and isinstance(focused, Button)
+        return labels, str(focused.label), shown[0] in before
+
+
+async def test_an_outcome_reveals_spare_buttons_like_new_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The severity question may end the flow: its outcome's buttons are built ahead, and
+    shown (the first one focused) as new ones are."""
+    keys = FIXTURE_SCRIPTS[0][0]  # choice by its number: severe, an emergency
+    labels, focused, built_before = await outcome_buttons(fixture_app(every_type()), keys)
+    no_spares(monkeypatch)
+    expected = await outcome_buttons(fixture_app(every_type()), keys)
+    assert (expected[:2], True, False) == ((labels, focused), built_before, expected[2])

@@ -292,6 +292,9 @@ def input_state(app: App[object]) -> dict[str, Any]:
         "focus": type(app.focused).__name__,
         "focus in input": app.focused is not None and shown in app.focused.ancestors_with_self,
         "inputs shown": [type(w).__name__ for w in _displayed(area)].count(type(shown).__name__),
+        "widgets": [
+            (type(w).__name__, sorted(w.classes), w.display) for w in shown.walk_children()
+        ],
     }
     for listing in shown.query(OptionList):
         key = "selections" if isinstance(listing, SelectionList) else "options"
@@ -300,5 +303,6 @@ def input_state(app: App[object]) -> dict[str, Any]:
         if isinstance(listing, SelectionList):
             result["ticked"] = list(listing.selected)
     for field in shown.query(Input):
-        result["input"] = (field.value, field.placeholder, field.cursor_position)
+        classes = sorted(field.classes)
+        result["input"] = (field.value, field.placeholder, field.cursor_position, classes)
     return result

@@ -4,46 +4,24 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Static
 
 from triagebot import startup
-from triagebot.flows.catalog import words
 from triagebot.flows.engine import Session
-from triagebot.flows.schema import GroupNode, InfoNode, OutcomeNode, Question
+from triagebot.flows.schema import OutcomeNode
+from triagebot.tui.spares import Spares
 from triagebot.tui.widgets.footer import SteadyFooter
-from triagebot.tui.widgets.inputs import QuestionInput, input_for, shape
+from triagebot.tui.widgets.inputs import QuestionInput, input_for
+from triagebot.tui.widgets.outcome import OutcomeActions
 from triagebot.tui.widgets.transcript import Transcript, entries
 from triagebot.tui.wording import progress
-
-OUTCOME_BUTTONS = (
-    ("export_transcript", "F5", "export"),
-    ("copy_transcript", "F6", "copy"),
-    ("restart", "F7", "restart"),
-    ("choose_flow", "F8", "choose"),
-)
-"""(app action, its key, the button's class) for each button under an outcome."""
-
 
 SPARE_AFTER = 0.05
 """Seconds after the first question is shown before spare inputs are built (after an
 answer they are built as soon as it is drawn)."""
-
-
-class OutcomeActions(Horizontal):
-    """What to do with a finished session, worded in its language."""
-
-    def __init__(self, lang: str | None = None) -> None:
-        super().__init__()
-        self.lang = lang
-
-    def compose(self) -> ComposeResult:
-        labels = words(self.lang).outcome_buttons
-        for action, key, kind in OUTCOME_BUTTONS:
-            label = f"{labels[action]} ({key})"
-            yield Button(label, action=f"app.{action}", classes=kind, compact=True)
 
 
 class ChatScreen(Screen[None]):
@@ -55,8 +33,8 @@ class ChatScreen(Screen[None]):
         self.overdue = overdue
         self.asking: tuple[str, int, str] | None = None
         """What the input shows: (node, steps so far, language)."""
-        self.spares: dict[tuple[str, bool], QuestionInput] = {}
-        """Inputs built ahead, hidden, never shown nor focused, by shape (``shape``)."""
+        self.spares = Spares()
+        """Inputs (and the outcome's buttons) built ahead for the next answer."""
         self._stocking: Timer | None = None
         self._stock_pending = 0
         """Stockings asked for and not yet done."""
@@ -134,16 +112,19 @@ class ChatScreen(Screen[None]):
         # Removing the focused input would hand the focus to the newest answer in the
         # transcript for a moment (and the footer would redraw twice for it).
         self.set_focus(None)
-        spares = set(self.spares.values())
+        spares = self.spares.widgets()
         await area.remove_children([child for child in area.children if child not in spares])
         finished = isinstance(node, OutcomeNode)
         area.set_class(finished, "-finished")
         if finished:
-            await area.mount(OutcomeActions(lang), before=0)
-            self.query_one(OutcomeActions).query_one(Button).focus()
+            actions = self.spares.take_actions(area, lang) if reuse else None
+            if actions is None:
+                actions = OutcomeActions(lang)
+                await area.mount(actions, before=0)
+            actions.query_one(Button).focus()
             return
         assert not isinstance(node, OutcomeNode)
-        widget = self._spare_for(session) if reuse else None
+        widget = self.spares.take_input(area, session) if reuse else None
         if widget is None:
             widget = input_for(session.current, node, lang)
             await area.mount(widget, before=0)
@@ -151,66 +132,26 @@ class ChatScreen(Screen[None]):
             widget.restore(draft)
         widget.focus_input()
 
-    def _spare_for(self, session: Session) -> QuestionInput | None:
-        """The spare input of the current node's shape, shown for it; None if none."""
-        node = session.node
-        assert not isinstance(node, OutcomeNode | GroupNode)
-        spare = self.spares.get(shape(node))
-        if spare is None or not spare.is_mounted:  # none, or still being built
-            return None
-        del self.spares[shape(node)]
-        if spare.lang != session.flow.language or not spare.reuse_for(session.current, node):
-            spare.remove()
-            return None
-        self.query_one("#answer-area", Vertical).move_child(spare, before=0)
-        spare.display = True
-        return spare
-
     async def _stock(self) -> None:
-        """Build, hidden, an input for each shape the next question may have that has
-        neither a spare nor the input shown: the next answer then reveals one rather than
-        mounting it (a mount costs several milliseconds, more the first time a kind of
-        widget is used). Done once the change is drawn, while the user reads."""
+        """Build the spares the next answer may need (``triagebot.tui.spares``), once the
+        change is drawn, while the user reads."""
         self._stocking = None
         try:
-            await self._build_spares()
+            session: Session | None = getattr(self.app, "session", None)
+            if session is not None:
+                area = self.query_one("#answer-area", Vertical)
+                await self.spares.build(area, session, self.current_input())
         finally:
             self._stock_pending -= 1
 
     @property
     def stocked(self) -> bool:
         """Whether the spares for the current question's successors are built."""
-        spares = self.spares.values()
-        return not self._stock_pending and all(spare.is_mounted for spare in spares)
-
-    async def _build_spares(self) -> None:
-        session: Session | None = getattr(self.app, "session", None)
-        if session is None or session.finished:
-            return
-        lang = session.flow.language
-        for key, spare in list(self.spares.items()):
-            if spare.lang != lang:  # the language changed: build them again
-                del self.spares[key]
-                await spare.remove()
-        area = self.query_one("#answer-area", Vertical)
-        shown = self.current_input()
-        have = set(self.spares)
-        if shown is not None:
-            shown_node = session.flow.node(shown.node_id)
-            assert not isinstance(shown_node, OutcomeNode | GroupNode)
-            have.add(shape(shown_node))
-        for node_id, node in _following(session):
-            if shape(node) in have:
-                continue
-            have.add(shape(node))
-            widget = input_for(node_id, node, lang)
-            widget.display = False
-            self.spares[shape(node)] = widget
-            await area.mount(widget)
+        return not self._stock_pending and self.spares.built
 
     def current_input(self) -> QuestionInput | None:
         """The input shown (not a spare)."""
-        spares = set(self.spares.values())
+        spares = self.spares.widgets()
         return next((w for w in self.query(QuestionInput) if w not in spares), None)
 
     def focus_answers(self) -> bool:
@@ -220,18 +161,3 @@ class ChatScreen(Screen[None]):
             return False
         bubbles[-1].focus()
         return True
-
-
-def _following(session: Session) -> list[tuple[str, Question | InfoNode]]:
-    """The questions and info nodes the current node's rules may go to (a group: the
-    member its rounds start at, and where it goes after its last round)."""
-    flow = session.flow
-    targets = [rule.goto for rule in flow.routes.get(session.current, ())]
-    found: dict[str, Question | InfoNode] = {}
-    for target in targets:
-        node = flow.node(target)
-        if isinstance(node, GroupNode):
-            targets += [node.start, *(rule.goto for rule in flow.routes.get(target, ()))]
-        elif not isinstance(node, OutcomeNode):
-            found.setdefault(target, node)
-    return list(found.items())

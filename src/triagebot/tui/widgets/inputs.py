@@ -24,6 +24,7 @@ from triagebot.flows.answers import AnswerError, accepted, format_number, parse_
 from triagebot.flows.catalog import CATALOG, words
 from triagebot.flows.schema import (
     UNKNOWN,
+    UNSURE,
     ChoiceQuestion,
     InfoNode,
     MultiChoiceQuestion,
@@ -33,6 +34,7 @@ from triagebot.flows.schema import (
 )
 from triagebot.tui.messages import AnswerSubmitted
 from triagebot.tui.widgets.ordered_input import OrderedInput
+from triagebot.tui.widgets.steady import SteadyStatic
 from triagebot.tui.wording import key_of, number_raw, yes_no_keys
 
 NUMBER_KEYS = [str(n) for n in range(1, 10)]
@@ -48,10 +50,10 @@ class QuestionInput(Vertical):
         """The language this input speaks (the session's when it was mounted)."""
 
     def compose_hint(self, text: str) -> ComposeResult:
-        yield Static(text, classes="hint")
+        yield SteadyStatic(text, classes="hint")
 
     def compose_error(self) -> ComposeResult:
-        yield Static("", classes="error")
+        yield SteadyStatic("", classes="error")
 
     def submit(self, raw: object) -> None:
         self.post_message(AnswerSubmitted(self, self.node_id, raw))
@@ -117,19 +119,29 @@ class YesNoInput(QuestionInput):
         self.keys = yes_no_keys(question, lang)
 
     def compose(self) -> ComposeResult:
-        said = words(self.lang)
-        shown = {"yes": said.yes, "no": said.no, "unsure": said.unsure}
-        answers = ["yes", "no", *(["unsure"] if self.question.allow_unsure else [])]
         with Horizontal(classes="buttons"):
-            for answer in answers:
-                label = f"{shown[answer].capitalize()} ({key_of(answer, self.keys)})"
-                yield _answer_button(label, answer, f"answer-{answer}")
+            for answer in ("yes", "no", UNSURE):
+                button = _answer_button(self._label(answer), answer, f"answer-{answer}")
+                # Unsure is always there, shown when the question allows it: a run of
+                # yes/no questions reuses one input whether or not they allow it.
+                button.display = answer != UNSURE or self.question.allow_unsure
+                yield button
         yield from self.compose_error()
 
+    def _label(self, answer: str) -> str:
+        """The answer's word and, when the question allows the answer, its key."""
+        said = words(self.lang)
+        word = {"yes": said.yes, "no": said.no, UNSURE: said.unsure}[answer].capitalize()
+        return f"{word} ({key_of(answer, self.keys)})" if answer in self.keys.values() else word
+
     def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
-        if not isinstance(node, YesNoQuestion) or node.allow_unsure != self.question.allow_unsure:
+        if not isinstance(node, YesNoQuestion):
             return False
         self.node_id, self.question = node_id, node
+        self.keys = yes_no_keys(node, self.lang)
+        unsure = self.query_one(f".answer-{UNSURE}", Button)
+        unsure.label = self._label(UNSURE)
+        unsure.display = node.allow_unsure
         self.show_error("")
         return True
 
@@ -303,31 +315,37 @@ class NumberInput(QuestionInput):
                 validators=[AnswerValidator(question, lang)],
                 validate_on=["changed"],
             )
-            yield Static(question.unit or "", classes="unit")
+            yield SteadyStatic(question.unit or "", classes="unit")
         options = _suggestions(question, lang)
-        if options:
-            yield OptionList(*options, classes="suggestions", compact=True)
+        listing = OptionList(*options, classes="suggestions", compact=True)
+        # Always there, shown when the question has suggestions: a run of numbers
+        # reuses one input whether or not they have them.
+        listing.display = bool(options)
+        yield listing
         yield from self.compose_error()
 
     def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
         if not isinstance(node, NumberQuestion):
             return False
         lang = self.lang
-        options = _suggestions(node, lang)
-        listings = self.query(".suggestions").results(OptionList)
-        listing = next(listings, None)
-        if bool(options) != (listing is not None):
-            return False  # the suggestions list would have to come or go: mount anew
         self.node_id, self.question = node_id, node
         self.query_one(".hint", Static).update(_number_hint(node, lang))
         self.query_one(".unit", Static).update(node.unit or "")
         field = self.query_one(OrderedInput)
         field.validators = [AnswerValidator(node, lang)]
         field.placeholder = _placeholder(node, lang)
-        field.clear()  # nothing typed for the last question carries over
-        if listing is not None:
-            listing.set_options(options)
-            listing.highlighted = 0
+        # Nothing typed for the last question carries over, nor its -valid look: cleared
+        # unvalidated, as a new field is (validating "" drew the refused look, and each
+        # of its class changes restyled the field).
+        field.validate_on = set()
+        field.clear()
+        field.validate_on = {"changed"}
+        field.remove_class("-valid", "-invalid")
+        options = _suggestions(node, lang)
+        listing = self.query_one(".suggestions", OptionList)
+        listing.set_options(options)
+        listing.highlighted = 0 if options else None
+        listing.display = bool(options)
         self.show_error("")
         return True
 
@@ -410,15 +428,10 @@ class InfoInput(QuestionInput):
         self.submit(None)
 
 
-def shape(node: Question | InfoNode) -> tuple[str, bool]:
-    """Which input shows ``node`` and the variant that ``reuse_for`` cannot change (yes/no
-    with Unsure or not; a number with a suggestions list or not): an input built for one
-    node can show any other node of the same shape."""
-    if isinstance(node, YesNoQuestion):
-        return "yes_no", node.allow_unsure
-    if isinstance(node, NumberQuestion):
-        return "number", bool(node.suggestions) or node.allow_unknown
-    return node.type, False
+def shape(node: Question | InfoNode) -> str:
+    """Which input shows ``node``: an input built for one node can show any other node of
+    the same shape (``reuse_for``)."""
+    return node.type
 
 
 def input_for(node_id: str, node: Question | InfoNode, lang: str | None = None) -> QuestionInput:

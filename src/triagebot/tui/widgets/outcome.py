@@ -1,18 +1,20 @@
-"""The outcome card: urgency as a word and a colour, actions with their sources, values."""
+"""The outcome card (urgency as a word and a colour, actions with their sources, values)
+and the buttons under it."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button
 
 from triagebot.flows.catalog import Words, words
 from triagebot.flows.engine import OutcomeView, RenderedItem
 from triagebot.flows.wording import urgency_word
+from triagebot.tui.widgets.steady import SteadySize, SteadyStatic
 
 
-class OutcomeCard(Vertical):
+class OutcomeCard(Vertical, SteadySize):
     """Where the flow ended; styled by its urgency class (``-emergency`` …) in app.tcss.
 
     Worded in ``lang`` (the session's): the urgency word and the headings.
@@ -27,26 +29,51 @@ class OutcomeCard(Vertical):
     def compose(self) -> ComposeResult:
         view, said = self.view, words(self.lang)
         title = f"{urgency_word(view.urgency, self.lang)} — {view.title}"
-        yield Static(Text(title), classes="outcome-title")
+        yield SteadyStatic(Text(title), classes="outcome-title")
         if view.summary:
-            yield Static(Text(view.summary), classes="outcome-summary")
+            yield SteadyStatic(Text(view.summary), classes="outcome-summary")
         for heading, items in (
             (said.why, view.reasons),
             (said.actions, view.actions),
             (said.safety_netting, view.safety_netting),
         ):
             if items:
-                yield Static(heading, classes="outcome-heading")
-                yield from (Static(_item(item, said), classes="outcome-item") for item in items)
+                yield SteadyStatic(heading, classes="outcome-heading")
+                yield from (
+                    SteadyStatic(_item(item, said), classes="outcome-item") for item in items
+                )
         if view.shown:
-            yield Static(said.values, classes="outcome-heading")
+            yield SteadyStatic(said.values, classes="outcome-heading")
             for value in view.shown:
                 line = f"{value.label}{said.colon} {value.display}"
-                yield Static(Text(line), classes="outcome-value")
-        yield Static(Text(self.disclaimer), classes="disclaimer")
+                yield SteadyStatic(Text(line), classes="outcome-value")
+        yield SteadyStatic(Text(self.disclaimer), classes="disclaimer")
 
 
 def _item(item: RenderedItem, said: Words) -> Text:
     text = Text(f"• {item.text}")
     text.append(f"\n  {said.source}{said.colon} {item.doc}, {item.section}", style="italic")
     return text
+
+
+OUTCOME_BUTTONS = (
+    ("export_transcript", "F5", "export"),
+    ("copy_transcript", "F6", "copy"),
+    ("restart", "F7", "restart"),
+    ("choose_flow", "F8", "choose"),
+)
+"""(app action, its key, the button's class) for each button under an outcome."""
+
+
+class OutcomeActions(Horizontal):
+    """What to do with a finished session, worded in its language."""
+
+    def __init__(self, lang: str | None = None) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        labels = words(self.lang).outcome_buttons
+        for action, key, kind in OUTCOME_BUTTONS:
+            label = f"{labels[action]} ({key})"
+            yield Button(label, action=f"app.{action}", classes=kind, compact=True)

@@ -21,7 +21,6 @@ from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.scrollbar import ScrollBar
 from textual.widget import Widget
-from textual.widgets import Static
 
 from triagebot.flows.catalog import words
 from triagebot.flows.engine import Session, describe_answer
@@ -31,6 +30,7 @@ from triagebot.flows.wording import round_label, round_name
 from triagebot.tui.keys import relabel
 from triagebot.tui.messages import EditRequested
 from triagebot.tui.widgets.outcome import OutcomeCard
+from triagebot.tui.widgets.steady import SteadySize, SteadyStatic
 
 if TYPE_CHECKING:
     from textual.layout import DockArrangeResult
@@ -130,7 +130,7 @@ def _superseded(session: Session) -> Iterator[tuple[Key | None, Entry]]:
         yield (cause if cause in answered else None), entry
 
 
-class Bubble(Static):
+class Bubble(SteadyStatic):
     """A message in the transcript."""
 
     def __init__(self, entry: Entry) -> None:
@@ -177,8 +177,13 @@ class SupersededBubble(Bubble):
         self.entry = entry
 
 
-class Transcript(VerticalScroll):
-    """The conversation; follows new messages unless the user has scrolled up."""
+class Transcript(VerticalScroll, SteadySize):
+    """The conversation; follows new messages unless the user has scrolled up.
+
+    Its virtual size changes at every answer and needs no layout of its own (the one that
+    placed the new messages made it); the scrollbars still follow it, and their showing
+    up still lays out again.
+    """
 
     def __init__(self) -> None:
         super().__init__(id="transcript")
@@ -186,6 +191,7 @@ class Transcript(VerticalScroll):
         self._arranged_height: int | None = None
         self.outcome_shown: OutcomeCard | None = None
         """An outcome card just mounted, to scroll to when it is laid out."""
+        self._card_placed = False
 
     def on_mount(self) -> None:
         self.anchor()
@@ -197,8 +203,8 @@ class Transcript(VerticalScroll):
         arrangement = super().arrange(size, optimal)
         card = self.outcome_shown
         placed = next((p for p in arrangement.placements if p.widget is card), None)
+        self._card_placed = placed is not None
         if placed is not None:
-            self.outcome_shown = None
             # As scroll_to_widget(card, top=True) would, once laid out: the card's top
             # margin at the top of the view, or as far as the transcript scrolls.
             bottom = arrangement.spatial_map.total_region.bottom
@@ -208,6 +214,17 @@ class Transcript(VerticalScroll):
             self.set_reactive(Widget.scroll_target_y, top)
             self.vertical_scrollbar.set_reactive(ScrollBar.position, top)
         return arrangement
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Textual also arranges the transcript to answer where a widget is (with the last
+        # layout's sizes, in the middle of a change): only a layout that placed the card
+        # and is drawn (which ends here) has shown it from its top.
+        if self._card_placed:
+            self.outcome_shown = None
+            self._card_placed = False
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     @property
     def container_size(self) -> Size:
