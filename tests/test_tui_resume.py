@@ -195,3 +195,16 @@ async def test_a_session_is_journaled_once_its_first_question_is_drawn() -> None
         kept = unfinished()
         listed_while_open = [(e.contents.header.flow.id, e.answers) for e in kept if e.contents]
     assert (before, listed_while_open) == ([], [("every-type", 0)])
+
+
+async def test_a_session_left_before_its_journal_timer_gets_no_second_journal() -> None:
+    """Leaving a journaled session before the delayed start fires keeps one journal, not two."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        app.leave_session(notify=False)
+        await pilot.pause(JOURNAL_DELAY + 0.1)
+        kept = [(e.contents.header.flow.id, e.answers) for e in unfinished() if e.contents]
+    assert kept == [("every-type", 1)]

@@ -27,6 +27,7 @@ from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 
 from triagebot import resuming
 from triagebot.files import WriteError
@@ -109,6 +110,8 @@ class TriageApp(App[None]):
         self.journal: Journal | None = None
         self.journal_failed = False
         """Set once the journal could not be written: said once, not retried per answer."""
+        self.journal_timer: Timer | None = None
+        """The pending start of the current session's journal (see ``_open_chat``)."""
         self.kept: list[Path] = []
         """Journals of sessions left unfinished in this run (see ``farewell``)."""
         self.first_flow = None if flow is None else library.prefer_language(flow, lang)
@@ -215,7 +218,9 @@ class TriageApp(App[None]):
         # before an answer (which starts it at once if it comes first), and the first
         # write (pydantic builds its serializers, the file is created and synced: ~15 ms)
         # stays off the frames that draw the chat.
-        self.set_timer(JOURNAL_DELAY, self._keep_journal)
+        # The timer goes with the session: leaving it stops the timer, which would
+        # otherwise journal a session already left (a second journal of its answers).
+        self.journal_timer = self.set_timer(JOURNAL_DELAY, self._keep_journal)
 
     async def refresh_chat(self) -> None:
         self._keep_journal()
@@ -256,6 +261,9 @@ class TriageApp(App[None]):
     def leave_session(self, notify: bool = True) -> None:
         """The user leaves the current session: keep its journal if it holds answers."""
         session, record = self.session, self.journal
+        if self.journal_timer is not None:
+            self.journal_timer.stop()
+            self.journal_timer = None
         self.journal = None
         self.journal_failed = False
         if record is None or session is None:
