@@ -6,10 +6,10 @@ import pytest
 
 from triagebot.flows import library
 from triagebot.flows.engine import Session, switch_language
-from triagebot.flows.schema import UNKNOWN, NumberQuestion, YesNoQuestion
+from triagebot.flows.schema import UNKNOWN, NumberQuestion, YesNoQuestion, validator
 from triagebot.tui.wording import key_of, number_raw, progress, yes_no_keys
 
-QUESTION = YesNoQuestion.model_validate(
+QUESTION = validator(YesNoQuestion).validate_python(
     {
         "type": "yes_no",
         "prompt": "?",
@@ -19,7 +19,7 @@ QUESTION = YesNoQuestion.model_validate(
         "allow_unsure": True,
     }
 )
-TEMPERATURE = NumberQuestion.model_validate(
+TEMPERATURE = validator(NumberQuestion).validate_python(
     {
         "type": "number",
         "prompt": "Temperature?",

@@ -22,7 +22,6 @@ from triagebot.flows.answers import AnswerError
 from triagebot.flows.compiler import CompiledFlow, LanguageError, load_flow, with_language
 from triagebot.flows.documents import FlowError
 from triagebot.flows.engine import FlowRuntimeError, drive
-from triagebot.flows.transcript import Transcript, from_session
 
 
 def register(subparsers: Any) -> None:
@@ -158,6 +157,9 @@ def run_flow(args: argparse.Namespace) -> int:
         session = drive(flow, answers)
     except FlowRuntimeError as error:
         raise CommandError(f"{flow.file}: {error}") from None
+    # Imported here: pydantic and the transcript models are not needed to open a flow.
+    from triagebot.flows.transcript import from_session  # noqa: PLC0415
+
     try:
         output = exports.render(args.format, from_session(session), flow)
     except exports.ExportError as error:
@@ -229,8 +231,10 @@ def run_case(flow: CompiledFlow, line: str, number: int) -> dict[str, Any]:
             "case": number,
             "error": f"line {number}: expected a JSON object of question id to answer",
         }
+    from triagebot.flows.transcript import from_session  # noqa: PLC0415 (see run_flow)
+
     try:
-        transcript: Transcript = from_session(drive(flow, answers))
+        transcript = from_session(drive(flow, answers))
     except (AnswerError, FlowRuntimeError) as error:
         return {"case": number, "error": str(error)}
     return transcript.model_dump(mode="json")

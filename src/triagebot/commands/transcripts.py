@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from triagebot.commands.common import (
     CommandError,
@@ -21,8 +19,9 @@ from triagebot.flows import journal
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.exports import ExportError
 from triagebot.flows.library import prefer_language
-from triagebot.flows.replay import describe, replay
-from triagebot.flows.transcript import Transcript, from_json
+
+if TYPE_CHECKING:
+    from triagebot.flows.transcript import Transcript
 
 
 def register(subparsers: Any) -> None:
@@ -133,6 +132,11 @@ def read_transcript(path: Path) -> Transcript:
         data = path.read_bytes()
     except OSError as error:
         raise CommandError(f"{path}: cannot read: {error.strerror or error}") from None
+    # Imported here: pydantic and the transcript models are not needed to open a flow.
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from triagebot.flows.transcript import from_json  # noqa: PLC0415
+
     try:
         return from_json(data)
     except ValidationError as error:
@@ -156,6 +160,8 @@ def replay_transcript(args: argparse.Namespace) -> int:
         flow = in_language(flow, args.lang)
     else:
         flow = prefer_language(flow, transcript.language)
+    from triagebot.flows.replay import describe, replay  # noqa: PLC0415 (see read_transcript)
+
     report = replay(transcript, flow)
     sys.stdout.write(describe(report))
     return 0 if report.same_outcome else 1

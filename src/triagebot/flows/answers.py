@@ -25,6 +25,14 @@ from triagebot.flows.schema import (
 AnswerValue = str | int | float | tuple[str, ...]
 """A checked answer: yes/no/unsure, an option id, a number or ``unknown``, or option ids."""
 
+JsonAnswer = str | int | float | list[str]
+"""An answer as stored in JSON (transcripts, journals): multi-choice answers become lists."""
+
+
+def to_json_answer(value: AnswerValue) -> JsonAnswer:
+    return list(value) if isinstance(value, tuple) else value
+
+
 MAX_TYPED_LENGTH = 40
 """Longest text accepted for a number: anything longer is a paste gone wrong."""
 

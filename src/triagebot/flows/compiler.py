@@ -27,8 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from triagebot.flows import expr, flowcache
 from triagebot.flows.catalog import DEFAULT_LANGUAGE
 from triagebot.flows.documents import Document, FlowError, PathKey, Problem, read_text
@@ -51,6 +49,7 @@ from triagebot.flows.schema import (
     OutcomeNode,
     Question,
     YesNoQuestion,
+    validator,
 )
 
 OUTCOME_VARIABLE = "outcome"
@@ -265,8 +264,10 @@ def validate_shape(document: Document, lang: str | None = None) -> Flow:
         LANGUAGES_CONTEXT: languages,
         LANGUAGE_CONTEXT: lang or (languages[0] if languages else DEFAULT_LANGUAGE),
     }
+    from pydantic import ValidationError  # noqa: PLC0415 (a cached flow never validates)
+
     try:
-        return Flow.model_validate(document.data, context=context)
+        return validator(Flow).validate_python(document.data, context=context)
     except ValidationError as error:
         problems = [
             problem for detail in error.errors() for problem in _shape_problems(document, detail)
@@ -301,6 +302,10 @@ def dotted(path: PathKey) -> str:
     return name
 
 
+UNKNOWN_FIELD = "unexpected_keyword_argument"
+"""Pydantic's error type for a key a model does not have (the models are dataclasses)."""
+
+
 def _shape_problem(document: Document, detail: Any) -> Problem:
     loc = tuple(detail["loc"])
     path = _data_path(document.data, loc)
@@ -319,7 +324,7 @@ def _shape_problem(document: Document, detail: Any) -> Problem:
         path = (*path, "type")
     # A bad or unknown key is reported where the key is written, not at its value.
     key_path = path[:-1] if loc and loc[-1] == "[key]" else path
-    if kind == "extra_forbidden" or loc[-1:] == ("[key]",):
+    if kind == UNKNOWN_FIELD or loc[-1:] == ("[key]",):
         key = document.key_positions.get(key_path)
         if key is not None:
             message = _shape_message(detail, kind, last)
@@ -330,7 +335,7 @@ def _shape_problem(document: Document, detail: Any) -> Problem:
 
 
 def _shape_message(detail: Any, kind: str, last: Any) -> str:
-    if kind == "extra_forbidden":
+    if kind == UNKNOWN_FIELD:
         message = f"unknown field '{last}'"
     elif kind == "missing":
         message = f"missing required field '{last}'"

@@ -6,7 +6,8 @@ per question and answer (a repeated group's answers under a numbered line per ro
 "Branch 1", "Branch 2"), then the outcome with its actions and their sources, then the
 disclaimer. Headings and fixed words come from the catalog in the transcript's language.
 FHIR is produced by :mod:`triagebot.fhir`, imported only when asked for (it is slow to
-import and outside the strictly typed core).
+import and outside the strictly typed core). Transcripts (pydantic models) are only named
+here, so the command line's start does not import pydantic.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal, get_args
 
 from triagebot.flows.catalog import Words, words
-from triagebot.flows.transcript import AnswerRecord, LineRecord, Transcript, to_json
 
 if TYPE_CHECKING:
     from triagebot.flows.compiler import CompiledFlow
+    from triagebot.flows.transcript import AnswerRecord, LineRecord, Transcript
 
 Format = Literal["text", "markdown", "json", "fhir", "fhir-r4b"]
 FORMATS: tuple[Format, ...] = get_args(Format)
@@ -53,6 +54,8 @@ def render(fmt: Format, transcript: Transcript, flow: CompiledFlow | None = None
     if fmt == "markdown":
         return to_markdown(transcript)
     if fmt == "json":
+        from triagebot.flows.transcript import to_json  # noqa: PLC0415 (see the docstring)
+
         return to_json(transcript) + "\n"
     if flow is None:
         raise ExportError("a FHIR export needs the flow the transcript was taken on")

@@ -23,14 +23,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, ValidationError
+from typing import ClassVar, Literal
 
 from triagebot import __version__
 from triagebot.files import FILE_MODE, data_dir, private_dir, sync_dir
 from triagebot.flows import library
-from triagebot.flows.answers import AnswerError
+from triagebot.flows.answers import AnswerError, JsonAnswer, to_json_answer
 from triagebot.flows.compiler import CompiledFlow, LanguageError, load_flow, with_language
 from triagebot.flows.documents import FlowError
 from triagebot.flows.engine import (
@@ -41,7 +39,7 @@ from triagebot.flows.engine import (
     switch_language,
     utc_now,
 )
-from triagebot.flows.transcript import JsonAnswer, to_json_answer
+from triagebot.flows.schema import validator
 
 JOURNAL_FORMAT: Literal[1] = 1
 SUFFIX = ".jsonl"
@@ -51,12 +49,15 @@ class JournalError(Exception):
     """A journal that cannot be read or resumed; the message names the file and says why."""
 
 
-class _Line(BaseModel):
-    # defer_build: the validator is built when a journal line is first written or read, not
-    # at import (start-up), before the first question is drawn.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+class _Line:
+    """A line of a journal: a frozen dataclass that pydantic reads and writes as JSON
+    (``schema.validator``), imported only when a journal is first written or read, not at
+    start-up, before the first question is drawn."""
+
+    __pydantic_config__: ClassVar[dict[str, object]] = {"extra": "forbid"}
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class JournalFlow(_Line):
     """The flow a journal's session ran: enough to find it again and notice a change."""
 
@@ -67,6 +68,7 @@ class JournalFlow(_Line):
     sha256: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class JournalHeader(_Line):
     """The first line of a journal."""
 
@@ -81,6 +83,7 @@ class JournalHeader(_Line):
     triagebot_version: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class JournalEvent(_Line):
     """One answer, back, edit or language switch, as
     :class:`~triagebot.flows.engine.SessionEvent` reported (a switch's ``value`` is the
@@ -165,7 +168,7 @@ class Journal:
     def _append(self, line: _Line) -> None:
         if self._descriptor is None:
             raise JournalError(f"{self.path}: the journal is closed")
-        data = (line.model_dump_json() + "\n").encode("utf-8")
+        data = validator(type(line)).dump_json(line) + b"\n"
         written = os.write(self._descriptor, data)
         if written != len(data):
             raise OSError(f"{self.path}: short write ({written} of {len(data)} bytes)")
@@ -248,8 +251,10 @@ def read(path: Path) -> JournalContents:
 
 def _parse(path: Path, number: int, raw: bytes, header: bool) -> _Line:
     model: type[_Line] = JournalHeader if header else JournalEvent
+    from pydantic import ValidationError  # noqa: PLC0415 (see _Line)
+
     try:
-        return model.model_validate_json(raw)
+        return validator(model).validate_json(raw)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])

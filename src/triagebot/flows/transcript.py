@@ -21,7 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from triagebot import __version__
-from triagebot.flows.answers import AnswerValue
+from triagebot.flows.answers import AnswerValue, JsonAnswer, to_json_answer
 from triagebot.flows.catalog import DEFAULT_LANGUAGE
 from triagebot.flows.engine import (
     OutcomeView,
@@ -33,13 +33,16 @@ from triagebot.flows.engine import (
 )
 from triagebot.flows.expr import Value
 from triagebot.flows.library import review_date, review_overdue
-from triagebot.flows.schema import ChoiceQuestion, MultiChoiceQuestion, NumberQuestion, Question
+from triagebot.flows.schema import (
+    ChoiceQuestion,
+    MultiChoiceQuestion,
+    NumberQuestion,
+    Question,
+    Source,
+)
 
 FORMAT: Literal[1] = 1
 """The version of the transcript record's JSON form; bumped when a field changes meaning."""
-
-JsonAnswer = str | int | float | list[str]
-"""An answer as stored in JSON: multi-choice answers become lists."""
 
 JsonValue = bool | int | float | str | list[str] | None
 """A computed or displayed value as stored in JSON (None: not available on this path)."""
@@ -64,6 +67,18 @@ class SourceRecord(Record):
     version: str
     review_date: date | None
     evidence: str
+
+
+def _source(source: Source) -> SourceRecord:
+    """A source as the transcript records it (its note is for the why screen only)."""
+    return SourceRecord(
+        id=source.id,
+        title=source.title,
+        file=source.file,
+        version=source.version,
+        review_date=source.review_date,
+        evidence=source.evidence,
+    )
 
 
 class FlowRecord(Record):
@@ -218,10 +233,6 @@ class Transcript(Record):
         return {(a.question, a.round): a for a in self.answers}
 
 
-def to_json_answer(value: AnswerValue) -> JsonAnswer:
-    return list(value) if isinstance(value, tuple) else value
-
-
 def from_session(session: Session) -> Transcript:
     """The transcript of a session as it stands now (finished or not)."""
     flow = session.flow
@@ -236,7 +247,7 @@ def from_session(session: Session) -> Transcript:
             sha256=flow.sha256,
             review_date=review_date(flow),
             review_overdue=review_overdue(flow),
-            sources=[SourceRecord(**s.model_dump(exclude={"note"})) for s in flow.flow.sources],
+            sources=[_source(source) for source in flow.flow.sources],
         ),
         language=lang,
         disclaimer=flow.flow.disclaimer,
