@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar, Union
 
 from triagebot.flows.catalog import DEFAULT_LANGUAGE, words
@@ -151,9 +150,6 @@ class Strict:
         "str_strip_whitespace": True,
     }
     """Pydantic's config for a standard dataclass (a ``ConfigDict``, a plain dict here)."""
-
-
-Model = TypeVar("Model")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -531,12 +527,10 @@ def _shapes() -> dict[str, object]:
     }
 
 
-@cache
-def _install_shapes() -> None:
-    globals().update(_shapes())
-
+Model = TypeVar("Model")
 
 _validators: dict[type, Any] = {}
+"""Validators built so far, by model; the first one also places the shapes."""
 
 
 def validator(kind: type[Model]) -> TypeAdapter[Model]:
@@ -544,7 +538,8 @@ def validator(kind: type[Model]) -> TypeAdapter[Model]:
     from pydantic import TypeAdapter  # noqa: PLC0415 (only validation needs pydantic)
 
     if kind not in _validators:
-        _install_shapes()
+        if not _validators:
+            globals().update(_shapes())
         _validators[kind] = TypeAdapter(kind)
     adapter: TypeAdapter[Model] = _validators[kind]
     return adapter

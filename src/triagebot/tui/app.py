@@ -216,10 +216,10 @@ class TriageApp(App[None]):
         await screen.show(self.session)
         # Started a moment after the first question is drawn: there is nothing to lose
         # before an answer (which starts it at once if it comes first), and the first
-        # write (pydantic builds its serializers, the file is created and synced: ~15 ms)
-        # stays off the frames that draw the chat.
-        # The timer goes with the session: leaving it stops the timer, which would
-        # otherwise journal a session already left (a second journal of its answers).
+        # write (pydantic is imported and builds its serializers, the file is created and
+        # synced: ~65 ms) stays off the frames that draw the chat. The timer goes with the
+        # session: leaving it stops the timer, which would otherwise journal a session
+        # already left (a second journal of its answers).
         self.journal_timer = self.set_timer(JOURNAL_DELAY, self._keep_journal)
 
     async def refresh_chat(self) -> None:
