@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from triagebot import startup
@@ -112,8 +113,7 @@ class ChatScreen(Screen[None]):
         # Removing the focused input would hand the focus to the newest answer in the
         # transcript for a moment (and the footer would redraw twice for it).
         self.set_focus(None)
-        spares = self.spares.widgets()
-        await area.remove_children([child for child in area.children if child not in spares])
+        await self._clear_area(area)
         finished = isinstance(node, OutcomeNode)
         area.set_class(finished, "-finished")
         if finished:
@@ -131,6 +131,35 @@ class ChatScreen(Screen[None]):
         if draft is not None:
             widget.restore(draft)
         widget.focus_input()
+
+    async def _clear_area(self, area: Vertical) -> None:
+        """Take what the area shows (not its spares) off screen.
+
+        An input is retired, hidden at once and removed once the next question is drawn:
+        removing a widget tree waits for each of its widgets to unmount (2-10 ms, more
+        than the rest of the change), and the next question need not wait for it. The
+        outcome's buttons are removed at once (they act, so nothing may reach them).
+        """
+        spares = self.spares.widgets()
+        retired: list[QuestionInput] = []
+        gone: list[Widget] = []
+        for child in area.children:
+            if child in spares or (isinstance(child, QuestionInput) and child.retired):
+                continue
+            if isinstance(child, QuestionInput):
+                child.retire()
+                retired.append(child)
+            else:
+                gone.append(child)
+        if retired:
+            self.call_after_refresh(self._remove_retired, retired)
+        if gone:
+            await area.remove_children(gone)
+
+    def _remove_retired(self, inputs: list[QuestionInput]) -> None:
+        for widget in inputs:
+            if widget.is_attached:
+                widget.remove()
 
     async def _stock(self) -> None:
         """Build the spares the next answer may need (``triagebot.tui.spares``), once the
@@ -152,7 +181,8 @@ class ChatScreen(Screen[None]):
     def current_input(self) -> QuestionInput | None:
         """The input shown (not a spare)."""
         spares = self.spares.widgets()
-        return next((w for w in self.query(QuestionInput) if w not in spares), None)
+        shown = (w for w in self.query(QuestionInput) if w not in spares and not w.retired)
+        return next(shown, None)
 
     def focus_answers(self) -> bool:
         """Focus the latest answer in the transcript (to change it); False if none."""

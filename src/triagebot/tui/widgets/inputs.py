@@ -48,6 +48,8 @@ class QuestionInput(Vertical):
         self.node_id = node_id
         self.lang = lang
         """The language this input speaks (the session's when it was mounted)."""
+        self.retired = False
+        """Taken off screen, waiting to be removed: it answers nothing (``submit``)."""
 
     def compose_hint(self, text: str) -> ComposeResult:
         yield SteadyStatic(text, classes="hint")
@@ -56,7 +58,15 @@ class QuestionInput(Vertical):
         yield SteadyStatic("", classes="error")
 
     def submit(self, raw: object) -> None:
-        self.post_message(AnswerSubmitted(self, self.node_id, raw))
+        # A key on its way to this input when it was taken off screen reaches it still:
+        # it answered the question this input showed, not the one on screen now.
+        if not self.retired:
+            self.post_message(AnswerSubmitted(self, self.node_id, raw))
+
+    def retire(self) -> None:
+        """Take this input off screen; the chat removes it once the next frame is drawn."""
+        self.retired = True
+        self.display = False
 
     def show_error(self, message: str) -> None:
         """Show why an answer was refused (the core's message, which says what is accepted)."""
