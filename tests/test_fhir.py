@@ -161,6 +161,37 @@ def test_check_response_reports_unknown_link_ids_and_codes() -> None:
     assert expected == fhir.check_response(form, response)
 
 
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        # a whole number for the decimal weight (as an answers file or a JSON transcript
+        # gives it) is still a decimal; the integer age stays an integer
+        ({**MIXED_URGENT, "age": 40, "weight": 12}, [{"valueInteger": 40}, {"valueDecimal": 12}]),
+        ({**MIXED_URGENT, "weight": 12.0}, [{"valueInteger": 40}, {"valueDecimal": 12.0}]),
+    ],
+)
+def test_a_numbers_value_type_is_its_items_not_its_python_type(answers, expected) -> None:
+    flow = mixed()
+    response = fhir.questionnaire_response(from_session(driven(flow, answers)), flow)
+    numbers = {i["linkId"]: i["answer"][0] for i in response["item"] if "answer" in i}
+    assert expected == [numbers["age"], numbers["weight"]]
+
+
+def test_check_response_reports_a_number_of_the_wrong_type() -> None:
+    """A fraction for an integer item, or an integer for a decimal one, does not fit."""
+    flow = mixed()
+    form = fhir.questionnaire(flow)
+    response = fhir.questionnaire_response(from_session(driven(flow, MIXED_URGENT)), flow)
+    items = {item["linkId"]: item for item in response["item"]}
+    items["age"]["answer"] = [{"valueInteger": 40.5}]
+    items["weight"]["answer"] = [{"valueInteger": 70}]
+    expected = [
+        """'age' takes an integer answer, not {"valueInteger": 40.5}""",
+        """'weight' takes a decimal answer, not {"valueInteger": 70}""",
+    ]
+    assert expected == fhir.check_response(form, response)
+
+
 def test_response_to_another_flow_version_is_refused() -> None:
     """A transcript whose answers the flow does not have is an export error, not bad FHIR."""
     flow = mixed()

@@ -220,7 +220,7 @@ def questionnaire_response(
     form = questionnaire(flow, release)
     order = {item["linkId"]: index for index, item in enumerate(form["item"])}
     lang = transcript.language
-    items = _answer_items(transcript)
+    items = _answer_items(transcript, _number_types(form["item"]))
     if transcript.outcome is not None:
         outcome = transcript.outcome
         items.append(
@@ -255,13 +255,27 @@ def questionnaire_response(
     return _validated("QuestionnaireResponse", response, release)
 
 
-def _answer_items(transcript: Transcript) -> list[Json]:
-    """The answers as response items; a group's answers nested in one item per round."""
+def _number_types(form_items: list[Json]) -> dict[str, str]:
+    """The type (``integer`` or ``decimal``) of every number item, in groups too."""
+    types: dict[str, str] = {}
+    for item in form_items:
+        if item.get("type") in ("integer", "decimal"):
+            types[item["linkId"]] = item["type"]
+        types |= _number_types(item.get("item", []))
+    return types
+
+
+def _answer_items(transcript: Transcript, number_types: dict[str, str]) -> list[Json]:
+    """The answers as response items; a group's answers nested in one item per round.
+
+    A number's value type is its item's (``number_types``), not the Python type of the
+    value recorded: 12 given for a decimal question is a valueDecimal.
+    """
     entries = {group.id: group.entry for group in transcript.groups}
     items: list[Json] = []
     rounds: dict[tuple[str, int], Json] = {}
     for answer in transcript.answers:
-        item = _answer_item(transcript.flow.id, answer, transcript.language)
+        item = _answer_item(transcript.flow.id, answer, transcript.language, number_types)
         if answer.group is None or answer.round is None:
             items.append(item)
             continue
@@ -274,13 +288,19 @@ def _answer_items(transcript: Transcript) -> list[Json]:
     return items
 
 
-def _answer_item(flow_id: str, answer: AnswerRecord, lang: str) -> Json:
+def _answer_item(
+    flow_id: str, answer: AnswerRecord, lang: str, number_types: dict[str, str]
+) -> Json:
     item: Json = {"linkId": answer.question, "text": answer.prompt}
     value = answer.answer
     if answer.kind == "number":
         if value == UNKNOWN:
             item["extension"] = [{"url": EXT + "data-absent-reason", "valueCode": "unknown"}]
-        elif isinstance(value, int) and not isinstance(value, bool):
+        elif number_types.get(answer.question) == "integer":
+            # 38.0 read back from JSON is the whole number it was; a fraction is left as
+            # it is, for check_response to refuse (a transcript of another version).
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
             item["answer"] = [{"valueInteger": value}]
         else:
             item["answer"] = [{"valueDecimal": value}]
@@ -339,8 +359,26 @@ def _check_items(form_items: list[Json], answered_items: list[Json]) -> list[str
             coding = answer.get("valueCoding")
             if coding is not None and (coding.get("system"), coding["code"]) not in options:
                 problems.append(f"'{coding['code']}' is not an option of '{link_id}'")
+        problems += _number_problems(item, answered)
         if len(answered.get("answer", [])) > 1 and not item.get("repeats", False):
             problems.append(f"'{link_id}' has several answers but does not repeat")
+    return problems
+
+
+def _number_problems(item: Json, answered: Json) -> list[str]:
+    """An integer item answered with anything but a whole valueInteger, or a decimal item
+    with anything but a valueDecimal."""
+    expected = {"integer": "valueInteger", "decimal": "valueDecimal"}.get(item.get("type", ""))
+    if expected is None:
+        return []
+    problems = []
+    for answer in answered.get("answer", []):
+        value = answer.get(expected)
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or (expected == "valueInteger" and not isinstance(value, int)):
+            shown = json.dumps(answer, sort_keys=True)
+            kind = "an integer" if expected == "valueInteger" else "a decimal"
+            problems.append(f"'{item['linkId']}' takes {kind} answer, not {shown}")
     return problems
 
 
