@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import OptionList
@@ -197,14 +199,28 @@ async def test_a_session_is_journaled_once_its_first_question_is_drawn() -> None
     assert (before, listed_while_open) == ([], [("every-type", 0)])
 
 
-async def test_a_session_left_before_its_journal_timer_gets_no_second_journal() -> None:
-    """Leaving a journaled session before the delayed start fires keeps one journal, not two."""
+async def journals_after_leaving(late: Callable[[TriageApp, Any], Awaitable[object]]) -> list:
+    """Answer the first question, leave the session, then let ``late(app, pilot)`` happen:
+    the journals kept, as (flow, answers)."""
     app = fixture_app(every_type())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()
         app.leave_session(notify=False)
-        await pilot.pause(JOURNAL_DELAY + 0.1)
-        kept = [(e.contents.header.flow.id, e.answers) for e in unfinished() if e.contents]
+        await late(app, pilot)
+        await pilot.pause()
+        return [(e.contents.header.flow.id, e.answers) for e in unfinished() if e.contents]
+
+
+async def test_a_session_left_before_its_journal_timer_gets_no_second_journal() -> None:
+    """Leaving a journaled session before the delayed start fires keeps one journal, not two."""
+    kept = await journals_after_leaving(lambda _, pilot: pilot.pause(JOURNAL_DELAY + 0.1))
+    assert kept == [("every-type", 1)]
+
+
+async def test_an_answer_reaching_the_app_after_it_left_the_session_journals_nothing() -> None:
+    """At exit the app leaves the session (its journal kept); an answer still queued then
+    (its handling refreshes the chat) is not journaled again in a second file."""
+    kept = await journals_after_leaving(lambda app, _: app.refresh_chat())
     assert kept == [("every-type", 1)]

@@ -112,6 +112,10 @@ class TriageApp(App[None]):
         """Set once the journal could not be written: said once, not retried per answer."""
         self.journal_timer: Timer | None = None
         """The pending start of the current session's journal (see ``_open_chat``)."""
+        self.left: Session | None = None
+        """The session last left: never journaled again. Whatever reaches the app after
+        leaving (an answer still queued at exit, a timer) would start a second journal of
+        its answers."""
         self.kept: list[Path] = []
         """Journals of sessions left unfinished in this run (see ``farewell``)."""
         self.first_flow = None if flow is None else library.prefer_language(flow, lang)
@@ -232,7 +236,7 @@ class TriageApp(App[None]):
     def _keep_journal(self) -> None:
         """Journal an unfinished session; remove the journal once an outcome is reached."""
         session = self.session
-        if session is None:
+        if session is None or session is self.left:
             return
         if session.finished:
             if self.journal is not None:
@@ -261,6 +265,7 @@ class TriageApp(App[None]):
     def leave_session(self, notify: bool = True) -> None:
         """The user leaves the current session: keep its journal if it holds answers."""
         session, record = self.session, self.journal
+        self.left = session
         if self.journal_timer is not None:
             self.journal_timer.stop()
             self.journal_timer = None
