@@ -51,6 +51,8 @@ RELEASES: tuple[Release, ...] = ("R5", "R4B")
 OUTCOME_LINK = "triagebot.outcome"
 COMPUTED_LINK = "triagebot.computed."
 EXT = "http://hl7.org/fhir/StructureDefinition/"
+NUMBER_VALUE = {"integer": "valueInteger", "decimal": "valueDecimal"}
+"""The value element of each number item type (its bounds and its answers)."""
 
 
 def yes_no_labels(lang: str) -> dict[str, str]:
@@ -172,7 +174,7 @@ def _group_item(flow_id: str, group_id: str, group: GroupNode, release: Release,
 
 def _number_item(node: NumberQuestion) -> Json:
     value_type = "integer" if node.integer else "decimal"
-    bound = "valueInteger" if node.integer else "valueDecimal"
+    bound = NUMBER_VALUE[value_type]
 
     def number(value: float) -> int | float:
         return int(value) if node.integer else value
@@ -296,14 +298,13 @@ def _answer_item(
     if answer.kind == "number":
         if value == UNKNOWN:
             item["extension"] = [{"url": EXT + "data-absent-reason", "valueCode": "unknown"}]
-        elif number_types.get(answer.question) == "integer":
+        else:
+            value_type = number_types.get(answer.question, "decimal")
             # 38.0 read back from JSON is the whole number it was; a fraction is left as
             # it is, for check_response to refuse (a transcript of another version).
-            if isinstance(value, float) and value.is_integer():
+            if value_type == "integer" and isinstance(value, float) and value.is_integer():
                 value = int(value)
-            item["answer"] = [{"valueInteger": value}]
-        else:
-            item["answer"] = [{"valueDecimal": value}]
+            item["answer"] = [{NUMBER_VALUE[value_type]: value}]
         return item
     codes = value if isinstance(value, list) else [str(value)]
     labels = answer.labels or [yes_no_labels(lang).get(code, code) for code in codes]
@@ -368,7 +369,7 @@ def _check_items(form_items: list[Json], answered_items: list[Json]) -> list[str
 def _number_problems(item: Json, answered: Json) -> list[str]:
     """An integer item answered with anything but a whole valueInteger, or a decimal item
     with anything but a valueDecimal."""
-    expected = {"integer": "valueInteger", "decimal": "valueDecimal"}.get(item.get("type", ""))
+    expected = NUMBER_VALUE.get(item.get("type", ""))
     if expected is None:
         return []
     problems = []

@@ -144,13 +144,13 @@ class ChatScreen(Screen[None]):
         retired: list[QuestionInput] = []
         gone: list[Widget] = []
         for child in area.children:
-            if child in spares or (isinstance(child, QuestionInput) and child.retired):
+            if child in spares:
                 continue
-            if isinstance(child, QuestionInput):
+            if not isinstance(child, QuestionInput):
+                gone.append(child)
+            elif not child.retired:
                 child.retire()
                 retired.append(child)
-            else:
-                gone.append(child)
         if retired:
             self.call_after_refresh(self._remove_retired, retired)
         if gone:
