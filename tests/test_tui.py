@@ -13,6 +13,8 @@ from tests.tui_support import (
     FIXTURE_SCRIPTS,
     every_type,
     fixture_app,
+    picked,
+    said,
 )
 from triagebot.flows import library
 from triagebot.flows.exports import to_text
@@ -24,7 +26,6 @@ from triagebot.tui.screens.start import StartScreen
 from triagebot.tui.screens.why import WhyScreen
 from triagebot.tui.widgets.inputs import NumberInput, QuestionInput
 from triagebot.tui.widgets.outcome import OutcomeCard
-from triagebot.tui.widgets.transcript import AnswerBubble, SupersededBubble
 
 pytestmark = pytest.mark.asyncio
 
@@ -100,7 +101,7 @@ async def test_back_key_returns_to_the_previous_question_past_info() -> None:
         await press_all(pilot, ["y", "enter", "f2"])
         assert app.session is not None
         assert app.session.current == "seen_before"
-        assert app.screen.query(AnswerBubble).nodes == []
+        assert said(app, "answer") == []
 
 
 async def test_changing_an_earlier_answer_supersedes_what_no_longer_applies() -> None:
@@ -111,17 +112,15 @@ async def test_changing_an_earlier_answer_supersedes_what_no_longer_applies() ->
         assert app.session is not None
         assert app.session.current == "urgent"
         await press_all(pilot, ["f3", "up", "up"])
-        focused = app.focused
-        assert isinstance(focused, AnswerBubble)
-        assert focused.entry.node == "severity"
+        assert picked(app) == ("severity", None)
         await press_all(pilot, ["enter"])
         assert isinstance(app.screen, EditScreen)
         await press_all(pilot, ["3"])
         assert isinstance(app.screen, ChatScreen)
         assert app.session.current == "emergency"
-        dropped = [b.entry.node for b in app.screen.query(SupersededBubble)]
+        dropped = [entry.node for entry in said(app, "superseded")]
         assert dropped == ["symptoms", "temperature"]
-        changed = [b.entry.status for b in app.screen.query(AnswerBubble)]
+        changed = [entry.status for entry in said(app, "answer")]
         assert changed == ["", "changed"]
 
 
@@ -134,7 +133,7 @@ async def test_an_edit_keeps_later_answers_that_still_apply() -> None:
         assert app.session.current == "routine"
         await press_all(pilot, ["f3", "up", "up", "up", "enter", "y"])
         assert app.session.current == "nothing"
-        statuses = [b.entry.status for b in app.screen.query(AnswerBubble)]
+        statuses = [entry.status for entry in said(app, "answer")]
         assert statuses == ["changed", "kept", "kept", "kept"]
 
 

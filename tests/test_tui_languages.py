@@ -9,13 +9,12 @@ from textual.command import CommandList, CommandPalette
 from textual.widgets import Button, Static
 from textual.widgets._footer import FooterKey
 
-from tests.tui_support import SEPTIC_FRENCH_KEYS, TODAY, fixture_app
+from tests.tui_support import SEPTIC_FRENCH_KEYS, TODAY, fixture_app, shown_text
 from triagebot.flows import journal, library
 from triagebot.tui.app import TriageApp, make_app
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.widgets.inputs import QuestionInput
 from triagebot.tui.widgets.outcome import OutcomeCard
-from triagebot.tui.widgets.transcript import AnswerBubble
 
 pytestmark = pytest.mark.asyncio
 
@@ -41,7 +40,7 @@ async def press_all(pilot: Any, keys: list[str]) -> None:
 
 
 def answers_shown(app: TriageApp) -> list[str]:
-    return [str(b.content) for b in app.screen.query(AnswerBubble)]
+    return shown_text(app, "answer")
 
 
 def steps(app: TriageApp) -> list[tuple[str, object]]:

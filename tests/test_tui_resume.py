@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from textual.widgets import OptionList
 
-from tests.tui_support import EVERY_TYPE, every_type, fixed_clock, fixture_app
+from tests.tui_support import EVERY_TYPE, every_type, fixed_clock, fixture_app, shown_text
 from triagebot.flows import journal
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import Session
@@ -18,7 +18,6 @@ from triagebot.tui.app import JOURNAL_DELAY, TriageApp, make_app
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.screens.resume import ConfirmDiscard, ResumeScreen
 from triagebot.tui.screens.start import StartScreen
-from triagebot.tui.widgets.transcript import AnswerBubble
 
 pytestmark = pytest.mark.asyncio
 
@@ -75,7 +74,7 @@ async def test_start_screen_offers_and_resumes_with_every_answer() -> None:
         await pilot.pause()
         assert isinstance(app.screen, ChatScreen)
         assert app.session is not None
-        answers = [str(b.content) for b in app.screen.query(AnswerBubble)]
+        answers = shown_text(app, "answer")
         expected = ("severity", {"seen_before": "yes"}, 1)
         assert expected == (app.session.current, app.session.answers, len(answers))
         await pilot.press("3")  # severe: the emergency outcome

@@ -7,12 +7,11 @@ from typing import Any
 import pytest
 from textual.widgets import Static
 
-from tests.tui_support import CRT_CANDIDATE
+from tests.tui_support import CRT_CANDIDATE, picked, said, shown_text
 from triagebot.flows import library
 from triagebot.tui.app import TriageApp, make_app
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.screens.edit import EditScreen
-from triagebot.tui.widgets.transcript import AnswerBubble, Bubble, SupersededBubble
 
 pytestmark = pytest.mark.asyncio
 
@@ -39,12 +38,12 @@ def progress(app: TriageApp) -> str:
 
 def marks(app: TriageApp) -> list[str]:
     """The round marks in the transcript, in order."""
-    return [b.entry.text for b in app.screen.query(Bubble) if b.entry.kind == "round"]
+    return [entry.text for entry in said(app, "round")]
 
 
 def last_question(app: TriageApp) -> tuple[str | None, str]:
     """The heading (round) and prompt of the question bubble asked last."""
-    asked = [b.entry for b in app.screen.query(Bubble) if b.entry.kind == "question"]
+    asked = said(app, "question")
     return asked[-1].heading, asked[-1].text
 
 
@@ -89,9 +88,7 @@ async def test_changing_round_1s_paced_qrs_after_round_2_changes_the_proposed_br
         before = app.session.display("best_branch")
         # From the last answer (round 2's another_branch) up to round 1's paced QRS.
         await press_all(pilot, ["f3", *["up"] * 6])
-        focused = app.focused
-        assert isinstance(focused, AnswerBubble)
-        picked = (focused.entry.node, focused.entry.round)
+        chosen = picked(app)
         await press_all(pilot, ["enter"])
         assert isinstance(app.screen, EditScreen)
         where = str(app.screen.query_one(".edit-round", Static).content)
@@ -99,9 +96,9 @@ async def test_changing_round_1s_paced_qrs_after_round_2_changes_the_proposed_br
         assert isinstance(app.screen, ChatScreen)
         session = app.session
         statuses = [
-            (b.entry.node, b.entry.round, b.entry.status)
-            for b in app.screen.query(AnswerBubble)
-            if b.entry.round is not None and b.entry.status
+            (b.node, b.round, b.status)
+            for b in said(app, "answer")
+            if b.round is not None and b.status
         ]
         expected = (
             "posterolateral",
@@ -122,7 +119,7 @@ async def test_changing_round_1s_paced_qrs_after_round_2_changes_the_proposed_br
         )
         actual = (
             before,
-            picked,
+            chosen,
             where,
             (session.current, session.display("best_branch"), session.changes[-1].round),
             statuses,
@@ -141,8 +138,8 @@ async def test_no_more_branches_in_round_1_supersedes_round_2_by_round() -> None
         assert isinstance(app.screen, EditScreen)
         await press_all(pilot, ["n"])
         assert app.session is not None
-        dropped = [(b.entry.node, b.entry.round) for b in app.screen.query(SupersededBubble)]
-        first = str(app.screen.query(SupersededBubble).first().content)
+        dropped = [(entry.node, entry.round) for entry in said(app, "superseded")]
+        first = shown_text(app, "superseded")[0]
         expected = (
             [
                 ("branch_name", 2),

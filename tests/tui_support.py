@@ -9,6 +9,7 @@ from typing import Any
 
 from textual._xterm_parser import XTermParser
 from textual.app import App
+from textual.geometry import Region
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, SelectionList, Static
@@ -16,8 +17,9 @@ from textual.widgets import Button, Input, OptionList, SelectionList, Static
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.tui.app import TriageApp, make_app
 from triagebot.tui.screens.chat import ChatScreen
+from triagebot.tui.widgets.conversation import Conversation, message_text
 from triagebot.tui.widgets.outcome import OutcomeCard
-from triagebot.tui.widgets.transcript import Bubble, Transcript
+from triagebot.tui.widgets.transcript import Entry, Transcript
 
 FIXTURES = Path(__file__).parent / "data" / "tui"
 EVERY_TYPE = FIXTURES / "every-type.yaml"
@@ -243,6 +245,24 @@ def send_bytes(app: App[object], data: str) -> None:
         app.post_message(message)
 
 
+def said(app: App[Any], kind: str) -> list[Entry]:
+    """The transcript's messages of one ``kind`` (``answer``, ``superseded`` …), in order."""
+    entries = app.screen.query_one(Transcript).conversation.entries
+    return [entry for entry in entries if entry.kind == kind]
+
+
+def shown_text(app: App[Any], kind: str) -> list[str]:
+    """What the transcript's messages of one ``kind`` say, as drawn (labels included)."""
+    return [message_text(entry).plain for entry in said(app, kind)]
+
+
+def picked(app: App[Any]) -> tuple[str, int | None] | None:
+    """The answer picked to change (question, round): None unless the transcript has the
+    focus."""
+    focused = app.focused
+    return focused.selected if isinstance(focused, Conversation) else None
+
+
 def question_drawn(screen: Screen[object]) -> bool:
     """Whether the last frame drawn shows the current question: its message in the
     transcript wholly in view (an outcome card: its top line), and every part of its input
@@ -250,16 +270,23 @@ def question_drawn(screen: Screen[object]) -> bool:
     if not isinstance(screen, ChatScreen):
         return True
     visible = screen._compositor.visible_widgets
-    children = screen.query_one(Transcript).children
-    last = children[-1] if children else None
-    if last is None or last not in visible:
-        return False
-    region, clip = visible[last]
-    if isinstance(last, OutcomeCard):
+    transcript = screen.query_one(Transcript)
+    cards = transcript.query(OutcomeCard)
+    if cards:
+        card = cards.last()
+        if card not in visible:
+            return False
+        region, clip = visible[card]
         in_view = clip.contains(region.x, region.y)
     else:
-        asked = isinstance(last, Bubble) and last.entry.kind in ("question", "info")
-        in_view = asked and clip.contains_region(region)
+        conversation = transcript.conversation
+        said = conversation.entries
+        if not said or said[-1].kind not in ("question", "info") or conversation not in visible:
+            return False
+        region, clip = visible[conversation]
+        first, end = conversation.span(len(said) - 1)
+        lines = Region(region.x, region.y + first, region.width, end - first)
+        in_view = end <= region.height and clip.contains_region(lines)
     parts = list(_displayed(screen.query_one("#answer-area")))
     shown = screen.current_input()
     session = getattr(screen.app, "session", None)

@@ -14,6 +14,7 @@ from triagebot import startup
 from triagebot.flows.engine import Session
 from triagebot.flows.schema import OutcomeNode
 from triagebot.tui.spares import Spares
+from triagebot.tui.widgets.conversation import Conversation
 from triagebot.tui.widgets.footer import SteadyFooter
 from triagebot.tui.widgets.inputs import QuestionInput, input_for
 from triagebot.tui.widgets.outcome import OutcomeActions
@@ -184,10 +185,11 @@ class ChatScreen(Screen[None]):
         shown = (w for w in self.query(QuestionInput) if w not in spares and not w.retired)
         return next(shown, None)
 
+    def can_view_entire(self, widget: Widget) -> bool:
+        # Textual scrolls a widget given the focus (Tab) to show it from its top: the
+        # conversation shows its picked answer instead (Conversation.on_focus).
+        return isinstance(widget, Conversation) or super().can_view_entire(widget)
+
     def focus_answers(self) -> bool:
         """Focus the latest answer in the transcript (to change it); False if none."""
-        bubbles = self.query_one(Transcript).answers()
-        if not bubbles:
-            return False
-        bubbles[-1].focus()
-        return True
+        return self.query_one(Transcript).conversation.pick_last()

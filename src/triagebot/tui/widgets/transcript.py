@@ -1,22 +1,21 @@
 """The conversation: what the Session did, as messages, kept in step with the Session.
 
 ``entries(session)`` says what should be on screen (a pure function, no textual), in the
-session's language; ``Transcript.show`` keeps the common prefix and re-mounts only the
-tail, so answering adds two messages while back and edit re-draw only what changed (and a
-language switch re-draws it all). In a repeated group each round starts with a mark
+session's language; ``Transcript.show`` hands the messages to the ``Conversation`` (one
+widget that draws them as lines, ``conversation.py``) and shows an outcome as a card
+under them. In a repeated group each round starts with a mark
 (``Branch 2``) and each of its questions says its round; answers are told apart by
 (question, round).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Literal
 
-from rich.text import Text
+from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
-from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.scrollbar import ScrollBar
@@ -27,10 +26,9 @@ from triagebot.flows.engine import Session, describe_answer
 from triagebot.flows.library import review_overdue
 from triagebot.flows.schema import GroupNode, InfoNode, OutcomeNode
 from triagebot.flows.wording import round_label, round_name
-from triagebot.tui.keys import relabel
-from triagebot.tui.messages import EditRequested
+from triagebot.tui.widgets.conversation import Conversation
 from triagebot.tui.widgets.outcome import OutcomeCard
-from triagebot.tui.widgets.steady import SteadySize, SteadyStatic
+from triagebot.tui.widgets.steady import SteadySize
 
 if TYPE_CHECKING:
     from textual.layout import DockArrangeResult
@@ -130,53 +128,6 @@ def _superseded(session: Session) -> Iterator[tuple[Key | None, Entry]]:
         yield (cause if cause in answered else None), entry
 
 
-class Bubble(SteadyStatic):
-    """A message in the transcript."""
-
-    def __init__(self, entry: Entry) -> None:
-        text = Text()
-        if entry.heading is not None:
-            text.append(entry.heading + "\n", style="italic")
-        text.append(entry.text)
-        if entry.detail is not None:
-            text.append("\n" + entry.detail, style="dim")
-        super().__init__(text, classes=f"bubble -{entry.kind}")
-        self.entry = entry
-
-
-class AnswerBubble(Bubble):
-    """The clinician's answer; focus it and press Enter (or click) to change it."""
-
-    can_focus = True
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "edit", "Change this answer"),
-        Binding("up", "app.focus_previous", "Previous", show=False),
-        Binding("down", "app.focus_next", "Next", show=False),
-    ]
-
-    def __init__(self, entry: Entry) -> None:
-        said = words(entry.lang)
-        label = {"changed": said.answer_changed, "kept": said.answer_kept}.get(entry.status, "")
-        super().__init__(Entry(entry.kind, entry.node, entry.text + label, None, entry.status))
-        self.entry = entry
-        relabel(self, {"enter": said.change_this_answer})
-
-    def action_edit(self) -> None:
-        self.post_message(EditRequested(self.entry.node, self.entry.round))
-
-    def on_click(self) -> None:
-        self.action_edit()
-
-
-class SupersededBubble(Bubble):
-    """An answer that no longer applies after an earlier answer changed."""
-
-    def __init__(self, entry: Entry) -> None:
-        text = words(entry.lang).superseded_line.format(text=entry.text)
-        super().__init__(Entry(entry.kind, entry.node, text))
-        self.entry = entry
-
-
 class Transcript(VerticalScroll, SteadySize):
     """The conversation; follows new messages unless the user has scrolled up.
 
@@ -240,42 +191,39 @@ class Transcript(VerticalScroll, SteadySize):
             return size
         return Size(size.width, self._arranged_height + self.scrollbar_size_horizontal)
 
-    def show(self, session: Session, wanted: list[Entry]) -> AwaitComplete:
-        """Make the transcript show ``wanted``: keep the common prefix, re-mount the rest.
+    def compose(self) -> ComposeResult:
+        yield Conversation()
 
-        Await the result for the change to be in place (old messages removed, new ones
+    @property
+    def conversation(self) -> Conversation:
+        return self.query_one(Conversation)
+
+    def show(self, session: Session, wanted: list[Entry]) -> AwaitComplete:
+        """Make the transcript show ``wanted``: the messages as lines, the outcome as a card.
+
+        Await the result for the change to be in place (an old card removed, a new one
         mounted): the chat awaits it before it draws, so the frame that shows the next
         question's input shows its message too.
         """
-        keep = 0
-        for old, new in zip(self.shown, wanted, strict=False):
-            if old != new:
-                break
-            keep += 1
-        stale = list(self.children)[keep:]
-        removing = self.remove_children(stale) if stale else None
-        fresh = [_widget(session, entry) for entry in wanted[keep:]]
-        mounting = self.mount_all(fresh) if fresh else None
-        self.shown = list(wanted)
-        if fresh and isinstance(fresh[-1], OutcomeCard):
+        outcome = wanted[-1] if wanted and wanted[-1].kind == "outcome" else None
+        messages = wanted[:-1] if outcome is not None else wanted
+        changed = messages != self.conversation.entries
+        if changed:
+            self.conversation.update(messages)
+        steps: list[Awaitable[object]] = []
+        # A card is drawn from the session (values, doses): kept only if nothing changed.
+        stale = [] if wanted == self.shown else list(self.query(OutcomeCard))
+        if stale:
+            steps.append(self.remove_children(stale))
+        if outcome is not None and (stale or not self.query(OutcomeCard)):
+            view = session.outcome()
+            assert view is not None
+            card = OutcomeCard(view, session.flow.flow.disclaimer, session.flow.language)
+            steps.append(self.mount(card))
             # Show the outcome from its top (urgency and title), not its last line.
             self.anchor(False)
-            self.outcome_shown = fresh[-1]
-        elif fresh and not self.is_anchored:
+            self.outcome_shown = card
+        elif changed and not self.is_anchored:
             self.anchor()
-        return AwaitComplete(*(step for step in (removing, mounting) if step is not None))
-
-    def answers(self) -> list[AnswerBubble]:
-        return list(self.query(AnswerBubble))
-
-
-def _widget(session: Session, entry: Entry) -> Widget:
-    if entry.kind == "answer":
-        return AnswerBubble(entry)
-    if entry.kind == "superseded":
-        return SupersededBubble(entry)
-    if entry.kind == "outcome":
-        view = session.outcome()
-        assert view is not None
-        return OutcomeCard(view, session.flow.flow.disclaimer, session.flow.language)
-    return Bubble(entry)
+        self.shown = list(wanted)
+        return AwaitComplete(*steps)
