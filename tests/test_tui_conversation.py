@@ -15,6 +15,7 @@ from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.screens.edit import EditScreen
 from triagebot.tui.widgets.conversation import BAR, Conversation
 from triagebot.tui.widgets.inputs import QuestionInput
+from triagebot.tui.widgets.transcript import Transcript
 
 pytestmark = pytest.mark.asyncio
 SIZE = (80, 24)
@@ -168,3 +169,22 @@ async def test_a_narrower_terminal_wraps_the_messages_again() -> None:
         assert view.size.height > wide
         lines = [view.render_line(y).cell_length for y in range(view.size.height)]
         assert max(lines) <= view.size.width
+
+
+async def test_after_back_and_another_answer_every_line_on_screen_is_the_new_one() -> None:
+    """Textual keeps the lines it drew; those below a change must be drawn again."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await press_all(pilot, [*TO_TEMPERATURE, "f2", "f2", "2"])
+        assert app.session is not None and app.session.answers["severity"] == "moderate"
+        view = conversation(app)
+        strips = app.screen._compositor.render_strips()
+        top, left = view.region.y, view.region.x  # where line 0 is (above the screen: < 0)
+        region = app.screen.query_one(Transcript).region
+        shown = range(max(0, region.y - top), min(view.size.height, region.bottom - top))
+        on_screen = [
+            strips[top + y].crop(left, left + view.size.width).text.replace(BAR, " ").rstrip()
+            for y in shown
+        ]
+        assert on_screen == [view._plain(y) for y in shown]
+        assert any("Moderate" in line for line in on_screen)
