@@ -3,9 +3,8 @@
 ``entries(session)`` says what should be on screen (a pure function, no textual), in the
 session's language; ``Transcript.show`` hands the messages to the ``Conversation`` (one
 widget that draws them as lines, ``conversation.py``) and shows an outcome as a card
-under them. In a repeated group each round starts with a mark
-(``Branch 2``) and each of its questions says its round; answers are told apart by
-(question, round).
+under them. In a repeated group each round starts with a mark (``Branch 2``) and each of
+its questions says its round; answers are told apart by (question, round).
 """
 
 from __future__ import annotations
