@@ -214,11 +214,21 @@ class Conversation(SteadySize, can_focus=True):
         )
 
     def _entry_at(self, y: int) -> Entry | None:
-        index = bisect_right(self._placed(), y) - 1
+        found = self._at(y)
+        if found is None:
+            return None
+        entry, row = found
+        return entry if 0 <= row < len(self._lines(entry, False)) else None
+
+    def _at(self, y: int) -> tuple[Entry, int] | None:
+        """The message on line ``y`` and the row of its text there (negative: the space
+        above it); None above the first."""
+        tops = self._placed()
+        index = bisect_right(tops, y) - 1
         if index < 0:
             return None
-        first, end = self.span(index)
-        return self.entries[index] if first <= y < end else None
+        entry = self.entries[index]
+        return entry, y - tops[index] - SHAPES[entry.kind].above
 
     # Drawing
 
@@ -291,12 +301,10 @@ class Conversation(SteadySize, can_focus=True):
 
     def _line(self, y: int, highlight: bool = True) -> Strip | None:
         """Line ``y`` of the message on it (None: the space above a message, or none)."""
-        tops = self._placed()
-        index = bisect_right(tops, y) - 1
-        if index < 0:
+        found = self._at(y)
+        if found is None:
             return None
-        entry = self.entries[index]
-        row = y - tops[index] - SHAPES[entry.kind].above
+        entry, row = found
         picked = entry.kind == "answer" and _key(entry) == self.selected
         lines = self._lines(entry, highlight and picked and self.has_focus)
         return lines[row] if 0 <= row < len(lines) else None

@@ -211,10 +211,11 @@ class Transcript(VerticalScroll, SteadySize):
             self.conversation.update(messages)
         steps: list[Awaitable[object]] = []
         # A card is drawn from the session (values, doses): kept only if nothing changed.
-        stale = [] if wanted == self.shown else list(self.query(OutcomeCard))
+        cards = list(self.query(OutcomeCard))
+        stale = [] if wanted == self.shown else cards
         if stale:
             steps.append(self.remove_children(stale))
-        if outcome is not None and (stale or not self.query(OutcomeCard)):
+        if outcome is not None and (stale or not cards):
             view = session.outcome()
             assert view is not None
             card = OutcomeCard(view, session.flow.flow.disclaimer, session.flow.language)
