@@ -319,8 +319,11 @@ def input_state(app: App[object]) -> dict[str, Any]:
         "focus": type(app.focused).__name__,
         "focus in input": app.focused is not None and shown in app.focused.ancestors_with_self,
         "inputs shown": [type(w).__name__ for w in _displayed(area)].count(type(shown).__name__),
+        # Their look too (the focus look comes from has_focus): a spare is styled as
+        # focused ahead, while hidden, and must look as a newly focused field does.
         "widgets": [
-            (type(w).__name__, sorted(w.classes), w.display) for w in shown.walk_children()
+            (type(w).__name__, sorted(w.classes), w.display, w.has_focus, str(w.rich_style))
+            for w in shown.walk_children()
         ],
     }
     for listing in shown.query(OptionList):

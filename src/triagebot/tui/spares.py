@@ -4,7 +4,9 @@ Mounting an input costs several milliseconds (more the first time a kind of widg
 used in the app): the question an answer leads to waited for it. While the user reads a
 question, the chat builds an input for each shape the next question may have (the current
 node's successors) that has neither a spare nor the input shown, and the outcome's buttons
-when the flow may end there; an answer that changes the input's shape reveals one.
+when the flow may end there; an answer that changes the input's shape reveals one. A spare
+input's field is styled as focused while hidden (``QuestionInput.style_as_focused``), so
+focusing it when it is revealed restyles nothing before the frame.
 
 A spare has never been shown nor focused, so no key is on its way to it. Only an answer
 (a step forward) takes one: Back and edits mount anew, as before (keys on their way to
@@ -101,6 +103,7 @@ class Spares:
             widget.display = False
             self.inputs[shape(node)] = widget
             await area.mount(widget)
+            widget.style_as_focused()
 
 
 def _reveal(area: Vertical, spare: Widget) -> None:

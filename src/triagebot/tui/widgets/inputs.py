@@ -67,16 +67,34 @@ class QuestionInput(Vertical):
         """Take this input off screen; the chat removes it once the next frame is drawn."""
         self.retired = True
         self.display = False
+        # Its field's Blur, handled before the next frame, would restyle it (~1 ms) only
+        # to lose the focus look on a widget no one sees again: taken off here, unstyled.
+        self.focus_target().set_reactive(Widget.has_focus, False)
 
     def show_error(self, message: str) -> None:
         """Show why an answer was refused (the core's message, which says what is accepted)."""
         self.query_one(".error", Static).update(message)
         self.set_class(bool(message), "-invalid")
 
+    def focus_target(self) -> Widget:
+        """Where the answer is given: what takes the keyboard focus."""
+        return self.query("Button, OptionList, SelectionList, Input").first()
+
     def focus_input(self) -> None:
         """Put the keyboard focus where the answer is given."""
-        focusable = self.query("Button, OptionList, SelectionList, Input").first()
-        focusable.focus()
+        self.focus_target().focus()
+
+    def style_as_focused(self) -> None:
+        """Give this hidden spare's field its focus look ahead (``triagebot.tui.spares``).
+
+        Focusing a field restyles it when its Focus event is handled, before the next
+        frame (~1 ms, more for a list); done here, while the user reads, that event finds
+        it styled already. Its focus flag is set, not the screen's focus: the spare is
+        hidden and gets the real focus the moment it is revealed, so nothing sees it.
+        """
+        target = self.focus_target()
+        target.set_reactive(Widget.has_focus, True)
+        target.update_node_styles(animate=False)
 
     def draft(self) -> object | None:
         """What the user has typed, ticked or highlighted but not yet answered (None if
