@@ -10,9 +10,11 @@
    triagebot reads a flow opened before from its compiled-flow cache; "the flow not
    cached" is the first open of a flow file (or of a new triagebot), which parses and
    checks it.
-2. Answer key to next question drawn, over every answer key of whole scripted walks (the
-   fixture flow, every question type in turn; cauda-equina, a run of yes/no questions;
-   heparin, yes/no questions then a run of numbers). Per answer, from the key reaching
+2. Answer key to next question drawn, over every answer key of whole scripted walks: the
+   fixture flow (every question type in turn, so the input changes shape at every answer:
+   the worst case), then every bundled flow's test scripts (``BUNDLED_SCRIPTS``; e.g.
+   cauda-equina, a run of yes/no questions; heparin, yes/no questions then a run of
+   numbers; spinal-referral, ticks then yes/no questions). Per answer, from the key reaching
    the app: ``input in place`` (``ChatScreen.show`` returned), ``first frame`` (the first
    frame drawn that shows the next question: its message in the transcript, wholly in
    view, and every part of its input; for an outcome, the card's top line), ``settled``
@@ -212,6 +214,8 @@ def _drain(fd: int) -> None:
         pass
 
 
+WALKS = ["fixture", *BUNDLED_SCRIPTS]
+"""The walks timed, in order: the fixture flow's, then each bundled flow's."""
 WALK_KEYS = set("ynu123c") | {"enter"}
 """Keys that answer in the fixture and bundled scripts; the others move or type."""
 
@@ -359,13 +363,11 @@ async def key_latencies(idle: float, compare: bool = False) -> tuple[Timings, St
 
     try:
         await walk("fixture", every_type(), [keys for keys, _ in FIXTURE_SCRIPTS])
-        for flow_id in ("cauda-equina", "heparin"):
-            scripts = [keys for keys, _ in BUNDLED_SCRIPTS[flow_id]]
-            await walk(flow_id, resolve(flow_id), scripts)
+        for flow_id, walks in BUNDLED_SCRIPTS.items():
+            await walk(flow_id, resolve(flow_id), [keys for keys, _ in walks])
     finally:
         ChatScreen.show = original  # type: ignore[method-assign]
-    answers = len(result["fixture/first"]) + len(result["cauda-equina/first"])
-    answers += len(result["heparin/first"])
+    answers = sum(len(result[f"{name}/first"]) for name in WALKS)
 
     class UpdateOne(App[None]):
         """A key updates one Static."""
@@ -445,14 +447,14 @@ def _launch() -> None:
 def _keys(idle: float, title: str) -> None:
     timings, stamps = asyncio.run(key_latencies(idle))
     print(title)
-    print("  (median ms)                  first frame   settled   input in place")
+    print(f"  {'(median ms)':36s} first frame   settled   input in place")
     base = statistics.median(timings["update one Static/first"])
-    for name in ("update one Static", "mount one Static", "fixture", "cauda-equina", "heparin"):
+    for name in ("update one Static", "mount one Static", *WALKS):
         first, settled = timings[f"{name}/first"], timings[f"{name}/settled"]
         shown = timings[f"{name}/shown"]
         label = f"{name} ({len(first)} answers)" if "Static" not in name else f"baseline: {name}"
         print(
-            f"  {label:29s} {_median(first):8.2f} {_median(settled):10.2f} {_median(shown):11.2f}"
+            f"  {label:36s} {_median(first):8.2f} {_median(settled):10.2f} {_median(shown):11.2f}"
             f"   first {_median(first) / (base * 1000):.2f}x, p90 {_p90(first):.1f}"
         )
     print(f"  answers whose first frame after show did not show the question yet: {stamps.late}")
