@@ -67,8 +67,8 @@ class QuestionInput(Vertical):
         """Take this input off screen; the chat removes it once the next frame is drawn."""
         self.retired = True
         self.display = False
-        # Its field's Blur, handled before the next frame, would restyle it (~1 ms) only
-        # to lose the focus look on a widget no one sees again: taken off here, unstyled.
+        # Its field's Blur would restyle it before the next frame (~1 ms), only to drop the
+        # focus look of a widget no one sees again: the flag is cleared here, unrestyled.
         self.focus_target().set_reactive(Widget.has_focus, False)
 
     def show_error(self, message: str) -> None:
