@@ -14,6 +14,7 @@ from tests.tui_support import EVERY_TYPE, every_type, fixed_clock, fixture_app, 
 from triagebot.flows import journal
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import Session
+from triagebot.tui import app as app_module
 from triagebot.tui.app import JOURNAL_DELAY, TriageApp, make_app
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.screens.resume import ConfirmDiscard, ResumeScreen
@@ -185,14 +186,22 @@ def journaled(*answers: object) -> journal.Journal:
     return record
 
 
-async def test_a_session_is_journaled_once_its_first_question_is_drawn() -> None:
+async def test_a_session_is_journaled_once_its_first_question_is_drawn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The journal is started a moment after the first frame, before any answer, with none
     in it; not before (its first write stays off the frames that draw the chat)."""
+    # A delay no busy machine outlasts before the first frame (at 0.3 s, a loaded CI
+    # machine drew the first frame after the journal had started); then wait for it.
+    monkeypatch.setattr(app_module, "JOURNAL_DELAY", 2.0)
     app = fixture_app(every_type())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         before = [e.contents.header.flow.id for e in unfinished() if e.contents]
-        await pilot.pause(JOURNAL_DELAY + 0.1)
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if unfinished():
+                break
         kept = unfinished()
         listed_while_open = [(e.contents.header.flow.id, e.answers) for e in kept if e.contents]
     assert (before, listed_while_open) == ([], [("every-type", 0)])
