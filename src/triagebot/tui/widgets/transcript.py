@@ -142,6 +142,8 @@ class Transcript(VerticalScroll, SteadySize):
         self.outcome_shown: OutcomeCard | None = None
         """An outcome card just mounted, to scroll to when it is laid out."""
         self._card_placed = False
+        self.conversation = Conversation()
+        """The messages but the outcome card (kept here: ``show`` runs at every answer)."""
 
     def on_mount(self) -> None:
         self.anchor()
@@ -191,11 +193,7 @@ class Transcript(VerticalScroll, SteadySize):
         return Size(size.width, self._arranged_height + self.scrollbar_size_horizontal)
 
     def compose(self) -> ComposeResult:
-        yield Conversation()
-
-    @property
-    def conversation(self) -> Conversation:
-        return self.query_one(Conversation)
+        yield self.conversation
 
     def show(self, session: Session, wanted: list[Entry]) -> AwaitComplete:
         """Make the transcript show ``wanted``: the messages as lines, the outcome as a card.
