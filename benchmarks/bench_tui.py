@@ -45,6 +45,7 @@ import asyncio
 import fcntl
 import os
 import pty
+import shutil
 import statistics
 import struct
 import subprocess
@@ -77,6 +78,7 @@ from textual.screen import Screen  # noqa: E402
 from textual.widgets import Static  # noqa: E402
 
 from triagebot import startup  # noqa: E402
+from triagebot.files import DATA_DIR_VARIABLE  # noqa: E402
 from triagebot.flows.compiler import CompiledFlow  # noqa: E402
 from triagebot.flows.library import resolve  # noqa: E402
 from triagebot.tui.screens.chat import ChatScreen  # noqa: E402
@@ -361,12 +363,18 @@ async def key_latencies(idle: float, compare: bool = False) -> tuple[Timings, St
                         add(name, took)
                 await pilot.pause()
 
+    # The walks journal their sessions as the app does: into a folder of their own, not
+    # the user's (they left unfinished sessions in the real resume list).
+    data_home = tempfile.mkdtemp(prefix="triagebot-bench-")
+    os.environ[DATA_DIR_VARIABLE] = data_home
     try:
         await walk("fixture", every_type(), [keys for keys, _ in FIXTURE_SCRIPTS])
         for flow_id, walks in BUNDLED_SCRIPTS.items():
             await walk(flow_id, resolve(flow_id), [keys for keys, _ in walks])
     finally:
         ChatScreen.show = original  # type: ignore[method-assign]
+        del os.environ[DATA_DIR_VARIABLE]
+        shutil.rmtree(data_home, ignore_errors=True)
     answers = sum(len(result[f"{name}/first"]) for name in WALKS)
 
     class UpdateOne(App[None]):
