@@ -182,3 +182,17 @@ async def test_an_outcome_reveals_spare_buttons_like_new_ones(
     no_spares(monkeypatch)
     expected = await outcome_buttons(fixture_app(every_type()), keys)
     assert (expected[:2], True, False) == ((labels, focused), built_before, expected[2])
+
+
+async def test_building_spares_while_the_chat_is_taken_down_is_harmless() -> None:
+    """Spares built while the answer area is being removed (the app leaving as the user
+    reads: Ctrl+Q) mount nothing and raise nothing."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await stocked(pilot, app)
+        assert isinstance(app.screen, ChatScreen) and app.session is not None
+        area = app.screen.query_one("#answer-area")
+        area.remove()  # as leaving the app does: the area is pruned before it is gone
+        spares = Spares()
+        await spares.build(area, app.session, None)  # type: ignore[arg-type]
+        assert not spares.built

@@ -38,6 +38,8 @@ from triagebot.tui.widgets.steady import SteadyStatic
 from triagebot.tui.wording import key_of, number_raw, yes_no_keys
 
 NUMBER_KEYS = [str(n) for n in range(1, 10)]
+FIELDS = "Button, OptionList, SelectionList, Input"
+"""The widgets an answer is given in: an input's first one takes the keyboard focus."""
 
 
 class QuestionInput(Vertical):
@@ -78,7 +80,7 @@ class QuestionInput(Vertical):
 
     def focus_target(self) -> Widget:
         """Where the answer is given: what takes the keyboard focus."""
-        return self.query("Button, OptionList, SelectionList, Input").first()
+        return self.query(FIELDS).first()
 
     def focus_input(self) -> None:
         """Put the keyboard focus where the answer is given."""
@@ -92,7 +94,12 @@ class QuestionInput(Vertical):
         it styled already. Its focus flag is set, not the screen's focus: the spare is
         hidden and gets the real focus the moment it is revealed, so nothing sees it.
         """
-        target = self.focus_target()
+        fields = self.query(FIELDS)
+        if not fields:
+            # Composed in part or not at all: the app left while the spare was built
+            # (Textual mounts nothing in an area being taken down). It is never shown.
+            return
+        target = fields.first()
         target.set_reactive(Widget.has_focus, True)
         target.update_node_styles(animate=False)
 
