@@ -7,18 +7,18 @@ Shared by the TUI and plain mode (no textual here). The journal itself lives in
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from triagebot.flows import journal
 from triagebot.flows.journal import JournalError, Unfinished
+from triagebot.flows.records import record
 from triagebot.flows.schema import InfoNode, OutcomeNode
 
 KEPT = "Unfinished session kept: resume it with `triagebot resume {name}` or from the start screen."
 """Said when the user leaves a session before its outcome (quit, input ended, other flow)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Offer:
     """One unfinished session as listed: where it stands, or why it cannot be resumed."""
 

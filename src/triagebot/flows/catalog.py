@@ -13,15 +13,14 @@ Templates use ``str.format`` names, e.g. ``words("fr").enter.format(accepted=...
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from triagebot.flows.records import record
 
 DEFAULT_LANGUAGE = "en"
 """The language of flows that declare none, and of the catalog's fallback."""
 
 
-# No eq or repr: nothing compares or prints a catalog, and with ~130 fields generating them
-# was a third of the ~6 ms this module added to the TUI's start.
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@record
 class Words:
     """Everything the core words itself, for one language."""
 

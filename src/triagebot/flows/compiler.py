@@ -31,6 +31,7 @@ from triagebot.flows import expr, flowcache
 from triagebot.flows.catalog import DEFAULT_LANGUAGE
 from triagebot.flows.documents import Document, FlowError, PathKey, Problem, read_text
 from triagebot.flows.expr import Expr, ExprError, Kind, VarType
+from triagebot.flows.records import record
 from triagebot.flows.schema import (
     LANGUAGE_CONTEXT,
     LANGUAGES_CONTEXT,
@@ -67,7 +68,7 @@ class LanguageError(LookupError):
     """A language asked for that a flow is not written in; the message lists those it is."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CompiledRule:
     """A routing rule with its condition parsed; ``condition`` is None for the default."""
 
@@ -77,7 +78,7 @@ class CompiledRule:
     goto: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CompiledItem:
     """An outcome line with its condition parsed and its placeholders listed."""
 

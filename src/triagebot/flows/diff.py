@@ -20,6 +20,7 @@ from triagebot.flows.answers import AnswerValue
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.engine import FlowRuntimeError, Session
 from triagebot.flows.explore import Answers, ClassFinder, analyse, between, fixed_clock, tidy
+from triagebot.flows.records import record
 from triagebot.flows.schema import (
     UNKNOWN,
     UNSURE,
@@ -39,7 +40,7 @@ GROUP_ROUNDS = 2
 """Rounds of a repeated group compared by default (see the module docstring)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Change:
     """One answer path and what each version ends in (an outcome id or ``error: ...``)."""
 

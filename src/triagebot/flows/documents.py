@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from triagebot.flows.records import record
+
 MAX_FILE_BYTES = 512 * 1024
 """Largest flow or answers file accepted; the bundled flows are a few tens of kB."""
 
@@ -19,7 +21,7 @@ PathKey = tuple[str | int, ...]
 """Where a value sits in the document: mapping keys and list indices from the root."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Position:
     """A 1-based line and column in a file."""
 
@@ -27,7 +29,7 @@ class Position:
     column: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Problem:
     """One thing wrong with a file, already placed at a line and column."""
 

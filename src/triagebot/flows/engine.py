@@ -20,7 +20,6 @@ inside rounds and across their boundaries.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -36,6 +35,7 @@ from triagebot.flows.compiler import (
     with_language,
 )
 from triagebot.flows.expr import Expr, Unavailable, Value
+from triagebot.flows.records import record
 from triagebot.flows.schema import (
     UNKNOWN,
     ChoiceQuestion,
@@ -62,7 +62,7 @@ class FlowRuntimeError(RuntimeError):
     """The flow itself is faulty on this path (the verifier exists to make this impossible)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Step:
     """One node passed on the current path, with the answer given there."""
 
@@ -75,7 +75,7 @@ class Step:
     """The round (1-based) for a member of a repeated group; None outside groups."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Change:
     """An earlier answer the user changed."""
 
@@ -87,7 +87,7 @@ class Change:
     """The round of the entry changed, for a member of a repeated group."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Superseded:
     """An answer that no longer applies because an earlier answer changed."""
 
@@ -98,7 +98,7 @@ class Superseded:
     """The round the answer was given in, for a member of a repeated group."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SessionEvent:
     """Something a user did to a session, as listeners see it once it has taken effect.
 
@@ -120,7 +120,7 @@ Listener = Callable[["Session", SessionEvent], None]
 """Called after each answer, back and edit that changed the session (e.g. a journal)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EditResult:
     """What an edit did: answers carried over unchanged, and answers that no longer apply."""
 
@@ -132,7 +132,7 @@ class EditResult:
     """The round of each dropped answer, in the same order (None outside groups)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RoundInfo:
     """Where the current node stands in a repeated group, for a UI to show."""
 
@@ -153,7 +153,7 @@ class RoundInfo:
         return template.format(entry=self.entry, round=self.round, max=self.max)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RenderedItem:
     """An outcome line as shown: placeholders filled, its citation resolved."""
 
@@ -162,7 +162,7 @@ class RenderedItem:
     section: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ShownValue:
     """A computed value or answer displayed with an outcome."""
 
@@ -172,7 +172,7 @@ class ShownValue:
     display: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class OutcomeView:
     """An outcome as reached on this path: only the lines whose conditions hold."""
 

@@ -66,6 +66,7 @@ from triagebot.flows.expr import (
     Value,
     names_in,
 )
+from triagebot.flows.records import record
 from triagebot.flows.schema import (
     UNKNOWN,
     UNSURE,
@@ -105,7 +106,7 @@ def fixed_clock() -> datetime:
 # --- what the flow's expressions read ---------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NumberAtom:
     """Two number expressions whose order (``<``, ``==``, ``>``) some condition reads."""
 
@@ -314,7 +315,7 @@ def _add_atom(analysis: Analysis, left: Expr, right: Expr) -> None:
 # --- answer classes ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Classes:
     """The answers tried at a question, and why the list is not exhaustive (if it is not)."""
 

@@ -20,9 +20,9 @@ import ast
 import enum
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
+from triagebot.flows.records import record
 from triagebot.flows.schema import UNKNOWN
 
 Value = float | int | str | bool | tuple[str, ...]
@@ -41,7 +41,7 @@ class Kind(enum.Enum):
     GROUP = "repeated group"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class VarType:
     """A declared variable's type and, for text and sets, the values it can take."""
 
@@ -88,7 +88,7 @@ class Env(Protocol):
 # --- the tree ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Expr:
     """Base of the expression tree; ``offset`` is the node's column in the source text."""
 
@@ -107,7 +107,7 @@ class Expr:
             yield from child.walk()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Const(Expr):
     value: float | int | str
 
@@ -115,7 +115,7 @@ class Const(Expr):
         return self.value
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Name(Expr):
     name: str
 
@@ -123,7 +123,7 @@ class Name(Expr):
         return env.lookup(self.name)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Negate(Expr):
     operand: Expr
 
@@ -134,7 +134,7 @@ class Negate(Expr):
         return (self.operand,)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Not(Expr):
     operand: Expr
 
@@ -159,7 +159,7 @@ ARITHMETIC: dict[str, Callable[[float, float], float]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Arith(Expr):
     op: str
     left: Expr
@@ -173,7 +173,7 @@ class Arith(Expr):
         return (self.left, self.right)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class And(Expr):
     operands: tuple[Expr, ...]
 
@@ -184,7 +184,7 @@ class And(Expr):
         return self.operands
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Or(Expr):
     operands: tuple[Expr, ...]
 
@@ -205,7 +205,7 @@ COMPARISONS: dict[str, Callable[[Value, Value], bool]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Compare(Expr):
     op: str
     left: Expr
@@ -218,7 +218,7 @@ class Compare(Expr):
         return (self.left, self.right)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class In(Expr):
     """``needle in haystack``: a value in a literal tuple, or an option id in a set answer."""
 
@@ -238,7 +238,7 @@ class In(Expr):
         return (self.needle, self.haystack)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class IfElse(Expr):
     condition: Expr
     then: Expr
@@ -253,7 +253,7 @@ class IfElse(Expr):
         return (self.condition, self.then, self.otherwise)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Answered(Expr):
     """``answered(x)``: x was asked and answered on this path (``unknown`` counts)."""
 
@@ -263,7 +263,7 @@ class Answered(Expr):
         return env.is_answered(self.name)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Known(Expr):
     """``known(x)``: x has a usable value (answered and not ``unknown``; computable)."""
 
@@ -292,7 +292,7 @@ NUMBER_FUNCTIONS: dict[str, tuple[Callable[..., float], int, int]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Call(Expr):
     """One of the number functions: min, max, abs, round, floor, ceil."""
 
@@ -307,7 +307,7 @@ class Call(Expr):
         return self.args
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Count(Expr):
     """``len(x)``: how many options of a multi-choice answer were chosen."""
 
@@ -375,7 +375,7 @@ class _EntryEnv:
         return self.outer.entries(group)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Aggregate(Expr):
     """A function over the completed entries of a repeated group, in round order.
 

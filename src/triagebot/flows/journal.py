@@ -39,6 +39,7 @@ from triagebot.flows.engine import (
     switch_language,
     utc_now,
 )
+from triagebot.flows.records import record
 from triagebot.flows.schema import validator
 
 JOURNAL_FORMAT: Literal[1] = 1
@@ -50,14 +51,14 @@ class JournalError(Exception):
 
 
 class _Line:
-    """A line of a journal: a frozen dataclass that pydantic reads and writes as JSON
+    """A line of a journal: a record (a frozen dataclass) that pydantic reads and writes as JSON
     (``schema.validator``), imported only when a journal is first written or read, not at
     start-up, before the first question is drawn."""
 
     __pydantic_config__: ClassVar[dict[str, object]] = {"extra": "forbid"}
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class JournalFlow(_Line):
     """The flow a journal's session ran: enough to find it again and notice a change."""
 
@@ -68,7 +69,7 @@ class JournalFlow(_Line):
     sha256: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class JournalHeader(_Line):
     """The first line of a journal."""
 
@@ -83,7 +84,7 @@ class JournalHeader(_Line):
     triagebot_version: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class JournalEvent(_Line):
     """One answer, back, edit or language switch, as
     :class:`~triagebot.flows.engine.SessionEvent` reported (a switch's ``value`` is the
@@ -202,7 +203,7 @@ def remove(path: Path) -> None:
 # --- reading ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class JournalContents:
     """A journal as read: its header, its events, and what was wrong but survivable."""
 
@@ -265,7 +266,7 @@ def _parse(path: Path, number: int, raw: bytes, header: bool) -> _Line:
 # --- listing and resuming -----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Unfinished:
     """A journal left behind: resumable (``contents``) or damaged (``error``)."""
 

@@ -8,12 +8,12 @@ lists every flow, gives each in ``lang`` when it has it and in its own default o
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from triagebot.flows.compiler import CompiledFlow, load_flow, with_language
 from triagebot.flows.documents import FlowError
+from triagebot.flows.records import record
 
 FLOW_SUFFIXES = (".yaml", ".yml")
 
@@ -39,7 +39,7 @@ def flow_files(folders: Iterable[Path]) -> list[Path]:
     return files
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Entry:
     """A flow file found on disk: compiled, or with the problems that stop it loading."""
 

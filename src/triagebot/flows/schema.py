@@ -4,24 +4,25 @@ The models check shape only (types, required fields, id patterns, no unknown key
 Whether names refer to real nodes, whether expressions type-check, and whether the flow
 is safe are later stages (``compiler`` and ``verify``), which report with positions too.
 
-The models are frozen standard-library dataclasses, validated by pydantic: ``validator``
-builds pydantic's validator from their annotations. A compiled flow is only these
-dataclasses, so a flow read back from the compiled-flow cache (the TUI's start) never
-imports pydantic (~50 ms). The annotations are strings (``from __future__ import
-annotations``) that only pydantic evaluates, on first validation; the constrained types
-they name (``NodeId``, ``LocalText``...) are made then by ``_shapes`` and placed in this
-module, which is where pydantic looks them up. For the type checker they are the plain
-types below.
+The models are records (frozen standard-library dataclasses, ``records.py``), validated
+by pydantic: ``validator`` builds pydantic's validator from their annotations. A compiled
+flow is only these records, so a flow read back from the compiled-flow cache (the TUI's
+start) never imports pydantic (~50 ms). The annotations are strings (``from __future__
+import annotations``) that only pydantic evaluates, on first validation; the constrained
+types they name (``NodeId``, ``LocalText``...) are made then by ``_shapes`` and placed in
+this module, which is where pydantic looks them up. For the type checker they are the
+plain types below.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar, Union
 
 from triagebot.flows.catalog import DEFAULT_LANGUAGE, words
+from triagebot.flows.records import record
 
 if TYPE_CHECKING:
     from pydantic import Field, TypeAdapter, ValidationInfo
@@ -142,7 +143,7 @@ UNKNOWN = "unknown"
 
 class Strict:
     """Base of every flow model: unknown keys are errors and models never change (each is
-    a frozen dataclass; fields by keyword, so a subclass may add fields with no default
+    a record, a frozen dataclass; fields by keyword, so a subclass may add fields with no default
     after its base's defaulted ones)."""
 
     __pydantic_config__: ClassVar[dict[str, object]] = {
@@ -152,7 +153,7 @@ class Strict:
     """Pydantic's config for a standard dataclass (a ``ConfigDict``, a plain dict here)."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Source(Strict):
     """A source document a flow rests on."""
 
@@ -173,7 +174,7 @@ class Source(Strict):
     shown with the source, so written in the flow's languages."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Citation(Strict):
     """Where in a source a question, action or outcome comes from."""
 
@@ -184,7 +185,7 @@ class Citation(Strict):
     same in every language)."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Rule(Strict):
     """One routing rule: go to ``goto`` when ``when`` holds (or always, with no ``when``)."""
 
@@ -202,7 +203,7 @@ def _one_next_node_is_a_rule(value: object) -> object:
     return [{"goto": value}] if isinstance(value, str) else value
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Option(Strict):
     """One choice of a choice or multi-choice question."""
 
@@ -214,7 +215,7 @@ class Option(Strict):
     """A longer explanation shown beside the label."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Suggestion(Strict):
     """A common value offered for a number question (the user may still type another)."""
 
@@ -224,7 +225,7 @@ class Suggestion(Strict):
     """How it is usually described (e.g. "1 drip per second")."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class QuestionBase(Strict):
     """What every question carries."""
 
@@ -240,7 +241,7 @@ class QuestionBase(Strict):
     """Where to go once answered."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class YesNoQuestion(QuestionBase):
     """A question answered yes or no (and ``unsure`` where allowed)."""
 
@@ -249,7 +250,7 @@ class YesNoQuestion(QuestionBase):
     """Offer ``unsure``; for red-flag symptoms routing must treat it like ``yes``."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class ChoiceQuestion(QuestionBase):
     """A question answered with exactly one of its options."""
 
@@ -258,7 +259,7 @@ class ChoiceQuestion(QuestionBase):
     """The options, in the order shown."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class MultiChoiceQuestion(QuestionBase):
     """A question answered with any number of its options (none is a valid answer)."""
 
@@ -278,7 +279,7 @@ def _default_none_label(data: Any, info: ValidationInfo) -> Any:
     return data
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class NumberQuestion(QuestionBase):
     """A question answered with a number in a unit and a range."""
 
@@ -303,7 +304,7 @@ def _range_is_ordered(question: NumberQuestion) -> NumberQuestion:
     return question
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class InfoNode(Strict):
     """A message shown to the clinician (e.g. a warning) before the flow goes on."""
 
@@ -316,7 +317,7 @@ class InfoNode(Strict):
     """Where to go once acknowledged."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Item(Strict):
     """A line of an outcome: an action, a reason or a safety-net; may depend on answers.
 
@@ -331,7 +332,7 @@ class Item(Strict):
     """Show the line only when this condition holds."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class OutcomeNode(Strict):
     """Where a flow ends: what to do, how urgently, and on what source."""
 
@@ -352,7 +353,7 @@ class OutcomeNode(Strict):
     """Computed values (and answers) to display with the outcome, in this order."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class GroupNode(Strict):
     """Questions asked again for each entry of a list, e.g. one round per branch tested.
 
@@ -403,7 +404,7 @@ AnyNode = (
 Question = YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Computed(Strict):
     """A value computed from answers (a score, a dose); unavailable when an input is."""
 
@@ -424,7 +425,7 @@ class Computed(Strict):
     """Where the formula comes from."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Invariant(Strict):
     """A safety property that must hold on every path; proven by ``triagebot verify``."""
 
@@ -436,7 +437,7 @@ class Invariant(Strict):
     """A condition over answers, computed values and ``outcome`` that must be true."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Flow(Strict):
     """A clinical pathway: questions, routing, computed values and outcomes."""
 

@@ -21,12 +21,13 @@ from typing import Any, Literal
 from triagebot.flows.answers import AnswerValue
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.explore import DEFAULT_PATH_LIMIT, Answers, Exploration, explore
+from triagebot.flows.records import record
 from triagebot.flows.schema import OutcomeNode
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finding:
     """One thing wrong (or doubtful) with a flow, where it is, and how to reproduce it."""
 

@@ -16,7 +16,6 @@ the widget takes the focus as a whole, and ``selected`` says which answer is hig
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
@@ -31,6 +30,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from triagebot.flows.catalog import words
+from triagebot.flows.records import record
 from triagebot.tui.keys import relabel
 from triagebot.tui.messages import EditRequested
 from triagebot.tui.widgets.steady import SteadySize
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from triagebot.tui.widgets.transcript import Entry, Key
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Shape:
     """Where a kind of message sits and how wide it may grow."""
 

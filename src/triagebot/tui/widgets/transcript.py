@@ -10,7 +10,6 @@ its questions says its round; answers are told apart by (question, round).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from textual.app import ComposeResult
@@ -23,6 +22,7 @@ from textual.widget import Widget
 from triagebot.flows.catalog import words
 from triagebot.flows.engine import Session, describe_answer
 from triagebot.flows.library import review_overdue
+from triagebot.flows.records import record
 from triagebot.flows.schema import GroupNode, InfoNode, OutcomeNode
 from triagebot.flows.wording import round_label, round_name
 from triagebot.tui.widgets.conversation import Conversation
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 Kind = Literal["note", "warning", "round", "question", "info", "answer", "superseded", "outcome"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Entry:
     """One message of the conversation."""
 
