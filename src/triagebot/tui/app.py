@@ -21,7 +21,7 @@ import contextlib
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import App, SystemCommand
@@ -48,12 +48,19 @@ from triagebot.flows.journal import Journal, JournalError
 from triagebot.flows.wording import round_label
 from triagebot.tui.export import export_transcript, transcript_text
 from triagebot.tui.keys import relabel
-from triagebot.tui.messages import AnswerChanged, AnswerSubmitted, EditRequested, FlowChosen
+from triagebot.tui.messages import (
+    AnswerChanged,
+    AnswerSubmitted,
+    EditRequested,
+    FlowChosen,
+    ResumeChosen,
+)
 from triagebot.tui.screens.chat import ChatScreen
-from triagebot.tui.screens.edit import EditScreen
-from triagebot.tui.screens.resume import ResumeChosen, ResumeScreen
-from triagebot.tui.screens.start import StartScreen
-from triagebot.tui.screens.why import WhyScreen
+
+# The other screens are imported when first shown: `triagebot FLOW` opens the chat, and
+# importing them all cost ~3 ms of its ~210 ms launch (benchmarks/bench_tui.py).
+if TYPE_CHECKING:
+    from triagebot.tui.screens.start import StartScreen
 
 ACTION_KEYS = [
     ("f1", "why"),
@@ -152,6 +159,8 @@ class TriageApp(App[None]):
         self.leave_session(notify=False)
 
     def _start_screen(self) -> StartScreen:
+        from triagebot.tui.screens.start import StartScreen  # noqa: PLC0415 (see the imports)
+
         found: Iterable[library.Entry]
         if self.bundled:
             found = library.discover(self.extra_dirs, self.lang)
@@ -200,6 +209,8 @@ class TriageApp(App[None]):
                 said = words(flow.language)
                 warnings.append(said.language_missing.format(code=self.lang, codes=codes))
         self.speak()
+        from triagebot.tui.screens.resume import ResumeScreen  # noqa: PLC0415 (see the imports)
+
         if isinstance(self.screen, ResumeScreen):
             await self.pop_screen()
         await self._open_chat()
@@ -300,6 +311,8 @@ class TriageApp(App[None]):
             self.notify(self.words.cannot_list_unfinished.format(error=error), severity="error")
             return
         if offers:
+            from triagebot.tui.screens.resume import ResumeScreen  # noqa: PLC0415 (see the imports)
+
             await self.push_screen(ResumeScreen(offers))
         elif when_none:
             self.notify(self.words.no_unfinished)
@@ -344,6 +357,8 @@ class TriageApp(App[None]):
         question = session.flow.question(event.question_id)
         shown = describe_answer(question, step.value, lang)
         where = round_label(session.flow, event.question_id, event.round)
+        from triagebot.tui.screens.edit import EditScreen  # noqa: PLC0415 (see the imports)
+
         screen = EditScreen(
             event.question_id, question, shown, lang=lang, round=event.round, where=where
         )
@@ -384,6 +399,8 @@ class TriageApp(App[None]):
         return True
 
     def action_why(self) -> None:
+        from triagebot.tui.screens.why import WhyScreen  # noqa: PLC0415 (see the imports)
+
         if self.session is not None:
             self.push_screen(WhyScreen(self.session.flow, self.session.current))
 
@@ -467,6 +484,8 @@ class TriageApp(App[None]):
                 yield SystemCommand(
                     f"{label} ({key.upper()})", help_text, getattr(self, f"action_{action}")
                 )
+        from triagebot.tui.screens.start import StartScreen  # noqa: PLC0415 (see the imports)
+
         if isinstance(screen, StartScreen):
             label, help_text = said.keys["offer_resume"]
             yield SystemCommand(f"{label} (F4)", help_text, self.action_offer_resume)

@@ -5,6 +5,7 @@ The app owns the Session and answers each with a method call down.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -63,3 +64,11 @@ class FlowChosen(Message):
     def __init__(self, flow: CompiledFlow) -> None:
         super().__init__()
         self.flow = flow
+
+
+class ResumeChosen(Message):
+    """The user picked an unfinished session to resume."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path

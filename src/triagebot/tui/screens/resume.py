@@ -7,7 +7,6 @@ but not resumed. Discarding asks first: a journal holds answers a clinician may 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -15,22 +14,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from triagebot.flows import journal
 from triagebot.resuming import Offer
+from triagebot.tui.messages import ResumeChosen
 from triagebot.tui.widgets.footer import SteadyFooter
-
-
-class ResumeChosen(Message):
-    """The user picked an unfinished session to resume."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.path = path
 
 
 def describe(offer: Offer) -> Text:
