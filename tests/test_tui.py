@@ -167,6 +167,62 @@ async def test_a_bad_number_is_flagged_as_typed() -> None:
         assert error_text(app) == ""
 
 
+# A key that answers nothing, on each kind of input: (keys to reach it, key, message).
+STRAY_KEYS = [
+    ([], "x", "'x' does not answer this question · Yes (y) · No (n) · Unsure (u)"),  # yes/no
+    (["n"], "x", "'x' does not answer this question · Continue (Enter)"),  # info
+    (
+        ["n", "enter"],
+        "7",  # a number past the last option
+        "'7' does not answer this question · ↑↓ and Enter, or the option's number (1–3)",
+    ),
+    (
+        ["n", "enter", "1"],
+        "x",
+        "'x' does not answer this question · Space or number ticks · c confirms · "
+        "nothing ticked = None of these (1–3)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("keys", "stray", "message"), STRAY_KEYS)
+async def test_a_key_that_answers_nothing_says_which_keys_do(
+    keys: list[str], stray: str, message: str
+) -> None:
+    """A stray key answers nothing, says how to answer, and the session stays put."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await press_all(pilot, keys)
+        assert app.session is not None
+        asked, steps = app.session.current, len(app.session.steps)
+        await press_all(pilot, [stray])
+        assert (asked, steps) == (app.session.current, len(app.session.steps))
+        assert message == error_text(app)
+
+
+async def test_keys_that_answer_or_tick_say_nothing() -> None:
+    """Numbers and Space tick options, letters go into a number field: no stray-key line."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await press_all(pilot, ["n", "enter", "1", "1", "space"])
+        assert error_text(app) == ""
+        await press_all(pilot, ["c", "a"])  # confirmed; 'a' typed into the number field
+        assert app.session is not None and app.session.current == "temperature"
+        assert error_text(app) == "'a' is not a number: enter a number from 30 to 45 °C, or unknown"
+
+
+async def test_the_stray_key_line_clears_with_the_next_question() -> None:
+    """Once a question is answered, its stray-key line does not follow to the next one."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await press_all(pilot, ["x", "y"])
+        assert app.session is not None and app.session.current == "check_kit"
+        await press_all(pilot, ["enter", "9"])  # severity: a choice, reused or not
+        assert "'9' does not answer this question" in error_text(app)
+        await press_all(pilot, ["1"])
+        assert error_text(app) == ""
+
+
 async def test_a_100_kb_paste_is_refused() -> None:
     """A huge paste into the number input is refused as too long, and the app stays up."""
     app = fixture_app(every_type())

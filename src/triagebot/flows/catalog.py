@@ -146,6 +146,8 @@ class Words:
     """TUI action → (its label in the footer and palette, what the palette says it does)."""
     outcome_buttons: Mapping[str, str]
     """TUI action → the label of its button under an outcome."""
+    key_not_accepted: str
+    """A key that answers nothing on the question shown, then how to answer it (``keys``)."""
     choice_hint: str
     multi_choice_hint: str
     confirm_button: str
@@ -340,6 +342,7 @@ ENGLISH = Words(
         "restart": "Start again",
         "choose_flow": "Other flow",
     },
+    key_not_accepted="'{key}' does not answer this question · {keys}",
     choice_hint="↑↓ and Enter, or the option's number",
     multi_choice_hint="Space or number ticks · c confirms · nothing ticked = {none}",
     confirm_button="Confirm (c)",
@@ -559,6 +562,7 @@ FRENCH = Words(
         "restart": "Recommencer",
         "choose_flow": "Autre parcours",
     },
+    key_not_accepted="« {key} » ne répond pas à cette question · {keys}",
     choice_hint="↑↓ et Entrée, ou le numéro de l'option",
     multi_choice_hint="Espace ou numéro pour cocher · c valide · rien de coché = {none}",
     confirm_button="Valider (c)",

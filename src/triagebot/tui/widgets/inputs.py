@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -55,6 +55,23 @@ class QuestionInput(Vertical):
 
     def compose_hint(self, text: str) -> ComposeResult:
         yield SteadyStatic(text, classes="hint")
+
+    def answer_keys(self) -> str:
+        """The printable keys that answer (or tick) here; a field that takes typing takes
+        them before this input sees them."""
+        return ""
+
+    def key_help(self) -> str:
+        """How to answer by keys, said when a key answers nothing."""
+        raise NotImplementedError
+
+    def on_key(self, event: events.Key) -> None:
+        # A key that answers nothing would otherwise do nothing at all: a clinician who
+        # typed 'x' or '7' (of three options) is told which keys answer.
+        key = event.character
+        if event.is_printable and key and key not in self.answer_keys():
+            said = words(self.lang)
+            self.show_error(said.key_not_accepted.format(key=key, keys=self.key_help()))
 
     def compose_error(self) -> ComposeResult:
         yield SteadyStatic("", classes="error")
@@ -180,6 +197,13 @@ class YesNoInput(QuestionInput):
         self.show_error("")
         return True
 
+    def answer_keys(self) -> str:
+        return "".join(self.keys)
+
+    def key_help(self) -> str:
+        shown = ["yes", "no", *([UNSURE] if self.question.allow_unsure else [])]
+        return " · ".join(self._label(answer) for answer in shown)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "key":
             return parameters[0] in self.keys
@@ -192,6 +216,12 @@ class YesNoInput(QuestionInput):
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.submit(event.button.name)
+
+
+def _numbers(count: int) -> str:
+    """The option numbers that have a key, e.g. 1 to 3 (written with an en dash)."""
+    last = min(count, len(NUMBER_KEYS))
+    return "1" if last == 1 else f"1–{last}"
 
 
 def _numbered(number: int, label: str, detail: str | None) -> Text:
@@ -234,6 +264,12 @@ class ChoiceInput(QuestionInput):
         self.show_error("")
         return True
 
+    def answer_keys(self) -> str:
+        return "".join(NUMBER_KEYS[: len(self.question.options)])
+
+    def key_help(self) -> str:
+        return f"{words(self.lang).choice_hint} ({_numbers(len(self.question.options))})"
+
     def draft(self) -> object | None:
         return self.query_one(OptionList).highlighted
 
@@ -274,6 +310,12 @@ class MultiChoiceInput(QuestionInput):
 
     def _hint(self) -> str:
         return words(self.lang).multi_choice_hint.format(none=self.question.none_label)
+
+    def answer_keys(self) -> str:
+        return "".join(NUMBER_KEYS[: len(self.question.options)]) + "c "
+
+    def key_help(self) -> str:
+        return f"{self._hint()} ({_numbers(len(self.question.options))})"
 
     def _selections(self) -> list[tuple[Text, str]]:
         return [
@@ -384,6 +426,9 @@ class NumberInput(QuestionInput):
         self.show_error("")
         return True
 
+    def key_help(self) -> str:
+        return _number_hint(self.question, self.lang)
+
     def draft(self) -> object | None:
         return self.query_one(OrderedInput).value or None
 
@@ -450,11 +495,16 @@ class InfoInput(QuestionInput):
     def compose(self) -> ComposeResult:
         label = words(self.lang).continue_button
         yield _answer_button(label, "continue", "continue")
+        yield from self.compose_error()
+
+    def key_help(self) -> str:
+        return words(self.lang).continue_button
 
     def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
         if not isinstance(node, InfoNode):
             return False
         self.node_id = node_id
+        self.show_error("")
         return True
 
     @on(Button.Pressed)
