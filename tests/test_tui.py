@@ -137,6 +137,33 @@ async def test_an_edit_keeps_later_answers_that_still_apply() -> None:
         assert statuses == ["changed", "kept", "kept", "kept"]
 
 
+async def test_after_an_edit_the_keys_answer_the_question_asked_now() -> None:
+    """An edit that leaves the current question in place gives it the keys back: the next
+    key answers it, not the transcript that picked the answer to change."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await press_all(pilot, ["n", "enter", "1", "f3", "enter", "2"])  # mild -> moderate
+        assert isinstance(app.screen, ChatScreen)
+        assert app.session is not None and app.session.current == "symptoms"
+        await press_all(pilot, ["1", "c"])
+        assert app.session.current == "temperature"
+        assert app.session.steps[-1].value == ("fever",)
+
+
+async def test_after_an_edit_to_an_outcome_its_buttons_have_the_keys() -> None:
+    """An edit after the outcome leaves the focus on the outcome's buttons."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await press_all(pilot, ["n", "enter", "3"])  # severe: emergency
+        await press_all(pilot, ["f3", "up", "enter", "y"])  # seen before: no -> yes
+        assert app.session is not None and app.session.current == "emergency"
+        assert [entry.status for entry in said(app, "answer")] == ["changed", "kept"]
+        assert isinstance(app.focused, Button)
+        assert (
+            app.focused.parent is not None and type(app.focused.parent).__name__ == "OutcomeActions"
+        )
+
+
 # Bad numbers: each is refused with the core's message, and the session stays put.
 BAD_NUMBERS = [
     (list("abc"), "'abc' is not a number: enter a number from 30 to 45 °C, or unknown"),  # letters

@@ -379,6 +379,10 @@ class TriageApp(App[None]):
             result = None
         self.pop_screen()
         await self.refresh_chat()
+        if self.chat is not None:
+            # The change is made: keys answer the question asked now, as they did before
+            # F3 (the transcript had the focus only to pick the answer to change).
+            self.chat.focus_question()
         if result is not None and result.dropped:
             self.notify(self.words.later_dropped.format(count=len(result.dropped)), timeout=4)
 

@@ -190,6 +190,19 @@ class ChatScreen(Screen[None]):
         # conversation shows its picked answer instead (Conversation.on_focus).
         return isinstance(widget, Conversation) or super().can_view_entire(widget)
 
+    def focus_question(self) -> None:
+        """Give the keys back to what answers now: the question's input, or the outcome's
+        buttons."""
+        shown = self.current_input()
+        if shown is not None:
+            shown.focus_input()
+            return
+        spares = self.spares.widgets()
+        for actions in self.query(OutcomeActions):
+            if actions not in spares:
+                actions.query_one(Button).focus()
+                return
+
     def focus_answers(self) -> bool:
         """Focus the latest answer in the transcript (to change it); False if none."""
         return self.query_one(Transcript).conversation.pick_last()
