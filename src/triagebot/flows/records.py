@@ -7,7 +7,7 @@ same class with equal fields; a record hashes and pickles by its fields and read
 ``Name(field=value, ...)``.
 
 Why not the dataclass itself: on Python 3.11 a frozen dataclass compiles six methods from
-source text as its class is created (~0.5 ms a class), and ``triagebot FLOW`` imports some
+source text as its class is created (~0.4 ms a class), and ``triagebot FLOW`` imports some
 sixty of them before its first question is drawn: ~15 ms of a ~220 ms launch
 (``benchmarks/bench_tui.py``). A record compiles only its ``__init__``; the other methods
 are the shared functions below, which read the fields the class lists.
@@ -28,11 +28,6 @@ from reprlib import recursive_repr
 from typing import Any, TypeVar, dataclass_transform, overload
 
 T = TypeVar("T")
-
-FIELDS = "__record_fields__"
-"""The class attribute naming a record's fields, in order (inherited ones first)."""
-VALUES = "__record_values__"
-"""The class attribute that reads a record's field values as a tuple."""
 
 
 def _values_of(names: tuple[str, ...]) -> Callable[[object], tuple[Any, ...]]:
@@ -139,14 +134,17 @@ def _init(cls: type, fields: tuple[Field[Any], ...]) -> Callable[..., None]:
 
 
 def _make(cls: type[T], kw_only: bool) -> type[T]:
+    """The record made of ``cls``. Its class attributes ``__record_fields__`` (the field
+    names, inherited ones first) and ``__record_values__`` (their values as a tuple) are
+    what the shared methods read."""
     own = set(cls.__dict__)
     made = dataclass(cls, init=False, eq=False, repr=False, slots=True, kw_only=kw_only)
     fields = dataclasses.fields(made)  # type: ignore[arg-type]
     names = tuple(item.name for item in fields)
     if "__init__" not in own:
         made.__init__ = _init(made, fields)  # type: ignore[method-assign]
-    setattr(made, FIELDS, names)
-    setattr(made, VALUES, staticmethod(_values_of(names)))
+    made.__record_fields__ = names  # type: ignore[attr-defined]
+    made.__record_values__ = staticmethod(_values_of(names))  # type: ignore[attr-defined]
     for name, method in SHARED.items():
         if name not in own:
             setattr(made, name, method)
