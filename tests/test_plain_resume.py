@@ -10,10 +10,12 @@ from pathlib import Path
 
 from tests.tui_support import EVERY_TYPE, every_type
 from triagebot.flows import journal
+from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import Session
 from triagebot.plain import run_plain
 
 ROOT = Path(__file__).resolve().parents[1]
+BILINGUAL = ROOT / "tests" / "data" / "lang" / "bilingual.yaml"
 SEVERITY = "Q2. How severe is it?"
 EMERGENCY = "OUTCOME: EMERGENCY — Severe — send to the emergency department"
 
@@ -131,3 +133,20 @@ def test_terminal_offer_reports_a_damaged_journal_and_goes_on() -> None:
         "1 unfinished session(s) cannot be resumed (damaged); `triagebot resume` lists them.",
     )
     assert expected == (code, first)
+
+
+def test_the_offer_is_worded_in_the_flows_language() -> None:
+    """A French flow's unfinished sessions are listed in French, answers counted in French."""
+    flow = load_flow(BILINGUAL)
+    session = Session(flow)
+    record = journal.Journal.start(session)
+    session.answer("yes")
+    record.close()
+    started = f"{journal.read(record.path).header.started_at:%Y-%m-%d %H:%M} UTC"
+    out = io.StringIO()
+    run_plain(flow, io.StringIO("\n"), out, offer=True)
+    expected = (
+        f"  1. {flow.flow.title}, commencée le {started}, 1 réponse, "
+        "en cours : Q2. Répond au remplissage ?"
+    )
+    assert expected in out.getvalue().splitlines()

@@ -8,9 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
-from tests.tui_support import EVERY_TYPE, every_type, fixed_clock, fixture_app, shown_text
+from tests.tui_support import (
+    EVERY_TYPE,
+    FIXTURES,
+    every_type,
+    fixed_clock,
+    fixture_app,
+    shown_text,
+)
 from triagebot.flows import journal
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import Session
@@ -232,3 +239,26 @@ async def test_an_answer_reaching_the_app_after_it_left_the_session_journals_not
     (its handling refreshes the chat) is not journaled again in a second file."""
     kept = await journals_after_leaving(lambda app, _: app.refresh_chat())
     assert kept == [("every-type", 1)]
+
+
+async def test_the_resume_screen_and_discard_speak_the_apps_language() -> None:
+    """With --lang fr the offer, its keys and the discard question are in French; o (oui)
+    discards, as y does."""
+    await answer_two_and_leave()
+    app = make_app(None, [FIXTURES], bundled=False, clock=fixed_clock, lang="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeScreen)
+        [line] = listed(app)
+        assert "· 1 réponse\n  en cours : Q2. How severe is it?" in line
+        title = str(app.screen.query_one("#start-title", Static).content)
+        [discard] = app.screen._bindings.get_bindings_for_key("d")
+        assert (title, discard.description) == ("triagebot — sessions inachevées", "Supprimer")
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDiscard)
+        shown = [str(s.content) for s in app.screen.query(Static)]
+        assert "o supprime · n ou Échap la conserve" in shown
+        await pilot.press("o")
+        await pilot.pause()
+        assert (isinstance(app.screen, StartScreen), unfinished()) == (True, [])

@@ -367,9 +367,9 @@ def choose_unfinished(
     """Offer the unfinished sessions of ``flow``; the one picked, or None for a new session."""
     said = words(flow.language)
     try:
-        found = resuming.offers(flow.id, extra)
+        found = resuming.offers(flow.id, extra, flow.language)
     except JournalError as error:
-        stdout.write(f"Cannot list unfinished sessions: {error}\n")
+        stdout.write(said.cannot_list_unfinished.format(error=error) + "\n")
         return None
     good = [o for o in found if o.error is None]
     damaged = [o for o in found if o.error is not None]
@@ -381,7 +381,7 @@ def choose_unfinished(
     for number, found_offer in enumerate(good, 1):
         stdout.write(f"  {number}. {found_offer.line()}\n")
         for warning in found_offer.warnings:
-            stdout.write(f"     warning: {warning}\n")
+            stdout.write(f"     {said.warning_line.format(warning=warning)}\n")
     while True:
         stdout.write(said.resume_prompt.format(count=len(good)))
         stdout.flush()
@@ -406,8 +406,9 @@ def resume_plain(
     try:
         resumed = journal.resume(entry, extra, lang=lang)
     except JournalError as error:
-        stdout.write(f"Cannot resume: {error}\n")
+        stdout.write(words(lang).cannot_resume.format(error=error) + "\n")
         return 1
+    said = words(resumed.session.flow.language)
     for warning in resumed.warnings:
-        stdout.write(f"Warning: {warning}\n")
+        stdout.write(said.warning_line.format(warning=warning) + "\n")
     return PlainChat(resumed.session, stdin, stdout, resumed.journal).run()

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from triagebot.flows import journal
+from triagebot.flows.catalog import is_singular, words
 from triagebot.flows.journal import JournalError, Unfinished
 from triagebot.flows.records import record
 from triagebot.flows.schema import InfoNode, OutcomeNode
@@ -32,41 +33,55 @@ class Offer:
     """The question the session stopped at (or a note saying why it is unknown)."""
     error: str | None
     warnings: tuple[str, ...]
+    lang: str | None = None
+    """The language the offer is worded in (the flow's own text stays in the session's)."""
 
     @property
     def name(self) -> str:
         return self.entry.path.name
 
+    @property
+    def answer_count(self) -> str:
+        """``3 answers``, in the offer's language."""
+        said = words(self.lang)
+        singular = is_singular(self.answers, self.lang)
+        return (said.answers_one if singular else said.answers_many).format(count=self.answers)
+
     def line(self) -> str:
-        """One line for a list (plain mode, the CLI)."""
+        """One line for a list (plain mode)."""
+        said = words(self.lang)
         if self.error is not None:
-            return f"{self.name}: CANNOT BE RESUMED: {self.error}"
-        noun = "answer" if self.answers == 1 else "answers"
-        return f"{self.title}, started {self.started}, {self.answers} {noun}, at: {self.current}"
+            return f"{self.name}{said.colon} {said.cannot_be_resumed}{said.colon} {self.error}"
+        return said.offer_line.format(
+            title=self.title, started=self.started, answers=self.answer_count, current=self.current
+        )
 
 
-def describe(entry: Unfinished, extra: Sequence[Path] = ()) -> Offer:
-    """Replay ``entry`` (without touching its file) to say which question it stopped at."""
+def describe(entry: Unfinished, extra: Sequence[Path] = (), lang: str | None = None) -> Offer:
+    """Replay ``entry`` (without touching its file) to say which question it stopped at,
+    worded in ``lang`` (default English)."""
+    said = words(lang)
     contents = entry.contents
     if contents is None:
-        return Offer(entry, "?", entry.path.name, "?", 0, "?", entry.error or "unreadable", ())
+        error = entry.error or "unreadable"
+        return Offer(entry, "?", entry.path.name, "?", 0, "?", error, (), lang)
     header = contents.header
     started = f"{header.started_at:%Y-%m-%d %H:%M} UTC"
     try:
         flow = journal.find_flow(header, extra)
         session = journal.replay(contents, flow)
     except JournalError as error:
-        return Offer(entry, header.flow.id, header.flow.id, started, 0, "?", str(error), ())
+        return Offer(entry, header.flow.id, header.flow.id, started, 0, "?", str(error), (), lang)
     warnings = list(contents.warnings)
     if flow.sha256 != header.flow.sha256:
-        warnings.append(
-            f"the flow file changed since (version {header.flow.version} → {flow.flow.version})"
-        )
+        versions = {"old": header.flow.version, "new": flow.flow.version}
+        warnings.append(said.offer_flow_changed.format(**versions))
     node = session.node
     if isinstance(node, OutcomeNode):
-        current = f"outcome reached: {node.title}"
+        current = said.offer_outcome.format(title=node.title)
     elif isinstance(node, InfoNode):
-        current = f"message: {node.text.splitlines()[0] if node.text else session.current}"
+        text = node.text.splitlines()[0] if node.text else session.current
+        current = said.offer_message.format(text=text)
     else:
         current = f"Q{session.questions_answered + 1}. {node.prompt}"
         if session.round_info is not None:
@@ -80,13 +95,16 @@ def describe(entry: Unfinished, extra: Sequence[Path] = ()) -> Offer:
         current,
         None,
         tuple(warnings),
+        lang,
     )
 
 
-def offers(flow_id: str | None = None, extra: Sequence[Path] = ()) -> list[Offer]:
+def offers(
+    flow_id: str | None = None, extra: Sequence[Path] = (), lang: str | None = None
+) -> list[Offer]:
     """Every unfinished session (of ``flow_id`` only, if given; damaged ones always), newest
-    first. A sessions folder that cannot be listed is a JournalError."""
-    found = [describe(entry, extra) for entry in reversed(journal.unfinished())]
+    first, worded in ``lang``. A sessions folder that cannot be listed is a JournalError."""
+    found = [describe(entry, extra, lang) for entry in reversed(journal.unfinished())]
     if flow_id is None:
         return found
     return [o for o in found if o.error is not None or o.flow_id == flow_id]

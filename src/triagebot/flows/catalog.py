@@ -140,6 +140,20 @@ class Words:
     resume_prompt: str
     resume_retry: str
     damaged_sessions: str
+    answers_one: str
+    answers_many: str
+    offer_line: str
+    """An unfinished session on one line (plain mode's list)."""
+    offer_started: str
+    offer_at: str
+    """The question (or message, or outcome) an unfinished session stopped at."""
+    offer_outcome: str
+    offer_message: str
+    offer_flow_changed: str
+    """An unfinished session's flow file changed since it started (``old``, ``new``)."""
+    cannot_be_resumed: str
+    warning_label: str
+    warning_line: str
 
     # --- the TUI (triagebot.tui) ---------------------------------------------------------
     keys: Mapping[str, tuple[str, str]]
@@ -187,6 +201,20 @@ class Words:
     no_review_date: str
     review_overdue_due: str
     review_date: str
+    resume_title: str
+    resume_hint: str
+    discard_key: str
+    new_session_key: str
+    keep_key: str
+    damaged_cannot_resume: str
+    discard_damaged: str
+    discard_unfinished: str
+    discard_question: str
+    discard_warning: str
+    discard_keys: str
+    """How the discard question is answered; ``yes`` is the key that discards."""
+    discarded: str
+    could_not_discard: str
 
 
 ENGLISH = Words(
@@ -319,6 +347,17 @@ ENGLISH = Words(
     damaged_sessions=(
         "{count} unfinished session(s) cannot be resumed (damaged); `triagebot resume` lists them."
     ),
+    answers_one="{count} answer",
+    answers_many="{count} answers",
+    offer_line="{title}, started {started}, {answers}, at: {current}",
+    offer_started="started {started} · {answers}",
+    offer_at="at: {current}",
+    offer_outcome="outcome reached: {title}",
+    offer_message="message: {text}",
+    offer_flow_changed="the flow file changed since (version {old} → {new})",
+    cannot_be_resumed="CANNOT BE RESUMED",
+    warning_label="WARNING",
+    warning_line="warning: {warning}",
     keys={
         "why": ("Why?", "Why this question is asked, and its source"),
         "back": ("Back", "Go back one question"),
@@ -381,6 +420,19 @@ ENGLISH = Words(
     no_review_date="no review date",
     review_overdue_due="REVIEW OVERDUE (due {date})",
     review_date="review {date}",
+    resume_title="triagebot — unfinished sessions",
+    resume_hint="Enter resumes with every answer · d discards · Esc for a new session",
+    discard_key="Discard",
+    new_session_key="New session",
+    keep_key="Keep",
+    damaged_cannot_resume="Cannot resume: {error} (d discards it)",
+    discard_damaged="this damaged journal",
+    discard_unfinished="this unfinished {title}",
+    discard_question="Discard {what}?",
+    discard_warning="Its answers are deleted for good.",
+    discard_keys="{yes} discards · n or Esc keeps it",
+    discarded="Discarded {name}",
+    could_not_discard="Could not discard: {error}",
 )
 
 FRENCH = Words(
@@ -536,6 +588,17 @@ FRENCH = Words(
         "{count} session(s) inachevée(s) ne peuvent être reprises (endommagées) ; "
         "`triagebot resume` les liste."
     ),
+    answers_one="{count} réponse",
+    answers_many="{count} réponses",
+    offer_line="{title}, commencée le {started}, {answers}, en cours : {current}",
+    offer_started="commencée le {started} · {answers}",
+    offer_at="en cours : {current}",
+    offer_outcome="issue atteinte : {title}",
+    offer_message="message : {text}",
+    offer_flow_changed="le fichier du parcours a changé depuis (version {old} → {new})",
+    cannot_be_resumed="REPRISE IMPOSSIBLE",
+    warning_label="AVERTISSEMENT",
+    warning_line="avertissement : {warning}",
     keys={
         "why": ("Pourquoi ?", "Pourquoi cette question est posée, et sa source"),
         "back": ("Retour", "Revenir à la question précédente"),
@@ -601,6 +664,21 @@ FRENCH = Words(
     no_review_date="pas de date de révision",
     review_overdue_due="RÉVISION DÉPASSÉE (prévue le {date})",
     review_date="révision {date}",
+    resume_title="triagebot — sessions inachevées",
+    resume_hint=(
+        "Entrée reprend avec toutes les réponses · d supprime · Échap pour une nouvelle session"
+    ),
+    discard_key="Supprimer",
+    new_session_key="Nouvelle session",
+    keep_key="Conserver",
+    damaged_cannot_resume="Reprise impossible : {error} (d la supprime)",
+    discard_damaged="ce journal endommagé",
+    discard_unfinished="cette session inachevée ({title})",
+    discard_question="Supprimer {what} ?",
+    discard_warning="Ses réponses seront définitivement supprimées.",
+    discard_keys="{yes} supprime · n ou Échap la conserve",
+    discarded="Supprimée : {name}",
+    could_not_discard="Suppression impossible : {error}",
 )
 
 CATALOG: Mapping[str, Words] = {"en": ENGLISH, "fr": FRENCH}

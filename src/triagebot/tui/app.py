@@ -306,14 +306,14 @@ class TriageApp(App[None]):
     async def offer_resume(self, when_none: bool = True) -> None:
         """Show the unfinished sessions (if any) over the start screen."""
         try:
-            offers = resuming.offers(None, self.extra_dirs)
+            offers = resuming.offers(None, self.extra_dirs, self.lang)
         except JournalError as error:
             self.notify(self.words.cannot_list_unfinished.format(error=error), severity="error")
             return
         if offers:
             from triagebot.tui.screens.resume import ResumeScreen  # noqa: PLC0415 (see the imports)
 
-            await self.push_screen(ResumeScreen(offers))
+            await self.push_screen(ResumeScreen(offers, self.lang))
         elif when_none:
             self.notify(self.words.no_unfinished)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -19,30 +19,36 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from triagebot.flows import journal
+from triagebot.flows.catalog import words
 from triagebot.resuming import Offer
+from triagebot.tui.keys import relabel
 from triagebot.tui.messages import ResumeChosen
 from triagebot.tui.widgets.footer import SteadyFooter
 
 
 def describe(offer: Offer) -> Text:
-    """An unfinished session as listed: flow and start, answers and question, or its error."""
+    """An unfinished session as listed, in the offer's language: flow and start, answers
+    and question, or its error."""
+    said = words(offer.lang)
     if offer.error is not None:
         text = Text(offer.name, style="bold")
-        text.append("\n  CANNOT BE RESUMED: ", style="bold reverse")
+        text.append(f"\n  {said.cannot_be_resumed}{said.colon} ", style="bold reverse")
         text.append(offer.error)
         return text
     text = Text(offer.title, style="bold")
-    noun = "answer" if offer.answers == 1 else "answers"
-    text.append(f"\n  started {offer.started} · {offer.answers} {noun}")
-    text.append(f"\n  at: {offer.current}")
+    text.append(
+        "\n  " + said.offer_started.format(started=offer.started, answers=offer.answer_count)
+    )
+    text.append("\n  " + said.offer_at.format(current=offer.current))
     for warning in offer.warnings:
-        text.append("\n  WARNING: ", style="bold reverse")
+        text.append(f"\n  {said.warning_label}{said.colon} ", style="bold reverse")
         text.append(warning)
     return text
 
 
 class ConfirmDiscard(ModalScreen[bool]):
-    """Discard one unfinished session? y discards, n or Esc keeps it."""
+    """Discard one unfinished session? y (or the language's word for yes: o for oui)
+    discards, n or Esc keeps it."""
 
     DEFAULT_CSS = """
     ConfirmDiscard { align: center middle; }
@@ -53,20 +59,29 @@ class ConfirmDiscard(ModalScreen[bool]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Discard", priority=True),
         Binding("n", "answer(False)", "Keep", priority=True),
         Binding("escape", "answer(False)", "Keep", priority=True, show=False),
     ]
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, lang: str | None = None) -> None:
         super().__init__()
         self.what = what
+        self.said = words(lang)
+        self.discard_keys = {"y", self.said.yes[0].lower()}
+        """The keys that discard: y, and the first letter of the language's yes."""
+        relabel(self, {"n": self.said.keep_key, "escape": self.said.keep_key})
 
     def compose(self) -> ComposeResult:
+        said = self.said
         with Vertical(id="confirm-box"):
-            yield Static(Text(f"Discard {self.what}?"), classes="edit-title")
-            yield Static("Its answers are deleted for good.", classes="hint")
-            yield Static("y discards · n or Esc keeps it", classes="hint")
+            yield Static(Text(said.discard_question.format(what=self.what)), classes="edit-title")
+            yield Static(said.discard_warning, classes="hint")
+            yield Static(said.discard_keys.format(yes=said.yes[0].lower()), classes="hint")
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key in self.discard_keys:
+            event.stop()
+            self.dismiss(True)
 
     def action_answer(self, discard: bool) -> None:
         self.dismiss(discard)
@@ -81,16 +96,17 @@ class ResumeScreen(Screen[None]):
         Binding("escape", "dismiss", "New session"),
     ]
 
-    def __init__(self, offers: list[Offer]) -> None:
+    def __init__(self, offers: list[Offer], lang: str | None = None) -> None:
         super().__init__()
         self.offers = {str(offer.entry.path): offer for offer in offers}
+        self.lang = lang
+        self.said = words(lang)
+        discard, new = self.said.discard_key, self.said.new_session_key
+        relabel(self, {"d": discard, "delete": discard, "escape": new})
 
     def compose(self) -> ComposeResult:
-        yield Static("triagebot — unfinished sessions", id="start-title")
-        yield Static(
-            "Enter resumes with every answer · d discards · Esc for a new session",
-            classes="hint",
-        )
+        yield Static(self.said.resume_title, id="start-title")
+        yield Static(self.said.resume_hint, classes="hint")
         yield OptionList(id="session-list")
         yield SteadyFooter()
 
@@ -117,9 +133,8 @@ class ResumeScreen(Screen[None]):
         if offer is None:
             return
         if offer.error is not None:
-            self.notify(
-                f"Cannot resume: {offer.error} (d discards it)", severity="error", timeout=8
-            )
+            message = self.said.damaged_cannot_resume.format(error=offer.error)
+            self.notify(message, severity="error", timeout=8)
             return
         self.post_message(ResumeChosen(offer.entry.path))
 
@@ -127,7 +142,12 @@ class ResumeScreen(Screen[None]):
         offer = self.highlighted()
         if offer is None:
             return
-        what = "this damaged journal" if offer.error else f"this unfinished {offer.title}"
+        said = self.said
+        what = (
+            said.discard_damaged
+            if offer.error
+            else said.discard_unfinished.format(title=offer.title)
+        )
 
         def decided(discard: bool | None) -> None:
             if not discard:
@@ -135,13 +155,13 @@ class ResumeScreen(Screen[None]):
             try:
                 journal.remove(offer.entry.path)
             except OSError as error:
-                self.notify(f"Could not discard: {error}", severity="error")
+                self.notify(said.could_not_discard.format(error=error), severity="error")
                 return
             del self.offers[str(offer.entry.path)]
-            self.notify(f"Discarded {offer.name}")
+            self.notify(said.discarded.format(name=offer.name))
             if self.offers:
                 self.refill()
             else:
                 self.dismiss()
 
-        self.app.push_screen(ConfirmDiscard(what), decided)
+        self.app.push_screen(ConfirmDiscard(what, self.lang), decided)
