@@ -120,6 +120,7 @@ def synthetic_flow(nodes: int, bilingual: bool = False) -> str:
         f"audience: {text('benchmarks')}",
         f"disclaimer: {text('Not clinical.')}",
         "sources: [{id: s, title: S, file: s.txt, version: '1', evidence: guideline}]",
+        "content_review: {signed_off: 2025-01-01, due: 2025-12-31}",
         "start: q0",
         "nodes:",
     ]

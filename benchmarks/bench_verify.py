@@ -37,6 +37,7 @@ audience: benchmarks
 disclaimer: Benchmark fixture.
 sources:
   - {id: s, title: Synthetic, file: none.txt, version: "1", evidence: guideline}
+content_review: {signed_off: 2025-01-01, due: 2025-12-31}
 start: q0
 nodes:
 """
@@ -85,6 +86,7 @@ audience: benchmarks
 disclaimer: Benchmark fixture.
 sources:
   - {id: s, title: Study, file: none.txt, version: "1", evidence: study}
+content_review: {signed_off: 2025-01-01, due: 2025-12-31}
 start: sinus_rhythm
 nodes:
 """

@@ -18,7 +18,10 @@ CES_EMERGENCY = {"back_or_leg_pain": "yes", "urinary_difficulty": "unsure"}
 
 def as_of_review(transcript: Transcript, overdue: bool = False) -> Transcript:
     """The transcript with the review flag fixed, so golden files do not age."""
-    flow = transcript.flow.model_copy(update={"review_overdue": overdue})
+    sources = [s.model_copy(update={"review_overdue": overdue}) for s in transcript.flow.sources]
+    flow = transcript.flow.model_copy(
+        update={"review_overdue": overdue, "content_review_overdue": overdue, "sources": sources}
+    )
     return transcript.model_copy(update={"flow": flow})
 
 
@@ -111,11 +114,15 @@ def test_plain_text_records_changes_and_superseded_answers() -> None:
 
 
 def test_plain_text_warns_when_the_review_date_had_passed() -> None:
-    """A flow past its review date says so under the heading."""
+    """A flow past its review dates says so under the heading, naming each date passed."""
     text = exports.to_text(ces(CES_EMERGENCY).model_copy(deep=True))
     overdue = exports.to_text(as_of_review(ces(CES_EMERGENCY), overdue=True))
-    expected = "WARNING: the flow's sources were past their review date (2027-01-01) when this"
-    assert (expected not in text) and (expected == overdue.splitlines()[2])
+    expected = [
+        "WARNING: the flow was past its review when this was recorded: the flow's content",
+        "review was due 2027-12-05; a source's review date has passed (January 2027 (or",
+        "as NICE guidance changes)).",
+    ]
+    assert ("WARNING" not in text) and (expected == overdue.splitlines()[2:5])
 
 
 def test_plain_text_of_an_unfinished_session_says_so() -> None:

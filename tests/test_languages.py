@@ -119,7 +119,7 @@ def test_an_empty_translation_is_an_error_even_in_the_other_language() -> None:
     )
     with pytest.raises(FlowError) as caught:
         compile_text(text, "empty.yaml", "fr")
-    expected = ["empty.yaml:33:35: nodes.shock.prompt has an empty or non-text 'en' text"]
+    expected = ["empty.yaml:34:35: nodes.shock.prompt has an empty or non-text 'en' text"]
     assert expected == [str(p) for p in caught.value.problems]
 
 
@@ -131,7 +131,7 @@ def test_a_bad_placeholder_in_any_translation_is_an_error() -> None:
     with pytest.raises(FlowError) as caught:
         compile_text(text, "typo.yaml", "fr")
     expected = [
-        "typo.yaml:135:63: '{ratoi}' is not an answer or computed value of this flow "
+        "typo.yaml:136:63: '{ratoi}' is not an answer or computed value of this flow "
         "(in the 'en' text)"
     ]
     assert expected == [str(p) for p in caught.value.problems]

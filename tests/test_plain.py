@@ -76,7 +76,7 @@ def test_plain_mode_why_and_back() -> None:
     assert "Tells a first presentation from a recurrence." in out
     assert (
         "Section 1 — The fixture's own made-up source "
-        "(guideline; 2025, review 2099-01-01; file fixture.txt)." in out
+        "(guideline; 2025, review 1 January 2099; file fixture.txt)." in out
     )
     assert (
         sum(line == "Q1. Has the patient been seen for this before?" for line in out) == 3

@@ -25,17 +25,19 @@ def edited_session() -> Session:
 
 
 def test_record_names_the_flow_exactly() -> None:
-    """Flow id, title, version, file name, sha256 and review date are recorded."""
+    """Flow id, title, version, file name, sha256 and review dates are recorded: the
+    earliest due, the content's sign-off and review, and each source's as it states it."""
     flow = mixed()
     record = from_session(driven(flow, MIXED_URGENT)).flow
-    expected = ("mixed-test", "Mixed test flow", "0.1", "mixed.yaml", flow.sha256, date(2030, 1, 1))
+    expected = (
+        ("mixed-test", "Mixed test flow", "0.1", "mixed.yaml", flow.sha256),
+        (date(2025, 12, 31), date(2025, 1, 1), date(2025, 12, 31)),
+        ("1 January 2030", date(2030, 1, 1)),
+    )
     assert expected == (
-        record.id,
-        record.title,
-        record.version,
-        record.file,
-        record.sha256,
-        record.review_date,
+        (record.id, record.title, record.version, record.file, record.sha256),
+        (record.review_date, record.content_signed_off, record.content_review_due),
+        (record.sources[0].review, record.sources[0].review_date),
     )
 
 

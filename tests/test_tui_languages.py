@@ -242,7 +242,7 @@ async def test_the_start_screen_speaks_the_app_language_and_lists_languages() ->
         )
         assert expected == (
             title,
-            septic.endswith("· pas de date de révision · français, English"),
+            septic.endswith("· révision 2027-12-05 · français, English"),
             cauda.endswith("· révision 2027-01-01 · English"),
             app.session.flow.language,
         )

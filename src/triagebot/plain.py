@@ -36,7 +36,6 @@ from triagebot.flows.engine import (
     switch_language,
 )
 from triagebot.flows.journal import Journal, JournalError
-from triagebot.flows.library import review_overdue
 from triagebot.flows.schema import (
     UNKNOWN,
     UNSURE,
@@ -47,7 +46,7 @@ from triagebot.flows.schema import (
     Question,
     YesNoQuestion,
 )
-from triagebot.flows.wording import round_name, urgency_word, why_lines
+from triagebot.flows.wording import overdue_line, round_name, urgency_word, why_lines
 
 HELP = words(None).help
 """The commands, in English (each language's is ``words(lang).help``)."""
@@ -99,8 +98,9 @@ class PlainChat:
         flow = self.session.flow.flow
         self.say(said.title_line.format(title=flow.title, id=flow.id, version=flow.version))
         self.say(flow.disclaimer)
-        if review_overdue(self.session.flow):
-            self.say(said.review_overdue_line)
+        warning = overdue_line(self.session.flow)
+        if warning is not None:
+            self.say(warning)
         self.say(said.help)
         if self.session.steps:
             self.say()
@@ -223,6 +223,7 @@ class PlainChat:
         for heading, items in (
             (said.why, view.reasons),
             (said.actions, view.actions),
+            (said.evidence_heading, view.evidence),
             (said.safety_netting, view.safety_netting),
         ):
             if items:

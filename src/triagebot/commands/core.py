@@ -87,7 +87,7 @@ def list_flows(args: argparse.Namespace) -> int:
 
 
 def _row(flow: CompiledFlow) -> dict[str, Any]:
-    review = library.review_date(flow)
+    review = library.review_status(flow)
     return {
         "id": flow.flow.id,
         "title": flow.flow.title,
@@ -95,8 +95,9 @@ def _row(flow: CompiledFlow) -> dict[str, Any]:
         "language": flow.language,
         "languages": list(flow.languages),
         "audience": flow.flow.audience,
-        "review_date": review.isoformat() if review else None,
-        "review_overdue": library.review_overdue(flow),
+        "review_date": review.due.isoformat(),
+        "content_review_due": review.content_due.isoformat(),
+        "review_overdue": review.overdue,
         "path": flow.file,
     }
 
@@ -107,7 +108,7 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
         return
     width = max(len(row["id"]) for row in rows)
     for row in rows:
-        review = f"review {row['review_date']}" if row["review_date"] else "no review date"
+        review = f"review {row['review_date']}"
         overdue = "  REVIEW OVERDUE" if row["review_overdue"] else ""
         languages = ",".join(row["languages"])
         print(

@@ -79,6 +79,8 @@ class Words:
     outcome_rests_on: str
     source_line: str
     review_on: str
+    review_not_stated: str
+    content_review_line: str
     note: str
 
     # --- exports -----------------------------------------------------------------------
@@ -89,6 +91,8 @@ class Words:
     period_days: str
     warning: str
     review_overdue_sentence: str
+    overdue_content: str
+    overdue_source: str
     carried_over: str
     changed: str
     no_longer_applies: str
@@ -98,6 +102,7 @@ class Words:
     outcome: str
     reasons: str
     actions: str
+    evidence_heading: str
     safety_netting: str
     sources: str
     computed: str
@@ -105,7 +110,6 @@ class Words:
     changes: str
     values: str
     export_source_line: str
-    review_due: str
     outcome_reached: str
     """The FHIR item holding the outcome reached."""
 
@@ -198,7 +202,6 @@ class Words:
     unfinished_many: str
     filter_placeholder: str
     not_loaded: str
-    no_review_date: str
     review_overdue_due: str
     review_date: str
     resume_title: str
@@ -277,6 +280,8 @@ ENGLISH = Words(
     outcome_rests_on="This outcome rests on:",
     source_line="{title} ({evidence}; {version}{review}; file {file}).{note}",
     review_on=", review {date}",
+    review_not_stated=", review date: none stated",
+    content_review_line="Flow content signed off {signed_off}; content review due {due}.",
     note=" Note: {note}",
     flow_line="triagebot flow {id} version {version} ({language}), {period}",
     flow_line_markdown="Flow `{id}` version {version} ({language}), {period}",
@@ -284,9 +289,9 @@ ENGLISH = Words(
     period_same_day="{start}-{end} UTC",
     period_days="{start} to {end} UTC",
     warning="WARNING",
-    review_overdue_sentence=(
-        "the flow's sources were past their review date ({date}) when this was recorded."
-    ),
+    review_overdue_sentence="the flow was past its review when this was recorded: {what}.",
+    overdue_content="the flow's content review was due {date}",
+    overdue_source="a source's review date has passed ({date})",
     carried_over="carried over",
     changed="{prompt} changed from {old} to {new} at {time}",
     no_longer_applies="No longer applies after a change: {prompt} {shown}",
@@ -296,6 +301,7 @@ ENGLISH = Words(
     outcome="Outcome",
     reasons="Reasons",
     actions="Actions",
+    evidence_heading="Evidence",
     safety_netting="Safety-netting",
     sources="Sources",
     computed="Computed",
@@ -303,11 +309,10 @@ ENGLISH = Words(
     changes="Changes",
     values="Values",
     export_source_line="{id}: {title} ({evidence}, {version}{review}; file {file})",
-    review_due=", review due {date}",
     outcome_reached="Outcome reached",
     help="Commands: 'why' (why we ask, and the source), 'back', 'lang' (language), 'quit'.",
     title_line="{title} (flow {id} v{version})",
-    review_overdue_line="REVIEW OVERDUE: a source of this flow is past its review date.",
+    review_overdue_line="REVIEW OVERDUE: {what}.",
     answers_so_far="Answers so far:",
     press_enter="Press Enter to continue > ",
     enter="Enter {accepted}.",
@@ -417,7 +422,6 @@ ENGLISH = Words(
     unfinished_many="{count} unfinished sessions · F4 to resume or discard",
     filter_placeholder="Type to filter flows…",
     not_loaded="Not loaded (run triagebot validate): {names}",
-    no_review_date="no review date",
     review_overdue_due="REVIEW OVERDUE (due {date})",
     review_date="review {date}",
     resume_title="triagebot — unfinished sessions",
@@ -497,6 +501,10 @@ FRENCH = Words(
     outcome_rests_on="Cette conduite repose sur :",
     source_line="{title} ({evidence} ; {version}{review} ; fichier {file}).{note}",
     review_on=", révision {date}",
+    review_not_stated=", date de révision : non indiquée",
+    content_review_line=(
+        "Contenu du parcours validé le {signed_off} ; révision du contenu prévue le {due}."
+    ),
     note=" Note : {note}",
     flow_line="parcours triagebot {id} version {version} ({language}), {period}",
     flow_line_markdown="Parcours `{id}` version {version} ({language}), {period}",
@@ -505,9 +513,10 @@ FRENCH = Words(
     period_days="du {start} au {end} UTC",
     warning="ATTENTION",
     review_overdue_sentence=(
-        "les sources du parcours avaient dépassé leur date de révision ({date}) "
-        "lors de cet enregistrement."
+        "le parcours avait dépassé sa date de révision lors de cet enregistrement : {what}."
     ),
+    overdue_content="la révision du contenu du parcours était prévue le {date}",
+    overdue_source="la date de révision d'une source est dépassée ({date})",
     carried_over="reprise",
     changed="{prompt} modifié de {old} en {new} à {time}",
     no_longer_applies="Ne s'applique plus après une modification : {prompt} {shown}",
@@ -517,6 +526,7 @@ FRENCH = Words(
     outcome="Conduite à tenir",
     reasons="Motifs",
     actions="Actions",
+    evidence_heading="Données probantes",
     safety_netting="Consignes de surveillance",
     sources="Sources",
     computed="Valeurs calculées",
@@ -524,16 +534,13 @@ FRENCH = Words(
     changes="Modifications",
     values="Valeurs",
     export_source_line="{id} : {title} ({evidence}, {version}{review} ; fichier {file})",
-    review_due=", révision prévue le {date}",
     outcome_reached="Conduite retenue",
     help=(
         "Commandes : 'pourquoi' (pourquoi cette question, et la source), 'retour', "
         "'langue', 'quitter'."
     ),
     title_line="{title} (parcours {id} v{version})",
-    review_overdue_line=(
-        "RÉVISION DÉPASSÉE : une source de ce parcours a dépassé sa date de révision."
-    ),
+    review_overdue_line="RÉVISION DÉPASSÉE : {what}.",
     answers_so_far="Réponses déjà données :",
     press_enter="Appuyez sur Entrée pour continuer > ",
     enter="Entrez {accepted}.",
@@ -661,7 +668,6 @@ FRENCH = Words(
     unfinished_many="{count} sessions inachevées · F4 pour les reprendre ou les supprimer",
     filter_placeholder="Tapez pour filtrer les parcours…",
     not_loaded="Non chargés (lancez triagebot validate) : {names}",
-    no_review_date="pas de date de révision",
     review_overdue_due="RÉVISION DÉPASSÉE (prévue le {date})",
     review_date="révision {date}",
     resume_title="triagebot — sessions inachevées",

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from triagebot.flows.records import record
 from triagebot.flows.schema import (
     LANGUAGE_CONTEXT,
     LANGUAGES_CONTEXT,
+    OUTCOME_SECTIONS,
     TRANSLATION_ERROR,
     UNSURE,
     YES_NO_VALUES,
@@ -481,6 +483,7 @@ class _Compiler:
 
     def compile(self) -> CompiledFlow:
         self.check_ids()
+        self.check_review_dates()
         self.check_groups()
         computed = self.compile_computed()
         routes = {
@@ -551,6 +554,24 @@ class _Compiler:
             citation = getattr(node, "source", None)
             if isinstance(citation, Citation):
                 self.check_citation(citation, ("nodes", node_id, "source"))
+
+    def check_review_dates(self) -> None:
+        """A source's review date is one it states; the content review is due within a year."""
+        for index, source in enumerate(self.flow.sources):
+            if source.review_date is not None and source.review is None:
+                self.fail(
+                    ("sources", index, "review_date"),
+                    "review_date needs 'review': the review date as the source prints it "
+                    "(a date the source does not state is never set)",
+                )
+        review = self.flow.content_review
+        latest = _one_year_after(review.signed_off)
+        if not review.signed_off < review.due <= latest:
+            self.fail(
+                ("content_review", "due"),
+                f"the content review is due after its sign-off ({review.signed_off}) and at "
+                f"most 12 months after it (by {latest})",
+            )
 
     def check_groups(self) -> None:
         """Member ids unique across the flow; ``start`` and ``another`` are members."""
@@ -699,7 +720,7 @@ class _Compiler:
                 problem = self.not_a_value(name)
                 if problem is not None:
                     self.fail((*base, "show", index), f"shows {problem}")
-            for section in ("reasons", "actions", "safety_netting"):
+            for section in OUTCOME_SECTIONS:
                 for index, item in enumerate(getattr(node, section)):
                     path = (*base, section, index)
                     self.check_citation(item.source, (*path, "source"))
@@ -797,6 +818,14 @@ class _Compiler:
             if tree is not None:
                 compiled[invariant.name] = tree
         return compiled
+
+
+def _one_year_after(day: date) -> date:
+    """The same day a year later (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
 
 
 def _formula_names(formula: str) -> set[str]:

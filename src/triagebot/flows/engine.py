@@ -37,6 +37,7 @@ from triagebot.flows.compiler import (
 from triagebot.flows.expr import Expr, Unavailable, Value
 from triagebot.flows.records import record
 from triagebot.flows.schema import (
+    OUTCOME_SECTIONS,
     UNKNOWN,
     ChoiceQuestion,
     GroupNode,
@@ -182,6 +183,7 @@ class OutcomeView:
     summary: str | None
     reasons: tuple[RenderedItem, ...]
     actions: tuple[RenderedItem, ...]
+    evidence: tuple[RenderedItem, ...]
     safety_netting: tuple[RenderedItem, ...]
     shown: tuple[ShownValue, ...]
 
@@ -696,8 +698,7 @@ class Session:
         self.env.extra[OUTCOME_VARIABLE] = outcome_id
         try:
             sections = {
-                section: tuple(self._rendered(outcome_id, section))
-                for section in ("reasons", "actions", "safety_netting")
+                section: tuple(self._rendered(outcome_id, section)) for section in OUTCOME_SECTIONS
             }
         finally:
             self.env.extra.pop(OUTCOME_VARIABLE, None)
@@ -708,6 +709,7 @@ class Session:
             summary=None if node.summary is None else self.fill(node.summary),
             reasons=sections["reasons"],
             actions=sections["actions"],
+            evidence=sections["evidence"],
             safety_netting=sections["safety_netting"],
             shown=tuple(self.shown_value(name) for name in node.show),
         )

@@ -18,10 +18,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal, get_args
 
 from triagebot.flows.catalog import Words, words
+from triagebot.flows.wording import overdue_what
 
 if TYPE_CHECKING:
     from triagebot.flows.compiler import CompiledFlow
-    from triagebot.flows.transcript import AnswerRecord, LineRecord, Transcript
+    from triagebot.flows.transcript import AnswerRecord, LineRecord, SourceRecord, Transcript
 
 Format = Literal["text", "markdown", "json", "fhir", "fhir-r4b"]
 FORMATS: tuple[Format, ...] = get_args(Format)
@@ -39,8 +40,14 @@ EXTENSIONS: dict[Format, str] = {
 WIDTH = 80
 """Longest line of the plain-text export."""
 
-SECTIONS = ("reasons", "actions", "safety_netting")
-"""The outcome's sections in order; each is also the catalog's word for its heading."""
+SECTIONS = (
+    ("reasons", "reasons"),
+    ("actions", "actions"),
+    ("evidence", "evidence_heading"),
+    ("safety_netting", "safety_netting"),
+)
+"""The outcome's sections in order (schema.OUTCOME_SECTIONS), each with the catalog's word
+for its heading."""
 
 
 class ExportError(ValueError):
@@ -127,6 +134,36 @@ def _evidence(said: Words, kind: str) -> str:
     return said.evidence.get(kind, kind)
 
 
+def _stated_review(source: SourceRecord, said: Words) -> str:
+    """The source's review date as it prints it, or that it prints none; a transcript older
+    than the stated text shows the date it recorded."""
+    if source.review is None and source.review_date is not None:
+        return said.review_on.format(date=source.review_date.isoformat())
+    if source.review is None:
+        return said.review_not_stated
+    return said.review_on.format(date=source.review)
+
+
+def _content_review(transcript: Transcript, said: Words) -> str | None:
+    flow = transcript.flow
+    if flow.content_signed_off is None or flow.content_review_due is None:
+        return None  # a transcript older than content reviews
+    return said.content_review_line.format(
+        signed_off=flow.content_signed_off.isoformat(), due=flow.content_review_due.isoformat()
+    )
+
+
+def _overdue_sentence(transcript: Transcript, said: Words) -> str:
+    """What was past its review date when the transcript was taken."""
+    flow = transcript.flow
+    content = flow.content_review_due if flow.content_review_overdue else None
+    stated = [str(s.review or s.review_date) for s in flow.sources if s.review_overdue]
+    if content is None and not stated:  # older than these fields: the earliest date is known
+        stated = [str(flow.review_date)]
+    what = overdue_what(content, stated, transcript.language)
+    return said.review_overdue_sentence.format(what=what)
+
+
 def round_name(transcript: Transcript, group: str | None, number: int | None) -> str | None:
     """How a round is named, e.g. "Branch 2"; None outside groups."""
     if group is None or number is None:
@@ -162,7 +199,7 @@ def to_text(transcript: Transcript) -> str:
     lines = _wrap(flow.title)
     lines += _wrap(_flow_line(transcript, said.flow_line, flow.version))
     if flow.review_overdue:
-        sentence = said.review_overdue_sentence.format(date=flow.review_date)
+        sentence = _overdue_sentence(transcript, said)
         lines += _wrap(f"{_heading(said, said.warning)} {sentence}")
     lines.append("")
     for depth, heading, answer in _answer_rows(transcript):
@@ -188,16 +225,17 @@ def to_text(transcript: Transcript) -> str:
     lines += _outcome_text(transcript, said)
     lines += ["", _heading(said, said.sources)]
     for source in flow.sources:
-        review = said.review_due.format(date=source.review_date) if source.review_date else ""
         line = said.export_source_line.format(
             id=source.id,
             title=source.title,
             evidence=_evidence(said, source.evidence),
             version=source.version,
-            review=review,
+            review=_stated_review(source, said),
             file=source.file,
         )
         lines += _wrap(line, "- ", "  ")
+    if (review := _content_review(transcript, said)) is not None:
+        lines += _wrap(review, "- ", "  ")
     lines += ["", *_wrap(transcript.disclaimer)]
     return "\n".join(lines) + "\n"
 
@@ -211,10 +249,10 @@ def _outcome_text(transcript: Transcript, said: Words) -> list[str]:
     lines = ["", *_wrap(title)]
     if outcome.summary:
         lines += _wrap(outcome.summary)
-    for field in SECTIONS:
+    for field, heading in SECTIONS:
         items: list[LineRecord] = getattr(outcome, field)
         if items:
-            lines.append(_heading(said, getattr(said, field)))
+            lines.append(_heading(said, getattr(said, heading)))
             for item in items:
                 lines += _wrap(f"{item.text} {_source_note(item)}", "- ", "  ")
     for value in outcome.shown:
@@ -250,7 +288,7 @@ def to_markdown(transcript: Transcript) -> str:
         _flow_line(transcript, said.flow_line_markdown, _md(flow.version)),
     ]
     if flow.review_overdue:
-        sentence = said.review_overdue_sentence.format(date=flow.review_date)
+        sentence = _md(_overdue_sentence(transcript, said))
         lines += ["", f"**{_heading(said, said.warning.capitalize())}** {sentence}"]
     lines += ["", f"## {said.answers}", ""]
     for depth, heading, a in _answer_rows(transcript):
@@ -279,10 +317,12 @@ def to_markdown(transcript: Transcript) -> str:
     lines += ["", f"## {said.sources}", ""]
     lines += _bullets(
         f"`{s.id}`: {_md(s.title)} ({_evidence(said, s.evidence)}, {_md(s.version)}"
-        + (said.review_due.format(date=s.review_date) if s.review_date else "")
+        + _md(_stated_review(s, said))
         + ")"
         for s in flow.sources
     )
+    if (review := _content_review(transcript, said)) is not None:
+        lines += _bullets([_md(review)])
     lines += ["", f"> {_md(transcript.disclaimer)}"]
     return "\n".join(lines) + "\n"
 
@@ -295,10 +335,10 @@ def _outcome_markdown(transcript: Transcript, said: Words) -> list[str]:
     lines = ["", f"## {_heading(said, said.outcome)} {_md(outcome.title)} ({urgency})"]
     if outcome.summary:
         lines += ["", _md(outcome.summary)]
-    for field in SECTIONS:
+    for field, heading in SECTIONS:
         items: list[LineRecord] = getattr(outcome, field)
         if items:
-            lines += ["", f"### {getattr(said, field)}", ""]
+            lines += ["", f"### {getattr(said, heading)}", ""]
             lines += _bullets(f"{_md(i.text)} _({_md(i.source)}: {_md(i.section)})_" for i in items)
     if transcript.computed_shown or outcome.shown:
         lines += ["", f"### {said.values}", ""]

@@ -14,6 +14,7 @@ from pathlib import Path
 from triagebot.flows.compiler import CompiledFlow, load_flow, with_language
 from triagebot.flows.documents import FlowError
 from triagebot.flows.records import record
+from triagebot.flows.schema import Source
 
 FLOW_SUFFIXES = (".yaml", ".yml")
 
@@ -76,13 +77,49 @@ def resolve(name: str, extra: Iterable[Path] = (), lang: str | None = None) -> C
     raise LookupError(f"no flow '{name}'; bundled flows: {known}")
 
 
-def review_overdue(flow: CompiledFlow, today: date | None = None) -> bool:
-    """Whether any source the flow rests on is past its review date."""
+@record
+class ReviewStatus:
+    """Where a flow stands against its review dates on a day (spec principle 7): its own
+    content review, and each source's review date as the source states it."""
+
+    content_due: date
+    content_overdue: bool
+    overdue_sources: tuple[Source, ...]
+    """The sources past their review date, in the flow's order."""
+    sources_due: date | None
+    """The earliest review date among the sources that state one."""
+
+    @property
+    def overdue(self) -> bool:
+        return self.content_overdue or bool(self.overdue_sources)
+
+    @property
+    def due(self) -> date:
+        """The date the flow becomes (or became) due: the earliest of them all."""
+        return min(d for d in (self.content_due, self.sources_due) if d is not None)
+
+
+def review_status(flow: CompiledFlow, today: date | None = None) -> ReviewStatus:
+    """The flow's review dates against ``today`` (default: the local date)."""
     today = today or date.today()
-    return any(s.review_date is not None and s.review_date < today for s in flow.flow.sources)
+    sources = flow.flow.sources
+    dated = [s.review_date for s in sources if s.review_date is not None]
+    due = flow.flow.content_review.due
+    return ReviewStatus(
+        content_due=due,
+        content_overdue=due < today,
+        overdue_sources=tuple(
+            s for s in sources if s.review_date is not None and s.review_date < today
+        ),
+        sources_due=min(dated) if dated else None,
+    )
 
 
-def review_date(flow: CompiledFlow) -> date | None:
-    """The earliest review date among the flow's sources (the one that lapses first)."""
-    dates = [s.review_date for s in flow.flow.sources if s.review_date is not None]
-    return min(dates) if dates else None
+def review_overdue(flow: CompiledFlow, today: date | None = None) -> bool:
+    """Whether the flow's content review or a source's review date has passed."""
+    return review_status(flow, today).overdue
+
+
+def review_date(flow: CompiledFlow) -> date:
+    """The earliest review date: the flow's content review or a source's."""
+    return review_status(flow).due

@@ -15,6 +15,7 @@ from triagebot.flows.answers import AnswerError
 from triagebot.flows.compiler import CompiledFlow, with_language
 from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session, switch_language
 from triagebot.flows.records import record
+from triagebot.flows.schema import OUTCOME_SECTIONS
 from triagebot.flows.transcript import JsonAnswer, OutcomeRecord, Transcript
 
 
@@ -85,24 +86,17 @@ class ReplayReport:
         )
 
 
+def _section_texts(outcome: OutcomeRecord | OutcomeView) -> list[list[str]]:
+    """Each section's lines (reasons, actions, evidence, safety-netting), as text."""
+    return [[line.text for line in getattr(outcome, section)] for section in OUTCOME_SECTIONS]
+
+
 def _summary(outcome: OutcomeRecord) -> tuple[object, ...]:
-    return (
-        outcome.id,
-        outcome.urgency,
-        [line.text for line in outcome.reasons],
-        [line.text for line in outcome.actions],
-        [line.text for line in outcome.safety_netting],
-    )
+    return (outcome.id, outcome.urgency, *_section_texts(outcome))
 
 
 def _view_summary(outcome: OutcomeView) -> tuple[object, ...]:
-    return (
-        outcome.id,
-        outcome.urgency,
-        [line.text for line in outcome.reasons],
-        [line.text for line in outcome.actions],
-        [line.text for line in outcome.safety_netting],
-    )
+    return (outcome.id, outcome.urgency, *_section_texts(outcome))
 
 
 def replay(transcript: Transcript, flow: CompiledFlow) -> ReplayReport:
@@ -208,12 +202,8 @@ def _outcome_lines(report: ReplayReport) -> list[str]:
     lines = [f"DIFFERENT OUTCOME: recorded {then_text}; now {now_text}."]
     compared = report.compared
     if recorded is not None and compared is not None and recorded.id == compared.id:
-        before = {
-            line.text for line in [*recorded.reasons, *recorded.actions, *recorded.safety_netting]
-        }
-        after = {
-            item.text for item in [*compared.reasons, *compared.actions, *compared.safety_netting]
-        }
+        before = {text for texts in _section_texts(recorded) for text in texts}
+        after = {text for texts in _section_texts(compared) for text in texts}
         lines += [f"  - no longer shown: {text}" for text in sorted(before - after)]
         lines += [f"  + now shown: {text}" for text in sorted(after - before)]
     return lines

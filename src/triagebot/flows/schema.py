@@ -131,6 +131,9 @@ def localized_default(languages: Sequence[str] | None, chosen: str, word: str) -
     return {code: getattr(words(code), word) for code in languages}
 
 
+OUTCOME_SECTIONS = ("reasons", "actions", "evidence", "safety_netting")
+"""An outcome's lists of lines, in the order every front end and export shows them."""
+
 Urgency = Literal["emergency", "urgent", "soon", "routine", "none"]
 """How fast the outcome must be acted on, most urgent first."""
 
@@ -165,13 +168,31 @@ class Source(Strict):
     """The seed file name the text was taken from, e.g. ``004_839aa3e4ff605091.txt``."""
     version: Text
     """The document's own version or publication date, as printed."""
+    review: Text | None = None
+    """The document's review date exactly as it prints it (e.g. "January 2027 (or as NICE
+    guidance changes)"). Omit it when the document prints none: it is then shown as "none
+    stated", never invented."""
     review_date: date | None = None
-    """When the document is due for review; past it the flow still runs but says so."""
+    """The day from which the flow counts the document as due for review, read from
+    ``review`` conservatively (2027-01-01 for "January 2027"); past it the flow still runs
+    but says so. Only with ``review``: a date the document does not state is never set."""
     evidence: Literal["guideline", "policy", "survey", "study", "review", "lecture"]
     """What kind of evidence it is. A ``survey`` reports practice, never a standard."""
     note: LocalText | None = None
     """Anything a reader must know about the source (e.g. "reported practice, n = 69");
     shown with the source, so written in the flow's languages."""
+
+
+@record(kw_only=True)
+class ContentReview(Strict):
+    """The flow's own content review, owned by its clinical author (spec principle 7)."""
+
+    signed_off: date
+    """When the clinical author signed this version of the flow's content off."""
+    due: date
+    """When the content must be reviewed again: after ``signed_off`` and at most 12 months
+    after it; earlier when a newer guideline on the topic appears. Past it the flow still
+    runs but says so on its start screen and in every export."""
 
 
 @record(kw_only=True)
@@ -347,6 +368,9 @@ class OutcomeNode(Strict):
     """Why this outcome was reached, each line shown when its condition holds."""
     actions: list[Item] = field(default_factory=list)
     """What to do, each with its source."""
+    evidence: list[Item] = field(default_factory=list)
+    """What the source found that bears on the decision (a study's figures, a survey's
+    reference values), shown under its own heading: evidence, never an action."""
     safety_netting: list[Item] = field(default_factory=list)
     """What to tell the patient and when to come back."""
     show: list[NodeId] = field(default_factory=list)
@@ -459,6 +483,8 @@ class Flow(Strict):
     """Shown at the start and in every export: decision support, not decision."""
     sources: Annotated[list[Source], Field(min_length=1)]
     """The documents the flow rests on."""
+    content_review: ContentReview
+    """The flow's own sign-off and content review date (its sources' dates are their own)."""
     start: NodeId
     """The first node."""
     nodes: Annotated[dict[NodeId, Node], Field(min_length=1)]

@@ -32,7 +32,7 @@ from triagebot.flows.engine import (
     describe_answer,
 )
 from triagebot.flows.expr import Value
-from triagebot.flows.library import review_date, review_overdue
+from triagebot.flows.library import ReviewStatus, review_status
 from triagebot.flows.schema import (
     ChoiceQuestion,
     MultiChoiceQuestion,
@@ -65,18 +65,24 @@ class SourceRecord(Record):
     title: str
     file: str
     version: str
+    review: str | None = None
+    """The source's review date as it prints it; None: it states none."""
     review_date: date | None
+    review_overdue: bool = False
+    """Whether the source was past its review date when the transcript was taken."""
     evidence: str
 
 
-def _source(source: Source) -> SourceRecord:
+def _source(source: Source, status: ReviewStatus) -> SourceRecord:
     """A source as the transcript records it (its note is for the why screen only)."""
     return SourceRecord(
         id=source.id,
         title=source.title,
         file=source.file,
         version=source.version,
+        review=source.review,
         review_date=source.review_date,
+        review_overdue=source in status.overdue_sources,
         evidence=source.evidence,
     )
 
@@ -91,9 +97,16 @@ class FlowRecord(Record):
     """The flow file's name (not its folder: that is the user's business)."""
     sha256: str
     review_date: date | None
-    """The earliest review date among the sources (the one that lapses first)."""
+    """The earliest review date: the flow's content review or a source's."""
     review_overdue: bool
-    """Whether a source was past its review date when the transcript was taken."""
+    """Whether the content review or a source was past its review date when the transcript
+    was taken."""
+    content_signed_off: date | None = None
+    """When the flow's content was signed off (None in transcripts older than the field)."""
+    content_review_due: date | None = None
+    """When the flow's content review was due."""
+    content_review_overdue: bool = False
+    """Whether the content review was past due when the transcript was taken."""
     sources: list[SourceRecord]
 
 
@@ -183,6 +196,8 @@ class OutcomeRecord(Record):
     summary: str | None
     reasons: list[LineRecord]
     actions: list[LineRecord]
+    evidence: list[LineRecord] = []
+    """What the source found that bears on the decision (empty in older transcripts)."""
     safety_netting: list[LineRecord]
     shown: list[ValueRecord]
 
@@ -237,6 +252,7 @@ def from_session(session: Session) -> Transcript:
     """The transcript of a session as it stands now (finished or not)."""
     flow = session.flow
     lang = flow.language
+    review = review_status(flow, session.started_at.date())
     return Transcript(
         triagebot_version=__version__,
         flow=FlowRecord(
@@ -245,9 +261,12 @@ def from_session(session: Session) -> Transcript:
             version=flow.flow.version,
             file=Path(flow.file).name,
             sha256=flow.sha256,
-            review_date=review_date(flow),
-            review_overdue=review_overdue(flow),
-            sources=[_source(source) for source in flow.flow.sources],
+            review_date=review.due,
+            review_overdue=review.overdue,
+            content_signed_off=flow.flow.content_review.signed_off,
+            content_review_due=review.content_due,
+            content_review_overdue=review.content_overdue,
+            sources=[_source(source, review) for source in flow.flow.sources],
         ),
         language=lang,
         disclaimer=flow.flow.disclaimer,
@@ -344,6 +363,7 @@ def _outcome(view: OutcomeView | None) -> OutcomeRecord | None:
         summary=view.summary,
         reasons=_lines(view.reasons),
         actions=_lines(view.actions),
+        evidence=_lines(view.evidence),
         safety_netting=_lines(view.safety_netting),
         shown=[_value(v) for v in view.shown],
     )

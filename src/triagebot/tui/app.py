@@ -222,8 +222,7 @@ class TriageApp(App[None]):
     async def _open_chat(self) -> None:
         assert self.session is not None
         flow = self.session.flow
-        overdue = library.review_overdue(flow, self.today)
-        screen = ChatScreen(flow.flow.title, overdue)
+        screen = ChatScreen(flow.flow.title, self.today)
         if len(self.screen_stack) > 1:
             await self.switch_screen(screen)
         else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -29,10 +31,10 @@ answer they are built as soon as it is drawn)."""
 class ChatScreen(Screen[None]):
     """Shows a Session; the app calls ``show`` after every change to it."""
 
-    def __init__(self, title: str, overdue: bool) -> None:
+    def __init__(self, title: str, today: date) -> None:
         super().__init__()
         self.flow_title = title
-        self.overdue = overdue
+        self.today = today
         self.asking: tuple[str, int, str] | None = None
         """What the input shows: (node, steps so far, language)."""
         self.spares = Spares()
@@ -70,7 +72,7 @@ class ChatScreen(Screen[None]):
                 self.query_one("#topbar", Static).update(Text(f"triagebot · {title}"))
             # The new messages mount while the input is replaced; both are in place
             # before the batch ends.
-            messages = transcript.show(session, entries(session, self.overdue))
+            messages = transcript.show(session, entries(session, self.today))
             asking = (session.current, len(session.steps), session.flow.language)
             if asking != self.asking:
                 forward = self.asking is not None and asking[1] > self.asking[1]

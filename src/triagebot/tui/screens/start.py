@@ -32,15 +32,13 @@ def describe(flow: CompiledFlow, today: date, lang: str | None = None) -> Text:
     the languages it is written in; worded in ``lang``."""
     said = words(lang)
     text = Text(flow.flow.title, style="bold")
-    review = library.review_date(flow)
+    review = library.review_status(flow, today)
     text.append(f"\n  {flow.flow.audience} · v{flow.flow.version}")
-    if review is None:
-        text.append(f" · {said.no_review_date}")
-    elif library.review_overdue(flow, today):
-        overdue = said.review_overdue_due.format(date=review.isoformat())
+    if review.overdue:
+        overdue = said.review_overdue_due.format(date=review.due.isoformat())
         text.append(f" · {overdue}", style="bold reverse")
     else:
-        text.append(f" · {said.review_date.format(date=review.isoformat())}")
+        text.append(f" · {said.review_date.format(date=review.due.isoformat())}")
     text.append(" · " + ", ".join(language_name(code) for code in flow.languages))
     return text
 

@@ -35,6 +35,7 @@ class OutcomeCard(Vertical, SteadySize):
         for heading, items in (
             (said.why, view.reasons),
             (said.actions, view.actions),
+            (said.evidence_heading, view.evidence),
             (said.safety_netting, view.safety_netting),
         ):
             if items:

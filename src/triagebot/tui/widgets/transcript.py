@@ -10,6 +10,7 @@ its questions says its round; answers are told apart by (question, round).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Iterator
+from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from textual.app import ComposeResult
@@ -19,12 +20,10 @@ from textual.geometry import Size
 from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 
-from triagebot.flows.catalog import words
 from triagebot.flows.engine import Session, describe_answer
-from triagebot.flows.library import review_overdue
 from triagebot.flows.records import record
 from triagebot.flows.schema import GroupNode, InfoNode, OutcomeNode
-from triagebot.flows.wording import round_label, round_name
+from triagebot.flows.wording import overdue_line, round_label, round_name
 from triagebot.tui.widgets.conversation import Conversation
 from triagebot.tui.widgets.outcome import OutcomeCard
 from triagebot.tui.widgets.steady import SteadySize
@@ -57,14 +56,14 @@ Key = tuple[str, int | None]
 """An answer on the path: (question, round); the round is None outside groups."""
 
 
-def entries(session: Session, overdue: bool | None = None) -> list[Entry]:
+def entries(session: Session, today: date | None = None) -> list[Entry]:
     """The conversation as it stands: the path so far, then what is asked now."""
     flow = session.flow.flow
     lang = session.flow.language
-    overdue = review_overdue(session.flow) if overdue is None else overdue
     result = [Entry("note", "", flow.disclaimer, lang=lang)]
-    if overdue:
-        result.append(Entry("warning", "", words(lang).review_overdue_line, lang=lang))
+    warning = overdue_line(session.flow, today)
+    if warning is not None:
+        result.append(Entry("warning", "", warning, lang=lang))
     changed = {(change.question, change.round) for change in session.changes}
     superseded = list(_superseded(session))
     in_round: str | None = None
