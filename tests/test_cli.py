@@ -29,7 +29,7 @@ def test_list_json_has_review_fields(capsys: pytest.CaptureFixture[str]) -> None
         rows["cauda-equina"]["review_date"],
         rows["cauda-equina"]["review_overdue"],
         rows["cauda-equina"]["version"],
-    ) == (0, "2027-01-01", False, "1.0.0")
+    ) == (0, "2027-01-01", False, "2.0.0")
 
 
 def test_list_marks_an_overdue_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -60,7 +60,7 @@ def test_run_warns_about_unknown_ids_but_goes_on(
 ) -> None:
     """A key that is no question of the flow is probably a typo: warned, then ignored."""
     path = tmp_path / "a.yaml"
-    path.write_text("back_or_leg_pain: no\nurinary_dificulty: yes\n")
+    path.write_text("back_or_leg_pain: yes\nurinary_difficulty: unsure\nurinary_dificulty: yes\n")
     code, _, err = run(["run", "cauda-equina", "--answers", str(path)], capsys)
     assert (code, err) == (
         0,
@@ -119,7 +119,10 @@ def test_usage_errors_exit_2(args: list[str], capsys: pytest.CaptureFixture[str]
 def test_markdown_and_text_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The transcript prints as text or Markdown, each with the outcome and disclaimer."""
     path = tmp_path / "a.yaml"
-    path.write_text("back_or_leg_pain: no\n")
+    # no pain and every core symptom no: out of scope (version 2 asks the core symptoms)
+    core = ("urinary_difficulty", "saddle_sensation", "bilateral_neuro_deficit")
+    core += ("rectal_sensation_loss", "retention_or_incontinence")
+    path.write_text("back_or_leg_pain: no\n" + "".join(f"{name}: no\n" for name in core))
     _, text, _ = run(["run", "cauda-equina", "--answers", str(path), "--format", "text"], capsys)
     _, markdown, _ = run(
         ["run", "cauda-equina", "--answers", str(path), "--format", "markdown"], capsys

@@ -48,7 +48,8 @@ def test_dropping_unsure_from_a_red_flag_changes_exactly_those_paths(tmp_path: P
         if answer[0] == "rectal_sensation_loss"
     }
     assert {"emergency_mri"} == {change.old for change in result.changes}
-    expected_new = {"no_ces_features", "ces_unlikely_review", "urgent_msk_2ww"}
+    # without pain the screen now goes on to the later core symptoms, then out of scope
+    expected_new = {"no_ces_features", "ces_unlikely_review", "urgent_msk_2ww", "out_of_scope"}
     assert expected_new == {change.new for change in result.changes}
 
 
@@ -67,7 +68,8 @@ def test_diff_command_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     new = edited(tmp_path, CAUDA, "        goto: out_of_scope\n", "        goto: no_ces_features\n")
     assert main(["diff", str(CAUDA), str(new), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    expected = [
-        {"answers": {"back_or_leg_pain": "no"}, "old": "out_of_scope", "new": "no_ces_features"}
-    ]
+    core = ["urinary_difficulty", "saddle_sensation", "bilateral_neuro_deficit"]
+    core += ["rectal_sensation_loss", "retention_or_incontinence"]
+    no_pain_no_core = {"back_or_leg_pain": "no", **dict.fromkeys(core, "no")}
+    expected = [{"answers": no_pain_no_core, "old": "out_of_scope", "new": "no_ces_features"}]
     assert expected == data["changes"]

@@ -39,7 +39,14 @@ def test_plain_text_matches_the_golden_file() -> None:
     "answers",
     [
         CES_EMERGENCY,  # emergency, long action lines
-        {"back_or_leg_pain": "no"},  # out of scope, the shortest path
+        {  # out of scope: no pain and every core symptom no
+            "back_or_leg_pain": "no",
+            "urinary_difficulty": "no",
+            "saddle_sensation": "no",
+            "bilateral_neuro_deficit": "no",
+            "rectal_sensation_loss": "no",
+            "retention_or_incontinence": "no",
+        },
         {  # no CES features: every question asked
             "back_or_leg_pain": "yes",
             "urinary_difficulty": "no",
@@ -66,7 +73,7 @@ def test_plain_text_is_headed_by_flow_and_version() -> None:
     lines = exports.to_text(ces(CES_EMERGENCY)).splitlines()
     expected = [
         "Suspected cauda equina syndrome (CES) symptom screen",
-        "triagebot flow cauda-equina version 1.0.0 (en), 2025-03-14 09:30-09:30 UTC",
+        "triagebot flow cauda-equina version 2.0.0 (en), 2025-03-14 09:30-09:30 UTC",
     ]
     assert expected == lines[:2]
 

@@ -27,7 +27,17 @@ SCENARIOS = [
     ("mixed", {**MIXED_URGENT, "weight": "unknown", "symptoms": []}),  # unknown, empty multi
     ("mixed", {"age": 3, "weight": 12, "colour": "purple"}),  # emergency, integer age
     ("ces", {"back_or_leg_pain": "yes", "urinary_difficulty": "unsure"}),  # bundled flow
-    ("ces", {"back_or_leg_pain": "no"}),  # shortest path
+    (  # out of scope: no pain and every core symptom no
+        "ces",
+        {
+            "back_or_leg_pain": "no",
+            "urinary_difficulty": "no",
+            "saddle_sensation": "no",
+            "bilateral_neuro_deficit": "no",
+            "rectal_sensation_loss": "no",
+            "retention_or_incontinence": "no",
+        },
+    ),
 ]
 
 

@@ -212,6 +212,41 @@ Oracle = Callable[[dict[str, Any]], tuple[str, int]]
 """Answers → (outcome id, how many reason lines the outcome must list)."""
 
 
+CES_CORE = (
+    "urinary_difficulty",
+    "saddle_sensation",
+    "bilateral_neuro_deficit",
+    "rectal_sensation_loss",
+    "retention_or_incontinence",
+)
+POSITIVE = ("yes", "unsure")
+
+
+def cauda_oracle(a: dict[str, Any]) -> tuple[str, int]:
+    """Spec version 2, rules 1-6 in order. Reasons: one per core symptom answered yes or
+    unsure, and one saying CES can be painless when there is no pain (rule 1); rule 3's
+    warning sign with sexual dysfunction; one each for rules 2, 4 and 5; none for rule 6."""
+    pain = a["back_or_leg_pain"] == "yes"
+    # rule 1, whatever the pain answer; the core symptoms are read in the order asked, up
+    # to the first positive (the screen refers at once: later ones are not asked)
+    for symptom in CES_CORE:
+        if a[symptom] in POSITIVE:
+            return "emergency_mri", 1 + (not pain)
+    if not pain:
+        # rule 2: every core symptom was asked and answered no; nothing else is asked
+        assert {"sexual_dysfunction", "bilateral_radicular_pain"}.isdisjoint(a)
+        return "out_of_scope", 1
+    sexual = a["sexual_dysfunction"] in POSITIVE
+    bilateral = a["bilateral_radicular_pain"] == "yes"
+    if sexual and bilateral:
+        return "emergency_mri", 1  # rule 3
+    if sexual:
+        return "ces_unlikely_review", 1  # rule 4
+    if bilateral:
+        return "urgent_msk_2ww", 1  # rule 5
+    return "no_ces_features", 0  # rule 6
+
+
 def spinal_oracle(a: dict[str, Any]) -> tuple[str, int]:
     if a["red_flags"]:
         return "red_flag_pathway", len(a["red_flags"])
@@ -361,6 +396,7 @@ SPEC_VALUES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 }
 
 ORACLES: dict[str, Oracle] = {
+    "cauda-equina": cauda_oracle,
     "spinal-referral": spinal_oracle,
     "ecpr": ecpr_oracle,
     "heparin": heparin_oracle,

@@ -108,7 +108,7 @@ def test_chat_without_a_terminal_falls_back_to_plain() -> None:
     """``triagebot FLOW`` on a pipe (no terminal) runs plain mode instead of the TUI."""
     done = subprocess.run(
         [sys.executable, "-m", "triagebot", "cauda-equina"],
-        input="n\n",
+        input="n\n" * 6,  # no pain, then every core symptom no
         capture_output=True,
         text=True,
         env=child_env(),
@@ -116,7 +116,10 @@ def test_chat_without_a_terminal_falls_back_to_plain() -> None:
         check=False,
     )
     assert done.returncode == 0
-    assert "OUTCOME: NO ACTION FROM THIS SCREEN — Outside this screen" in done.stdout.splitlines()
+    assert (
+        "OUTCOME: NO ACTION FROM THIS SCREEN — Outside this screen: no back or leg pain and no "
+        "core CES symptom today" in done.stdout.splitlines()
+    )
 
 
 def test_plain_mode_numbers_the_rounds_of_a_repeated_group() -> None:

@@ -14,6 +14,15 @@ from triagebot.flows.verify import Finding, Report, answers_yaml, verify
 
 DATA = Path(__file__).parent / "data" / "verify"
 CAUDA = library.bundled_dir() / "cauda-equina.yaml"
+NO_PAIN_NO_CORE = (
+    ("back_or_leg_pain", "no"),
+    ("urinary_difficulty", "no"),
+    ("saddle_sensation", "no"),
+    ("bilateral_neuro_deficit", "no"),
+    ("rectal_sensation_loss", "no"),
+    ("retention_or_incontinence", "no"),
+)
+"""The shortest path out of the CES screen: no pain, and every core symptom still asked."""
 
 
 def plant(tmp_path: Path, source: Path, old: str, new: str, count: int = 1) -> Path:
@@ -63,7 +72,7 @@ def test_cauda_equina_is_explored_exhaustively() -> None:
         report.exhaustive,
         set(report.exploration.shortest),
     )
-    assert report.exploration.shortest["out_of_scope"] == (("back_or_leg_pain", "no"),)
+    assert report.exploration.shortest["out_of_scope"] == NO_PAIN_NO_CORE
 
 
 def test_wrong_next_node_breaks_the_red_flag_invariant(
@@ -104,22 +113,22 @@ def test_wrong_next_node_that_skips_a_question_is_unreachable() -> None:
 def test_dropped_default_leaves_an_answer_unrouted(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Without its default rule, 'yes' to back_or_leg_pain matches no rule: reproduced by run."""
+    """Without its default rule, 'no' to retention with pain matches no rule: reproduced by run."""
     flow_path = plant(
         tmp_path,
         CAUDA,
-        "        goto: out_of_scope\n      - goto: urinary_difficulty\n",
-        "        goto: out_of_scope\n",
+        "      - goto: sexual_dysfunction\n",
+        "",
     )
     report = verify(load_flow(flow_path))
     unrouted = findings(report, "unrouted")
     assert [f.message for f in unrouted] == [
-        "the answer 'yes' to 'back_or_leg_pain' is not routed: no rule matches and there is "
-        "no default rule"
+        "the answer 'no' to 'retention_or_incontinence' is not routed: no rule matches and "
+        "there is no default rule"
     ]
-    assert unrouted[0].answers == (("back_or_leg_pain", "yes"),)
+    assert unrouted[0].answers == (("back_or_leg_pain", "yes"), *NO_PAIN_NO_CORE[1:])
     code, error = replay(flow_path, unrouted[0], tmp_path, capsys)
-    assert (code, "no routing rule of 'back_or_leg_pain' matched" in error) == (1, True)
+    assert (code, "no routing rule of 'retention_or_incontinence' matched" in error) == (1, True)
 
 
 def test_red_flag_unsure_no_longer_leads_to_emergency(
@@ -137,10 +146,10 @@ def test_red_flag_unsure_no_longer_leads_to_emergency(
         f for f in findings(report, "invariant") if "i1_core_symptom_means_mri" in f.message
     )
     assert ("rectal_sensation_loss", "unsure") in (violation.answers or ())
-    assert len(violation.answers or ()) == 8  # the shortest: every later question answered once
+    assert len(violation.answers or ()) == 6  # the shortest: no pain, every core symptom asked
     outcome = violation.outcome
     assert (0, outcome) == replay(flow_path, violation, tmp_path, capsys)
-    assert outcome in {"no_ces_features", "ces_unlikely_review", "urgent_msk_2ww"}
+    assert outcome == "out_of_scope"
 
 
 def test_threshold_moved_from_at_least_to_above(
@@ -281,14 +290,13 @@ def test_unavailable_value_is_a_fault_with_its_path(tmp_path: Path) -> None:
     flow_path = plant(
         tmp_path,
         CAUDA,
-        "      - when: back_or_leg_pain == 'no'\n        goto: out_of_scope",
-        "      - when: back_or_leg_pain == 'no' and bilateral_radicular_pain == 'yes'\n"
-        "        goto: out_of_scope",
+        "      - when: back_or_leg_pain == 'no' and retention_or_incontinence == 'no'\n",
+        "      - when: back_or_leg_pain == 'no' and bilateral_radicular_pain == 'yes'\n",
     )
     report = verify(load_flow(flow_path))
     fault = findings(report, "unavailable")
     assert len(fault) == 1
-    assert fault[0].answers == (("back_or_leg_pain", "no"),)
+    assert fault[0].answers == NO_PAIN_NO_CORE
     assert "bilateral_radicular_pain" in fault[0].message
 
 

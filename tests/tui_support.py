@@ -45,10 +45,12 @@ def fixture_app(flow: CompiledFlow | None = None, export_dir: Path | None = None
 # keyed by flow id; every bundled flow must have at least one (see test_tui.py).
 BUNDLED_SCRIPTS: dict[str, list[tuple[list[str], str]]] = {
     "cauda-equina": [
-        # no back or leg pain: the screen does not apply
-        (["n"], "out_of_scope"),
+        # no back or leg pain and every core symptom no: the screen does not apply
+        (["n", "n", "n", "n", "n", "n"], "out_of_scope"),
         # unsure about a core symptom routes like yes
         (["y", "u"], "emergency_mri"),
+        # no pain, but saddle anaesthesia: CES can be painless
+        (["n", "n", "y"], "emergency_mri"),
         # every core symptom no, bilateral radicular pain yes
         (["y", "n", "n", "n", "n", "n", "n", "y"], "urgent_msk_2ww"),
         # sexual dysfunction only

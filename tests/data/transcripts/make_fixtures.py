@@ -25,8 +25,10 @@ CORE_NO = {
     "retention_or_incontinence": NO,
 }
 CAUDA_EQUINA_CASES: dict[str, dict[str, object]] = {
-    "out-of-scope": {"back_or_leg_pain": "no"},
+    "out-of-scope": {**CORE_NO, "back_or_leg_pain": "no"},
     "emergency-saddle": {**CORE_NO, "saddle_sensation": "yes"},
+    # spec version 2: painless, with saddle anaesthesia (CES can present without pain)
+    "emergency-painless-saddle": {**CORE_NO, "back_or_leg_pain": "no", "saddle_sensation": "yes"},
     "emergency-warning-sign": {
         **CORE_NO,
         "sexual_dysfunction": "unsure",
