@@ -247,15 +247,39 @@ def cauda_oracle(a: dict[str, Any]) -> tuple[str, int]:
     return "no_ces_features", 0  # rule 6
 
 
+SPINAL_OTHER_FLAGS = (
+    "previous_cancer",
+    "systemic_symptoms",
+    "vertebral_collapse",
+    "infection",
+    "neuro_signs",
+    "trauma",
+    "severe_pain_under_20",
+    "severe_thoracic_pain",
+)
+
+
 def spinal_oracle(a: dict[str, Any]) -> tuple[str, int]:
-    if a["red_flags"]:
-        return "red_flag_pathway", len(a["red_flags"])
+    """Spec version 2. Each red-flag outcome lists every flag ticked (the CES flag and the
+    warning sign on their own lines, every other flag with its investigations);
+    not_yet_eligible lists one line per unmet criterion, eligible one per criterion met."""
+    flags = set(a["red_flags"])
+    others = len(flags & set(SPINAL_OTHER_FLAGS))
+    if "cauda_equina" in flags:
+        return "suspected_ces", 1 + ("ces_warning_sign" in flags) + others
+    if "ces_warning_sign" in flags:
+        return "ces_warning_sign", 1 + others
+    if flags:
+        return "red_flag_pathway", others
     if a["referrer"] == "gp":
         return "gp_referral_excluded", 1
     if a["non_degenerative"] == "yes":
         return "out_of_scope_non_degenerative", 1
+    # every criterion is asked, none skipped; with the waiver the purpose discussion
+    # replaces the face-to-face review, which is then not asked (and the other way round)
     waiver = a["waiver_pathology"] == "yes"
     review = a["purpose_discussed"] if waiver else a["f2f_sdm_review"]
+    assert ("f2f_sdm_review" if waiver else "purpose_discussed") not in a
     criteria = [a["mri_target"], a["injection_trialled"], review, a["willing_surgery"]]
     unmet = criteria.count("no")
     return ("eligible", 4) if unmet == 0 else ("not_yet_eligible", unmet)

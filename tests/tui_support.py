@@ -61,6 +61,10 @@ BUNDLED_SCRIPTS: dict[str, list[tuple[list[str], str]]] = {
     "spinal-referral": [
         # a red flag ticked by its number, then confirmed
         (["1", "c"], "red_flag_pathway"),
+        # suspected cauda equina syndrome (the sixth flag): an emergency
+        (["6", "c"], "suspected_ces"),
+        # the CES warning sign (the seventh flag)
+        (["7", "c"], "ces_warning_sign"),
         # no red flag, a GP referral
         (["c", "1"], "gp_referral_excluded"),
         # an MSK clinician referring a non-degenerative condition
