@@ -251,7 +251,7 @@ def test_hypothermic_in_hospital_arrest(
     """Hypothermia is supporting: go with nothing adverse, else consider with the factors."""
     session = run(flow, hypothermia="yes", **changes)
     assert expected == outcome_and_listed(session)
-    assert any("11 children, 7 with death" in text for text in evidence(session))
+    assert any("11 cases, 7 with death" in text for text in evidence(session))
 
 
 def test_hypothermic_ohca_as_in_case_2_is_consider(flow: CompiledFlow) -> None:
