@@ -1,19 +1,24 @@
-"""Scenario tests of the paediatric eCPR flow against ../shared/clinical-spec.md."""
+"""Scenario tests of the paediatric eCPR flow against ../shared/clinical-spec.md version 2."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from triagebot.flows.compiler import CompiledFlow, load_flow
-from triagebot.flows.engine import Session, drive
+from triagebot.flows.engine import OutcomeView, Session, drive
 from triagebot.flows.library import bundled_dir
+from triagebot.flows.schema import OutcomeNode
+
+FLOW_PATH = bundled_dir() / "ecpr.yaml"
 
 
 @pytest.fixture(scope="module")
 def flow() -> CompiledFlow:
-    return load_flow(bundled_dir() / "ecpr.yaml")
+    return load_flow(FLOW_PATH)
 
 
 # A witnessed in-PICU cardiac arrest with a reversible cause and a low De Mul score: go.
@@ -23,236 +28,381 @@ GO: dict[str, Any] = {
     "ecmo_contraindication": "no",
     "team_available": "yes",
     "location": "picu",
-    "hypothermia": "no",
-    "reversible_cause": "yes",
     "cause": "cardiac",
+    "hypothermia": "no",
     "witnessed": "yes",
+    "reversible_cause": "yes",
     "cpr_minutes": 20,
     "lactate": 4,
     "ph": 7.2,
     "weight_kg": 12,
 }
 
+EVERY_QUESTION = [
+    "in_arrest",
+    "cpr_quality",
+    "ecmo_contraindication",
+    "team_available",
+    "location",
+    "cause",
+    "hypothermia",
+    "witnessed",
+    "reversible_cause",
+    "cpr_minutes",
+    "lactate",
+    "ph",
+    "weight_kg",
+]
+
+# How each line of the consider and go cards about a factor begins, most specific first.
+LINE_STARTS = [
+    ("Out-of-hospital arrest (OHCA)", "ohca"),
+    ("CPR started outside the ICU", "outside_icu"),
+    ("Unwitnessed arrest", "unwitnessed"),
+    ("No reversible underlying cause", "no_reversible_cause"),
+    ("Non-cardiac underlying disease", "non_cardiac"),
+    ("De Mul score 9 or more whatever the missing value", "demul_minimum_nine_or_more"),
+    ("De Mul score ", "demul_nine_or_more"),
+    ("The De Mul score could not be computed", "demul_not_computable"),
+    ("Supporting factor", "hypothermia"),
+]
+
 
 def run(flow: CompiledFlow, **changes: Any) -> Session:
     return drive(flow, {**GO, **changes})
 
 
-def assert_outcome(session: Session, expected: str) -> None:
-    assert expected == session.current
+def view(session: Session) -> OutcomeView:
+    outcome = session.outcome()
+    assert outcome is not None
+    return outcome
 
 
 def reasons(session: Session) -> list[str]:
-    view = session.outcome()
-    assert view is not None
-    return [item.text for item in view.reasons]
+    return [item.text for item in view(session).reasons]
 
 
 def actions(session: Session) -> list[str]:
-    view = session.outcome()
-    assert view is not None
-    return [item.text for item in view.actions]
+    return [item.text for item in view(session).actions]
+
+
+def evidence(session: Session) -> list[str]:
+    return [item.text for item in view(session).evidence]
+
+
+def shown(session: Session) -> dict[str, str]:
+    return {value.name: value.display for value in view(session).shown}
+
+
+def asked(session: Session) -> list[str]:
+    return [step.node for step in session.steps]
 
 
 def computed(session: Session, name: str) -> object:
     return session.computed_values()[name]
 
 
-def test_baseline_is_go(flow: CompiledFlow) -> None:
-    """The favourable case reaches go with the activation checklist."""
+def listed(session: Session) -> list[str]:
+    """The factors (adverse, and hypothermia as supporting) the card's reasons list, in order."""
+    found = []
+    for text in reasons(session):
+        found += [key for start, key in LINE_STARTS if text.startswith(start)][:1]
+    return found
+
+
+def outcome_and_listed(session: Session) -> tuple[str, list[str]]:
+    return session.current, listed(session)
+
+
+# --- the definition, the prerequisite and the hard stops ---------------------------------
+
+
+def test_baseline_is_go_with_the_activation_checklist(flow: CompiledFlow) -> None:
+    """No listed adverse factor: go, with the checklist, and what was and was not checked."""
     session = run(flow)
-    assert_outcome(session, "go")
+    expected = ("go", "emergency", EVERY_QUESTION)
+    assert expected == (session.current, view(session).urgency, asked(session))
+    text = " ".join(reasons(session))
+    assert "Checked, none present: out-of-hospital arrest;" in text
+    assert "single-ventricle physiology, age under 12 months" in text
+    checklist = " ".join(actions(session))
+    for step in ("Kardiodienst", "NEO-Dienst", "cardiac surgery", "priming", "under 10 seconds"):
+        assert step in checklist
+    assert "No listed adverse factor" in view(session).title
     expected_score = 3
     assert expected_score == computed(session, "demul_score")
-    assert any("Kardiodienst" in text for text in actions(session))
-    assert any("NEO-Dienst" in text for text in actions(session))
 
 
 def test_not_in_arrest_and_no_rosc_is_not_indicated(flow: CompiledFlow) -> None:
     """Rule 1: neither arrest nor ROSC with low output within 20 minutes."""
     session = run(flow, in_arrest="no", rosc_low_output="no")
-    assert_outcome(session, "not_indicated")
-    expected = ["in_arrest", "rosc_low_output"]
-    assert expected == [step.node for step in session.steps]
+    expected = ("not_indicated", ["in_arrest", "rosc_low_output"])
+    assert expected == (session.current, asked(session))
 
 
 def test_rosc_with_low_output_goes_on_without_cpr_quality(flow: CompiledFlow) -> None:
-    """ROSC with low output meets the definition; CPR quality is not asked."""
+    """ROSC with low output meets the definition; CPR quality is not asked, nor CPR advised."""
     session = run(flow, in_arrest="no", rosc_low_output="yes")
-    assert_outcome(session, "go")
-    assert "cpr_quality" not in session.answers
+    expected = ("go", False)
+    assert expected == (session.current, "cpr_quality" in session.answers)
+    assert any(text.startswith("Prerequisites met: ROSC") for text in reasons(session))
+    assert not any("CPR" in text for text in actions(session))
 
 
 def test_inefficient_cpr_is_optimise_cpr(flow: CompiledFlow) -> None:
-    """Rule 2: in arrest without efficient CPR, establish it first."""
+    """Rule 2: in arrest without efficient CPR, establish it first; nothing more is asked."""
     session = run(flow, cpr_quality="no")
-    assert_outcome(session, "optimise_cpr")
+    expected = ("optimise_cpr", ["in_arrest", "cpr_quality"])
+    assert expected == (session.current, asked(session))
     assert any("80 %" in text for text in actions(session))
 
 
 @pytest.mark.parametrize(
-    ("changes", "expected_fragments"),
+    ("changes", "last_question", "hard_stop"),
     [
-        # rule 3 alone
-        ({"ecmo_contraindication": "yes"}, ["contraindication"]),
-        # rule 4 alone
-        ({"team_available": "no"}, ["No ECMO team"]),
-        # rule 5: OHCA, normothermic, no reversible cause
-        ({"location": "ohca", "reversible_cause": "no"}, ["Out-of-hospital"]),
-        # rule 5 with an unsure cause: unsure is not yes
-        ({"location": "ohca", "reversible_cause": "unsure"}, ["Out-of-hospital"]),
-        # all three together: every reason listed, not only the first
+        # rule 3 in arrest: the contraindication ends the check at once
+        ({"ecmo_contraindication": "yes"}, "ecmo_contraindication", "General contraindication"),
+        # rule 3 after ROSC with low output
         (
-            {
-                "ecmo_contraindication": "yes",
-                "team_available": "no",
-                "location": "ohca",
-                "reversible_cause": "unsure",
-            },
-            ["contraindication", "No ECMO team", "Out-of-hospital"],
+            {"in_arrest": "no", "rosc_low_output": "yes", "ecmo_contraindication": "yes"},
+            "ecmo_contraindication",
+            "General contraindication",
         ),
-        # contraindication with a hypothermic OHCA: only the contraindication applies
+        # rule 4: no team ends the check at once
+        ({"team_available": "no"}, "team_available", "No ECMO team"),
+        # rule 3 wins over rule 4: the team is never asked
         (
-            {"ecmo_contraindication": "yes", "location": "ohca", "hypothermia": "yes"},
-            ["contraindication"],
+            {"ecmo_contraindication": "yes", "team_available": "no"},
+            "ecmo_contraindication",
+            "General contraindication",
+        ),
+        # a hard stop whatever would follow (an OHCA with hypothermia and a high score)
+        (
+            {"team_available": "no", "location": "ohca", "hypothermia": "yes", "cpr_minutes": 150},
+            "team_available",
+            "No ECMO team",
         ),
     ],
 )
-def test_no_go_lists_every_reason(
-    flow: CompiledFlow, changes: dict[str, str], expected_fragments: list[str]
+def test_a_hard_stop_ends_the_check_at_once(
+    flow: CompiledFlow, changes: dict[str, Any], last_question: str, hard_stop: str
 ) -> None:
-    """Rules 3-5 end in no-go, listing each reason that applies."""
+    """Rules 3-4: no-go (an emergency) right after the hard stop, naming it and only it."""
     session = run(flow, **changes)
-    assert_outcome(session, "no_go")
     lines = reasons(session)
-    assert len(expected_fragments) == len(lines)
-    for fragment, line in zip(expected_fragments, lines, strict=True):
-        assert fragment in line
-
-
-def test_no_go_asks_every_no_go_criterion(flow: CompiledFlow) -> None:
-    """A contraindication still asks team, location, hypothermia and cause before no-go."""
-    session = run(flow, ecmo_contraindication="yes")
-    expected = [
-        "in_arrest",
-        "cpr_quality",
-        "ecmo_contraindication",
-        "team_available",
-        "location",
-        "hypothermia",
-        "reversible_cause",
-    ]
-    assert expected == [step.node for step in session.steps]
-
-
-def test_ohca_with_reversible_cause_is_consider(flow: CompiledFlow) -> None:
-    """Rule 5 does not apply with a reversible cause; rule 8 (OHCA) makes it consider."""
-    session = run(flow, location="ohca")
-    assert_outcome(session, "consider")
-    expected = 1
-    assert expected == len(reasons(session))
-    assert "Out-of-hospital" in reasons(session)[0]
+    assert ("no_go", "emergency", last_question, 1) == (
+        session.current,
+        view(session).urgency,
+        asked(session)[-1],
+        len(lines),
+    )
+    assert lines[0].startswith(hard_stop)
 
 
 @pytest.mark.parametrize(
-    "changes",
+    ("in_arrest", "advice"),
     [
-        {"location": "ohca", "reversible_cause": "no"},  # hypothermia overrides rule 5
-        {"cpr_minutes": 120, "lactate": 20, "ph": 6.5},  # and the De Mul score (18)
-        {"witnessed": "no", "cause": "non_cardiac"},  # and the rule 8 factors
+        ("yes", "Continue guideline-conform CPR without pauses"),  # still in arrest
+        ("no", "Continue guideline-conform care of the low cardiac output after ROSC"),
     ],
 )
-def test_hypothermia_is_go(flow: CompiledFlow, changes: dict[str, Any]) -> None:
-    """Rule 6: accidental hypothermia is the exception; the score is shown, not applied."""
-    session = run(flow, hypothermia="yes", **changes)
-    assert_outcome(session, "go")
-    assert "hypothermia" in reasons(session)[0]
+def test_no_go_says_what_to_continue(flow: CompiledFlow, in_arrest: str, advice: str) -> None:
+    """No-go says to go on with CPR in arrest, or with post-ROSC care."""
+    session = run(flow, in_arrest=in_arrest, rosc_low_output="yes", ecmo_contraindication="yes")
+    assert [advice] == [text[: len(advice)] for text in actions(session) if "Continue" in text]
 
 
-def test_hypothermia_shows_score_but_does_not_apply_it(flow: CompiledFlow) -> None:
-    """A hypothermic child with a score of 18 goes, and the score of 18 is shown."""
-    session = run(flow, hypothermia="yes", cpr_minutes=120, lactate=20, ph=6.5)
-    expected = 18
-    assert expected == computed(session, "demul_score")
-    assert "18 points" in reasons(session)[0]
+# --- issue 17's examples ------------------------------------------------------------------
+
+
+def test_ohca_with_everything_else_favourable_is_consider_listing_ohca_only(
+    flow: CompiledFlow,
+) -> None:
+    """OHCA is an adverse factor (group III: individual decision), not a no-go."""
+    session = run(flow, location="ohca")
+    expected = ("consider", ["ohca"], 1)
+    assert expected == (*outcome_and_listed(session), len(reasons(session)))
+    assert any("80 %" in text for text in evidence(session))
 
 
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({"lactate": 7.9}, "go"),  # 6 + 1 + 1 = 8
-        ({"lactate": 8}, "consider"),  # 6 + 2 + 1 = 9
+        # witnessed, in the PICU, cause otherwise unknown: hypothermia is the reversible cause
+        ({"reversible_cause": "unsure"}, ("go", ["hypothermia"])),
+        ({"reversible_cause": "no"}, ("go", ["hypothermia"])),
+        # on the children's hospital ward: consider, the ward listed, hypothermia supporting
+        ({"location": "childrens_hospital"}, ("consider", ["outside_icu", "hypothermia"])),
+        # hypothermia no longer overrides a De Mul score of 9 or more (2 h CPR as in case 2)
+        (
+            {"cpr_minutes": 120, "lactate": 20, "ph": 6.5},
+            ("consider", ["demul_nine_or_more", "hypothermia"]),
+        ),
+        # nor an unwitnessed, non-cardiac arrest (drowning)
+        (
+            {"witnessed": "no", "cause": "non_cardiac"},
+            ("consider", ["unwitnessed", "non_cardiac", "hypothermia"]),
+        ),
     ],
 )
-def test_score_nine_is_consider(flow: CompiledFlow, changes: dict[str, Any], expected: str) -> None:
-    """Rule 7: a De Mul score of 9 or more is consider; 8 is go."""
-    session = run(flow, cpr_minutes=105, ph=7.01, **changes)
-    assert_outcome(session, expected)
-
-
-def test_high_score_reason_names_the_score(flow: CompiledFlow) -> None:
-    """The consider reason shows the score."""
-    session = run(flow, cpr_minutes=105, lactate=8, ph=7.01)
-    expected = ["De Mul score 9 points"]
-    assert expected == [line[: len(expected[0])] for line in reasons(session)]
-
-
-@pytest.mark.parametrize(
-    ("changes", "fragment"),
-    [
-        ({"witnessed": "no"}, "Unwitnessed"),
-        ({"reversible_cause": "no"}, "No reversible"),
-        ({"reversible_cause": "unsure"}, "answered: unsure"),
-        ({"cause": "non_cardiac"}, "Non-cardiac"),
-        ({"location": "ohca"}, "Out-of-hospital"),
-    ],
-)
-def test_rule_eight_factors_are_consider(
-    flow: CompiledFlow, changes: dict[str, str], fragment: str
+def test_hypothermic_in_hospital_arrest(
+    flow: CompiledFlow, changes: dict[str, Any], expected: tuple[str, list[str]]
 ) -> None:
-    """Rule 8: each adverse factor alone makes the case borderline, with its reason."""
-    session = run(flow, **changes)
-    assert_outcome(session, "consider")
-    lines = reasons(session)
-    expected = 1
-    assert expected == len(lines)
-    assert fragment in lines[0]
+    """Hypothermia is supporting: go with nothing adverse, else consider with the factors."""
+    session = run(flow, hypothermia="yes", **changes)
+    assert expected == outcome_and_listed(session)
+    assert any("11 cases, 7 with death" in text for text in evidence(session))
 
 
-def test_consider_lists_every_reason(flow: CompiledFlow) -> None:
-    """All five consider reasons at once are all listed."""
+def test_hypothermic_ohca_as_in_case_2_is_consider(flow: CompiledFlow) -> None:
+    """Case 2 (drowning, lay CPR, transfer under CPR, 2 h): consider, never forced to go."""
     session = run(
         flow,
         location="ohca",
-        witnessed="no",
-        reversible_cause="yes",
         cause="non_cardiac",
-        cpr_minutes=105,
-        lactate=18,
-        ph=6.6,
+        hypothermia="yes",
+        witnessed="no",
+        reversible_cause="unsure",
+        cpr_minutes=120,
+        lactate="unknown",
+        ph="unknown",
     )
-    assert_outcome(session, "consider")
-    expected = 4  # high score, unwitnessed, non-cardiac, OHCA (the cause is reversible)
-    assert expected == len(reasons(session))
+    factors = ["ohca", "unwitnessed", "non_cardiac", "demul_not_computable", "hypothermia"]
+    assert ("consider", factors) == outcome_and_listed(session)
+
+
+@pytest.mark.parametrize(
+    ("changes", "reading", "minimum"),
+    [
+        # 6 (105 min) + 2 (lactate 8) + at least 1 (pH unknown) = 9: 9 or more whatever pH is
+        ({"cpr_minutes": 105, "lactate": 8, "ph": "unknown"}, "minimum_nine_or_more", 9),
+        # one step below: 6 + 1 + at least 1 = 8, so the score cannot be computed
+        ({"cpr_minutes": 105, "lactate": 7.99, "ph": "unknown"}, "not_computable", 8),
+        # lactate unknown, CPR 110 min, pH 6.6: 6 + at least 1 + 6 = 13 (version 1 said go)
+        ({"cpr_minutes": 110, "lactate": "unknown", "ph": 6.6}, "minimum_nine_or_more", 13),
+        # both unknown after 150 min: 6 + 1 + 1 = 8, the score cannot be computed
+        ({"cpr_minutes": 150, "lactate": "unknown", "ph": "unknown"}, "not_computable", 8),
+        # both unknown after 10 min: still cannot be shown to be below 9
+        ({"cpr_minutes": 10, "lactate": "unknown", "ph": "unknown"}, "not_computable", 3),
+    ],
+)
+def test_an_unknown_lab_value_is_never_go(
+    flow: CompiledFlow, changes: dict[str, Any], reading: str, minimum: int
+) -> None:
+    """Lactate or pH unknown: consider, with what the known components give."""
+    session = run(flow, **changes)
+    key = "demul_minimum_nine_or_more" if reading == "minimum_nine_or_more" else "demul_" + reading
+    assert ("consider", [key], reading, minimum, None) == (
+        *outcome_and_listed(session),
+        computed(session, "demul_reading"),
+        computed(session, "demul_minimum_score"),
+        computed(session, "demul_score"),
+    )
+    line = reasons(session)[0]
+    assert (
+        f"the known components {'already give' if minimum >= 9 else 'give'} {minimum} points"
+        in line
+    )
+    values = shown(session)
+    assert ("not available", f"{minimum} points") == (
+        values["demul_score"],
+        values["demul_minimum_score"],
+    )
+
+
+def test_score_not_computed_shows_the_known_components(flow: CompiledFlow) -> None:
+    """With pH unknown the card shows the CPR and lactate points, and pH as not available."""
+    session = run(flow, cpr_minutes=45, lactate=14, ph="unknown")
+    values = shown(session)
+    expected = ("2 points", "3 points", "not available", "not available", "6 points")
+    assert expected == (
+        values["demul_cpr_points"],
+        values["demul_lactate_points"],
+        values["demul_ph_points"],
+        values["demul_score"],
+        values["demul_minimum_score"],
+    )
+
+
+# --- each adverse factor ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "factor"),
+    [
+        ({"location": "ohca"}, "ohca"),
+        ({"location": "childrens_hospital"}, "outside_icu"),  # CCPR outside the ICU
+        ({"witnessed": "no"}, "unwitnessed"),
+        ({"reversible_cause": "no"}, "no_reversible_cause"),
+        ({"reversible_cause": "unsure"}, "no_reversible_cause"),  # unsure is not identified
+        ({"cause": "non_cardiac"}, "non_cardiac"),
+        ({"cpr_minutes": 105, "lactate": 8, "ph": 7.01}, "demul_nine_or_more"),  # 6 + 2 + 1
+        ({"lactate": "unknown"}, "demul_not_computable"),
+        ({"ph": "unknown"}, "demul_not_computable"),
+    ],
+)
+def test_each_adverse_factor_alone_is_consider(
+    flow: CompiledFlow, changes: dict[str, Any], factor: str
+) -> None:
+    """Rule 5: each adverse factor alone is consider, listing that factor and no other."""
+    assert ("consider", [factor]) == outcome_and_listed(run(flow, **changes))
+
+
+def test_the_cath_lab_is_not_an_adverse_factor(flow: CompiledFlow) -> None:
+    """An arrest in the catheter lab is listed by EuroELSO with better outcomes: go."""
+    expected: tuple[str, list[str]] = ("go", [])
+    assert expected == outcome_and_listed(run(flow, location="cath_lab"))
+
+
+def test_consider_lists_every_factor_present(flow: CompiledFlow) -> None:
+    """Six adverse factors at once, and hypothermia: every one listed, in the card's order."""
     session = run(
         flow,
         location="childrens_hospital",
+        cause="non_cardiac",
         witnessed="no",
         reversible_cause="unsure",
-        cause="non_cardiac",
         cpr_minutes=105,
         lactate=18,
         ph=6.6,
     )
-    expected = 4  # high score, unwitnessed, no reversible cause, non-cardiac
-    assert expected == len(reasons(session))
+    expected = ["outside_icu", "unwitnessed", "no_reversible_cause", "non_cardiac"]
+    assert ("consider", [*expected, "demul_nine_or_more"]) == outcome_and_listed(session)
+    assert "De Mul score 18 points" in reasons(session)[-1]
 
 
-def test_non_cardiac_consider_names_the_specialist(flow: CompiledFlow) -> None:
-    """Non-cardiac disease: the consultant confers with the cardiac surgeon and the specialist."""
-    text = " ".join(actions(run(flow, cause="non_cardiac")))
-    assert "consultant of the specialty concerned" in text
-    assert "cardiologist" not in text
+@pytest.mark.parametrize(
+    ("cause", "partners", "not_named"),
+    [
+        ("cardiac", "the cardiac surgeon and the cardiologist", "specialty"),  # group I
+        ("non_cardiac", "the consultant of the specialty concerned", "cardiologist"),  # group II
+    ],
+)
+def test_consider_names_whom_the_consultant_decides_with(
+    flow: CompiledFlow, cause: str, partners: str, not_named: str
+) -> None:
+    """The PICU consultant decides within 15 minutes, with the protocol's partners."""
+    text = " ".join(actions(run(flow, cause=cause, witnessed="no")))
+    expected = (True, True, False)
+    assert expected == (partners in text, "15 minutes" in text, not_named in text)
+
+
+@pytest.mark.parametrize(
+    ("in_arrest", "cpr_advised"),
+    [
+        ("yes", True),  # keep CPR going at full quality meanwhile
+        ("no", False),  # ROSC with low output: no CPR to keep going
+    ],
+)
+def test_consider_keeps_cpr_going_only_in_arrest(
+    flow: CompiledFlow, in_arrest: str, cpr_advised: bool
+) -> None:
+    """Consider advises full-quality CPR meanwhile only while the child is in arrest."""
+    session = run(flow, in_arrest=in_arrest, rosc_low_output="yes", witnessed="no")
+    assert cpr_advised == any("keep CPR going" in text for text in actions(session))
+
+
+# --- the De Mul score: both sides of every band edge --------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -260,12 +410,13 @@ def test_non_cardiac_consider_names_the_specialist(flow: CompiledFlow) -> None:
     [
         (0, 1),
         (39, 1),  # < 40 → 1
-        (39.9, 1),
+        (39.99, 1),
         (40, 2),  # 40-59 → 2
         (59, 2),
-        (59.5, 2),  # between printed bands: the lower band
+        (59.5, 2),  # between the printed bands: the lower band
         (60, 3),  # 60-104 → 3
         (104, 3),
+        (104.99, 3),
         (105, 6),  # ≥ 105 → 6 (the slide prints "> 105")
         (300, 6),
     ],
@@ -279,11 +430,11 @@ def test_cpr_duration_points(flow: CompiledFlow, minutes: float, points: int) ->
     ("lactate", "points"),
     [
         (0, 1),
-        (7.9, 1),  # < 8 → 1
+        (7.99, 1),  # < 8 → 1
         (8, 2),  # 8 to < 14 → 2
-        (13.9, 2),
+        (13.99, 2),
         (14, 3),  # 14 to < 18 → 3
-        (17.9, 3),
+        (17.99, 3),
         (18, 6),  # ≥ 18 → 6 (the slide prints "> 18")
         (40, 6),
     ],
@@ -311,60 +462,42 @@ def test_ph_points(flow: CompiledFlow, ph: object, points: int) -> None:
     assert points == computed(run(flow, ph=ph), "demul_ph_points")
 
 
+@pytest.mark.parametrize(
+    ("changes", "score", "outcome"),
+    [
+        ({"cpr_minutes": 105, "lactate": 7.99, "ph": 7.01}, 8, "go"),  # 6 + 1 + 1
+        ({"cpr_minutes": 105, "lactate": 8, "ph": 7.01}, 9, "consider"),  # 6 + 2 + 1
+        ({"cpr_minutes": 105, "lactate": 7.99, "ph": 7.0}, 9, "consider"),  # 6 + 1 + 2
+        ({"cpr_minutes": 104, "lactate": 14, "ph": 6.85}, 8, "go"),  # 3 + 3 + 2
+        ({"cpr_minutes": 104, "lactate": 14, "ph": 6.84}, 9, "consider"),  # 3 + 3 + 3
+        ({"cpr_minutes": 39, "lactate": 7.99, "ph": 6.6}, 8, "go"),  # 1 + 1 + 6
+        ({"cpr_minutes": 40, "lactate": 7.99, "ph": 6.6}, 9, "consider"),  # 2 + 1 + 6
+        ({"cpr_minutes": 59, "lactate": 17.99, "ph": 6.85}, 7, "go"),  # 2 + 3 + 2
+        ({"cpr_minutes": 60, "lactate": 17.99, "ph": 6.85}, 8, "go"),  # 3 + 3 + 2
+        ({"cpr_minutes": 60, "lactate": 17.99, "ph": 6.84}, 9, "consider"),  # 3 + 3 + 3
+        ({"cpr_minutes": 0, "lactate": 18, "ph": 6.61}, 10, "consider"),  # 1 + 6 + 3
+    ],
+)
+def test_score_of_nine_is_the_cut_off(
+    flow: CompiledFlow, changes: dict[str, Any], score: int, outcome: str
+) -> None:
+    """A De Mul score of 9 or more is an adverse factor; 8 is not."""
+    session = run(flow, **changes)
+    assert (score, outcome) == (computed(session, "demul_score"), session.current)
+
+
 def test_outcome_shows_points_per_component(flow: CompiledFlow) -> None:
-    """The outcome shows each component's points, the score and the ECMO system."""
+    """The outcome shows each component's points, the score, its reading and the ECMO system."""
     session = run(flow, cpr_minutes=45, lactate=14, ph=6.9)
-    view = session.outcome()
-    assert view is not None
-    shown = {value.name: value.display for value in view.shown}
     expected = {
         "demul_cpr_points": "2 points",
         "demul_lactate_points": "3 points",
         "demul_ph_points": "2 points",
         "demul_score": "7 points",
+        "demul_reading": "below 9",
         "ecmo_system": "the PICU's own ECMO system (under 15 kg)",
     }
-    assert expected == shown
-
-
-@pytest.mark.parametrize("unknown", ["lactate", "ph"])
-def test_unknown_lab_value_makes_score_not_available(flow: CompiledFlow, unknown: str) -> None:
-    """Lactate or pH unknown: no score, rule 7 skipped, and the outcome says so."""
-    session = run(flow, cpr_minutes=120, **{unknown: "unknown"})
-    assert_outcome(session, "go")
-    assert computed(session, "demul_score") is None
-    view = session.outcome()
-    assert view is not None
-    shown = {value.name: value.display for value in view.shown}
-    expected = "not available"
-    assert expected == shown["demul_score"]
-    assert expected == shown[f"demul_{unknown}_points"]
-    assert any("could not be computed" in text for text in actions(session))
-
-
-def test_unknown_lab_value_in_consider_says_score_not_computed(flow: CompiledFlow) -> None:
-    """A consider outcome without a score says the score could not be computed."""
-    session = run(flow, witnessed="no", lactate="unknown")
-    assert_outcome(session, "consider")
-    assert any("could not be computed" in text for text in actions(session))
-
-
-@pytest.mark.parametrize(
-    ("changes", "warned"),
-    [
-        ({"cpr_minutes": 105, "ph": 6.6, "lactate": "unknown"}, True),  # 6 + 6 + ≥1
-        ({"cpr_minutes": 60, "ph": 6.6, "lactate": "unknown"}, True),  # 3 + 6 + ≥1 = 10
-        ({"cpr_minutes": 40, "ph": 6.6, "lactate": "unknown"}, True),  # 2 + 6 + ≥1 = 9
-        ({"cpr_minutes": 39, "ph": 6.6, "lactate": "unknown"}, False),  # 1 + 6 + ≥1 = 8
-    ],
-)
-def test_known_components_reaching_nine_are_flagged(
-    flow: CompiledFlow, changes: dict[str, Any], warned: bool
-) -> None:
-    """With lactate unknown, the outcome says when the known points alone reach 9."""
-    session = run(flow, **changes)
-    assert_outcome(session, "go")
-    assert warned == any("already give" in text for text in actions(session))
+    assert expected == shown(session)
 
 
 @pytest.mark.parametrize(
@@ -372,16 +505,104 @@ def test_known_components_reaching_nine_are_flagged(
     [
         (0.5, "picu_system"),
         (14.9, "picu_system"),  # < 15 kg → the PICU's own system
-        (15, "perfusion_system"),  # ≥ 15 kg → cardiotechnics
+        (15, "perfusion_system"),  # ≥ 15 kg → cardiotechnics (the slide leaves 15 kg open)
         (150, "perfusion_system"),
     ],
 )
 def test_ecmo_system_by_weight(flow: CompiledFlow, weight: float, system: str) -> None:
     """The ECMO system is chosen by weight, 15 kg and over from cardiotechnics."""
-    assert system == computed(run(flow, weight_kg=weight), "ecmo_system")
+    session = run(flow, weight_kg=weight)
+    assert (system, "go") == (computed(session, "ecmo_system"), session.current)
 
 
 def test_out_of_range_ph_is_refused_with_range(flow: CompiledFlow) -> None:
     """A pH outside 6.3-7.8 is refused, the message giving the range."""
     with pytest.raises(ValueError, match=r"from 6\.3 to 7\.8"):
         run(flow, ph=8.1)
+
+
+# --- what the card lists, on any answers --------------------------------------------------
+
+
+def spec_factors(answers: dict[str, Any]) -> list[str]:
+    """The spec's adverse factors present, and hypothermia as supporting, in the card's order."""
+    unknown = [answers[name] == "unknown" for name in ("lactate", "ph")]
+    minutes, lactate, ph = answers["cpr_minutes"], answers["lactate"], answers["ph"]
+    cpr = 1 if minutes < 40 else 2 if minutes < 60 else 3 if minutes < 105 else 6
+    lac = 1 if unknown[0] or lactate < 8 else 2 if lactate < 14 else 3 if lactate < 18 else 6
+    acid = 1 if unknown[1] or ph > 7.0 else 2 if ph >= 6.85 else 3 if ph > 6.6 else 6
+    minimum = cpr + lac + acid
+    present = {
+        "ohca": answers["location"] == "ohca",
+        "outside_icu": answers["location"] == "childrens_hospital",
+        "unwitnessed": answers["witnessed"] == "no",
+        "no_reversible_cause": answers["reversible_cause"] != "yes"
+        and answers["hypothermia"] == "no",
+        "non_cardiac": answers["cause"] == "non_cardiac",
+        "demul_minimum_nine_or_more": any(unknown) and minimum >= 9,
+        "demul_nine_or_more": not any(unknown) and minimum >= 9,
+        "demul_not_computable": any(unknown) and minimum < 9,
+        "hypothermia": answers["hypothermia"] == "yes",
+    }
+    return [key for _, key in LINE_STARTS if present[key]]
+
+
+def near(*edges: float) -> st.SearchStrategy[float]:
+    """Values at and one step either side of each edge."""
+    return st.sampled_from(sorted({round(e + d, 2) for e in edges for d in (-0.01, 0, 0.01)}))
+
+
+ANSWERS = st.fixed_dictionaries(
+    {
+        **{name: st.just(GO[name]) for name in EVERY_QUESTION[:4]},
+        "location": st.sampled_from(["picu", "cath_lab", "childrens_hospital", "ohca"]),
+        "cause": st.sampled_from(["cardiac", "non_cardiac"]),
+        "hypothermia": st.sampled_from(["yes", "no"]),
+        "witnessed": st.sampled_from(["yes", "no"]),
+        "reversible_cause": st.sampled_from(["yes", "no", "unsure"]),
+        "cpr_minutes": st.one_of(near(40, 60, 105), st.floats(0, 300)),
+        "lactate": st.one_of(near(8, 14, 18), st.floats(0, 40), st.just("unknown")),
+        "ph": st.one_of(near(6.6, 6.85, 7.0), st.floats(6.3, 7.8), st.just("unknown")),
+        "weight_kg": st.one_of(near(15), st.floats(0.5, 150)),
+    }
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANSWERS)
+def test_the_card_lists_exactly_the_factors_present(answers: dict[str, Any]) -> None:
+    """Consider lists every adverse factor present and no other; go only when there is none."""
+    session = drive(load_flow(FLOW_PATH), answers)
+    factors = spec_factors(answers)
+    adverse = [key for key in factors if key != "hypothermia"]
+    assert ("consider" if adverse else "go", factors) == outcome_and_listed(session)
+
+
+def test_every_factor_line_is_shown_by_the_factor_value_the_invariants_check(
+    flow: CompiledFlow,
+) -> None:
+    """Each adverse-factor line of the consider card is shown by its factor's value exactly."""
+    node = flow.flow.nodes["consider"]
+    assert isinstance(node, OutcomeNode)
+    expected = [
+        "factor_ohca == 'present'",
+        "factor_outside_icu == 'present'",
+        "factor_unwitnessed == 'present'",
+        "factor_no_reversible_cause == 'present'",
+        "factor_non_cardiac == 'present'",
+        "demul_reading == 'nine_or_more'",
+        "demul_reading == 'minimum_nine_or_more'",
+        "demul_reading == 'not_computable'",
+        "hypothermia == 'yes'",
+    ]
+    assert expected == [item.when for item in node.reasons]
+
+
+def test_the_no_go_lines_are_shown_by_the_hard_stop_the_invariants_check(
+    flow: CompiledFlow,
+) -> None:
+    """Each no-go reason is shown by the hard-stop value exactly."""
+    node = flow.flow.nodes["no_go"]
+    assert isinstance(node, OutcomeNode)
+    expected = ["hard_stop == 'contraindication'", "hard_stop == 'no_team'"]
+    assert expected == [item.when for item in node.reasons]

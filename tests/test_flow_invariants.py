@@ -285,14 +285,42 @@ def spinal_oracle(a: dict[str, Any]) -> tuple[str, int]:
     return ("eligible", 4) if unmet == 0 else ("not_yet_eligible", unmet)
 
 
-def demul(a: dict[str, Any]) -> int | None:
-    if UNKNOWN in (a["lactate"], a["ph"]):
-        return None
+def demul_points(a: dict[str, Any]) -> tuple[int, int | None, int | None]:
+    """The De Mul points per component (spec v2 bands); None for an unknown lab value."""
     minutes, lactate, ph = a["cpr_minutes"], a["lactate"], a["ph"]
     cpr = 1 if minutes < 40 else 2 if minutes < 60 else 3 if minutes < 105 else 6
-    lac = 1 if lactate < 8 else 2 if lactate < 14 else 3 if lactate < 18 else 6
-    acid = 1 if ph > 7.0 else 2 if ph >= 6.85 else 3 if ph > 6.6 else 6
-    return cpr + lac + acid
+    lac = acid = None
+    if lactate != UNKNOWN:
+        lac = 1 if lactate < 8 else 2 if lactate < 14 else 3 if lactate < 18 else 6
+    if ph != UNKNOWN:
+        acid = 1 if ph > 7.0 else 2 if ph >= 6.85 else 3 if ph > 6.6 else 6
+    return cpr, lac, acid
+
+
+def demul(a: dict[str, Any]) -> int | None:
+    """The De Mul score, only when lactate and pH are known."""
+    cpr, lac, acid = demul_points(a)
+    return None if lac is None or acid is None else cpr + lac + acid
+
+
+def demul_minimum(a: dict[str, Any]) -> int:
+    """The score with every unknown component counted at its lowest, 1 point."""
+    cpr, lac, acid = demul_points(a)
+    return cpr + (lac or 1) + (acid or 1)
+
+
+def ecpr_factors(a: dict[str, Any]) -> dict[str, bool]:
+    """The spec's adverse factors (version 2), each present or not."""
+    score, minimum = demul(a), demul_minimum(a)
+    return {
+        "factor_ohca": a["location"] == "ohca",
+        "factor_outside_icu": a["location"] == "childrens_hospital",
+        "factor_unwitnessed": a["witnessed"] == "no",
+        "factor_no_reversible_cause": a["reversible_cause"] != "yes" and a["hypothermia"] == "no",
+        "factor_non_cardiac": a["cause"] == "non_cardiac",
+        "demul_nine_or_more": minimum >= 9,  # the score, or the minimum with a value unknown
+        "demul_not_computable": score is None and minimum < 9,
+    }
 
 
 def ecpr_oracle(a: dict[str, Any]) -> tuple[str, int]:
@@ -300,23 +328,13 @@ def ecpr_oracle(a: dict[str, Any]) -> tuple[str, int]:
         return "not_indicated", 1
     if a["in_arrest"] == "yes" and a["cpr_quality"] == "no":
         return "optimise_cpr", 1
-    ohca_rule = (
-        a["location"] == "ohca" and a["hypothermia"] == "no" and a["reversible_cause"] != "yes"
-    )
-    no_go = [a["ecmo_contraindication"] == "yes", a["team_available"] == "no", ohca_rule]
-    if any(no_go):
-        return "no_go", sum(no_go)
-    if a["hypothermia"] == "yes":
-        return "go", 1
-    score = demul(a)
-    consider = [
-        score is not None and score >= 9,
-        a["witnessed"] == "no",
-        a["reversible_cause"] != "yes",
-        a["cause"] == "non_cardiac",
-        a["location"] == "ohca",
-    ]
-    return ("consider", sum(consider)) if any(consider) else ("go", 1)
+    if a["ecmo_contraindication"] == "yes" or a["team_available"] == "no":
+        return "no_go", 1  # the one hard stop that applied; nothing more asked
+    supporting = a["hypothermia"] == "yes"  # listed on consider and go, never deciding
+    adverse = sum(ecpr_factors(a).values())
+    if adverse:
+        return "consider", adverse + supporting
+    return "go", 3 + supporting  # what was checked, the prerequisites, what was not asked
 
 
 def heparin_oracle(a: dict[str, Any]) -> tuple[str, int]:
@@ -397,8 +415,18 @@ def crt_values(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def ecpr_values(a: dict[str, Any]) -> dict[str, Any]:
-    """The De Mul score as the spec computes it, on paths that asked for it."""
-    return {"demul_score": demul(a)} if "ph" in a and "lactate" in a else {}
+    """The De Mul score, its minimum and each adverse factor, on paths that asked for them."""
+    if "weight_kg" not in a:
+        return {}
+    factors = ecpr_factors(a)
+    shown = {name: "present" if factors[name] else "absent" for name in factors if "factor" in name}
+    return {
+        **shown,
+        "adverse_factor": "present" if any(factors.values()) else "absent",
+        "demul_score": demul(a),
+        "demul_minimum_score": demul_minimum(a),
+        "ecmo_system": "picu_system" if a["weight_kg"] < 15 else "perfusion_system",
+    }
 
 
 def heparin_values(a: dict[str, Any]) -> dict[str, Any]:

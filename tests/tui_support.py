@@ -79,8 +79,8 @@ BUNDLED_SCRIPTS: dict[str, list[tuple[list[str], str]]] = {
         (["n", "n"], "not_indicated"),
         # in arrest, CPR not efficient
         (["y", "n"], "optimise_cpr"),
-        # a contraindication (every no-go question is still asked)
-        (["y", "y", "y", "y", "1", "n", "y"], "no_go"),
+        # a contraindication ends the check at once
+        (["y", "y", "y"], "no_go"),
         # witnessed cardiac arrest on PICU, low score: CPR 10 min, lactate 2, pH 7.3, 20 kg
         (
             [
@@ -89,9 +89,9 @@ BUNDLED_SCRIPTS: dict[str, list[tuple[list[str], str]]] = {
                 "n",
                 "y",
                 "1",
+                "1",
                 "n",
                 "y",
-                "1",
                 "y",
                 *"10",
                 "enter",
@@ -112,10 +112,10 @@ BUNDLED_SCRIPTS: dict[str, list[tuple[list[str], str]]] = {
                 "n",
                 "y",
                 "1",
-                "n",
-                "y",
                 "1",
                 "n",
+                "n",
+                "y",
                 *"10",
                 "enter",
                 *"2",
