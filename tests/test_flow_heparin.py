@@ -9,11 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.test_flow_invariants import heparin_oracle, heparin_values
-from triagebot.flows.compiler import CompiledFlow, load_flow
+from triagebot.flows.compiler import CompiledFlow, compile_text, load_flow
 from triagebot.flows.engine import OutcomeView, Session, drive
 from triagebot.flows.library import bundled_dir
 from triagebot.flows.schema import NumberQuestion
 from triagebot.flows.transcript import from_session
+from triagebot.flows.verify import verify
 
 FLOW_FILE = bundled_dir() / "heparin.yaml"
 
@@ -701,3 +702,107 @@ def test_source_is_labelled_as_a_survey(flow: CompiledFlow) -> None:
     assert "not a guideline" in flow.flow.disclaimer
     header = FLOW_FILE.read_text(encoding="utf-8").splitlines()[1]
     assert "Contract: ../shared/clinical-spec.md version 2, flow `heparin`" in header
+
+
+# --- each invariant fails when its promise is broken (issue 17 item 2) --------------------
+
+ONE_BAG_COUNT = ("    min: 1\n    max: 6\n", "    min: 3\n    max: 3\n")
+"""Three bags only (the survey's most common count): a sixth of the paths to explore, and
+no fault below depends on the number of bags."""
+
+MUTATIONS = [
+    # HIT sent to the flush-withholding card: heparin by some route would be allowed
+    (
+        "hit_means_withhold_all",
+        "      - when: hit_history == 'yes'\n        goto: withhold_all",
+        "      - when: hit_history == 'yes'\n        goto: withhold_flush",
+    ),
+    # IV thrombolysis forgotten in the withholding rule: it would go on to a dose
+    (
+        "withholding_reason_never_proceeds",
+        "          ivt_given == 'yes' or aspects < 5 or oral_anticoagulant == 'yes'\n",
+        "          aspects < 5 or oral_anticoagulant == 'yes'\n",
+    ),
+    # IV thrombolysis withholds at once: the other five reasons are never asked or listed
+    (
+        "withhold_flush_asked_every_reason",
+        "    source: {doc: esmint_survey, section: Results — Withholding heparin}\n"
+        "    next: aspects\n",
+        "    source: {doc: esmint_survey, section: Results — Withholding heparin}\n"
+        "    next:\n"
+        "      - when: ivt_given == 'yes'\n"
+        "        goto: withhold_flush\n"
+        "      - goto: aspects\n",
+    ),
+    # no reason at all still withholds: an empty list of reasons
+    (
+        "withhold_flush_lists_a_reason",
+        "        note: Any reported withholding reason; all six were asked, so all that apply "
+        "are listed.\n      - goto: bags\n",
+        "        note: Any reported withholding reason; all six were asked, so all that apply "
+        "are listed.\n      - goto: withhold_flush\n",
+    ),
+    # no bolus ends before the duration: the whole-procedure dose is never computed
+    (
+        "proceed_shows_the_doses",
+        "        goto: bolus_iu_per_kg\n      - goto: duration_h\n",
+        "        goto: bolus_iu_per_kg\n      - goto: proceed\n",
+    ),
+    # the flush formula forgets the number of bags
+    (
+        "doses_follow_the_survey_formula",
+        "    formula: bags * drip_rate_ml_h * concentration_iu_l / 1000\n",
+        "    formula: drip_rate_ml_h * concentration_iu_l / 1000\n",
+    ),
+    # a per-kg bolus taken for the survey's average 75 kg, whatever the weight
+    (
+        "per_kg_bolus_is_dose_times_weight",
+        "(bolus_iu if bolus_unit == 'iu' else bolus_iu_per_kg * weight_kg)\n    unit: IU",
+        "(bolus_iu if bolus_unit == 'iu' else bolus_iu_per_kg * 75)\n    unit: IU",
+    ),
+    # the bolus-only quartile misread as 7000 IU (version 1's verdict on 7000 IU alone)
+    (
+        "high_dose_exactly_by_the_group_rule",
+        "      - when: flush_iu_h == 0 and bolus_total_iu > 7500\n",
+        "      - when: flush_iu_h == 0 and bolus_total_iu > 7000\n",
+    ),
+    # a bolus with a small flush named as the bolus-only group
+    (
+        "card_names_the_matching_group",
+        "('bolus_only' if flush_iu_h == 0 else 'bolus_and_flush'))\n",
+        "('bolus_only' if flush_iu_h <= 1080 else 'bolus_and_flush'))\n",
+    ),
+    # a high first hour with a flush just above 1080 IU/h: the flush not named high
+    (
+        "high_dose_card_names_the_high_dose",
+        "(('first_hour_and_flush' if flush_iu_h > 1080 else 'first_hour')",
+        "(('first_hour_and_flush' if flush_iu_h > 1200 else 'first_hour')",
+    ),
+]
+
+
+def test_every_invariant_has_a_mutation(flow: CompiledFlow) -> None:
+    """Each invariant of the flow is broken by one mutation below."""
+    expected = sorted(flow.invariants)
+    assert expected == sorted(name for name, _, _ in MUTATIONS)
+
+
+@pytest.mark.parametrize(
+    ("invariant", "old", "new"), MUTATIONS, ids=[name for name, _, _ in MUTATIONS]
+)
+def test_broken_promise_fails_its_invariant(invariant: str, old: str, new: str) -> None:
+    """A copy of the flow that breaks the promise fails that invariant, with a counterexample
+    that reaches the outcome it names."""
+    text = FLOW_FILE.read_text(encoding="utf-8")
+    once = (1, 1)
+    assert once == (text.count(old), text.count(ONE_BAG_COUNT[0]))
+    mutated = text.replace(old, new).replace(*ONE_BAG_COUNT)
+    faulty = compile_text(mutated, "heparin-mutated.yaml")
+    violations = [
+        finding
+        for finding in verify(faulty).findings
+        if finding.code == "invariant" and f"invariant {invariant} " in finding.message
+    ]
+    [violation] = violations
+    assert violation.answers, "no counterexample"
+    assert violation.outcome == drive(faulty, dict(violation.answers)).current
