@@ -154,6 +154,9 @@ LONG_PATHS: dict[str, dict[str, Any]] = {
         "multiple_femoral_punctures": "no",
         "planned_stenting": "no",
         "straightforward_recanalisation": "no",
+        # a heparin-free flush: the bolus-only and no-heparin groups (the free half keeps
+        # the flush groups)
+        "concentration_iu_l": 0,
     },
 }
 
@@ -337,6 +340,32 @@ def ecpr_oracle(a: dict[str, Any]) -> tuple[str, int]:
     return "go", 3 + supporting  # what was checked, the prerequisites, what was not asked
 
 
+def heparin_doses(a: dict[str, Any]) -> tuple[float, float, float]:
+    """Spec v2: (bolus_total_iu, flush_iu_h, first_hour_iu) from the answers."""
+    if a["bolus_unit"] == "none":
+        bolus = 0
+    elif a["bolus_unit"] == "iu":
+        bolus = a["bolus_iu"]
+    else:  # iu_per_kg: the dose per kg x the body weight
+        bolus = a["bolus_iu_per_kg"] * a["weight_kg"]
+    flush = a["bags"] * a["drip_rate_ml_h"] * a["concentration_iu_l"] / 1000
+    return bolus, flush, flush + bolus
+
+
+def heparin_judgement(a: dict[str, Any]) -> tuple[str, list[str]]:
+    """Spec v2: the survey group matching the practice, and the doses above its upper
+    quartile (the groups tested in the spec's order)."""
+    bolus, flush, first_hour = heparin_doses(a)
+    if bolus == 0 and flush == 0:
+        return "no_heparin", []
+    if bolus == 0:
+        return "flush_only", ["flush"] if flush > 1080 else []
+    if flush == 0:
+        return "bolus_only", ["bolus"] if bolus > 7500 else []
+    high = ["first_hour"] if first_hour > 5900 else []
+    return "bolus_and_flush", high + (["flush"] if flush > 1080 else [])
+
+
 def heparin_oracle(a: dict[str, Any]) -> tuple[str, int]:
     if a["hit_history"] == "yes":
         return "withhold_all", 1
@@ -350,10 +379,12 @@ def heparin_oracle(a: dict[str, Any]) -> tuple[str, int]:
     ]
     if any(reasons):
         return "withhold_flush", sum(reasons)
-    flush = a["bags"] * a["drip_rate_ml_h"] * a["concentration_iu_l"] / 1000
-    first_hour = flush + a["bolus_iu"]
-    high = [flush > 1080, first_hour > 5900]
-    return ("proceed_high_dose", sum(high)) if any(high) else ("proceed", 3)
+    _, high = heparin_judgement(a)
+    # one line per dose that is high (or one naming the group), and the per-kg line
+    per_kg_line = a["bolus_unit"] == "iu_per_kg"
+    if high:
+        return "proceed_high_dose", len(high) + per_kg_line
+    return "proceed", 1 + per_kg_line
 
 
 def septic_oracle(a: dict[str, Any]) -> tuple[str, int]:
@@ -430,14 +461,19 @@ def ecpr_values(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def heparin_values(a: dict[str, Any]) -> dict[str, Any]:
-    """The three doses as the spec computes them, on paths that asked for them."""
+    """The doses, the group named and the dose named high, as the spec computes them, on
+    paths that asked for them."""
     if "duration_h" not in a:
         return {}
-    flush = a["bags"] * a["drip_rate_ml_h"] * a["concentration_iu_l"] / 1000
+    bolus, flush, first_hour = heparin_doses(a)
+    group, high = heparin_judgement(a)
     return {
+        "bolus_total_iu": pytest.approx(bolus),
         "flush_iu_h": pytest.approx(flush),
-        "first_hour_iu": pytest.approx(flush + a["bolus_iu"]),
-        "procedure_total_iu": pytest.approx(flush * a["duration_h"] + a["bolus_iu"]),
+        "first_hour_iu": pytest.approx(first_hour),
+        "procedure_total_iu": pytest.approx(flush * a["duration_h"] + bolus),
+        "reference_group": group,
+        "high_dose": "_and_".join(high) or "none",
     }
 
 

@@ -28,9 +28,10 @@ SIZE = (80, 24)
 
 HEPARIN_NUMBERS = [
     *["n", "n", *"7", "enter", "n", "n", "n", "n"],
-    *[*"3", "enter", *"90", "enter", *"2000", "enter", *"0", "enter", *"1", "enter"],
+    *[*"3", "enter", *"90", "enter", *"2000", "enter", "1", *"1", "enter"],
 ]
-"""heparin: yes/no questions, then a run of numbers (inputs of different heights)."""
+"""heparin: yes/no questions, then a run of numbers and a choice (inputs of different
+heights)."""
 
 
 @dataclass

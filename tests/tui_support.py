@@ -133,7 +133,7 @@ BUNDLED_SCRIPTS: dict[str, list[tuple[list[str], str]]] = {
         (["y"], "withhold_all"),
         # IV thrombolysis given (ASPECTS 7)
         (["n", "y", *"7", "enter", "n", "n", "n", "n"], "withhold_flush"),
-        # the survey's median: 3 bags x 90 mL/h x 2000 IU/L, no bolus, 1 h
+        # the survey's median: 3 bags x 90 mL/h x 2000 IU/L, no bolus (option 1), 1 h
         (
             [
                 "n",
@@ -150,8 +150,7 @@ BUNDLED_SCRIPTS: dict[str, list[tuple[list[str], str]]] = {
                 "enter",
                 *"2000",
                 "enter",
-                *"0",
-                "enter",
+                "1",
                 *"1",
                 "enter",
             ],
@@ -174,8 +173,7 @@ BUNDLED_SCRIPTS: dict[str, list[tuple[list[str], str]]] = {
                 "enter",
                 *"5000",
                 "enter",
-                *"0",
-                "enter",
+                "1",
                 *"1",
                 "enter",
             ],
