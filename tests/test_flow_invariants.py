@@ -147,6 +147,11 @@ LONG_PATHS: dict[str, dict[str, Any]] = {
         "life_expectancy_over_1y": "yes",
         "recent_acs": "no",
     },
+    "septic-cardiomyopathy": {
+        "septic_shock": "yes",
+        "fluid_responsive": "no",
+        "map_target_met": "yes",
+    },
     "heparin": {
         "hit_history": "no",
         "ivt_given": "no",
@@ -280,21 +285,31 @@ def heparin_oracle(a: dict[str, Any]) -> tuple[str, int]:
 
 
 def septic_oracle(a: dict[str, Any]) -> tuple[str, int]:
+    """Spec v2: first match wins; the LVEF and the systolic pressure never route."""
     if a["septic_shock"] == "no":
         return "not_applicable", 1
-    if a["fluid_responsive"] in ("yes", "not_assessed"):
-        return "correct_hypovolaemia", 1
     if a["map_target_met"] == "no":
-        return "correct_hypotension", 1
-    low_afterload = a["lvef_percent"] >= 45 and a["sbp_mmhg"] < 90
+        return "correct_hypotension", 2  # the MAP target, and the fluid answer
+    if a["fluid_responsive"] == "yes":
+        return "correct_hypovolaemia", 1
+    if a["fluid_responsive"] == "not_assessed":
+        return "assess_fluid_responsiveness", 1
     indications = [a["low_output_high_filling"] == "yes", a["ongoing_hypoperfusion"] == "yes"]
     if not any(indications):
-        return "no_inotrope", 2 + low_afterload
+        return "no_inotrope", 2
     if a["dobutamine_response"] == "not_tested":
-        return "dobutamine_trial", sum(indications) + low_afterload
+        return "dobutamine_trial", sum(indications) + 1  # and "not tested yet"
     if a["dobutamine_response"] == "responded":
         return "continue_dobutamine", 1
     return "stop_dobutamine", 1
+
+
+def septic_values(a: dict[str, Any]) -> dict[str, Any]:
+    """The hypotension card's first step follows the fluid answer (spec v2, rule 2)."""
+    steps = {"yes": "give_fluid", "not_assessed": "assess_preload", "no": "vasopressors"}
+    return (
+        {"hypotension_first_step": steps[a["fluid_responsive"]]} if "fluid_responsive" in a else {}
+    )
 
 
 def crt_oracle(a: dict[str, Any]) -> tuple[str, int]:
@@ -358,6 +373,7 @@ SPEC_VALUES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "crt-lead": crt_values,
     "ecpr": ecpr_values,
     "heparin": heparin_values,
+    "septic-cardiomyopathy": septic_values,
 }
 
 ORACLES: dict[str, Oracle] = {
