@@ -204,6 +204,14 @@ BUNDLED_SCRIPTS: dict[str, list[tuple[list[str], str]]] = {
             ],
             "place_lead",
         ),
+        # a candidate whose only branch without stimulation, 165 ms, is longer than 160 ms
+        (
+            [
+                *["y", *"25", "enter", "y", *"160", "enter", "3", "y", "y", "n"],
+                *["1", *"165", "enter", "n", "n"],
+            ],
+            "no_qrs_shortening",
+        ),
         # a candidate whose only branch stimulates the diaphragm
         (
             [
