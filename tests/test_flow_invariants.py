@@ -147,6 +147,11 @@ LONG_PATHS: dict[str, dict[str, Any]] = {
         "life_expectancy_over_1y": "yes",
         "recent_acs": "no",
     },
+    "septic-cardiomyopathy": {
+        "septic_shock": "yes",
+        "fluid_responsive": "no",
+        "map_target_met": "yes",
+    },
     "heparin": {
         "hit_history": "no",
         "ivt_given": "no",
@@ -388,24 +393,35 @@ def heparin_oracle(a: dict[str, Any]) -> tuple[str, int]:
 
 
 def septic_oracle(a: dict[str, Any]) -> tuple[str, int]:
+    """Spec v2: first match wins; the LVEF and the systolic pressure never route."""
     if a["septic_shock"] == "no":
         return "not_applicable", 1
-    if a["fluid_responsive"] in ("yes", "not_assessed"):
-        return "correct_hypovolaemia", 1
     if a["map_target_met"] == "no":
-        return "correct_hypotension", 1
-    low_afterload = a["lvef_percent"] >= 45 and a["sbp_mmhg"] < 90
+        return "correct_hypotension", 2  # the MAP target, and the fluid answer
+    if a["fluid_responsive"] == "yes":
+        return "correct_hypovolaemia", 1
+    if a["fluid_responsive"] == "not_assessed":
+        return "assess_fluid_responsiveness", 1
     indications = [a["low_output_high_filling"] == "yes", a["ongoing_hypoperfusion"] == "yes"]
     if not any(indications):
-        return "no_inotrope", 2 + low_afterload
+        return "no_inotrope", 2
     if a["dobutamine_response"] == "not_tested":
-        return "dobutamine_trial", sum(indications) + low_afterload
+        return "dobutamine_trial", sum(indications) + 1  # and "not tested yet"
     if a["dobutamine_response"] == "responded":
         return "continue_dobutamine", 1
     return "stop_dobutamine", 1
 
 
+def septic_values(a: dict[str, Any]) -> dict[str, Any]:
+    """The hypotension card's first step follows the fluid answer (spec v2, rule 2)."""
+    steps = {"yes": "give_fluid", "not_assessed": "assess_preload", "no": "vasopressors"}
+    return (
+        {"hypotension_first_step": steps[a["fluid_responsive"]]} if "fluid_responsive" in a else {}
+    )
+
+
 def crt_oracle(a: dict[str, Any]) -> tuple[str, int]:
+    """Spec v2: the study's criteria; every branch stimulates; ΔQRS <= 0; place the lead."""
     unmet = [
         a["sinus_rhythm"] == "no",
         a["lvef_percent"] >= 35,
@@ -423,8 +439,11 @@ def crt_oracle(a: dict[str, Any]) -> tuple[str, int]:
     if not usable:
         return "no_suitable_branch", 1
     best = min(b["paced_qrs_ms"] for b in usable)
-    set_aside = len(usable) < len(branches)
-    return "place_lead", 1 + set_aside + (a["baseline_qrs_ms"] - best <= 0)
+    # the shortest branch, and the same-lead note; a line if some were set aside
+    lines = 2 + (len(usable) < len(branches))
+    if a["baseline_qrs_ms"] - best <= 0:
+        return "no_qrs_shortening", lines + 1  # and the ΔQRS line
+    return "place_lead", lines
 
 
 def crt_values(a: dict[str, Any]) -> dict[str, Any]:
@@ -442,6 +461,9 @@ def crt_values(a: dict[str, Any]) -> dict[str, Any]:
         "best_branch_number": number,
         "best_branch": name,
         "delta_qrs_ms": pytest.approx(a["baseline_qrs_ms"] - qrs),
+        "best_branch_in_study_veins": (
+            "yes" if name in ("lateral", "posterior", "posterolateral") else "no"
+        ),
     }
 
 
@@ -481,6 +503,7 @@ SPEC_VALUES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "crt-lead": crt_values,
     "ecpr": ecpr_values,
     "heparin": heparin_values,
+    "septic-cardiomyopathy": septic_values,
 }
 
 ORACLES: dict[str, Oracle] = {

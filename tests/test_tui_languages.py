@@ -82,7 +82,7 @@ async def test_the_french_flow_by_french_keys_reads_french() -> None:
             ),
             EXPECTED_ANSWERS,
             ["oui", "Non", "oui", "47,5 %", "85 mmHg", "non", "non"],
-            "PROGRAMMÉ — Pas d'inotrope — respecter une FEVG basse adaptative",
+            "RAPIDEMENT — Pas d'inotrope — respecter une FEVG basse adaptative",
             ["Exporter (F5)", "Copier (F6)", "Recommencer (F7)", "Autre parcours (F8)"],
             "Conduite à tenir atteinte après 7 questions · F5 exporter · F6 copier · "
             "F7 recommencer",

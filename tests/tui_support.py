@@ -183,11 +183,13 @@ BUNDLED_SCRIPTS: dict[str, list[tuple[list[str], str]]] = {
     "septic-cardiomyopathy": [
         # no septic shock
         (["n"], "not_applicable"),
-        # fluid responsiveness not assessed: treated like preload dependence
-        (["y", "3"], "correct_hypovolaemia"),
+        # fluid responsiveness not assessed, MAP target reached: assess it first
+        (["y", "3", "y"], "assess_fluid_responsiveness"),
+        # fluid responsive, MAP target reached
+        (["y", "1", "y"], "correct_hypovolaemia"),
         # MAP target not reached
         (["y", "2", "n"], "correct_hypotension"),
-        # no indication for an inotrope: LVEF 47,5 % at 85 mmHg (the low-afterload flag)
+        # no indication for an inotrope: LVEF 47,5 % at 85 mmHg
         (["y", "2", "y", *"47,5", "enter", *"85", "enter", "n", "n"], "no_inotrope"),
         # low output with high filling pressures, dobutamine not yet tested
         (["y", "2", "y", *"30", "enter", *"100", "enter", "y", "n", "1"], "dobutamine_trial"),
@@ -205,6 +207,14 @@ BUNDLED_SCRIPTS: dict[str, list[tuple[list[str], str]]] = {
                 *["2", *"138", "enter", "n", "n"],
             ],
             "place_lead",
+        ),
+        # a candidate whose only branch without stimulation, 165 ms, is longer than 160 ms
+        (
+            [
+                *["y", *"25", "enter", "y", *"160", "enter", "3", "y", "y", "n"],
+                *["1", *"165", "enter", "n", "n"],
+            ],
+            "no_qrs_shortening",
         ),
         # a candidate whose only branch stimulates the diaphragm
         (
