@@ -147,3 +147,40 @@ def test_module_entry_point_has_no_traceback_on_bad_input(tmp_path: Path) -> Non
         result.stderr,
         result.stdout,
     )
+
+
+HEPARIN_START = "hit_history: no\nivt_given: no\n"
+
+
+def test_an_octal_looking_dose_is_refused_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`aspects: 010` (YAML 1.1: 8) is refused at FILE:LINE:COL, not run as 8."""
+    path = tmp_path / "a.yaml"
+    path.write_text(HEPARIN_START + "aspects: 010\n")
+    code, out, err = run(["run", "heparin", "--answers", str(path)], capsys)
+    assert (code, out, err.split(" is not")[0]) == (1, "", f"{path}:3:10: '010'")
+
+
+def test_a_json_exponent_is_a_number_in_an_answers_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`"aspects": 4e0` in a JSON answers file is the number 4 (it was refused as text)."""
+    path = tmp_path / "a.json"
+    others = ["hit_history", "ivt_given", "oral_anticoagulant", "multiple_femoral_punctures"]
+    others += ["planned_stenting", "straightforward_recanalisation"]
+    path.write_text(json.dumps(dict.fromkeys(others, "no"))[:-1] + ', "aspects": 4e0}')
+    code, out, _ = run(["run", "heparin", "--answers", str(path), "--format", "json"], capsys)
+    answers = {a["question"]: a["answer"] for a in json.loads(out)["answers"]}
+    assert (code, answers["aspects"]) == (0, 4)
+
+
+def test_a_400_digit_answer_is_refused_not_an_internal_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 400-digit integer in an answers file is out of range, said like any other."""
+    path = tmp_path / "a.yaml"
+    path.write_text(HEPARIN_START + "aspects: " + "1" * 400 + "\n")
+    code, _, err = run(["run", "heparin", "--answers", str(path)], capsys)
+    expected = (1, "question 'aspects': 111111111111111111111111111111… is out of range")
+    assert expected == (code, err.split(": enter")[0])
