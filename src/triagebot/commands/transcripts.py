@@ -17,11 +17,15 @@ from triagebot.commands.common import (
 from triagebot.files import WriteError, write_private
 from triagebot.flows import journal
 from triagebot.flows.compiler import CompiledFlow, load_flow
+from triagebot.flows.documents import Unreadable, read_bytes
 from triagebot.flows.exports import ExportError
 from triagebot.flows.library import prefer_language
 
 if TYPE_CHECKING:
     from triagebot.flows.transcript import Transcript
+
+MAX_TRANSCRIPT_BYTES = 16 * 1024 * 1024
+"""Largest transcript read by ``replay`` (a long session's is tens of kB)."""
 
 
 def register(subparsers: Any) -> None:
@@ -129,9 +133,9 @@ def export_questionnaire(args: argparse.Namespace) -> int:
 def read_transcript(path: Path) -> Transcript:
     """A JSON transcript, or a CommandError saying why the file is not one."""
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise CommandError(f"{path}: cannot read: {error.strerror or error}") from None
+        data = read_bytes(path, MAX_TRANSCRIPT_BYTES)
+    except Unreadable as error:
+        raise CommandError(f"{path}: {error}") from None
     # Imported here: pydantic and the transcript models are not needed to open a flow.
     from pydantic import ValidationError  # noqa: PLC0415
 
