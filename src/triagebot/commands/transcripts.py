@@ -19,7 +19,7 @@ from triagebot.flows import journal
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.documents import Unreadable, read_bytes
 from triagebot.flows.exports import ExportError
-from triagebot.flows.library import prefer_language
+from triagebot.flows.library import by_id, prefer_language
 
 if TYPE_CHECKING:
     from triagebot.flows.transcript import Transcript
@@ -159,7 +159,10 @@ def replay_transcript(args: argparse.Namespace) -> int:
     if args.flow is not None:
         flow: CompiledFlow = load_flow(args.flow)
     else:
-        flow = find_flow(transcript.flow.id, args.flows)
+        try:  # an id, never a path: the transcript may come from anywhere
+            flow = by_id(transcript.flow.id, args.flows)
+        except LookupError as error:
+            raise CommandError(f"{args.transcript}: {error.args[0]} (or give --flow)") from None
     if args.lang is not None:
         flow = in_language(flow, args.lang)
     else:
