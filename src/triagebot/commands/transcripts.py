@@ -20,6 +20,7 @@ from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.documents import Unreadable, read_bytes
 from triagebot.flows.exports import ExportError
 from triagebot.flows.library import by_id, prefer_language
+from triagebot.resuming import in_use
 
 if TYPE_CHECKING:
     from triagebot.flows.transcript import Transcript
@@ -184,7 +185,7 @@ def list_unfinished(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     if args.discard:
         for path in args.discard:
-            _discard(path, entries)
+            _discard(path, entries, args.lang)
         return 0
     if args.name is not None:
         from triagebot.commands.chat import resume_session  # noqa: PLC0415
@@ -199,21 +200,27 @@ def list_unfinished(args: argparse.Namespace) -> int:
             continue
         header = entry.contents.header
         last = entry.last_at
+        held = "" if entry.holder is None else f", {in_use(entry, args.lang)}"
         print(
             f"{entry.path.name}  {header.flow.id} v{header.flow.version}  "
             f"started {header.started_at:%Y-%m-%d %H:%M} UTC"
             + (f", last step {last:%H:%M}" if last else "")
-            + f", {entry.answers} answers"
+            + f", {entry.answers} answers{held}"
         )
         for warning in entry.contents.warnings:
             print(f"  warning: {warning}", file=sys.stderr)
     return 0
 
 
-def _discard(path: Path, entries: list[journal.Unfinished]) -> None:
+def _discard(path: Path, entries: list[journal.Unfinished], lang: str | None) -> None:
     known = {entry.path.name: entry.path for entry in entries}
     target = known.get(path.name)
     if target is None:
         raise CommandError(f"no unfinished session '{path.name}'; see `triagebot resume`")
-    journal.remove(target)
+    try:
+        journal.remove(target)
+    except journal.JournalBusy as busy:
+        raise CommandError(journal.in_use_message(busy.path, busy.holder, lang)) from None
+    except OSError as error:
+        raise CommandError(f"{target}: cannot remove: {error.strerror or error}") from None
     print(f"discarded {path.name}")
