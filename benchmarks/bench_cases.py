@@ -44,7 +44,7 @@ def write_cases(path: Path, count: int) -> None:
     bad = json.dumps({"back_or_leg_pain": "perhaps"})
     with path.open("w", encoding="utf-8") as stream:
         for number in range(count):
-            stream.write((bad if number % 100 == 99 else scenarios[number % len(scenarios)]))
+            stream.write(bad if number % 100 == 99 else scenarios[number % len(scenarios)])
             stream.write("\n")
 
 
