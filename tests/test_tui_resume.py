@@ -344,3 +344,26 @@ async def test_a_session_open_elsewhere_is_refused_by_name() -> None:
             app.session,
         )
     record.close()
+
+
+async def test_discarding_a_session_open_elsewhere_is_refused() -> None:
+    """d then y on a session another holder has open deletes nothing and says who holds it."""
+    session = Session(every_type(), fixed_clock)
+    record = journal.Journal.start(session)
+    session.answer("yes")
+    app = fixture_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("d", "y")
+        await pilot.pause()
+        refusal = (
+            f"Could not discard: {record.path.name} is in use by this triagebot: finish or "
+            "quit the session there first; nothing is lost"
+        )
+        expected = (True, True, [record.path])
+        assert expected == (
+            isinstance(app.screen, ResumeScreen),
+            refusal in notes(app),
+            [e.path for e in unfinished()],
+        )
+    record.close()
