@@ -12,6 +12,7 @@ import pytest
 
 from triagebot.cli import main
 from triagebot.commands import cases
+from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session
 
 ROOT = Path(__file__).parents[1]
 
@@ -316,3 +317,37 @@ def test_only_regular_files_are_read_by_every_command(
         True,
         False,
     )
+
+
+def failing_outcome(session: Session) -> OutcomeView | None:
+    """Stands for a flow whose outcome raises on this path (e.g. a huge dose)."""
+    raise FlowRuntimeError("flow 'cauda-equina': computed 'x' is not a finite number")
+
+
+def test_a_flow_failing_at_its_outcome_is_one_message_in_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """run --answers, run --cases and replay: a fault in the outcome is one located line
+    (an error record for --cases), exit 1, never an internal error."""
+    answers = tmp_path / "a.json"
+    answers.write_text(CAUDA_NO)
+    code, transcript, _ = run(
+        ["run", "cauda-equina", "--answers", str(answers), "--format", "json"], capsys
+    )
+    recorded = tmp_path / "t.json"
+    recorded.write_text(transcript)
+    monkeypatch.setattr(Session, "outcome", failing_outcome)
+    flow_file = ROOT / "flows" / "cauda-equina.yaml"
+    message = f"{flow_file}: flow 'cauda-equina': computed 'x' is not a finite number\n"
+    cases_code, results, _ = run_cases_file(tmp_path, capsys, CAUDA_NO.encode())
+    expected = [
+        (1, message),
+        (1, message),
+        (1, [{"case": 1, "error": "flow 'cauda-equina': computed 'x' is not a finite number"}]),
+    ]
+    assert expected == [
+        run(["run", "cauda-equina", "--answers", str(answers)], capsys)[::2],
+        run(["replay", str(recorded)], capsys)[::2],
+        (cases_code, results),
+    ]
+    assert code == 0

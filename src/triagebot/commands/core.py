@@ -153,15 +153,14 @@ def run_flow(args: argparse.Namespace) -> int:
         return run_cases(flow, args.cases, sys.stdout, sys.stderr)
     answers = read_answers(args.answers)
     _warn_unknown_ids(flow, answers)
-    try:
-        session = drive(flow, answers)
-    except FlowRuntimeError as error:
-        raise CommandError(f"{flow.file}: {error}") from None
     # Imported here: pydantic and the transcript models are not needed to open a flow.
     from triagebot.flows.transcript import from_session  # noqa: PLC0415
 
     try:
-        output = exports.render(args.format, from_session(session), flow)
+        transcript = from_session(drive(flow, answers))  # the outcome is worked out here
+        output = exports.render(args.format, transcript, flow)
+    except FlowRuntimeError as error:
+        raise CommandError(f"{flow.file}: {error}") from None
     except exports.ExportError as error:
         raise CommandError(str(error)) from None
     return transcripts.deliver(output, args)

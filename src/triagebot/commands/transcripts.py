@@ -18,6 +18,7 @@ from triagebot.files import WriteError, write_private
 from triagebot.flows import journal
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.documents import Unreadable, read_bytes
+from triagebot.flows.engine import FlowRuntimeError
 from triagebot.flows.exports import ExportError
 from triagebot.flows.library import by_id, prefer_language
 from triagebot.resuming import in_use
@@ -170,7 +171,10 @@ def replay_transcript(args: argparse.Namespace) -> int:
         flow = prefer_language(flow, transcript.language)
     from triagebot.flows.replay import describe, replay  # noqa: PLC0415 (see read_transcript)
 
-    report = replay(transcript, flow)
+    try:
+        report = replay(transcript, flow)
+    except FlowRuntimeError as error:  # the outcome reached cannot be worked out
+        raise CommandError(f"{flow.file}: {error}") from None
     sys.stdout.write(describe(report))
     return 0 if report.same_outcome else 1
 
