@@ -351,3 +351,17 @@ def test_a_flow_failing_at_its_outcome_is_one_message_in_every_command(
         (cases_code, results),
     ]
     assert code == 0
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [
+        "/nonexistent/flows",  # no such folder: listing it was an internal error
+        "/dev/zero",  # not a folder at all
+    ],
+)
+def test_flows_must_name_a_folder(folder: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """--flows DIR that is no folder is a usage error naming it, not an internal error."""
+    code, _, err = run(["list", "--flows", folder], capsys)
+    expected = (2, f"argument --flows: '{folder}' is not a folder of flow files")
+    assert expected == (code, err.strip().splitlines()[-1].split("error: ")[1])
