@@ -88,7 +88,8 @@ def open_locked(path: Path, flags: int) -> int:
         details = os.fstat(descriptor)
         if not stat.S_ISREG(details.st_mode):
             raise NotAFile("not a regular file")
-        os.set_blocking(descriptor, True)
+        if extra & getattr(os, "O_NONBLOCK", 0):
+            os.set_blocking(descriptor, True)  # a regular file: reads and writes as usual
         _lock(descriptor)
         try:
             now = os.stat(path)

@@ -111,7 +111,8 @@ def open_regular(path: Path) -> BinaryIO:
         mode = os.fstat(descriptor).st_mode
         if not stat.S_ISREG(mode):
             raise Unreadable(f"not a regular file ({_kind(mode)}); only files are read")
-        os.set_blocking(descriptor, True)
+        if flags & getattr(os, "O_NONBLOCK", 0):  # not on Windows, which has no FIFOs
+            os.set_blocking(descriptor, True)
         return os.fdopen(descriptor, "rb")
     except BaseException:
         os.close(descriptor)
