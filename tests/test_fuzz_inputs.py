@@ -17,6 +17,7 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -48,8 +49,10 @@ COUNTS: dict[str, Counter[str]] = {}
 
 @pytest.fixture(scope="module", autouse=True)
 def _report() -> Iterator[None]:
-    """With TRIAGEBOT_FUZZ_REPORT set, write the counts there once the module is done."""
+    """With TRIAGEBOT_FUZZ_REPORT set, write the counts there once the module is done; the
+    scratch folder goes."""
     yield
+    shutil.rmtree(SCRATCH, ignore_errors=True)
     target = os.environ.get("TRIAGEBOT_FUZZ_REPORT")
     if target:
         Path(target).write_text(json.dumps(COUNTS, indent=2, sort_keys=True) + "\n")
