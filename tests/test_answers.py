@@ -75,3 +75,38 @@ def test_refused_with_what_is_accepted(question: object, raw: object, message: s
     with pytest.raises(AnswerError) as caught:
         parse_answer(question, raw)  # type: ignore[arg-type]
     assert str(caught.value).startswith(message), str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("question", "raw", "message"),
+    [
+        # a 400-digit integer from an answers file, a journal or a transcript: no float
+        # holds it, and converting it was an OverflowError (an internal error)
+        pytest.param(BAGS, 10**400, "100000000000000000000000000000… is out of range", id="400"),
+        pytest.param(PH, -(10**400), "-10000000000000000000000000000… is out", id="-400"),
+        # more digits than Python writes out (int max str digits)
+        pytest.param(PH, 10**5000, "~10^5000 is out of range", id="5000"),
+        # inside a list: shown in part
+        pytest.param(YES_NO, [10**5000], "[~10^5000] is not accepted", id="listed"),
+        pytest.param(PH, float("inf"), "inf is out of range", id="inf"),  # 1e400 from JSON
+        pytest.param(PH, float("nan"), "nan is out of range", id="nan"),  # NaN, hostile
+    ],
+)
+def test_numbers_beyond_any_float_are_refused_not_crashed_on(
+    question: object, raw: object, message: str
+) -> None:
+    """Huge and non-finite numbers are refused saying what is accepted, never a crash."""
+    with pytest.raises(AnswerError) as caught:
+        parse_answer(question, raw)  # type: ignore[arg-type]
+    assert str(caught.value).startswith(message), str(caught.value)
+
+
+def test_a_deeply_nested_answer_is_shown_in_part() -> None:
+    """A list nested hundreds deep is refused with a short picture of it, never a crash."""
+    nested: list[object] = []
+    for _ in range(900):
+        nested = [nested]
+    with pytest.raises(AnswerError) as caught:
+        parse_answer(YES_NO, nested)
+    expected = "[[[...]]] is not accepted: answer yes, no or unsure"
+    assert expected == str(caught.value)

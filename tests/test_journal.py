@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import random
 import signal
 import stat
 import subprocess
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -229,6 +232,7 @@ def test_resume_onto_a_flow_that_no_longer_fits_is_an_error(tmp_path) -> None:
 def test_resume_command_lists_unfinished_sessions(capsys) -> None:
     """``triagebot resume`` lists each unfinished session with its flow and answers."""
     _, record = journaled_session(None, "40", "70")
+    record.close()
     code = main(["resume"])
     out = capsys.readouterr().out
     expected = f"{record.path.name}  mixed-test v0.1  started 2025-03-14 09:30 UTC"
@@ -239,6 +243,7 @@ def test_resume_command_lists_unfinished_sessions(capsys) -> None:
 def test_resume_command_discards_a_journal(capsys) -> None:
     """``triagebot resume --discard NAME`` removes that journal."""
     _, record = journaled_session(None)
+    record.close()
     code = main(["resume", "--discard", record.path.name])
     expected = (0, False)
     assert expected == (code, record.path.exists())
@@ -271,3 +276,189 @@ def test_journal_module_does_not_import_textual() -> None:
     )
     expected = "False"
     assert expected == result.stdout.strip()
+
+
+# --- one process at a time, and kills at random points -----------------------------------
+
+ROUNDS = [["back"], ["answer", "81"], ["edit", "age", 53], ["back"], ["answer", "70"]]
+"""Steps repeated by the random-kill test: back, answers and edits, never the outcome."""
+
+
+def steps_with_states(steps: list[list[object]]) -> list[tuple[str, dict[str, object]]]:
+    """(current node, answers) after each number of steps, 0 to all, on a journal-less
+    session: what a resumed session must show after that many journaled steps."""
+    session = Session(mixed(), ticking_clock())
+    states = [(session.current, answers_of(session))]
+    for step in steps:
+        if step[0] == "answer":
+            session.answer(*step[1:])
+        elif step[0] == "back":
+            session.back()
+        else:
+            session.edit(step[1], step[2])
+        states.append((session.current, answers_of(session)))
+    return states
+
+
+def start_driver(driver: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(DATA / driver), str(MIXED), *args],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_kill_9_at_a_random_point_loses_no_acknowledged_step(tmp_path, seed) -> None:
+    """SIGKILL at a random moment mid-session: every step acknowledged before it resumes,
+    and the session resumes (the dead process's lock does not block it)."""
+    steps = [["answer"], ["answer", "52"], ["answer", "80,5"], *ROUNDS * 30]
+    steps_file = tmp_path / "steps.json"
+    steps_file.write_text(json.dumps(steps))
+    process = start_driver("acking_driver.py", str(steps_file), str(seed))
+    try:
+        started = process.stdout.readline().strip()
+        time.sleep(random.Random(seed).uniform(0.0, 0.5))
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        said = process.stdout.read().split()
+    finally:
+        process.kill()
+        process.stdout.close()
+    acked = [int(n) for word, n in itertools.pairwise(said) if word == "ack"]
+    [entry] = journal.unfinished()
+    journaled = len(entry.contents.events)
+    resumed = journal.resume(entry)
+    expected = ("started", True, steps_with_states(steps)[journaled])
+    assert expected == (
+        started,
+        journaled >= max(acked, default=0),
+        (resumed.session.current, answers_of(resumed.session)),
+    )
+    resumed.journal.close()
+
+
+def test_a_session_held_by_another_process_is_refused_and_nothing_is_lost(tmp_path, capsys) -> None:
+    """While a process holds a session, resuming or discarding it elsewhere is refused,
+    naming that process; the journal is untouched, and resumes once the holder is gone."""
+    steps_file = tmp_path / "steps.json"
+    steps_file.write_text(json.dumps([["answer"], ["answer", "52"], ["answer", "80"]]))
+    process = start_driver("journal_driver.py", str(steps_file))
+    try:
+        state = json.loads(process.stdout.readline())
+        ready = process.stdout.readline().strip()
+        path = Path(state["journal"])
+        before = path.read_bytes()
+        [entry] = journal.unfinished()
+        with pytest.raises(journal.JournalBusy) as caught:
+            journal.resume(entry)
+        resume_code = main(["resume", path.name])
+        discard_code = main(["resume", "--discard", path.name])
+        list_code = main(["resume"])
+        captured = capsys.readouterr()
+        untouched = path.read_bytes() == before
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        process.stdout.close()
+    holder = caught.value.holder
+    process_words = f"process {process.pid} (started {holder.started:%Y-%m-%d %H:%M} UTC)"
+    refusal = (
+        f"{path.name} is in use by {process_words}: finish or quit the session there first; "
+        "nothing is lost\n"
+    )
+    expected = ("ready", process.pid, 1, 1, 0, refusal * 2, True)
+    assert expected == (
+        ready,
+        holder.pid,
+        resume_code,
+        discard_code,
+        list_code,
+        captured.err,
+        untouched,
+    )
+    assert captured.out.rstrip().endswith(f"2 answers, in use by {process_words}")
+    resumed = journal.resume(path)  # the holder is dead: its lock went with it
+    expected_state = (state["current"], state["answers"])
+    assert expected_state == (resumed.session.current, answers_of(resumed.session))
+    resumed.journal.close()
+
+
+def test_a_session_open_in_this_process_is_refused_too() -> None:
+    """flock locks an open file, not a process: the same process cannot hold a session
+    twice, and says it is this triagebot that holds it."""
+    _, record = journaled_session(None, "40")
+    with pytest.raises(journal.JournalBusy) as caught:
+        journal.resume(record.path)
+    [entry] = journal.unfinished()
+    expected = (True, True)
+    assert expected == (caught.value.holder.here, entry.holder is not None and entry.holder.here)
+    assert str(caught.value).startswith(f"{record.path.name} is in use by this triagebot:")
+    record.close()
+    journal.resume(record.path).journal.close()  # closed: free again
+
+
+def test_finishing_removes_the_journal_while_still_holding_it() -> None:
+    """A finished session's journal is removed before its lock is let go, so no other
+    process can open it in between; discard by name refuses a held session."""
+    _, record = journaled_session(None, "40")
+    with pytest.raises(journal.JournalBusy):
+        journal.remove(record.path)
+    record.finish()
+    expected = (False, False)
+    assert expected == (record.path.exists(), record.open)
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        # a 400-digit integer as an answer: replayed, refused, located
+        (
+            '{"type": "answer", "node": "age", "value": ' + "4" * 400 + ', "at": "{at}"}',
+            "line 3 (answer 'age') cannot be replayed on flow 'mixed-test' version 0.1: "
+            "444444444444444444444444444444… is out of range",
+        ),
+        # JSON nested far deeper than any journal line
+        (
+            '{"type": "answer", "node": "age", "value": ' + "[" * 600 + "]" * 600 + "}",
+            "line 3 is damaged (",
+        ),
+    ],
+    ids=["400-digits", "deep"],
+)
+def test_a_hostile_journal_line_is_a_located_error(line: str, problem: str) -> None:
+    """A journal line with a huge number or deep nesting: a JournalError naming the line,
+    never an internal error."""
+    _, record = journaled_session(None)
+    record.close()
+    at = json.loads(record.path.read_text().splitlines()[1])["at"]
+    with record.path.open("a") as stream:
+        stream.write(line.replace("{at}", at) + "\n" + line.replace("{at}", at) + "\n")
+    with pytest.raises(journal.JournalError) as caught:
+        journal.resume(record.path)
+    expected = f"{record.path}: {problem}"
+    assert expected == str(caught.value)[: len(expected)]
+
+
+def test_a_journal_that_is_no_regular_file_is_refused_without_waiting(data_dir) -> None:
+    """A FIFO named like a journal is neither listed nor opened: resuming it is refused at
+    once (opening it for writing used to wait for a reader for ever)."""
+    folder = data_dir / "sessions"
+    folder.mkdir(parents=True)
+    fifo = folder / "20250101-000000-mixed-test-00000000.jsonl"
+    os.mkfifo(fifo)
+    with pytest.raises(journal.JournalError) as caught:
+        journal.resume(fifo)
+    expected = ([], f"{fifo}: not a regular file; only files are read")
+    assert expected == (journal.unfinished(), str(caught.value))
+
+
+def test_a_journal_over_the_cap_is_refused(monkeypatch) -> None:
+    """A journal is read up to its cap, measured on the read: a larger one is an error."""
+    _, record = journaled_session(None, "40", "70")
+    record.close()
+    monkeypatch.setattr(journal, "MAX_JOURNAL_BYTES", 200)
+    [entry] = journal.unfinished()
+    expected = f"{record.path}: file is over 200 bytes, the limit"
+    assert expected == entry.error

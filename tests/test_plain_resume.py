@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 from tests.tui_support import EVERY_TYPE, every_type
+from triagebot import locks
 from triagebot.flows import journal
 from triagebot.flows.compiler import load_flow
-from triagebot.flows.engine import Session
-from triagebot.plain import run_plain
+from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session
+from triagebot.plain import PlainChat, run_plain
 
 ROOT = Path(__file__).resolve().parents[1]
 BILINGUAL = ROOT / "tests" / "data" / "lang" / "bilingual.yaml"
@@ -150,3 +151,80 @@ def test_the_offer_is_worded_in_the_flows_language() -> None:
         "en cours : Q2. Répond au remplissage ?"
     )
     assert expected in out.getvalue().splitlines()
+
+
+def failing_outcome(session: Session) -> OutcomeView | None:
+    """Stands for a flow whose outcome raises on this path (e.g. a huge dose)."""
+    raise FlowRuntimeError("flow 'every-type': computed 'dose' is not a finite number")
+
+
+def test_a_flow_failing_at_its_outcome_keeps_the_journal(monkeypatch) -> None:
+    """The outcome fails to work out: one line says so, exit 1, and the journal keeps every
+    answer (it used to be removed before the outcome was worked out)."""
+    out = io.StringIO()
+    with monkeypatch.context() as patched:
+        patched.setattr(Session, "outcome", failing_outcome)
+        code = run_plain(every_type(), io.StringIO("yes\n\n3\n"), out, offer=False)
+    [name] = names()
+    expected = (
+        1,
+        "The flow failed on these answers (flow 'every-type': computed 'dose' is not a finite "
+        f"number); nothing was decided. The session is kept: resume it with `triagebot resume "
+        f"{name}` once the flow is fixed.",
+    )
+    assert expected == (code, out.getvalue().splitlines()[-1])
+    resumed = triagebot(["resume", name, "--plain"], [])
+    assert (resumed.returncode, EMERGENCY in resumed.stdout, names()) == (0, True, [])
+
+
+def test_the_journal_goes_only_once_the_outcome_is_shown(monkeypatch) -> None:
+    """Reaching the outcome removes the journal after the outcome is printed, not before."""
+    seen: list[bool] = []
+    show = PlainChat.show_outcome
+
+    def showing(chat: PlainChat, view: OutcomeView) -> None:
+        seen.append(bool(names()))
+        show(chat, view)
+
+    monkeypatch.setattr(PlainChat, "show_outcome", showing)
+    code = run_plain(every_type(), io.StringIO("yes\n\n3\n"), io.StringIO(), offer=False)
+    expected = (0, [True], [])
+    assert expected == (code, seen, names())
+
+
+def test_two_resumes_of_one_session_the_second_is_refused(tmp_path) -> None:
+    """Two processes resume one session: the second is refused naming the first, and the
+    first goes on to its outcome with nothing lost."""
+    record = journaled("yes", None)
+    before = record.path.read_bytes()
+    first = subprocess.Popen(
+        [sys.executable, "-m", "triagebot", "resume", record.path.name, "--plain"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={
+            "PYTHONPATH": str(ROOT / "src"),
+            "TRIAGEBOT_DATA_DIR": os.environ["TRIAGEBOT_DATA_DIR"],
+        },
+    )
+    try:
+        while SEVERITY not in first.stdout.readline():  # resumed, and asking
+            pass
+        second = triagebot(["resume", record.path.name, "--plain"], ["3"])
+        untouched = record.path.read_bytes() == before
+        out, _ = first.communicate("3\n", timeout=60)
+    finally:
+        first.kill()
+    started = locks.process_started(first.pid)
+    assert started is None or second.stderr.startswith(
+        f"{record.path.name} is in use by process {first.pid} (started "
+    )
+    expected = (1, "", True, 0, True, [])
+    assert expected == (
+        second.returncode,
+        second.stdout,
+        untouched,
+        first.returncode,
+        EMERGENCY in out,
+        names(),
+    )

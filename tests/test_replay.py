@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,39 @@ def test_replay_command_finds_the_bundled_flow_by_id(capsys) -> None:
     code = main(["replay", str(SCENARIOS[0])])
     expected = (0, "Same outcome:")
     assert expected == (code, capsys.readouterr().out.splitlines()[-1][:13])
+
+
+@pytest.mark.parametrize(
+    "flow_id",
+    [
+        "{flow}",  # the path of a real flow file, absolute
+        "../../flows/heparin.yaml",  # a relative path
+        "heparin.yaml",  # a bundled flow's file name, not its id
+    ],
+)
+def test_a_transcripts_flow_id_is_never_a_path(tmp_path, capsys, flow_id) -> None:
+    """A transcript's flow.id names a bundled flow only: a path in it is not loaded."""
+    flow_file = tmp_path / "evil.yaml"
+    flow_file.write_text(MIXED.read_text())
+    data = json.loads(SCENARIOS[0].read_text(encoding="utf-8"))
+    data["flow"]["id"] = flow_id.replace("{flow}", str(flow_file))
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(data))
+    code = main(["replay", str(path)])
+    err = capsys.readouterr().err
+    expected = (1, f"{path}: no flow '", True)
+    assert expected == (code, err[: len(expected[1])], "'; bundled flows: cauda-equina" in err)
+
+
+def test_a_400_digit_answer_in_a_transcript_is_reported_as_refused(tmp_path, capsys) -> None:
+    """A recorded number no float holds is an answer the flow refuses, not a crash."""
+    data = json.loads(to_json(from_session(driven(mixed(), MIXED_URGENT))))
+    [age] = [answer for answer in data["answers"] if answer["question"] == "age"]
+    age["answer"] = 10**400
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(data))
+    code = main(["replay", str(path), "--flow", str(MIXED)])
+    out = capsys.readouterr().out
+    [line] = [line for line in out.splitlines() if line.startswith("  - age (")]
+    expected = (1, "  - age (Age of the patient?): 100000000000000000000000000000… is out of range")
+    assert expected == (code, line[: len(expected[1])])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 from pathlib import Path
 
@@ -11,6 +12,9 @@ import pytest
 from tests.transcript_helpers import MIXED, MIXED_URGENT, driven, mixed
 from triagebot import files
 from triagebot.cli import main
+from triagebot.flows import journal
+from triagebot.flows.compiler import load_flow
+from triagebot.flows.engine import Session
 from triagebot.flows.transcript import from_json, from_session
 
 
@@ -125,3 +129,43 @@ def test_export_questionnaire_out(tmp_path, capsys) -> None:
     code = main(["export-questionnaire", str(MIXED), "--out", str(out)])
     expected = (0, "Questionnaire", 0o600)
     assert expected == (code, json.loads(out.read_text())["resourceType"], mode(out))
+
+
+@pytest.fixture
+def usual_umask():
+    """The common umask (022), under which mkdir's parents came out 0755."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def test_out_makes_every_missing_folder_owner_only(
+    tmp_path, answers_file, capsys, usual_umask
+) -> None:
+    """``--out a/b/t.json``: both folders made for it are 0700, not only the last."""
+    out = tmp_path / "a" / "b" / "t.json"
+    code = main(["run", str(MIXED), "--answers", str(answers_file), "--out", str(out)])
+    expected = (0, 0o700, 0o700, 0o600)
+    assert expected == (code, mode(tmp_path / "a"), mode(out.parent), mode(out))
+
+
+def test_the_data_folder_is_made_owner_only(tmp_path, monkeypatch, usual_umask) -> None:
+    """The data folder made for the first journal or cached flow is 0700, as are its
+    folders."""
+    data = tmp_path / "fresh" / "data"
+    monkeypatch.setenv("TRIAGEBOT_DATA_DIR", str(data))
+    monkeypatch.delenv("TRIAGEBOT_FLOW_CACHE", raising=False)
+    load_flow(MIXED)  # compiled and cached under data/cache/flows
+    record = journal.Journal.start(Session(mixed()))
+    record.discard()
+    modes = [mode(folder) for folder in (data.parent, data, data / "cache", data / "sessions")]
+    expected = [0o700, 0o700, 0o700, 0o700]
+    assert expected == modes
+
+
+def test_an_out_name_near_the_file_system_limit_is_written(tmp_path, answers_file, capsys) -> None:
+    """A 250-character --out name is written: the temporary file's name stays short."""
+    out = tmp_path / ("t" * 245 + ".json")
+    code = main(["run", str(MIXED), "--answers", str(answers_file), "--out", str(out)])
+    expected = (0, [out.name])
+    assert expected == (code, [p.name for p in tmp_path.iterdir() if p != answers_file])

@@ -20,7 +20,7 @@ from tests.tui_support import (
 )
 from triagebot.flows import journal
 from triagebot.flows.compiler import load_flow
-from triagebot.flows.engine import Session
+from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session
 from triagebot.tui import app as app_module
 from triagebot.tui.app import JOURNAL_DELAY, TriageApp, make_app
 from triagebot.tui.screens.chat import ChatScreen
@@ -262,3 +262,108 @@ async def test_the_resume_screen_and_discard_speak_the_apps_language() -> None:
         await pilot.press("o")
         await pilot.pause()
         assert (isinstance(app.screen, StartScreen), unfinished()) == (True, [])
+
+
+def failing_outcome(session: Session) -> OutcomeView | None:
+    """Stands for a flow whose outcome raises on this path (e.g. a huge dose)."""
+    raise FlowRuntimeError("flow 'every-type': computed 'dose' is not a finite number")
+
+
+async def test_a_flow_failing_at_its_outcome_keeps_the_journal_and_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The outcome cannot be worked out: one error line, back to the flows, no traceback,
+    and the journal keeps every answer to resume once the flow is fixed."""
+    monkeypatch.setattr(Session, "outcome", failing_outcome)
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("y", "enter", "3")
+        await pilot.pause()
+        [entry] = unfinished()
+        message = (
+            "The flow failed on these answers (flow 'every-type': computed 'dose' is not a "
+            "finite number); nothing was decided. The session is kept: resume it with "
+            f"`triagebot resume {entry.path.name}` once the flow is fixed."
+        )
+        expected = (True, True, None, [("seen_before", "yes"), ("severity", "severe")])
+        assert expected == (
+            isinstance(app.screen, StartScreen),
+            message in notes(app),
+            entry.holder,
+            [(e.node, e.value) for e in entry.contents.events if e.value is not None],
+        )
+    assert app.farewell.startswith(
+        f"Unfinished session kept: resume it with `triagebot resume {entry.path.name}`"
+    )
+
+
+async def test_the_journal_is_removed_only_once_the_outcome_is_on_screen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the outcome card is drawn the journal still exists; it goes right after."""
+    seen: list[int] = []
+    outcome = Session.outcome
+
+    def counting(session: Session) -> OutcomeView | None:
+        seen.append(len(unfinished()))
+        return outcome(session)
+
+    monkeypatch.setattr(Session, "outcome", counting)
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("y", "enter", "3")
+        await pilot.pause()
+        expected = ("emergency", [])
+        assert expected == (app.session.current if app.session else None, unfinished())
+    assert seen and all(count == 1 for count in seen)
+
+
+async def test_a_session_open_elsewhere_is_refused_by_name() -> None:
+    """Resuming a session another holder has open is refused with who holds it; the
+    session is untouched and the app stays where it was."""
+    session = Session(every_type(), fixed_clock)
+    record = journal.Journal.start(session)
+    session.answer("yes")
+    app = fixture_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        listing = "\n".join(listed(app))
+        resumed = await app.resume_session(record.path)
+        await pilot.pause()
+        refusal = (
+            f"Cannot resume: {record.path.name} is in use by this triagebot: finish or quit "
+            "the session there first; nothing is lost"
+        )
+        expected = (False, True, True, None)
+        assert expected == (
+            resumed,
+            refusal in notes(app),
+            "WARNING: in use by this triagebot" in listing,
+            app.session,
+        )
+    record.close()
+
+
+async def test_discarding_a_session_open_elsewhere_is_refused() -> None:
+    """d then y on a session another holder has open deletes nothing and says who holds it."""
+    session = Session(every_type(), fixed_clock)
+    record = journal.Journal.start(session)
+    session.answer("yes")
+    app = fixture_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("d", "y")
+        await pilot.pause()
+        refusal = (
+            f"Could not discard: {record.path.name} is in use by this triagebot: finish or "
+            "quit the session there first; nothing is lost"
+        )
+        expected = (True, True, [record.path])
+        assert expected == (
+            isinstance(app.screen, ResumeScreen),
+            refusal in notes(app),
+            [e.path for e in unfinished()],
+        )
+    record.close()

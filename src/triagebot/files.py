@@ -3,7 +3,7 @@
 A transcript is written to a temporary file in the destination folder, flushed and
 synced, then linked into place, so a reader never sees half a file and a crash never
 leaves one. An existing file is never overwritten unless asked (``force``). Folders made
-here are owner-only too.
+here are owner-only too (0700, the data folder included), whatever the umask.
 
 The data folder is the user's data directory from ``platformdirs`` (``TRIAGEBOT_DATA_DIR``
 overrides it, for tests and for sites that keep patient data elsewhere).
@@ -12,6 +12,7 @@ overrides it, for tests and for sites that keep patient data elsewhere).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from datetime import datetime
@@ -44,9 +45,24 @@ def data_dir() -> Path:
 
 
 def private_dir(path: Path) -> Path:
-    """``path`` as a folder, created owner-only (with its parents) if it does not exist."""
+    """``path`` as a folder; each folder made for it (``path`` and any missing parent, the
+    data folder included) is owner-only, 0700 whatever the umask. Folders that exist are
+    left as they are.
+    """
+    missing: list[Path] = []
+    current = path
+    while not os.path.lexists(current) and current != current.parent:
+        missing.append(current)
+        current = current.parent
     try:
-        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        for folder in reversed(missing):
+            try:
+                folder.mkdir(mode=DIR_MODE)
+            except FileExistsError:
+                continue  # made meanwhile by another process: not ours to change
+            os.chmod(folder, DIR_MODE)  # mkdir's mode is narrowed by the umask, never widened
+        if not path.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "not a folder")
     except OSError as error:
         raise WriteError(f"{path}: cannot create the folder: {error.strerror or error}") from None
     return path
@@ -78,7 +94,9 @@ def write_private(path: Path, text: str, force: bool = False) -> Path:
     if not force and path.exists():
         raise WriteError(f"{path} already exists; use --force to overwrite it")
     try:
-        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        # A short name of its own: the file's name plus a suffix may pass the file
+        # system's limit (255 bytes) when the file's own name is near it.
+        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".triagebot-", suffix=".tmp")
     except OSError as error:
         raise WriteError(f"{path}: cannot write in {folder}: {error.strerror or error}") from None
     try:

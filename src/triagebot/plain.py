@@ -10,15 +10,16 @@ text), and the words of that language are understood besides the ids: ``oui``/``
 ``aucun``, ``pourquoi``, ``retour``... ``lang en`` switches a running session's language
 without losing an answer (the journal records it).
 
-Every session is journaled (:mod:`triagebot.flows.journal`) from its start: reaching an
-outcome removes the journal; quitting, ctrl+c or input ending before one keeps it and says
-how to resume it. When stdin is a terminal (and not ``--new``), unfinished sessions of the
+Every session is journaled (:mod:`triagebot.flows.journal`) from its start: the journal is
+removed once the outcome is shown, never before; quitting, ctrl+c, input ending or the flow
+failing on the path (a fault in it: said in one line, exit 1) keeps it and says how to
+resume it. When stdin is a terminal (and not ``--new``), unfinished sessions of the
 same flow are offered first; on a pipe there is no offer, so scripts read no extra prompt.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -110,28 +111,45 @@ class PlainChat:
         try:
             while not self.session.finished:
                 self.safe_turn()
+            view = self.session.outcome()
+            assert view is not None
+            self.show_outcome(view)
         except (_Quit, KeyboardInterrupt) as stop:
             reason = str(stop) or self.words.stopped
             self.keep_or_discard()
             self.say(self.words.nothing_decided.format(reason=reason))
             return 1
-        if self.journal is not None:
-            self.journal.finish()
-        view = self.session.outcome()
-        assert view is not None
-        self.show_outcome(view)
+        except FlowRuntimeError as error:
+            self.flow_failed(error)
+            return 1
+        # Only now, with the outcome shown, is the journal no longer needed.
+        self.journal_call(self.journal.finish if self.journal is not None else None)
         return 0
 
     def safe_turn(self) -> None:
         """One turn; a journal that cannot be written is said once and then dropped."""
+        self.journal_call(self.turn)
+
+    def journal_call(self, call: Callable[[], None] | None) -> None:
+        """Run ``call``; a journal that fails in it is said once and then dropped (the step
+        itself stands: the engine applied it before the journal failed)."""
         try:
-            self.turn()
+            if call is not None:
+                call()
         except (OSError, JournalError) as error:
-            # The step itself stands (the engine applied it before the journal failed).
             self.say(self.words.journal_failed.format(error=error))
             if self.journal is not None:
                 self.journal.close()
                 self.journal = None
+
+    def flow_failed(self, error: FlowRuntimeError) -> None:
+        """The flow cannot go on from here (a fault on this path, e.g. in its outcome): say
+        so in one line and keep the journal, to resume once the flow is fixed."""
+        if self.journal is None:
+            self.say(self.words.flow_failed_unsaved.format(error=error))
+            return
+        self.journal.close()
+        self.say(self.words.flow_failed.format(error=error, name=self.journal.path.name))
 
     def keep_or_discard(self) -> None:
         """Leaving before an outcome: keep a journal with answers in it, drop an empty one."""
@@ -406,6 +424,10 @@ def resume_plain(
     overrides it); exit code as :func:`run_plain`."""
     try:
         resumed = journal.resume(entry, extra, lang=lang)
+    except journal.JournalBusy as busy:
+        refusal = journal.in_use_message(busy.path, busy.holder, lang)
+        stdout.write(words(lang).cannot_resume.format(error=refusal) + "\n")
+        return 1
     except JournalError as error:
         stdout.write(words(lang).cannot_resume.format(error=error) + "\n")
         return 1

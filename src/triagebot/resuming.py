@@ -62,17 +62,18 @@ def describe(entry: Unfinished, extra: Sequence[Path] = (), lang: str | None = N
     worded in ``lang`` (default English)."""
     said = words(lang)
     contents = entry.contents
+    held = () if entry.holder is None else (in_use(entry, lang),)
     if contents is None:
         error = entry.error or "unreadable"
-        return Offer(entry, "?", entry.path.name, "?", 0, "?", error, (), lang)
+        return Offer(entry, "?", entry.path.name, "?", 0, "?", error, held, lang)
     header = contents.header
     started = f"{header.started_at:%Y-%m-%d %H:%M} UTC"
     try:
         flow = journal.find_flow(header, extra)
         session = journal.replay(contents, flow)
     except JournalError as error:
-        return Offer(entry, header.flow.id, header.flow.id, started, 0, "?", str(error), (), lang)
-    warnings = list(contents.warnings)
+        return Offer(entry, header.flow.id, header.flow.id, started, 0, "?", str(error), held, lang)
+    warnings = [*held, *contents.warnings]
     if flow.sha256 != header.flow.sha256:
         versions = {"old": header.flow.version, "new": flow.flow.version}
         warnings.append(said.offer_flow_changed.format(**versions))
@@ -97,6 +98,12 @@ def describe(entry: Unfinished, extra: Sequence[Path] = (), lang: str | None = N
         tuple(warnings),
         lang,
     )
+
+
+def in_use(entry: Unfinished, lang: str | None = None) -> str:
+    """``in use by process 4242 (started ...)``: a session another process holds now."""
+    assert entry.holder is not None
+    return words(lang).in_use.format(process=journal.holder_words(entry.holder, lang))
 
 
 def offers(

@@ -88,6 +88,8 @@ def resume_session(args: argparse.Namespace) -> int:
         raise CommandError(str(error.args[0])) from None
     if entry.contents is None:
         raise CommandError(f"cannot resume {entry.path.name}: {entry.error}")
+    if entry.holder is not None:  # refused here, before a TUI opens only to say so
+        raise CommandError(journal.in_use_message(entry.path, entry.holder, args.lang))
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
     if args.plain or not terminal:
         from triagebot.plain import resume_plain  # noqa: PLC0415

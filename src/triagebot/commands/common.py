@@ -18,11 +18,20 @@ class CommandError(Exception):
     """A user-facing failure of a command: its message is printed as is, exit code 1."""
 
 
+def flows_folder(text: str) -> Path:
+    """``--flows``'s type: an existing folder (a usage error otherwise, never a crash when
+    the folder is listed)."""
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"'{text}' is not a folder of flow files")
+    return path
+
+
 def add_flows_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--flows",
         metavar="DIR",
-        type=Path,
+        type=flows_folder,
         action="append",
         default=[],
         help="also look for flows in DIR (may be repeated)",

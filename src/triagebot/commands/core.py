@@ -7,9 +7,10 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from triagebot.commands import transcripts
+from triagebot.commands.cases import run_cases, unknown_ids
 from triagebot.commands.common import (
     CommandError,
     add_flows_dir,
@@ -18,7 +19,6 @@ from triagebot.commands.common import (
     read_answers,
 )
 from triagebot.flows import exports, library
-from triagebot.flows.answers import AnswerError
 from triagebot.flows.compiler import CompiledFlow, LanguageError, load_flow, with_language
 from triagebot.flows.documents import FlowError
 from triagebot.flows.engine import FlowRuntimeError, drive
@@ -151,18 +151,17 @@ def _expand(paths: list[Path]) -> Iterator[Path]:
 def run_flow(args: argparse.Namespace) -> int:
     flow = find_flow(args.flow, args.flows, args.lang)
     if args.cases is not None:
-        return run_cases(flow, args.cases, sys.stdout)
+        return run_cases(flow, args.cases, sys.stdout, sys.stderr)
     answers = read_answers(args.answers)
     _warn_unknown_ids(flow, answers)
-    try:
-        session = drive(flow, answers)
-    except FlowRuntimeError as error:
-        raise CommandError(f"{flow.file}: {error}") from None
     # Imported here: pydantic and the transcript models are not needed to open a flow.
     from triagebot.flows.transcript import from_session  # noqa: PLC0415
 
     try:
-        output = exports.render(args.format, from_session(session), flow)
+        transcript = from_session(drive(flow, answers))  # the outcome is worked out here
+        output = exports.render(args.format, transcript, flow)
+    except FlowRuntimeError as error:
+        raise CommandError(f"{flow.file}: {error}") from None
     except exports.ExportError as error:
         raise CommandError(str(error)) from None
     return transcripts.deliver(output, args)
@@ -170,72 +169,5 @@ def run_flow(args: argparse.Namespace) -> int:
 
 def _warn_unknown_ids(flow: CompiledFlow, answers: dict[str, Any]) -> None:
     """A key that is no question of the flow is probably a typo: say so, but go on."""
-    questions = {node_id for node_id, _ in flow.questions()}
-    for key, value in answers.items():
-        if key in flow.group_of:
-            group = flow.group_of[key]
-            warning = (
-                f"'{key}' is asked once per entry of group '{group}': give it in each "
-                f"mapping of the '{group}' list; ignored here"
-            )
-        elif key in flow.groups:
-            _warn_unknown_members(flow, key, value)
-            continue
-        elif key not in questions:
-            warning = f"'{key}' is not a question of flow '{flow.id}'; ignored"
-        else:
-            continue
-        print(f"warning: {warning}", file=sys.stderr)
-
-
-def _warn_unknown_members(flow: CompiledFlow, group: str, entries: object) -> None:
-    members = {node_id for node_id, _ in flow.members(group)}
-    if not isinstance(entries, list):
-        return  # drive() refuses it with the reason
-    for number, entry in enumerate(entries, start=1):
-        for key in entry if isinstance(entry, dict) else ():
-            if key not in members:
-                print(
-                    f"warning: '{key}' in entry {number} of '{group}' is not a question of "
-                    "the group; ignored",
-                    file=sys.stderr,
-                )
-
-
-def run_cases(flow: CompiledFlow, path: Path, out: TextIO) -> int:
-    """One transcript (or error) per input line, in order; exit 1 if any case failed."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise CommandError(f"{path}: cannot read cases: {error}") from None
-    failures = 0
-    for number, line in enumerate(lines, start=1):
-        result = run_case(flow, line, number)
-        failures += "error" in result
-        out.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")
-    if failures:
-        print(f"{failures} of {len(lines)} cases failed", file=sys.stderr)
-    return 1 if failures else 0
-
-
-def run_case(flow: CompiledFlow, line: str, number: int) -> dict[str, Any]:
-    """The JSON transcript of one case, or ``{"case": n, "error": ...}``."""
-    try:
-        answers = json.loads(line)
-    except json.JSONDecodeError as error:
-        return {
-            "case": number,
-            "error": f"line {number}, column {error.colno}: not JSON: {error.msg}",
-        }
-    if not isinstance(answers, dict):
-        return {
-            "case": number,
-            "error": f"line {number}: expected a JSON object of question id to answer",
-        }
-    from triagebot.flows.transcript import from_session  # noqa: PLC0415 (see run_flow)
-
-    try:
-        transcript = from_session(drive(flow, answers))
-    except (AnswerError, FlowRuntimeError) as error:
-        return {"case": number, "error": str(error)}
-    return transcript.model_dump(mode="json")
+    for warning in unknown_ids(flow, answers):
+        print(f"warning: {warning}; ignored", file=sys.stderr)

@@ -17,11 +17,17 @@ from triagebot.commands.common import (
 from triagebot.files import WriteError, write_private
 from triagebot.flows import journal
 from triagebot.flows.compiler import CompiledFlow, load_flow
+from triagebot.flows.documents import Unreadable, read_bytes
+from triagebot.flows.engine import FlowRuntimeError
 from triagebot.flows.exports import ExportError
-from triagebot.flows.library import prefer_language
+from triagebot.flows.library import by_id, prefer_language
+from triagebot.resuming import in_use
 
 if TYPE_CHECKING:
     from triagebot.flows.transcript import Transcript
+
+MAX_TRANSCRIPT_BYTES = 16 * 1024 * 1024
+"""Largest transcript read by ``replay`` (a long session's is tens of kB)."""
 
 
 def register(subparsers: Any) -> None:
@@ -129,9 +135,9 @@ def export_questionnaire(args: argparse.Namespace) -> int:
 def read_transcript(path: Path) -> Transcript:
     """A JSON transcript, or a CommandError saying why the file is not one."""
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise CommandError(f"{path}: cannot read: {error.strerror or error}") from None
+        data = read_bytes(path, MAX_TRANSCRIPT_BYTES)
+    except Unreadable as error:
+        raise CommandError(f"{path}: {error}") from None
     # Imported here: pydantic and the transcript models are not needed to open a flow.
     from pydantic import ValidationError  # noqa: PLC0415
 
@@ -155,14 +161,20 @@ def replay_transcript(args: argparse.Namespace) -> int:
     if args.flow is not None:
         flow: CompiledFlow = load_flow(args.flow)
     else:
-        flow = find_flow(transcript.flow.id, args.flows)
+        try:  # an id, never a path: the transcript may come from anywhere
+            flow = by_id(transcript.flow.id, args.flows)
+        except LookupError as error:
+            raise CommandError(f"{args.transcript}: {error.args[0]} (or give --flow)") from None
     if args.lang is not None:
         flow = in_language(flow, args.lang)
     else:
         flow = prefer_language(flow, transcript.language)
     from triagebot.flows.replay import describe, replay  # noqa: PLC0415 (see read_transcript)
 
-    report = replay(transcript, flow)
+    try:
+        report = replay(transcript, flow)
+    except FlowRuntimeError as error:  # the outcome reached cannot be worked out
+        raise CommandError(f"{flow.file}: {error}") from None
     sys.stdout.write(describe(report))
     return 0 if report.same_outcome else 1
 
@@ -177,7 +189,7 @@ def list_unfinished(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     if args.discard:
         for path in args.discard:
-            _discard(path, entries)
+            _discard(path, entries, args.lang)
         return 0
     if args.name is not None:
         from triagebot.commands.chat import resume_session  # noqa: PLC0415
@@ -192,21 +204,27 @@ def list_unfinished(args: argparse.Namespace) -> int:
             continue
         header = entry.contents.header
         last = entry.last_at
+        held = "" if entry.holder is None else f", {in_use(entry, args.lang)}"
         print(
             f"{entry.path.name}  {header.flow.id} v{header.flow.version}  "
             f"started {header.started_at:%Y-%m-%d %H:%M} UTC"
             + (f", last step {last:%H:%M}" if last else "")
-            + f", {entry.answers} answers"
+            + f", {entry.answers} answers{held}"
         )
         for warning in entry.contents.warnings:
             print(f"  warning: {warning}", file=sys.stderr)
     return 0
 
 
-def _discard(path: Path, entries: list[journal.Unfinished]) -> None:
+def _discard(path: Path, entries: list[journal.Unfinished], lang: str | None) -> None:
     known = {entry.path.name: entry.path for entry in entries}
     target = known.get(path.name)
     if target is None:
         raise CommandError(f"no unfinished session '{path.name}'; see `triagebot resume`")
-    journal.remove(target)
+    try:
+        journal.remove(target)
+    except journal.JournalBusy as busy:
+        raise CommandError(journal.in_use_message(busy.path, busy.holder, lang)) from None
+    except OSError as error:
+        raise CommandError(f"{target}: cannot remove: {error.strerror or error}") from None
     print(f"discarded {path.name}")

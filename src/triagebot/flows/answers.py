@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import reprlib
 
 from triagebot.flows.catalog import format_number, words
 from triagebot.flows.schema import (
@@ -128,13 +129,17 @@ def _number(question: NumberQuestion, raw: object, lang: str | None) -> int | fl
     if isinstance(value, str):
         return value
     said = words(lang)
-    shown = format_number(value, lang)
-    if not math.isfinite(value) or not question.min <= value <= question.max:
+    # Range first: an integer of 400 digits is out of range, and no float can hold it.
+    finite = not isinstance(value, float) or math.isfinite(value)
+    if not (finite and question.min <= value <= question.max):
         raise AnswerError(
-            said.out_of_range.format(value=shown, accepted=number_range(question, lang))
+            said.out_of_range.format(
+                value=_shown_number(value, lang), accepted=number_range(question, lang)
+            )
         )
+    shown = format_number(value, lang)
     if question.integer:
-        if not float(value).is_integer():
+        if isinstance(value, float) and not value.is_integer():
             raise AnswerError(
                 said.not_whole.format(value=shown, accepted=number_range(question, lang))
             )
@@ -164,12 +169,36 @@ def _to_number(question: NumberQuestion, raw: object, lang: str | None) -> float
     return float(text.replace(",", "."))
 
 
+def _shown_number(value: int | float, lang: str | None) -> str:
+    """A number as refused: clipped, and an integer too long to write as about 10^N."""
+    try:
+        return _clip(format_number(value, lang))
+    except ValueError:  # more digits than Python writes out (sys.get_int_max_str_digits)
+        assert isinstance(value, int)
+        return f"~10^{int(abs(value).bit_length() * math.log10(2))}"
+
+
+class _Partial(reprlib.Repr):
+    """Shows a nested list or a huge integer from a file in part, never in full."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 2
+        self.maxstring = self.maxother = self.maxlong = 30
+
+    def repr_int(self, x: int, level: int) -> str:
+        return _shown_number(x, None)
+
+
+_REPR = _Partial()
+
+
 def _shown(raw: object, lang: str | None) -> str:
     if isinstance(raw, str):
         return f"'{_clip(raw)}'" if raw.strip() else words(lang).an_empty_answer
     if raw is None:
         return words(lang).no_answer
-    return _clip(repr(raw))
+    return _clip(_REPR.repr(raw))
 
 
 def _clip(text: str, limit: int = 30) -> str:

@@ -158,6 +158,18 @@ class Words:
     cannot_be_resumed: str
     warning_label: str
     warning_line: str
+    in_use: str
+    """An unfinished session another process holds, as listed (``process``: who)."""
+    session_in_use: str
+    """Refusing to open a session another process holds (``name``, ``process``)."""
+    lock_holder: str
+    lock_holder_no_start: str
+    lock_holder_unknown: str
+    lock_holder_here: str
+    flow_failed: str
+    """The flow failed on this path (its outcome cannot be worked out); the journal is
+    kept (``name``), to resume once the flow is fixed."""
+    flow_failed_unsaved: str
 
     # --- the TUI (triagebot.tui) ---------------------------------------------------------
     keys: Mapping[str, tuple[str, str]]
@@ -363,6 +375,19 @@ ENGLISH = Words(
     cannot_be_resumed="CANNOT BE RESUMED",
     warning_label="WARNING",
     warning_line="warning: {warning}",
+    in_use="in use by {process}",
+    session_in_use=(
+        "{name} is in use by {process}: finish or quit the session there first; nothing is lost"
+    ),
+    lock_holder="process {pid} (started {started})",
+    lock_holder_no_start="process {pid}",
+    lock_holder_unknown="another process",
+    lock_holder_here="this triagebot",
+    flow_failed=(
+        "The flow failed on these answers ({error}); nothing was decided. The session is "
+        "kept: resume it with `triagebot resume {name}` once the flow is fixed."
+    ),
+    flow_failed_unsaved="The flow failed on these answers ({error}); nothing was decided.",
     keys={
         "why": ("Why?", "Why this question is asked, and its source"),
         "back": ("Back", "Go back one question"),
@@ -606,6 +631,21 @@ FRENCH = Words(
     cannot_be_resumed="REPRISE IMPOSSIBLE",
     warning_label="AVERTISSEMENT",
     warning_line="avertissement : {warning}",
+    in_use="utilisée par {process}",
+    session_in_use=(
+        "{name} est utilisée par {process} : terminez-la ou quittez-la là-bas d'abord ; "
+        "rien n'est perdu"
+    ),
+    lock_holder="le processus {pid} (démarré le {started})",
+    lock_holder_no_start="le processus {pid}",
+    lock_holder_unknown="un autre processus",
+    lock_holder_here="ce triagebot-ci",
+    flow_failed=(
+        "Le parcours a échoué sur ces réponses ({error}) ; rien n'a été décidé. La session "
+        "est conservée : reprenez-la avec `triagebot resume {name}` une fois le parcours "
+        "corrigé."
+    ),
+    flow_failed_unsaved=("Le parcours a échoué sur ces réponses ({error}) ; rien n'a été décidé."),
     keys={
         "why": ("Pourquoi ?", "Pourquoi cette question est posée, et sa source"),
         "back": ("Retour", "Revenir à la question précédente"),

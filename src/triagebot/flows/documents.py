@@ -7,10 +7,12 @@ read back from the compiled-flow cache needs these types but not PyYAML.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from triagebot.flows.records import record
 
@@ -88,27 +90,79 @@ class Document:
         return path in self.positions and path in self.quoted
 
 
+class Unreadable(Exception):
+    """A file that is not read: not a regular file, over the size cap, or unreadable. The
+    message says why, without the file's name (each caller places it)."""
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open a regular file for reading; anything else (a FIFO, a device such as /dev/zero,
+    a folder) is refused at once, never waited on nor read without end.
+
+    Raises :class:`Unreadable`.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        # Non-blocking: opening a FIFO would otherwise wait for a writer, for ever.
+        descriptor = os.open(path, flags)
+    except OSError as error:
+        raise Unreadable(f"cannot read file: {error.strerror or error}") from None
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            raise Unreadable(f"not a regular file ({_kind(mode)}); only files are read")
+        if flags & getattr(os, "O_NONBLOCK", 0):  # not on Windows, which has no FIFOs
+            os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes, refusing one over ``max_bytes``.
+
+    The cap is measured on the read itself (at most ``max_bytes + 1`` bytes are read), not
+    taken from the file's stated size, which a device or a growing file does not tell.
+    Raises :class:`Unreadable`.
+    """
+    with open_regular(path) as stream:
+        try:
+            raw = stream.read(max_bytes + 1)
+        except OSError as error:
+            raise Unreadable(f"cannot read file: {error.strerror or error}") from None
+    if len(raw) > max_bytes:
+        raise Unreadable(f"file is over {max_bytes} bytes, the limit")
+    return raw
+
+
 def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
-    """Read a file as UTF-8, refusing a huge or undecodable one with its position."""
+    """Read a regular file as UTF-8, refusing a huge, undecodable or special one with its
+    position."""
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise FlowError(
-                [Problem(name, 1, 1, f"file is {size} bytes; the limit is {max_bytes}")]
-            )
-        raw = path.read_bytes()
-    except OSError as error:
-        raise FlowError([Problem(name, 1, 1, f"cannot read file: {error.strerror}")]) from None
+        raw = read_bytes(path, max_bytes)
+    except Unreadable as error:
+        raise FlowError([Problem(name, 1, 1, str(error))]) from None
     return decode(raw, name, max_bytes)
 
 
 def decode(raw: bytes, name: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     """Decode UTF-8 bytes, naming the line and column of the first bad byte."""
     if len(raw) > max_bytes:
-        raise FlowError(
-            [Problem(name, 1, 1, f"file is {len(raw)} bytes; the limit is {max_bytes}")]
-        )
+        raise FlowError([Problem(name, 1, 1, f"file is over {max_bytes} bytes, the limit")])
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:

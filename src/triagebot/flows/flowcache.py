@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from triagebot import __version__
-from triagebot.files import DIR_MODE, FILE_MODE, data_dir
+from triagebot.files import FILE_MODE, data_dir, private_dir
 
 if TYPE_CHECKING:
     from triagebot.flows.compiler import CompiledFlow
@@ -145,7 +145,7 @@ def store(name: str, lang: str | None, compiled: CompiledFlow) -> None:
     # own entries: neither is kept.
     kept = replace(compiled, cache={}, siblings={})
     try:
-        path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        private_dir(path.parent)
         if not _trusted(path.parent):
             return
         payload = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)

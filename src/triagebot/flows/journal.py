@@ -12,6 +12,12 @@ A journal cut short by a crash (a half-written last line) is reported and the li
 dropped; a journal damaged anywhere else is reported and skipped, never a crash. This
 module never imports textual: the TUI calls :meth:`Journal.start`, :meth:`Journal.finish`,
 :meth:`Journal.discard`, :func:`unfinished` and :func:`resume`.
+
+One process at a time holds a session: its journal is locked (:mod:`triagebot.locks`)
+from :meth:`Journal.start` or :func:`resume` until it is finished, discarded or closed.
+Another process that resumes or discards it is refused (:class:`JournalBusy`, naming the
+holder), and :func:`unfinished` says which sessions are held. The lock dies with its
+process, ``kill -9`` included.
 """
 
 from __future__ import annotations
@@ -25,12 +31,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import ClassVar, Literal
 
-from triagebot import __version__
+from triagebot import __version__, locks
 from triagebot.files import FILE_MODE, data_dir, private_dir, sync_dir
 from triagebot.flows import library
 from triagebot.flows.answers import AnswerError, JsonAnswer, to_json_answer
+from triagebot.flows.catalog import words
 from triagebot.flows.compiler import CompiledFlow, LanguageError, load_flow, with_language
-from triagebot.flows.documents import FlowError
+from triagebot.flows.documents import FlowError, Unreadable, read_bytes
 from triagebot.flows.engine import (
     Clock,
     FlowRuntimeError,
@@ -44,10 +51,38 @@ from triagebot.flows.schema import validator
 
 JOURNAL_FORMAT: Literal[1] = 1
 SUFFIX = ".jsonl"
+MAX_JOURNAL_BYTES = 16 * 1024 * 1024
+"""Largest journal read: tens of thousands of steps (a line is ~150 bytes)."""
 
 
 class JournalError(Exception):
     """A journal that cannot be read or resumed; the message names the file and says why."""
+
+
+class JournalBusy(JournalError):
+    """The session is held by another process (or open elsewhere in this one)."""
+
+    def __init__(self, path: Path, holder: locks.Holder) -> None:
+        self.path = path
+        self.holder = holder
+        super().__init__(in_use_message(path, holder))
+
+
+def holder_words(holder: locks.Holder, lang: str | None = None) -> str:
+    """``process 4242, started 2025-03-14 09:30 UTC``, in ``lang`` (default English)."""
+    said = words(lang)
+    if holder.here:
+        return said.lock_holder_here
+    if holder.pid is None:
+        return said.lock_holder_unknown
+    if holder.started is None:
+        return said.lock_holder_no_start.format(pid=holder.pid)
+    return said.lock_holder.format(pid=holder.pid, started=f"{holder.started:%Y-%m-%d %H:%M} UTC")
+
+
+def in_use_message(path: Path, holder: locks.Holder, lang: str | None = None) -> str:
+    """Why a held session is not opened here, in ``lang`` (default English)."""
+    return words(lang).session_in_use.format(name=path.name, process=holder_words(holder, lang))
 
 
 class _Line:
@@ -135,6 +170,7 @@ class Journal:
         path = folder / name
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND
         descriptor = os.open(path, flags, FILE_MODE)
+        locks.lock_new(descriptor)
         journal = cls(session, path, descriptor)
         journal._append(header)
         sync_dir(folder)
@@ -145,12 +181,6 @@ class Journal:
             )
             journal._append(event)
         return journal
-
-    @classmethod
-    def reopen(cls, session: Session, path: Path) -> Journal:
-        """Go on appending to an existing journal (after :func:`resume`)."""
-        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND)
-        return cls(session, path, descriptor)
 
     @property
     def open(self) -> bool:
@@ -176,7 +206,8 @@ class Journal:
         os.fsync(self._descriptor)
 
     def close(self) -> None:
-        """Stop recording but keep the file (the session can be resumed later)."""
+        """Stop recording but keep the file (the session can be resumed later); the lock
+        goes with the descriptor."""
         with contextlib.suppress(ValueError):
             self.session.listeners.remove(self.record)
         if self._descriptor is not None:
@@ -184,17 +215,38 @@ class Journal:
             self._descriptor = None
 
     def finish(self) -> None:
-        """The session is over and its transcript saved: the journal is no longer needed."""
+        """The session's outcome is shown: the journal is no longer needed."""
         self.discard()
 
     def discard(self) -> None:
-        """Stop recording and remove the journal."""
+        """Stop recording and remove the journal (removed while still locked, so no other
+        process can open it in between)."""
+        if self._descriptor is not None:
+            _unlink(self.path)
         self.close()
-        remove(self.path)
 
 
 def remove(path: Path) -> None:
-    """Remove a journal (a broken one too); already gone is fine."""
+    """Remove an unfinished session's journal (a broken one too); already gone is fine.
+
+    Raises :class:`JournalBusy` when another process holds the session.
+    """
+    try:
+        descriptor = locks.open_locked(path, os.O_RDONLY)
+    except locks.Held as held:
+        raise JournalBusy(path, held.holder) from None
+    except FileNotFoundError:
+        return
+    except locks.NotAFile:
+        _unlink(path)  # not a journal at all (a pipe named *.jsonl): nothing to lock
+        return
+    try:
+        _unlink(path)
+    finally:
+        os.close(descriptor)
+
+
+def _unlink(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
     sync_dir(path.parent)
@@ -222,9 +274,9 @@ def read(path: Path) -> JournalContents:
     header, or a damaged line before the last.
     """
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise JournalError(f"{path}: cannot read: {error.strerror or error}") from None
+        data = read_bytes(path, MAX_JOURNAL_BYTES)
+    except Unreadable as error:
+        raise JournalError(f"{path}: {error}") from None
     lines = data.split(b"\n")
     tail = lines.pop()  # what follows the last newline: empty unless the write was cut
     parsed: list[_Line] = []
@@ -273,6 +325,8 @@ class Unfinished:
     path: Path
     contents: JournalContents | None
     error: str | None
+    holder: locks.Holder | None = None
+    """The process holding the session now (it is in use there), or None."""
 
     @property
     def answers(self) -> int:
@@ -307,10 +361,11 @@ def unfinished(folder: Path | None = None) -> list[Unfinished]:
         raise JournalError(f"{folder}: cannot list sessions: {error.strerror or error}") from None
     entries = []
     for path in paths:
+        holder = locks.holder(path)
         try:
-            entries.append(Unfinished(path, read(path), None))
+            entries.append(Unfinished(path, read(path), None, holder))
         except JournalError as error:
-            entries.append(Unfinished(path, None, str(error)))
+            entries.append(Unfinished(path, None, str(error), holder))
     return entries
 
 
@@ -340,7 +395,7 @@ def find_flow(header: JournalHeader, extra: Iterable[Path] = ()) -> CompiledFlow
     recorded = Path(header.flow.file)
     try:
         found = recorded.is_file()
-        flow = load_flow(recorded) if found else library.resolve(header.flow.id, extra)
+        flow = load_flow(recorded) if found else library.by_id(header.flow.id, extra)
     except (FlowError, LookupError) as error:
         raise JournalError(f"flow '{header.flow.id}' cannot be loaded: {error}") from None
     if header.language is not None and header.language in flow.languages:
@@ -402,10 +457,40 @@ def resume(
     """Rebuild the session of a journal and go on recording into it, in the language it was
     left in (``lang`` overrides it, and the switch is journaled).
 
-    Raises :class:`JournalError` (with the file named) when the journal is damaged, its
-    flow cannot be found, its steps no longer fit the flow, or the flow lacks ``lang``.
+    Raises :class:`JournalBusy` when another process holds the session (nothing is read
+    or changed then), and :class:`JournalError` (with the file named) when the journal is
+    damaged, its flow cannot be found, its steps no longer fit the flow, or the flow lacks
+    ``lang``.
     """
     path = entry if isinstance(entry, Path) else entry.path
+    descriptor = _lock(path)
+    try:
+        resumed = _rebuild(path, descriptor, extra, clock, lang)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    if lang is not None:
+        switch_language(resumed.session, lang)
+    return resumed
+
+
+def _lock(path: Path) -> int:
+    """The journal open for appending and locked by this process, before it is read."""
+    try:
+        return locks.open_locked(path, os.O_WRONLY | os.O_APPEND)
+    except locks.Held as held:
+        raise JournalBusy(path, held.holder) from None
+    except FileNotFoundError:
+        raise JournalError(f"{path}: no longer exists (finished or discarded)") from None
+    except locks.NotAFile:
+        raise JournalError(f"{path}: not a regular file; only files are read") from None
+    except OSError as error:
+        raise JournalError(f"{path}: cannot open: {error.strerror or error}") from None
+
+
+def _rebuild(
+    path: Path, descriptor: int, extra: Sequence[Path], clock: Clock, lang: str | None
+) -> Resumed:
     contents = read(path)
     flow = find_flow(contents.header, extra)
     if lang is not None:
@@ -422,10 +507,7 @@ def resume(
             f"{contents.header.flow.version} → {flow.flow.version}); every step still fits it"
         )
     _cut_damaged_tail(path, contents.valid_length)
-    resumed = Resumed(session, Journal.reopen(session, path), flow_changed, warnings)
-    if lang is not None:
-        switch_language(session, lang)
-    return resumed
+    return Resumed(session, Journal(session, path, descriptor), flow_changed, warnings)
 
 
 def _cut_damaged_tail(path: Path, valid_length: int) -> None:

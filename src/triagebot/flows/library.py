@@ -70,11 +70,19 @@ def resolve(name: str, extra: Iterable[Path] = (), lang: str | None = None) -> C
     candidate = Path(name)
     if candidate.suffix in FLOW_SUFFIXES or candidate.exists():
         return load_flow(candidate, lang)
-    for path in flow_files([bundled_dir(), *extra]):
-        if path.stem == name:
+    return by_id(name, extra, lang)
+
+
+def by_id(flow_id: str, extra: Iterable[Path] = (), lang: str | None = None) -> CompiledFlow:
+    """A bundled flow (or one in the ``extra`` folders) by its id, never by path: for an
+    id read from a file (a transcript, a journal), which must not choose what is loaded."""
+    files = flow_files([bundled_dir(), *extra])
+    for path in files:
+        if path.stem == flow_id:
             return load_flow(path, lang)
-    known = ", ".join(path.stem for path in flow_files([bundled_dir(), *extra]))
-    raise LookupError(f"no flow '{name}'; bundled flows: {known}")
+    shown = flow_id if len(flow_id) <= 64 else flow_id[:64] + "…"
+    known = ", ".join(path.stem for path in files)
+    raise LookupError(f"no flow '{shown}'; bundled flows: {known}")
 
 
 @record

@@ -3,15 +3,21 @@
 Reading is strict because a flow file is clinical content: PyYAML's defaults would keep
 the last of two duplicate keys, expand alias bombs and turn ``no`` into ``False``. This
 module composes the node tree itself, refuses what a flow never needs (anchors, aliases,
-tags, duplicate keys, huge files), builds plain Python data and remembers where every
-value came from so later stages can report ``FILE:LINE:COL: message``. It is the only module
-that imports PyYAML; what a read document is (:class:`Document`, :class:`Problem`,
-:class:`FlowError`, reading a file's text) lives in :mod:`triagebot.flows.documents` and is
-re-exported here.
+tags, duplicate keys, huge files, nesting deeper than :data:`MAX_DEPTH`), builds plain
+Python data and remembers where every value came from so later stages can report
+``FILE:LINE:COL: message``. Numbers are decimal as written (``1e2`` included, as JSON
+writes it); YAML 1.1's octal, hexadecimal, binary, sexagesimal and underscored numbers are
+refused where they stand, never read as a number nobody typed. libyaml and PyYAML's
+pure-Python parser (the fallback where libyaml is missing) read every file alike.
+
+It is the only module that imports PyYAML; what a read document is (:class:`Document`,
+:class:`Problem`, :class:`FlowError`, reading a file's text) lives in
+:mod:`triagebot.flows.documents` and is re-exported here.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -43,26 +49,111 @@ __all__ = [
     "read_text",
 ]
 
-# libyaml (shipped in PyYAML's wheels) parses about ten times faster than pure Python.
-_BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+_DECIMAL = re.compile(r"^[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
+"""A number as a clinician or a JSON file writes it: decimal digits, an optional point and
+exponent (``10``, ``-7.5``, ``.5``, ``1e3``, ``5e-324``)."""
+
+_SPECIAL_FLOAT = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+"""YAML's infinities and NaN: numbers, left for the schema to refuse where it must."""
+
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists accepted; a flow needs about ten levels, and
+deeper nesting only exhausts the stack of whatever walks the data."""
 
 
-class _StrictLoader(_BASE_LOADER):  # type: ignore[valid-type,misc]
-    """SafeLoader with YAML 1.2 booleans only and no timestamps (dates stay strings)."""
+class _PlainScalarsAsLibyaml(yaml.SafeLoader):
+    """PyYAML's pure-Python SafeLoader, reading plain scalars as libyaml does.
+
+    In a flow collection (``{...}``, ``[...]``) the pure-Python scanner ends a plain
+    scalar at ``?`` (``{section: To treat or not to treat?}`` is a syntax error) where
+    libyaml reads ``?`` as part of the text, and it reads ``[a:]`` as a mapping where
+    libyaml refuses the ``:``. A file must mean the same whichever is installed, so this
+    scanner follows libyaml's rule (libyaml 0.2.5, ``yaml_parser_scan_plain_scalar``).
+    """
+
+    def scan_plain(self) -> yaml.ScalarToken:
+        chunks: list[str] = []
+        start_mark = self.get_mark()
+        end_mark = start_mark
+        indent = self.indent + 1
+        spaces: list[str] = []
+        while True:
+            length = 0
+            if self.peek() == "#":
+                break
+            while True:
+                ch = self.peek(length)
+                # Read past ':' only: the text ends with one '\0', never read beyond.
+                following = self.peek(length + 1) if ch == ":" else ""
+                if self.flow_level and ch == ":" and following in ",?[]{}":
+                    raise yaml.scanner.ScannerError(
+                        "while scanning a plain scalar",
+                        start_mark,
+                        "found unexpected ':'",
+                        self.get_mark(),
+                    )
+                if (
+                    ch in _BLANK_OR_END
+                    or (ch == ":" and following in _BLANK_OR_END)
+                    or (self.flow_level and ch in ",[]{}")
+                ):
+                    break
+                length += 1
+            if length == 0:
+                break
+            self.allow_simple_key = False
+            chunks.extend(spaces)
+            chunks.append(self.prefix(length))
+            self.forward(length)
+            end_mark = self.get_mark()
+            spaces = self.scan_plain_spaces(indent, start_mark) or []
+            if not spaces or self.peek() == "#" or (not self.flow_level and self.column < indent):
+                break
+        return yaml.ScalarToken("".join(chunks), True, start_mark, end_mark)
 
 
-# YAML 1.1 reads yes/no/on/off as booleans: an answer "no" would silently become False.
-_StrictLoader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
-    ]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+_BLANK_OR_END = "\0 \t\r\n\x85\u2028\u2029"
+
+
+def _strict(base: type[Any]) -> type[Any]:
+    """``base`` with YAML 1.2 booleans only, no timestamps (dates stay strings), and an
+    exponent without a point read as a number (``1e2``, as JSON writes it).
+
+    YAML 1.1's other numbers (``010`` octal, ``0x3E8``, ``0b11``, ``1:30`` sexagesimal,
+    ``1_000``) are still recognised as numbers here, so that :func:`_build` can refuse
+    them at their position rather than read them as text or as a number nobody meant.
+    """
+    loader: type[Any] = type(f"Strict{base.__name__}", (base,), {})
+    # YAML 1.1 reads yes/no/on/off as booleans: an answer "no" would silently become False.
+    loader.yaml_implicit_resolvers = {
+        first: [
+            (tag, regexp)
+            for tag, regexp in resolvers
+            if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+        ]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+    loader.add_implicit_resolver("tag:yaml.org,2002:float", _DECIMAL, list("-+0123456789."))
+    return loader
+
+
+PURE_LOADER: type[Any] = _strict(_PlainScalarsAsLibyaml)
+"""The strict loader on PyYAML's pure-Python parser (used where libyaml is missing)."""
+
+LIBYAML_LOADER: type[Any] | None = (
+    _strict(yaml.CSafeLoader) if hasattr(yaml, "CSafeLoader") else None
 )
+"""The strict loader on libyaml (shipped in PyYAML's wheels: about ten times faster)."""
+
+LOADER: type[Any] = LIBYAML_LOADER or PURE_LOADER
+"""The loader :func:`parse` uses; both read every file the same (tests check it)."""
 
 _ALLOWED_TAGS = {
     "tag:yaml.org,2002:str",
@@ -75,9 +166,11 @@ _ALLOWED_TAGS = {
 }
 
 
-def _refuse_anchors(text: str, name: str) -> None:
-    """Anchors and aliases have no place in a flow (and aliases make "billion laughs")."""
-    loader = _StrictLoader(text)
+def _check_events(text: str, name: str) -> None:
+    """Refuse, before any tree is built: anchors and aliases (they have no place in a flow,
+    and aliases make "billion laughs"), and nesting deeper than :data:`MAX_DEPTH`."""
+    loader = LOADER(text)
+    depth = 0
     try:
         while loader.check_event():
             event = loader.get_event()
@@ -88,6 +181,13 @@ def _refuse_anchors(text: str, name: str) -> None:
             if anchor is not None:
                 message = f"anchors (&{anchor}) are not allowed in flow files"
                 raise FlowError([_problem_at(name, event.start_mark, message)])
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    message = f"nested more than {MAX_DEPTH} levels deep"
+                    raise FlowError([_problem_at(name, event.start_mark, message)])
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
     finally:
         loader.dispose()
 
@@ -100,8 +200,8 @@ def load_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Document:
 def parse(text: str, name: str) -> Document:
     """Parse YAML text strictly into plain data with positions."""
     try:
-        _refuse_anchors(text, name)
-        loader = _StrictLoader(text)
+        _check_events(text, name)
+        loader = LOADER(text)
         try:
             root = loader.get_single_node()
         finally:
@@ -137,10 +237,29 @@ def _build(node: Node, path: PathKey, document: Document) -> Any:
         return [_build(item, (*path, index), document) for index, item in enumerate(node.value)]
     assert isinstance(node, ScalarNode)
     document.quoted[path] = node.style in ("'", '"')
+    if node.tag in _NUMBER_TAGS and not (
+        _DECIMAL.match(node.value) or _SPECIAL_FLOAT.match(node.value)
+    ):
+        raise FlowError([_problem_at(document.file, node.start_mark, _not_decimal(node.value))])
     try:
-        return _construct_scalar(node)
+        value = _construct_scalar(node)
     except (ValueError, yaml.YAMLError):
-        raise FlowError([_problem_at(document.file, node.start_mark, "unreadable value")]) from None
+        message = "too long a number" if node.tag in _NUMBER_TAGS else "unreadable value"
+        raise FlowError([_problem_at(document.file, node.start_mark, message)]) from None
+    if isinstance(value, float) and math.isinf(value) and not _SPECIAL_FLOAT.match(node.value):
+        message = f"'{node.value}' is beyond the largest number (about 1.8e308)"
+        raise FlowError([_problem_at(document.file, node.start_mark, message)])
+    return value
+
+
+def _not_decimal(text: str) -> str:
+    """Why ``010`` (octal 8 in YAML 1.1), ``1:30`` (90), ``0x3E8``, ``0b11`` or ``1_000``
+    is refused rather than read as a number nobody typed."""
+    shown = text if len(text) <= 30 else text[:30] + "…"
+    return (
+        f"'{shown}' is not a decimal number: write numbers in decimal digits, with an optional "
+        "point and exponent and no leading zero (10, 7.5, 1e3); quote text that looks like one"
+    )
 
 
 def _build_mapping(node: MappingNode, path: PathKey, document: Document) -> dict[str, Any]:

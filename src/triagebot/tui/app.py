@@ -1,11 +1,14 @@
 """The Textual app: owns the Session, handles what widgets report, calls screens down.
 
 Every session is journaled (:mod:`triagebot.flows.journal`) from its start, so a crash or
-an accidental quit loses nothing. Reaching an outcome removes the journal (going back from
-the outcome starts a new one). Leaving a session before its outcome (quit, restart,
-another flow, resuming another) never deletes answers: the journal is kept, and the user
-is told how to resume it. Only a session with no answer yet is dropped on leaving. An
-unfinished session is deleted only from the resume screen, after a confirmation.
+an accidental quit loses nothing. The journal is removed once the outcome is on screen,
+never before (going back from the outcome starts a new one): a flow that fails working it
+out (a fault on this path) is said in one line and its journal kept, to resume once the
+flow is fixed. A session another triagebot holds is refused, naming that process. Leaving
+a session before its outcome (quit, restart, another flow, resuming another) never
+deletes answers: the journal is kept, and the user is told how to resume it. Only a
+session with no answer yet is dropped on leaving. An unfinished session is deleted only
+from the resume screen, after a confirmation.
 
 Languages: the app speaks ``lang`` (``--lang``, default English) on the start screen, and
 opens flows in it where they are written in it; a session is shown in its own language
@@ -192,6 +195,10 @@ class TriageApp(App[None]):
         """Reopen an unfinished session from its journal with every answer; False if not."""
         try:
             resumed = journal.resume(path, self.extra_dirs, self.clock)
+        except journal.JournalBusy as busy:
+            refusal = journal.in_use_message(busy.path, busy.holder, self.lang)
+            self.notify(self.words.cannot_resume.format(error=refusal), severity="error")
+            return False
         except (JournalError, OSError) as error:
             message = self.words.cannot_resume.format(error=error)
             self.notify(message, severity="error", timeout=10)
@@ -227,36 +234,72 @@ class TriageApp(App[None]):
             await self.switch_screen(screen)
         else:
             await self.push_screen(screen)
-        await screen.show(self.session)
+        session = self.session
+        await self._show(screen)
+        if self.session is not session or session.finished:
+            return  # the flow failed on it, or it was resumed at its outcome (journaled)
         # Started a moment after the first question is drawn: there is nothing to lose
         # before an answer (which starts it at once if it comes first), and the first
         # write (pydantic is imported and builds its serializers, the file is created and
         # synced: ~65 ms) stays off the frames that draw the chat. The timer goes with the
         # session: leaving it stops the timer, which would otherwise journal a session
         # already left (a second journal of its answers).
-        self.journal_timer = self.set_timer(JOURNAL_DELAY, self._keep_journal)
+        self.journal_timer = self.set_timer(JOURNAL_DELAY, self._journal_pending)
 
     async def refresh_chat(self) -> None:
         self._keep_journal()
         if self.chat is not None and self.session is not None:
-            await self.chat.show(self.session)
+            await self._show(self.chat)
+
+    async def _show(self, chat: ChatScreen) -> None:
+        """Show the session; once its outcome is on screen, its journal goes. A flow that
+        fails working the outcome out keeps the journal and leaves the session."""
+        session = self.session
+        assert session is not None
+        try:
+            if session.finished:
+                session.outcome()  # worked out before any widget changes: it may fail
+            await chat.show(session)
+        except FlowRuntimeError as error:
+            await self._flow_failed(error)
+            return
+        if session.finished and self.journal is not None and session is not self.left:
+            self._journal_call(self.journal.finish)
+            self.journal = None
+
+    async def _flow_failed(self, error: FlowRuntimeError) -> None:
+        """Say in one line that the flow failed on this path; keep the journal (every answer)
+        and go back to the flows."""
+        said, record = self.words, self.journal
+        self.journal = None  # kept: leaving must not discard a finished session's journal
+        if record is not None and record.open:
+            self._journal_call(record.close)
+            self.kept.append(record.path)
+            message = said.flow_failed.format(error=error, name=record.path.name)
+        else:
+            message = said.flow_failed_unsaved.format(error=error)
+        self.notify(message, severity="error", timeout=30)
+        await self.action_choose_flow()
 
     # --- the journal ---------------------------------------------------------------------
 
     def _keep_journal(self) -> None:
-        """Journal an unfinished session; remove the journal once an outcome is reached."""
+        """Journal the session if it is not yet, an outcome reached too: its journal goes
+        only once the outcome is on screen (``_show``)."""
         session = self.session
         if session is None or session is self.left:
             return
-        if session.finished:
-            if self.journal is not None:
-                self._journal_call(self.journal.finish)
-                self.journal = None
-        elif self.journal is None and not self.journal_failed:
+        if self.journal is None and not self.journal_failed:
             try:
                 self.journal = Journal.start(session)
             except (OSError, WriteError, JournalError) as error:
                 self._journal_broken(error)
+
+    def _journal_pending(self) -> None:
+        """The journal's delayed start (see ``_open_chat``): nothing to keep once an
+        outcome was reached and shown in the meantime."""
+        if self.session is not None and not self.session.finished:
+            self._keep_journal()
 
     def _journal_call(self, call: Callable[[], None]) -> None:
         try:

@@ -154,6 +154,10 @@ class ResumeScreen(Screen[None]):
                 return
             try:
                 journal.remove(offer.entry.path)
+            except journal.JournalBusy as busy:  # open in another triagebot: not deleted
+                refusal = journal.in_use_message(busy.path, busy.holder, self.lang)
+                self.notify(said.could_not_discard.format(error=refusal), severity="error")
+                return
             except OSError as error:
                 self.notify(said.could_not_discard.format(error=error), severity="error")
                 return
