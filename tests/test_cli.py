@@ -15,6 +15,15 @@ from triagebot.commands import cases
 from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session
 
 ROOT = Path(__file__).parents[1]
+CORE_SYMPTOMS = (
+    "urinary_difficulty",
+    "saddle_sensation",
+    "bilateral_neuro_deficit",
+    "rectal_sensation_loss",
+    "retention_or_incontinence",
+)
+CAUDA_NO = json.dumps({"back_or_leg_pain": "no", **dict.fromkeys(CORE_SYMPTOMS, "no")})
+"""No pain and every core symptom no: the shortest case, out of scope (spec version 2)."""
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -123,9 +132,7 @@ def test_markdown_and_text_formats(tmp_path: Path, capsys: pytest.CaptureFixture
     """The transcript prints as text or Markdown, each with the outcome and disclaimer."""
     path = tmp_path / "a.yaml"
     # no pain and every core symptom no: out of scope (version 2 asks the core symptoms)
-    core = ("urinary_difficulty", "saddle_sensation", "bilateral_neuro_deficit")
-    core += ("rectal_sensation_loss", "retention_or_incontinence")
-    path.write_text("back_or_leg_pain: no\n" + "".join(f"{name}: no\n" for name in core))
+    path.write_text("back_or_leg_pain: no\n" + "".join(f"{name}: no\n" for name in CORE_SYMPTOMS))
     _, text, _ = run(["run", "cauda-equina", "--answers", str(path), "--format", "text"], capsys)
     _, markdown, _ = run(
         ["run", "cauda-equina", "--answers", str(path), "--format", "markdown"], capsys
@@ -190,9 +197,6 @@ def test_a_400_digit_answer_is_refused_not_an_internal_error(
     code, _, err = run(["run", "heparin", "--answers", str(path)], capsys)
     expected = (1, "question 'aspects': 111111111111111111111111111111… is out of range")
     assert expected == (code, err.split(": enter")[0])
-
-
-CAUDA_NO = json.dumps({"back_or_leg_pain": "no"})
 
 
 def run_cases_file(
@@ -260,12 +264,12 @@ def test_an_overlong_or_undecodable_line_is_one_error_record(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A line over the cap is skipped to its end; bytes that are not UTF-8 are placed."""
-    monkeypatch.setattr(cases, "MAX_LINE_BYTES", 100)
+    monkeypatch.setattr(cases, "MAX_LINE_BYTES", 300)
     long_line = json.dumps({"back_or_leg_pain": "no", "x": "y" * 500}).encode()
     content = long_line + b"\n" + b'{"back_or_leg_pain": "n\xffo"}\n' + CAUDA_NO.encode()
     code, results, _ = run_cases_file(tmp_path, capsys, content)
     expected = [
-        {"case": 1, "error": "line 1: longer than 100 bytes"},
+        {"case": 1, "error": "line 1: longer than 300 bytes"},
         {"case": 2, "error": "line 2, column 24: not valid UTF-8 (byte 0xff)"},
         "out_of_scope",
     ]
