@@ -162,6 +162,11 @@ class Words:
     """TUI action → the label of its button under an outcome."""
     key_not_accepted: str
     """A key that answers nothing on the question shown, then how to answer it (``keys``)."""
+    nothing_chosen: str
+    """Enter with no answer moved to (nothing is pre-selected), then how to answer (``keys``)."""
+    more_above: str
+    more_below: str
+    """Options of a list out of view, above and below (``count``)."""
     choice_hint: str
     multi_choice_hint: str
     confirm_button: str
@@ -382,6 +387,9 @@ ENGLISH = Words(
         "choose_flow": "Other flow",
     },
     key_not_accepted="'{key}' does not answer this question · {keys}",
+    nothing_chosen="Nothing chosen yet: Enter records nothing · {keys}",
+    more_above="↑ {count} more above",
+    more_below="↓ {count} more below",
     choice_hint="↑↓ and Enter, or the option's number",
     multi_choice_hint="Space or number ticks · c confirms · nothing ticked = {none}",
     confirm_button="Confirm (c)",
@@ -626,6 +634,9 @@ FRENCH = Words(
         "choose_flow": "Autre parcours",
     },
     key_not_accepted="« {key} » ne répond pas à cette question · {keys}",
+    nothing_chosen="Rien n'est encore choisi : Entrée n'enregistre rien · {keys}",
+    more_above="↑ encore {count} au-dessus",
+    more_below="↓ encore {count} en dessous",
     choice_hint="↑↓ et Entrée, ou le numéro de l'option",
     multi_choice_hint="Espace ou numéro pour cocher · c valide · rien de coché = {none}",
     confirm_button="Valider (c)",
