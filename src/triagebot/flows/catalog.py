@@ -119,6 +119,11 @@ class Words:
     common_values: str
     multi_hint: str
     not_accepted_line: str
+    empty_line: str
+    """An empty line at a question (never an answer), then what to type (``accepted``)."""
+    type_numbers_or: str
+    type_ticks: str
+    type_value: str
     at_first_question: str
     outcome_line: str
     why: str
@@ -319,6 +324,10 @@ ENGLISH = Words(
     common_values="Common values: {values}",
     multi_hint="(type the numbers of every option that applies, e.g. 1 3)",
     not_accepted_line="Not accepted: {error}",
+    empty_line="An empty line is not an answer: {accepted}.",
+    type_numbers_or="type {numbers}, or {accepted}",
+    type_ticks="type the numbers of every option that applies (e.g. 1 3), or 0 for {none}",
+    type_value="enter {accepted}",
     at_first_question="Already at the first question.",
     outcome_line="OUTCOME: {urgency} — {title}",
     why="Why",
@@ -548,6 +557,12 @@ FRENCH = Words(
     common_values="Valeurs courantes : {values}",
     multi_hint="(tapez les numéros de toutes les options qui s'appliquent, p. ex. 1 3)",
     not_accepted_line="Refusé : {error}",
+    empty_line="Une ligne vide n'est pas une réponse : {accepted}.",
+    type_numbers_or="tapez {numbers}, ou {accepted}",
+    type_ticks=(
+        "tapez les numéros de toutes les options qui s'appliquent (p. ex. 1 3), ou 0 pour {none}"
+    ),
+    type_value="entrez {accepted}",
     at_first_question="Vous êtes déjà à la première question.",
     outcome_line="CONDUITE À TENIR : {urgency} — {title}",
     why="Motifs",
