@@ -196,6 +196,8 @@ class Words:
     later_dropped: str
     export_failed: str
     exported: str
+    already_exported: str
+    """F5 again with nothing changed: the file that holds this very transcript."""
     copied: str
     cannot_resume: str
     resumed_with_warning: str
@@ -422,6 +424,7 @@ ENGLISH = Words(
     later_dropped="{count} later answer(s) no longer apply",
     export_failed="Could not export: {error}",
     exported="Transcript saved to {path}",
+    already_exported="This transcript is already saved in {path}",
     copied="Transcript copied to the clipboard",
     cannot_resume="Cannot resume: {error}",
     resumed_with_warning="Resumed with a warning",
@@ -675,6 +678,7 @@ FRENCH = Words(
     later_dropped="{count} réponse(s) suivante(s) ne s'appliquent plus",
     export_failed="Exportation impossible : {error}",
     exported="Compte rendu enregistré dans {path}",
+    already_exported="Ce compte rendu est déjà enregistré dans {path}",
     copied="Compte rendu copié dans le presse-papiers",
     cannot_resume="Reprise impossible : {error}",
     resumed_with_warning="Reprise avec un avertissement",
