@@ -199,3 +199,14 @@ async def test_a_stray_enter_answers_no_bundled_question(flow_id: str) -> None:
             if (app.session.current, len(app.session.steps)) != (node_id, len(answers)):
                 answered[node_id] = app.session.current
     assert answered == {}
+
+
+async def test_a_button_moved_to_does_not_carry_to_the_next_question() -> None:
+    """Yes moved to and entered: the next yes/no question (the same input, reused) has
+    nothing moved to, and a second Enter records nothing."""
+    app = make_app(library.resolve("cauda-equina"), clock=fixed_clock, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await press_all(pilot, ["right", "enter"])
+        after_one = where(app)
+        await press_all(pilot, ["enter"])
+        assert (1, after_one) == (after_one[1], where(app))
