@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui_support import EVERY_TYPE
+from tests.tui_support import EVERY_TYPE, FIXTURES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -139,3 +139,40 @@ def test_plain_mode_numbers_the_rounds_of_a_repeated_group() -> None:
     )
     assert expected == actual
     assert "OUTCOME: ROUTINE — Place the LV lead in the proposed branch" in out
+
+
+# (answers typed before the empty line, the question it is typed at, what is said)
+EMPTY_LINES = [
+    ([], "Q1. Has the patient been seen for this before?", "type 1–3, or yes, no or unsure"),
+    (["y", ""], "Q2. How severe is it?", "type 1–3, or one of: mild, moderate, severe"),  # choice
+    (
+        ["y", "", "1"],
+        "Q3. Which of these symptoms are present?",  # ticks
+        "type the numbers of every option that applies (e.g. 1 3), or 0 for None of these",
+    ),
+    (["y", "", "1", "1"], "Q4. Body temperature?", "enter a number from 30 to 45 °C, or unknown"),
+]
+
+
+@pytest.mark.parametrize(("before", "question", "accepted"), EMPTY_LINES)
+def test_an_empty_line_is_never_an_answer(before: list[str], question: str, accepted: str) -> None:
+    """An empty line (or spaces) at a question answers nothing: it says what to type and
+    asks the same question again; input then ends with nothing decided."""
+    done = chat(str(EVERY_TYPE), [*before, "", "   "])
+    said = f"An empty line is not an answer: {accepted}."
+    lines = done.stdout.splitlines()
+    asked = [line for line in lines if line.startswith("Q")][-3:]
+    assert (1, 2, [question] * 3) == (done.returncode, lines.count(said), asked)
+
+
+def test_an_empty_line_at_a_yes_no_without_unsure_offers_two() -> None:
+    """A yes/no question without unsure: the empty line names 1 to 2, yes or no."""
+    done = chat(str(FIXTURES / "reuse" / "yes_no.yaml"), [""])
+    assert "An empty line is not an answer: type 1–2, or yes or no." in done.stdout.splitlines()
+
+
+def test_an_empty_line_at_an_info_message_goes_on() -> None:
+    """At an info message Enter (an empty line) is the acknowledgement, not an answer."""
+    done = chat(str(EVERY_TYPE), ["y", "", "3"])
+    lines = done.stdout.splitlines()
+    assert (done.returncode, any(line.startswith("OUTCOME:") for line in lines)) == (0, True)

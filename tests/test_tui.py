@@ -231,7 +231,7 @@ async def test_keys_that_answer_or_tick_say_nothing() -> None:
     """Numbers and Space tick options, letters go into a number field: no stray-key line."""
     app = fixture_app(every_type())
     async with app.run_test(size=SIZE) as pilot:
-        await press_all(pilot, ["n", "enter", "1", "1", "space"])
+        await press_all(pilot, ["n", "enter", "1", "1", "down", "space"])
         assert error_text(app) == ""
         await press_all(pilot, ["c", "a"])  # confirmed; 'a' typed into the number field
         assert app.session is not None and app.session.current == "temperature"
@@ -311,6 +311,31 @@ async def test_outcome_exports_copies_and_restarts(tmp_path: Path) -> None:
         assert isinstance(app.screen, StartScreen)
 
 
+async def test_f5_again_overwrites_nothing_and_never_asks_for_force(tmp_path: Path) -> None:
+    """F5 twice says where the transcript already is (no second file, no "--force", which
+    the TUI cannot give); after more answers, F5 writes a new file next to the first."""
+    app = fixture_app(every_type(), export_dir=tmp_path)
+    said: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        app.notify = lambda message, **_: said.append(message)  # type: ignore[method-assign]
+        await press_all(pilot, ["y", "f5", "f5", "enter", "1", "f5"])
+        assert app.session is not None
+        now = to_text(from_session(app.session))
+    files = sorted(path.name for path in tmp_path.iterdir())
+    first = tmp_path / "every-type-20250601-093000.txt"
+    second = tmp_path / "every-type-20250601-093000-2.txt"
+    expected_said = [
+        f"Transcript saved to {first}",
+        f"This transcript is already saved in {first}",
+        f"Transcript saved to {second}",
+    ]
+    assert (["every-type-20250601-093000-2.txt", "every-type-20250601-093000.txt"], now) == (
+        files,
+        second.read_text(encoding="utf-8"),
+    )
+    assert expected_said == said
+
+
 async def test_command_palette_lists_every_action_at_the_outcome() -> None:
     """Every app action is offered in the command palette; the language switch only for a
     flow written in several languages (the fixture has one)."""
@@ -346,6 +371,5 @@ async def test_consecutive_yes_no_questions_reuse_one_input() -> None:
             await press_all(pilot, [key])
             assert app.session is not None
             shown = app.screen.query_one(QuestionInput)
-            yes = shown.query_one(".answer-yes", Button)
-            seen.append((shown is first, shown.node_id == app.session.current, yes.has_focus))
+            seen.append((shown is first, shown.node_id == app.session.current, shown.has_focus))
         assert seen == [(True, True, True), (True, True, True), (False, True, True)]

@@ -121,7 +121,7 @@ async def test_an_answer_button_pressed_with_enter_does_not_look_pressed() -> No
     reuses the input."""
     app = fixture_app(resolve("cauda-equina"))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("y", "tab")
+        await pilot.press("y", "tab", "tab")  # Tab to Yes, Tab to No
         no = app.focused
         await pilot.press("enter")
         assert app.session is not None

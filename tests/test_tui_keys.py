@@ -1,4 +1,5 @@
-"""Keys that arrive in one read from the terminal reach the field in the order typed.
+"""Keys that arrive in one read from the terminal reach the field in the order typed, and
+never act on a screen that is leaving.
 
 ``send_bytes`` feeds the bytes to Textual's xterm parser and posts the events at once, as
 the terminal driver does; Pilot's ``press`` waits after each key and cannot show this.
@@ -6,15 +7,18 @@ the terminal driver does; Pilot's ``press`` waits after each key and cannot show
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from textual._xterm_parser import XTermParser
 from textual.app import App, ComposeResult
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from tests.tui_support import FIXTURES, every_type, fixture_app, send_bytes
 from triagebot.flows import library
 from triagebot.flows.compiler import load_flow
 from triagebot.tui.app import make_app
+from triagebot.tui.screens.start import StartScreen
 
 SIZE = (80, 24)
 RUNS = FIXTURES / "reuse" / "runs.yaml"
@@ -139,3 +143,84 @@ async def test_an_answer_key_just_before_back_never_answers_the_previous_questio
         await pilot.pause()
         answered_since = {k: v for k, v in app.session.answers.items() if before.get(k) != v}
         assert (answered_since, app.session.current != third) == ({}, True)
+
+
+# Keys as a terminal sends them (xterm): what tmux send-keys writes in one go.
+F8 = "\x1b[19~"
+DOWN = "\x1b[B"
+
+
+@pytest.mark.asyncio
+async def test_f8_down_f8_in_one_read_lists_the_flows() -> None:
+    """F8 Down F8 in one read: the flows are listed, the app runs on (it crashed on a Down
+    sent to a start screen that had left)."""
+    app = make_app(library.resolve("ecpr"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        send_bytes(app, F8 + DOWN + F8)
+        await pilot.pause()
+        await pilot.pause()
+        assert (StartScreen, None, None) == (type(app.screen), app.session, app.return_code)
+
+
+@pytest.mark.asyncio
+async def test_enter_then_down_in_the_picker_starts_the_flow_highlighted() -> None:
+    """Enter Down in one read starts the flow highlighted when Enter was pressed, not the
+    one below it."""
+    app = fixture_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        listing = app.screen.query_one("#flow-list", OptionList)
+        assert listing.highlighted == 0 and listing.option_count > 1
+        screen = app.screen
+        assert isinstance(screen, StartScreen)
+        highlighted = screen.flows[str(listing.get_option_at_index(0).id)].id
+        send_bytes(app, "\r" + DOWN)
+        await pilot.pause()
+        await pilot.pause()
+        assert app.session is not None
+        assert highlighted == app.session.flow.id
+
+
+@pytest.mark.asyncio
+async def test_enter_twice_in_the_picker_starts_one_session() -> None:
+    """Enter Enter in one read starts the flow once."""
+    app = fixture_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        started = []
+        original = app.start_flow
+
+        async def counted(flow: Any) -> None:
+            started.append(flow.id)
+            await original(flow)
+
+        app.start_flow = counted  # type: ignore[method-assign]
+        send_bytes(app, "\r\r")
+        await pilot.pause()
+        await pilot.pause()
+        assert len(started) == 1
+
+
+# (keys to a question of the fixture flow, bytes sent with F8 in one read after them)
+ENTER_THEN_F8 = [
+    (["n", "enter", "1", "c"], "37\r"),  # a number typed and entered
+    (["n", "enter"], DOWN + "\r"),  # a choice moved to and entered
+    (["n", "enter", "1", "c"], "\t" + DOWN + "\r"),  # a suggestion moved to and entered
+]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("keys", "data"), ENTER_THEN_F8)
+async def test_enter_then_f8_on_a_question_starts_no_flow(keys: list[str], data: str) -> None:
+    """An answer entered then F8 in one read: the flows are listed and none is started
+    (the Enter reached the start screen's filter and started the flow highlighted there)."""
+    app = fixture_app(every_type())
+    async with app.run_test(size=SIZE) as pilot:
+        for key in keys:
+            await pilot.press(key)
+        await pilot.pause()
+        send_bytes(app, data + F8)
+        await pilot.pause()
+        await pilot.pause()
+        assert (StartScreen, None) == (type(app.screen), app.session)

@@ -26,7 +26,8 @@ RUNS = FIXTURES / "reuse" / "runs.yaml"
 # Keys through runs.yaml: each run tries what could leak into the next question.
 WALK = [
     "3",  # colour: blue, by its number
-    "down",  # size: move the highlight (must not carry into pets)
+    "down",  # size: move to small (nothing is highlighted before)
+    "down",  # size: move the highlight to large (must not carry into pets)
     "enter",  # size: large
     "1",  # pets: tick cat (must not stay ticked for foods)
     "c",  # pets: confirm

@@ -1,5 +1,6 @@
 """Snapshot tests at a fixed 80x24: the start screen, each question type, each urgency, a
-question in French and a question inside a repeated group's round.
+question in French, a question inside a repeated group's round, and the longest lists of
+the bundled flows (spinal red flags, heparin drip rates).
 
 Update after a deliberate change with ``pytest tests/test_tui_snapshots.py --snapshot-update``
 and review the SVGs (the failure report shows them side by side).
@@ -19,6 +20,8 @@ from tests.tui_support import (
     every_type,
     fixed_clock,
     fixture_app,
+    paths_to_questions,
+    show_question,
 )
 from triagebot.flows import library
 from triagebot.tui.app import TriageApp, make_app
@@ -91,3 +94,31 @@ def test_a_question_in_a_round(snap_compare: Any) -> None:
     keys = [*CRT_CANDIDATE, "1", *"150", "enter", "n", "y", "2"]
     app = bundled_app("crt-lead")
     assert snap_compare(app, press=keys, terminal_size=SIZE, run_before=settle)
+
+
+def at_question(node_id: str) -> Any:
+    """A ``run_before`` that brings the app's flow to ``node_id`` by the shortest answers
+    found (``paths_to_questions``): robust to a flow's changes, unlike a script of keys."""
+
+    async def reach(pilot: Pilot[Any]) -> None:
+        await pilot.pause()  # the flow is started once the app is mounted
+        app = pilot.app
+        assert isinstance(app, TriageApp) and app.session is not None
+        await show_question(app, node_id, paths_to_questions(app.session.flow)[node_id])
+        await pilot.pause()
+
+    return reach
+
+
+def test_spinal_red_flags(snap_compare: Any) -> None:
+    """spinal-referral's red flags at 80x24: every tick box [ ], each detail under its
+    label, and the line that says how many more follow when they do not all fit."""
+    app = bundled_app("spinal-referral")
+    assert snap_compare(app, terminal_size=SIZE, run_before=at_question("red_flags"))
+
+
+def test_heparin_drip_rate_suggestions(snap_compare: Any) -> None:
+    """heparin's drip rate at 80x24: the field has the keys, every suggested rate is shown
+    and none is highlighted."""
+    app = bundled_app("heparin")
+    assert snap_compare(app, terminal_size=SIZE, run_before=at_question("drip_rate_ml_h"))

@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
+import io
+from collections import deque
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
 from textual._xterm_parser import XTermParser
 from textual.app import App
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Input, OptionList, SelectionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 
+from triagebot.flows.answers import AnswerError
 from triagebot.flows.compiler import CompiledFlow, load_flow
+from triagebot.flows.engine import FlowRuntimeError, Session
+from triagebot.flows.schema import (
+    UNKNOWN,
+    UNSURE,
+    ChoiceQuestion,
+    GroupNode,
+    MultiChoiceQuestion,
+    NumberQuestion,
+    OutcomeNode,
+    YesNoQuestion,
+)
 from triagebot.tui.app import TriageApp, make_app
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.widgets.conversation import Conversation, message_text
+from triagebot.tui.widgets.option_lists import Ticks
 from triagebot.tui.widgets.outcome import OutcomeCard
 from triagebot.tui.widgets.transcript import Entry, Transcript
 
@@ -237,14 +253,15 @@ SEPTIC_FRENCH_KEYS = ["o", "2", "o", *"47,5", "enter", *"85", "enter", "n", "n"]
 FIXTURE_SCRIPTS: list[tuple[list[str], str]] = [
     # choice by its number: severe
     (["y", "enter", "3"], "emergency"),
-    # choice by arrows and Enter, two symptoms ticked, 39,5 typed with a decimal comma
-    (["n", "enter", "down", "enter", "1", "3", "c", *"39,5", "enter"], "urgent"),
+    # choice by arrows and Enter (nothing highlighted before the first arrow), two symptoms
+    # ticked, 39,5 typed with a decimal comma
+    (["n", "enter", "down", "down", "enter", "1", "3", "c", *"39,5", "enter"], "urgent"),
     # two symptoms, temperature unknown typed
     (["u", "enter", "1", "1", "2", "c", *"unknown", "enter"], "soon"),
     # first presentation, one symptom, 37 typed
     (["n", "enter", "1", "2", "c", *"37", "enter"], "routine"),
     # nothing ticked (confirm with the button), the first suggestion picked from the list
-    (["y", "enter", "1", "tab", "enter", "tab", "enter"], "nothing"),
+    (["y", "enter", "1", "tab", "enter", "tab", "down", "enter"], "nothing"),
 ]
 
 
@@ -341,12 +358,92 @@ def input_state(app: App[object]) -> dict[str, Any]:
         ],
     }
     for listing in shown.query(OptionList):
-        key = "selections" if isinstance(listing, SelectionList) else "options"
-        result[key] = [str(option.prompt) for option in listing.options]
+        key = "selections" if isinstance(listing, Ticks) else "options"
+        result[key] = [prompt_text(option.prompt) for option in listing.options]
         result[f"{key} highlighted"] = listing.highlighted
-        if isinstance(listing, SelectionList):
-            result["ticked"] = list(listing.selected)
+        if isinstance(listing, Ticks):
+            result["ticked"] = listing.selected
     for field in shown.query(Input):
         classes = sorted(field.classes)
         result["input"] = (field.value, field.placeholder, field.cursor_position, classes)
     return result
+
+
+def prompt_text(prompt: object) -> str:
+    """An option's prompt as plain text, its lines joined by " / " (wide: unwrapped)."""
+    console = Console(width=200, color_system=None, record=True, file=io.StringIO())
+    console.print(prompt)
+    lines = console.export_text().splitlines()
+    return " / ".join(line.rstrip() for line in lines if line.strip())
+
+
+def screen_lines(app: App[Any]) -> list[str]:
+    """The text of every row of the screen as last composed (what the terminal shows)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def paths_to_questions(flow: CompiledFlow, budget: int = 20_000) -> dict[str, list[object]]:
+    """For each question and info node a new session of ``flow`` reaches (first found, in
+    its first round), a shortest list of raw answers that brings it there.
+
+    Found by trying answers breadth first (no, yes, unsure; each option; no tick and each
+    tick; each suggestion, the range's ends and middle, unknown) until every node is found
+    or ``budget`` sessions were tried. Robust to a flow's changes, unlike a script of keys.
+    """
+    wanted = {
+        node_id
+        for node_id, node in flow.flow.nodes.items()
+        if not isinstance(node, OutcomeNode | GroupNode)
+    }
+    found: dict[str, list[object]] = {}
+    seen: set[tuple[str, str]] = set()
+    waiting: deque[list[object]] = deque([[]])
+    while waiting and budget and set(found) != wanted:
+        budget -= 1
+        answers = waiting.popleft()
+        session = replayed(flow, answers)
+        if session is None or session.finished:
+            continue
+        state = (session.current, repr(sorted(session.answers.items())))
+        if state in seen:
+            continue
+        seen.add(state)
+        found.setdefault(session.current, answers)
+        waiting.extend([*answers, raw] for raw in _tries(session.node))
+    return found
+
+
+def replayed(flow: CompiledFlow, answers: list[object]) -> Session | None:
+    """A new session of ``flow`` given ``answers`` in turn; None if one is refused."""
+    session = Session(flow, fixed_clock)
+    try:
+        for raw in answers:
+            session.answer(raw)
+    except (AnswerError, FlowRuntimeError):
+        return None
+    return session
+
+
+def _tries(node: object) -> list[object]:
+    if isinstance(node, YesNoQuestion):
+        return ["no", "yes", *([UNSURE] if node.allow_unsure else [])]
+    if isinstance(node, ChoiceQuestion):
+        return [option.id for option in node.options]
+    if isinstance(node, MultiChoiceQuestion):
+        return [[], *([option.id] for option in node.options)]
+    if isinstance(node, NumberQuestion):
+        middle = (node.min + node.max) / 2
+        values = [s.value for s in node.suggestions] + [node.min, node.max, middle]
+        return [*values, *([UNKNOWN] if node.allow_unknown else [])]
+    return [None]  # an info node: acknowledged
+
+
+async def show_question(app: TriageApp, node_id: str, answers: list[object]) -> None:
+    """Bring the app's running flow to ``node_id`` afresh by ``answers``, as if typed."""
+    assert app.session is not None
+    await app.start_flow(app.session.flow)
+    assert app.session is not None
+    for raw in answers:
+        app.session.answer(raw)
+    await app.refresh_chat()
+    assert node_id == app.session.current

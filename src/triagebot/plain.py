@@ -185,6 +185,9 @@ class PlainChat:
         for line in options(question, lang):
             self.say(line)
         text = self.ask()
+        if not text:  # never an answer (principle 8): asked again, with what to type
+            self.say(said.empty_line.format(accepted=what_to_type(question, lang)))
+            return
         if self.command(text):
             return
         try:
@@ -297,6 +300,22 @@ def options(question: Question, lang: str | None = None) -> list[str]:
         )
         lines.append("   " + said.common_values.format(values=common))
     return lines
+
+
+def what_to_type(question: Question, lang: str | None = None) -> str:
+    """What answers ``question`` when typed here: an option's number or word, the numbers
+    of every option that applies, or a value."""
+    said = words(lang)
+    if isinstance(question, MultiChoiceQuestion):
+        return said.type_ticks.format(none=question.none_label)
+    if isinstance(question, YesNoQuestion):
+        count = 3 if question.allow_unsure else 2
+    elif isinstance(question, ChoiceQuestion):
+        count = len(question.options)
+    else:
+        return said.type_value.format(accepted=accepted(question, lang))
+    numbers = "1" if count == 1 else f"1–{count}"
+    return said.type_numbers_or.format(numbers=numbers, accepted=accepted(question, lang))
 
 
 def to_raw(question: Question, text: str, lang: str | None = None) -> object:

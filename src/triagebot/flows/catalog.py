@@ -123,6 +123,11 @@ class Words:
     common_values: str
     multi_hint: str
     not_accepted_line: str
+    empty_line: str
+    """An empty line at a question (never an answer), then what to type (``accepted``)."""
+    type_numbers_or: str
+    type_ticks: str
+    type_value: str
     at_first_question: str
     outcome_line: str
     why: str
@@ -178,6 +183,11 @@ class Words:
     """TUI action → the label of its button under an outcome."""
     key_not_accepted: str
     """A key that answers nothing on the question shown, then how to answer it (``keys``)."""
+    nothing_chosen: str
+    """Enter with no answer moved to (nothing is pre-selected), then how to answer (``keys``)."""
+    more_above: str
+    more_below: str
+    """Options of a list out of view, above and below (``count``)."""
     choice_hint: str
     multi_choice_hint: str
     confirm_button: str
@@ -202,6 +212,8 @@ class Words:
     later_dropped: str
     export_failed: str
     exported: str
+    already_exported: str
+    """F5 again with nothing changed: the file that holds this very transcript."""
     copied: str
     cannot_resume: str
     resumed_with_warning: str
@@ -331,6 +343,10 @@ ENGLISH = Words(
     common_values="Common values: {values}",
     multi_hint="(type the numbers of every option that applies, e.g. 1 3)",
     not_accepted_line="Not accepted: {error}",
+    empty_line="An empty line is not an answer: {accepted}.",
+    type_numbers_or="type {numbers}, or {accepted}",
+    type_ticks="type the numbers of every option that applies (e.g. 1 3), or 0 for {none}",
+    type_value="enter {accepted}",
     at_first_question="Already at the first question.",
     outcome_line="OUTCOME: {urgency} — {title}",
     why="Why",
@@ -412,6 +428,9 @@ ENGLISH = Words(
         "choose_flow": "Other flow",
     },
     key_not_accepted="'{key}' does not answer this question · {keys}",
+    nothing_chosen="Nothing chosen yet: Enter records nothing · {keys}",
+    more_above="↑ {count} more above",
+    more_below="↓ {count} more below",
     choice_hint="↑↓ and Enter, or the option's number",
     multi_choice_hint="Space or number ticks · c confirms · nothing ticked = {none}",
     confirm_button="Confirm (c)",
@@ -435,6 +454,7 @@ ENGLISH = Words(
     later_dropped="{count} later answer(s) no longer apply",
     export_failed="Could not export: {error}",
     exported="Transcript saved to {path}",
+    already_exported="This transcript is already saved in {path}",
     copied="Transcript copied to the clipboard",
     cannot_resume="Cannot resume: {error}",
     resumed_with_warning="Resumed with a warning",
@@ -572,6 +592,12 @@ FRENCH = Words(
     common_values="Valeurs courantes : {values}",
     multi_hint="(tapez les numéros de toutes les options qui s'appliquent, p. ex. 1 3)",
     not_accepted_line="Refusé : {error}",
+    empty_line="Une ligne vide n'est pas une réponse : {accepted}.",
+    type_numbers_or="tapez {numbers}, ou {accepted}",
+    type_ticks=(
+        "tapez les numéros de toutes les options qui s'appliquent (p. ex. 1 3), ou 0 pour {none}"
+    ),
+    type_value="entrez {accepted}",
     at_first_question="Vous êtes déjà à la première question.",
     outcome_line="CONDUITE À TENIR : {urgency} — {title}",
     why="Motifs",
@@ -673,6 +699,9 @@ FRENCH = Words(
         "choose_flow": "Autre parcours",
     },
     key_not_accepted="« {key} » ne répond pas à cette question · {keys}",
+    nothing_chosen="Rien n'est encore choisi : Entrée n'enregistre rien · {keys}",
+    more_above="↑ encore {count} au-dessus",
+    more_below="↓ encore {count} en dessous",
     choice_hint="↑↓ et Entrée, ou le numéro de l'option",
     multi_choice_hint="Espace ou numéro pour cocher · c valide · rien de coché = {none}",
     confirm_button="Valider (c)",
@@ -696,6 +725,7 @@ FRENCH = Words(
     later_dropped="{count} réponse(s) suivante(s) ne s'appliquent plus",
     export_failed="Exportation impossible : {error}",
     exported="Compte rendu enregistré dans {path}",
+    already_exported="Ce compte rendu est déjà enregistré dans {path}",
     copied="Compte rendu copié dans le presse-papiers",
     cannot_resume="Reprise impossible : {error}",
     resumed_with_warning="Reprise avec un avertissement",

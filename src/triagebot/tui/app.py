@@ -493,14 +493,16 @@ class TriageApp(App[None]):
         if self.session is None:
             return
         try:
-            path = export_transcript(self.session, self.export_dir)
+            exported = export_transcript(self.session, self.export_dir)
         except (OSError, WriteError) as error:
             self.notify(self.words.export_failed.format(error=error), severity="error")
             return
+        path = exported.path
         if self.is_web:
             # Under textual-serve the file is on the server: hand it to the browser too.
             self.deliver_text(path, save_filename=path.name)
-        self.notify(self.words.exported.format(path=path))
+        said = self.words.exported if exported.written else self.words.already_exported
+        self.notify(said.format(path=path))
 
     def action_copy_transcript(self) -> None:
         if self.session is not None:

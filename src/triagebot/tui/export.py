@@ -6,10 +6,12 @@ needed to draw the first question (it is ~50 ms of the TUI's start).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from triagebot.files import default_export_path, write_private
+from triagebot.files import WriteError, default_export_path, write_private
 from triagebot.flows.engine import Session
 
 if TYPE_CHECKING:
@@ -30,10 +32,55 @@ def transcript_text(session: Session) -> str:
     return _as_text(session)[1]
 
 
-def export_transcript(session: Session, folder: Path | None = None) -> Path:
-    """Write the plain-text transcript, owner-only and atomically; returns its path.
+@dataclass(frozen=True)
+class Exported:
+    """Where F5 left the transcript."""
+
+    path: Path
+    written: bool
+    """False: a file written before holds this very transcript; nothing new was written."""
+
+
+def export_transcript(session: Session, folder: Path | None = None) -> Exported:
+    """Write the plain-text transcript, owner-only and atomically, where it overwrites
+    nothing.
 
     ``folder`` defaults to the user's triagebot data folder (transcripts are patient data).
+    The file is named for the session (``FLOW-YYYYMMDD-HHMMSS.txt``); F5 again (the TUI
+    has no ``--force``) never replaces a transcript that may already be filed: the same
+    transcript is found where it was written, a changed one (more answers) is written
+    next to it as ``...-2.txt``, ``...-3.txt``.
     """
     transcript, text = _as_text(session)
-    return write_private(default_export_path(transcript, "text", folder), text)
+    first = default_export_path(transcript, "text", folder)
+    for path in _names(first):
+        if _holds(path, text):
+            return Exported(path, written=False)
+        try:
+            return Exported(write_private(path, text), written=True)
+        except WriteError:
+            if not path.exists():  # not taken: the folder cannot be written
+                raise
+    raise WriteError(f"{first}: {MAX_COPIES} transcripts of this session exist already")
+
+
+MAX_COPIES = 999
+"""The most files one session's exports are written to."""
+
+
+def _names(first: Path) -> Iterator[Path]:
+    """``first``, then ``first`` numbered from 2."""
+    yield first
+    for number in range(2, MAX_COPIES + 1):
+        yield first.with_name(f"{first.stem}-{number}{first.suffix}")
+
+
+def _holds(path: Path, text: str) -> bool:
+    """Whether ``path`` is a regular file holding exactly ``text``."""
+    data = text.encode("utf-8")
+    try:
+        if not path.is_file() or path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False

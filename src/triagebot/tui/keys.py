@@ -1,4 +1,4 @@
-"""Key descriptions in the session's language.
+"""Key descriptions in the session's language, and keys that outlive their screen.
 
 Textual's bindings are declared once per class (``BINDINGS``), with one description each;
 the footer and the command palette show that description. A node's own bindings map is a
@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import Any
 
+from textual import events
 from textual.dom import DOMNode
+from textual.screen import Screen
 
 
 def relabel(node: DOMNode, descriptions: Mapping[str, str]) -> bool:
@@ -30,3 +33,18 @@ def relabel(node: DOMNode, descriptions: Mapping[str, str]) -> bool:
             ]
             changed = True
     return changed
+
+
+def drop_if_left(screen: Screen[Any], event: events.Key) -> None:
+    """Stop a key that reached ``screen`` after it stopped being the screen shown.
+
+    Every screen calls it from ``on_key``. Keys that arrive in one read are handed out at
+    once: those sent to a widget before an F-key (a priority binding, run at once) changed
+    the screen reach it only after that screen has left, and Textual would then run their
+    bindings on the screen shown now (Enter then F8 on a question started the flow
+    highlighted in the picker; F8 Down F8 moved a list no longer there). Stopped here, they
+    act on nothing.
+    """
+    if not screen.is_active:
+        event.stop()
+        event.prevent_default()

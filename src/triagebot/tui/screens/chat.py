@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -15,6 +16,7 @@ from textual.widgets import Button, Static
 from triagebot import startup
 from triagebot.flows.engine import Session
 from triagebot.flows.schema import OutcomeNode
+from triagebot.tui.keys import drop_if_left
 from triagebot.tui.spares import Spares
 from triagebot.tui.widgets.conversation import Conversation
 from triagebot.tui.widgets.footer import SteadyFooter
@@ -52,6 +54,9 @@ class ChatScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(startup.resume)  # drawn: start-up is over
+
+    def on_key(self, event: events.Key) -> None:
+        drop_if_left(self, event)
 
     async def show(self, session: Session) -> None:
         """Bring transcript, input and progress in line with ``session``.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from triagebot.flows.catalog import words
 from triagebot.flows.schema import Question
+from triagebot.tui.keys import drop_if_left
 from triagebot.tui.messages import AnswerChanged, AnswerSubmitted
 from triagebot.tui.widgets.inputs import QuestionInput, input_for
 
@@ -61,6 +62,9 @@ class EditScreen(ModalScreen[None]):
 
     def _focus(self) -> None:
         self.query_one(QuestionInput).focus_input()
+
+    def on_key(self, event: events.Key) -> None:
+        drop_if_left(self, event)
 
     @on(AnswerSubmitted)
     def _changed(self, event: AnswerSubmitted) -> None:

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from triagebot.flows import journal
 from triagebot.flows.catalog import words
 from triagebot.resuming import Offer
-from triagebot.tui.keys import relabel
+from triagebot.tui.keys import drop_if_left, relabel
 from triagebot.tui.messages import ResumeChosen
 from triagebot.tui.widgets.footer import SteadyFooter
 
@@ -79,7 +79,8 @@ class ConfirmDiscard(ModalScreen[bool]):
             yield Static(said.discard_keys.format(yes=said.yes[0].lower()), classes="hint")
 
     def on_key(self, event: events.Key) -> None:
-        if event.key in self.discard_keys:
+        drop_if_left(self, event)
+        if event.key in self.discard_keys and self.is_active:
             event.stop()
             self.dismiss(True)
 
@@ -113,6 +114,9 @@ class ResumeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refill()
         self.query_one(OptionList).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        drop_if_left(self, event)
 
     def refill(self) -> None:
         listing = self.query_one("#session-list", OptionList)

@@ -10,7 +10,7 @@ from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -22,6 +22,7 @@ from triagebot.flows import library
 from triagebot.flows.catalog import language_name, words
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.library import Entry
+from triagebot.tui.keys import drop_if_left
 from triagebot.tui.messages import FlowChosen
 from triagebot.tui.widgets.footer import SteadyFooter
 from triagebot.tui.widgets.ordered_input import OrderedInput
@@ -41,6 +42,19 @@ def describe(flow: CompiledFlow, today: date, lang: str | None = None) -> Text:
         text.append(f" · {said.review_date.format(date=review.due.isoformat())}")
     text.append(" · " + ", ".join(language_name(code) for code in flow.languages))
     return text
+
+
+class FilterInput(OrderedInput):
+    """The filter: Enter starts the flow highlighted as it is pressed.
+
+    Its own binding, run in turn with the keys around it (``OrderedInput``): an Input posts
+    Submitted after the keys already read (Down, in "Enter Down"), and the screen then
+    read the highlight they had moved.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.start_highlighted", show=False)
+    ]
 
 
 class StartScreen(Screen[None]):
@@ -63,6 +77,8 @@ class StartScreen(Screen[None]):
         self.lang = lang
         """The app's language (``--lang``)."""
         self.flows = {str(e.path): e.flow for e in entries if e.flow is not None}
+        self.chosen = False
+        """A flow was chosen: the keys that follow start no other."""
 
     def compose(self) -> ComposeResult:
         said = words(self.lang)
@@ -71,7 +87,7 @@ class StartScreen(Screen[None]):
         if self.unfinished:
             template = said.unfinished_one if self.unfinished == 1 else said.unfinished_many
             yield Static(template.format(count=self.unfinished), id="unfinished", classes="hint")
-        yield OrderedInput(placeholder=said.filter_placeholder, id="filter")
+        yield FilterInput(placeholder=said.filter_placeholder, id="filter")
         yield OptionList(id="flow-list")
         broken = [e for e in self.entries if e.error is not None]
         if broken:
@@ -107,8 +123,7 @@ class StartScreen(Screen[None]):
             current = listing.highlighted or 0
             listing.highlighted = max(0, min(listing.option_count - 1, current + step))
 
-    @on(Input.Submitted, "#filter")
-    def _entered(self) -> None:
+    def action_start_highlighted(self) -> None:
         listing = self.query_one("#flow-list", OptionList)
         if listing.highlighted is not None:
             self._choose(listing.get_option_at_index(listing.highlighted).id)
@@ -118,5 +133,9 @@ class StartScreen(Screen[None]):
         self._choose(event.option.id)
 
     def _choose(self, path: str | None) -> None:
-        if path is not None:
+        if path is not None and not self.chosen:
+            self.chosen = True
             self.post_message(FlowChosen(self.flows[path]))
+
+    def on_key(self, event: events.Key) -> None:
+        drop_if_left(self, event)

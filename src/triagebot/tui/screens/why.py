@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -14,6 +15,7 @@ from textual.widgets import Static
 from triagebot.flows.catalog import words
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.wording import why_lines
+from triagebot.tui.keys import drop_if_left
 
 STYLES = {"heading": "bold", "text": "", "detail": "dim"}
 
@@ -45,3 +47,6 @@ class WhyScreen(ModalScreen[None]):
         with VerticalScroll(id="why-box"):
             yield Static(why_text(self.flow, self.node_id), id="why-text")
             yield Static(words(self.flow.language).esc_f1_closes, classes="hint")
+
+    def on_key(self, event: events.Key) -> None:
+        drop_if_left(self, event)

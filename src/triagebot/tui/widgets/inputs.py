@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import Button, Input, OptionList, SelectionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Button, Input, OptionList, Static
 
 from triagebot.flows.answers import AnswerError, accepted, format_number, parse_answer
 from triagebot.flows.catalog import CATALOG, words
@@ -33,13 +31,15 @@ from triagebot.flows.schema import (
     YesNoQuestion,
 )
 from triagebot.tui.messages import AnswerSubmitted
+from triagebot.tui.widgets.option_lists import Item, Options, Ticks
 from triagebot.tui.widgets.ordered_input import OrderedInput
 from triagebot.tui.widgets.steady import SteadyStatic
 from triagebot.tui.wording import key_of, number_raw, yes_no_keys
 
 NUMBER_KEYS = [str(n) for n in range(1, 10)]
-FIELDS = "Button, OptionList, SelectionList, Input"
-"""The widgets an answer is given in: an input's first one takes the keyboard focus."""
+FIELDS = "Button, OptionList, Input"
+"""The widgets an answer is given in: an input's first one takes the keyboard focus (a
+yes/no input takes it itself: no answer is pre-selected)."""
 
 
 class QuestionInput(Vertical):
@@ -66,6 +66,12 @@ class QuestionInput(Vertical):
         raise NotImplementedError
 
     def on_key(self, event: events.Key) -> None:
+        if self.retired:
+            # Sent to the question this input showed, it goes no further: its binding,
+            # run by the app, would act on the input that has the focus now.
+            event.stop()
+            event.prevent_default()
+            return
         # A key that answers nothing would otherwise do nothing at all: a clinician who
         # typed 'x' or '7' (of three options) is told which keys answer.
         key = event.character
@@ -75,6 +81,34 @@ class QuestionInput(Vertical):
 
     def compose_error(self) -> ComposeResult:
         yield SteadyStatic("", classes="error")
+
+    def compose_more(self) -> ComposeResult:
+        """The line under a list that says how many options are out of view."""
+        more = SteadyStatic("", classes="more")
+        more.display = False
+        yield more
+
+    def nothing_chosen(self) -> None:
+        """Enter with no answer moved to: nothing is recorded; say which keys answer."""
+        self.show_error(words(self.lang).nothing_chosen.format(keys=self.key_help()))
+
+    @on(Options.Unmoved)
+    def _unmoved(self, event: Options.Unmoved) -> None:
+        event.stop()
+        self.nothing_chosen()
+
+    @on(Options.Unseen)
+    def _unseen(self, event: Options.Unseen) -> None:
+        event.stop()
+        said = words(self.lang)
+        parts = [
+            template.format(count=count)
+            for template, count in ((said.more_above, event.above), (said.more_below, event.below))
+            if count
+        ]
+        more = self.query_one(".more", Static)
+        more.update(" · ".join(parts))
+        more.display = bool(parts)
 
     def submit(self, raw: object) -> None:
         # A key on its way to this input when it was taken off screen reaches it still:
@@ -111,12 +145,11 @@ class QuestionInput(Vertical):
         it styled already. Its focus flag is set, not the screen's focus: the spare is
         hidden and gets the real focus the moment it is revealed, so nothing sees it.
         """
-        fields = self.query(FIELDS)
-        if not fields:
+        if not self.query(FIELDS):
             # Composed in part or not at all: the app left while the spare was built
             # (Textual mounts nothing in an area being taken down). It is never shown.
             return
-        target = fields.first()
+        target = self.focus_target()
         target.set_reactive(Widget.has_focus, True)
         target.update_node_styles(animate=False)
 
@@ -157,12 +190,19 @@ YES_NO_LETTERS = sorted(
 """Every key a yes/no answer may have in some language; each input takes its own."""
 
 
-class YesNoInput(QuestionInput):
+class YesNoInput(QuestionInput, can_focus=True):
     """Yes / No (/ Unsure) as buttons, each answerable with one key (its word's letter, or
-    y / n / u)."""
+    y / n / u).
+
+    The input itself takes the focus, not a button: no answer is pre-selected, and Enter
+    answers only once an arrow key or Tab moved to a button (principle 8).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(letter, f"key('{letter}')", show=False) for letter in YES_NO_LETTERS
+        *(Binding(letter, f"key('{letter}')", show=False) for letter in YES_NO_LETTERS),
+        Binding("enter", "nothing_chosen", show=False),
+        *(Binding(key, "move(1)", show=False) for key in ("right", "down")),
+        *(Binding(key, "move(-1)", show=False) for key in ("left", "up")),
     ]
 
     def __init__(self, node_id: str, question: YesNoQuestion, lang: str | None = None) -> None:
@@ -212,6 +252,23 @@ class YesNoInput(QuestionInput):
     def action_key(self, letter: str) -> None:
         self.submit(self.keys[letter])
 
+    def action_nothing_chosen(self) -> None:
+        self.nothing_chosen()
+
+    def action_move(self, step: int) -> None:
+        """Move the focus to the next (or previous) answer button; from the input itself,
+        to the first (or last)."""
+        buttons = [button for button in self.query(Button) if button.display]
+        focused = self.app.focused
+        if focused in buttons:
+            index = max(0, min(len(buttons) - 1, buttons.index(focused) + step))
+        else:
+            index = 0 if step > 0 else len(buttons) - 1
+        buttons[index].focus()
+
+    def focus_target(self) -> Widget:
+        return self
+
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -224,11 +281,12 @@ def _numbers(count: int) -> str:
     return "1" if last == 1 else f"1–{last}"
 
 
-def _numbered(number: int, label: str, detail: str | None) -> Text:
-    text = Text(f"{number}. {label}" if number <= len(NUMBER_KEYS) else f"   {label}")
-    if detail:
-        text.append(f"\n   {detail}", style="dim")
-    return text
+def _items(question: ChoiceQuestion | MultiChoiceQuestion) -> list[Item]:
+    """A question's options as listed, numbered while a number key picks them."""
+    return [
+        Item(o.id, o.label, o.detail, n if n <= len(NUMBER_KEYS) else None)
+        for n, o in enumerate(question.options, 1)
+    ]
 
 
 class ChoiceInput(QuestionInput):
@@ -244,23 +302,15 @@ class ChoiceInput(QuestionInput):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_hint(words(self.lang).choice_hint)
-        yield OptionList(*self._options(), compact=True)
+        yield Options(_items(self.question))
+        yield from self.compose_more()
         yield from self.compose_error()
-
-    def _options(self) -> list[Option]:
-        return [
-            Option(_numbered(n, o.label, o.detail), id=o.id)
-            for n, o in enumerate(self.question.options, 1)
-        ]
 
     def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
         if not isinstance(node, ChoiceQuestion):
             return False
         self.node_id, self.question = node_id, node
-        listing = self.query_one(OptionList)
-        listing.set_options(self._options())
-        listing.highlighted = 0
-        listing.scroll_home(animate=False, immediate=True)
+        self.query_one(Options).show_items(_items(node))
         self.show_error("")
         return True
 
@@ -303,7 +353,8 @@ class MultiChoiceInput(QuestionInput):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_hint(self._hint())
-        yield SelectionList[str](*self._selections(), compact=True)
+        yield Ticks(_items(self.question))
+        yield from self.compose_more()
         said = words(self.lang)
         yield _answer_button(said.confirm_button, "confirm", "confirm")
         yield from self.compose_error()
@@ -317,42 +368,32 @@ class MultiChoiceInput(QuestionInput):
     def key_help(self) -> str:
         return f"{self._hint()} ({_numbers(len(self.question.options))})"
 
-    def _selections(self) -> list[tuple[Text, str]]:
-        return [
-            (_numbered(n, o.label, o.detail), o.id) for n, o in enumerate(self.question.options, 1)
-        ]
-
     def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
         if not isinstance(node, MultiChoiceQuestion):
             return False
         self.node_id, self.question = node_id, node
         self.query_one(".hint", Static).update(self._hint())
-        listing = self.query_one(SelectionList)
-        listing.clear_options()  # and every tick with them
-        listing.add_options(self._selections())
-        listing.highlighted = 0
-        listing.scroll_home(animate=False, immediate=True)
+        self.query_one(Ticks).show_items(_items(node))  # and every tick goes with them
         self.show_error("")
         return True
 
     def draft(self) -> object | None:
-        listing = self.query_one(SelectionList)
-        return (list(listing.selected), listing.highlighted)
+        ticks = self.query_one(Ticks)
+        return (ticks.selected, ticks.highlighted)
 
     def restore(self, draft: object) -> None:
         assert isinstance(draft, tuple)
         ticked, highlighted = draft
-        listing = self.query_one(SelectionList)
-        for option_id in ticked:
-            listing.select(option_id)
-        listing.highlighted = highlighted
+        ticks = self.query_one(Ticks)
+        ticks.tick(ticked)
+        ticks.highlighted = highlighted
 
     def action_tick(self, number: int) -> None:
         if number <= len(self.question.options):
-            self.query_one(SelectionList).toggle(self.question.options[number - 1].id)
+            self.query_one(Ticks).toggle(self.question.options[number - 1].id)
 
     def action_confirm(self) -> None:
-        self.submit(list(self.query_one(SelectionList).selected))
+        self.submit(self.query_one(Ticks).selected)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -393,12 +434,13 @@ class NumberInput(QuestionInput):
                 validate_on=["changed"],
             )
             yield SteadyStatic(question.unit or "", classes="unit")
-        options = _suggestions(question, lang)
-        listing = OptionList(*options, classes="suggestions", compact=True)
+        items = _suggestions(question, lang)
+        listing = Options(items, classes="suggestions")
         # Always there, shown when the question has suggestions: a run of numbers
         # reuses one input whether or not they have them.
-        listing.display = bool(options)
+        listing.display = bool(items)
         yield listing
+        yield from self.compose_more()
         yield from self.compose_error()
 
     def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
@@ -418,11 +460,10 @@ class NumberInput(QuestionInput):
         field.clear()
         field.validate_on = {"changed"}
         field.remove_class("-valid", "-invalid")
-        options = _suggestions(node, lang)
-        listing = self.query_one(".suggestions", OptionList)
-        listing.set_options(options)
-        listing.highlighted = 0 if options else None
-        listing.display = bool(options)
+        items = _suggestions(node, lang)
+        listing = self.query_one(".suggestions", Options)
+        listing.show_items(items)
+        listing.display = bool(items)
         self.show_error("")
         return True
 
@@ -469,16 +510,14 @@ def _placeholder(question: NumberQuestion, lang: str | None) -> str:
     return f"{format_number(question.min, lang)}–{format_number(question.max, lang)}"
 
 
-def _suggestions(question: NumberQuestion, lang: str | None) -> list[Option]:
-    options = [
-        Option(
-            Text(f"{format_number(s.value, lang)}{_unit(question)} — {s.label}"), id=repr(s.value)
-        )
+def _suggestions(question: NumberQuestion, lang: str | None) -> list[Item]:
+    items = [
+        Item(repr(s.value), f"{format_number(s.value, lang)}{_unit(question)} — {s.label}")
         for s in question.suggestions
     ]
     if question.allow_unknown:
-        options.append(Option(words(lang).unknown, id=UNKNOWN))
-    return options
+        items.append(Item(UNKNOWN, words(lang).unknown))
+    return items
 
 
 def _unit(question: NumberQuestion) -> str:

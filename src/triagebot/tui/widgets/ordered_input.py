@@ -13,11 +13,16 @@ in one read leaves ``1`` in the field instead of ``7``: a wrong number, silently
 non-priority binding chain the app would run (the focused widget first, then its parents
 and the screen), found from the focus at that moment, so a key that follows a Tab goes
 where the Tab sent the focus. A key no binding takes bubbles on as before.
+
+A key that reaches the field once its screen is no longer shown (sent before an F-key
+changed the screen, in the same read) acts on nothing: run from here, its binding would act
+on the screen shown now (``triagebot.tui.keys.drop_if_left``).
 """
 
 from __future__ import annotations
 
 from textual import events
+from textual.dom import NoScreen
 from textual.widgets import Input
 
 
@@ -25,9 +30,20 @@ class OrderedInput(Input):
     """An Input that applies bound keys and typed characters in the order they arrived."""
 
     async def _on_key(self, event: events.Key) -> None:
+        if not self._screen_shown():
+            event.stop()
+            event.prevent_default()
+            return
         if not event.is_printable and await self.app._check_bindings(event.key):
             # Handled here, in turn; the app must not run it a second time.
             event.stop()
             event.prevent_default()
             return
         await super()._on_key(event)
+
+    def _screen_shown(self) -> bool:
+        """Whether this field's screen is the one shown."""
+        try:
+            return self.screen.is_active
+        except NoScreen:  # taken off its screen
+            return False
