@@ -10,6 +10,9 @@ text), and the words of that language are understood besides the ids: ``oui``/``
 ``aucun``, ``pourquoi``, ``retour``... ``lang en`` switches a running session's language
 without losing an answer (the journal records it).
 
+Everything written is escaped (:func:`~triagebot.flows.safe_text.escaping`): no flow text,
+journal, file name or echoed input can drive the terminal with a control character.
+
 Every session is journaled (:mod:`triagebot.flows.journal`) from its start: reaching an
 outcome removes the journal; quitting, ctrl+c or input ending before one keeps it and says
 how to resume it. When stdin is a terminal (and not ``--new``), unfinished sessions of the
@@ -37,6 +40,7 @@ from triagebot.flows.engine import (
 )
 from triagebot.flows.journal import Journal, JournalError
 from triagebot.flows.library import review_overdue
+from triagebot.flows.safe_text import escaping
 from triagebot.flows.schema import (
     UNKNOWN,
     UNSURE,
@@ -65,7 +69,7 @@ class PlainChat:
     ) -> None:
         self.session = session
         self.stdin = stdin
-        self.stdout = stdout
+        self.stdout = escaping(stdout)
         self.journal = journal
         """Records every step; None when the session is not journaled (or saving failed)."""
         self.echo = not _isatty(stdin)
@@ -352,6 +356,7 @@ def run_plain(
     terminal). ``lang``: the language asked for on the command line (``flow`` is already
     in it); a session picked from the offer is resumed in it rather than in its own.
     """
+    stdout = escaping(stdout)
     if offer is None:
         offer = _isatty(stdin)
     chosen = choose_unfinished(flow, stdin, stdout, extra) if offer else None
@@ -403,6 +408,7 @@ def resume_plain(
 ) -> int:
     """Resume a journaled session line by line, in the language it was left in (``lang``
     overrides it); exit code as :func:`run_plain`."""
+    stdout = escaping(stdout)
     try:
         resumed = journal.resume(entry, extra, lang=lang)
     except JournalError as error:
