@@ -92,26 +92,31 @@ def refuse_raw(text: str, name: str) -> None:
     """Refuse a flow file's text holding an unsafe character anywhere, comments included (a
     bidirectional control in a comment reorders the line it is on as an editor shows it).
     A carriage return is safe only before a newline (a Windows line end)."""
-    lines = _Lines(text)
-    problems = [
-        Problem(name, *lines.position(found.start()), _message(found.group(), ""))
-        for found in UNSAFE.finditer(text)
-        if not (found.group() == "\r" and text.startswith("\n", found.end()))
+    found = [
+        match
+        for match in UNSAFE.finditer(text)
+        if not (match.group() == "\r" and text.startswith("\n", match.end()))
     ]
-    if problems:
-        raise FlowError(problems)
+    if found:
+        lines = _Lines(text)
+        raise FlowError(
+            [Problem(name, *lines.position(m.start()), _message(m.group(), "")) for m in found]
+        )
 
 
 def refuse_escaped(document: Document, text: str) -> None:
     """Refuse a flow whose keys or values hold an unsafe character written as an escape
     (``"\\e"``, ``"\\u202e"`` in a double-quoted string, as JSON writes it too): each is
     placed at its escape, or at its key or value when the escape is not found."""
-    lines = _Lines(text)
+    if "\\" not in text and UNSAFE.search(text) is None:
+        return  # such a character is written raw, or as an escape: neither is here
+    lines: _Lines | None = None
     problems = []
     for path, value, is_key in _strings(document.data, ()):
         found = UNSAFE.search(value)
         if found is None:
             continue
+        lines = lines or _Lines(text)
         where = (document.key_positions if is_key else document.positions).get(path)
         line, column = (1, 1) if where is None else (where.line, where.column)
         escape = _escape_in_string(text, lines.offset(line, column))
