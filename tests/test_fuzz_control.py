@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -49,7 +50,7 @@ BASE_FLOWS = [DATA / "engine" / "minimal.yaml", DATA / "lang" / "bilingual.yaml"
 EXAMPLES = int(os.environ.get("TRIAGEBOT_FUZZ_EXAMPLES", "50"))
 FUZZ = settings(
     max_examples=EXAMPLES,
-    deadline=None,
+    deadline=timedelta(seconds=10),  # an example taking longer is a hang
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -271,8 +272,9 @@ def test_a_journal_from_elsewhere_is_escaped_when_listed_and_offered(
     (folder / f"{name}{journal.SUFFIX}").write_text(body, encoding="utf-8")
     said = io.StringIO()
     run_plain(mixed(), io.StringIO("\n"), said, offer=True)
-    offers = [offer.line() for offer in resuming.offers()]
-    offers += [warning for offer in resuming.offers() for warning in offer.warnings]
+    found = resuming.offers()
+    offers = [offer.line() for offer in found] + [w for offer in found for w in offer.warnings]
+    event("journal resumable" if found and found[0].error is None else "journal refused")
     listed = run_cli(["resume"])
     resumed = run_cli(["resume", name, "--plain"])
     event(f"resume listing exit {listed[0]}")

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, TextIO, cast
 
 from triagebot.flows.documents import Document, FlowError, PathKey, Problem, dotted
@@ -61,7 +61,7 @@ class EscapedStream:
         self.stream.write(escaped(text))
         return len(text)
 
-    def writelines(self, lines: Any) -> None:
+    def writelines(self, lines: Iterable[str]) -> None:
         for line in lines:
             self.write(line)
 
@@ -160,8 +160,17 @@ class _Lines:
 
 
 _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
-_NAMED_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "v": "\v", "f": "\f", "r": "\r", "e": "\x1b"}
-_NAMED_ESCAPES["N"] = "\x85"
+_NAMED_ESCAPES = {
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "v": "\v",
+    "f": "\f",
+    "r": "\r",
+    "e": "\x1b",
+    "N": "\x85",
+}
+"""YAML's one-letter escapes of unsafe characters (the others write safe ones)."""
 
 
 def _escape_in_string(text: str, start: int) -> int | None:
