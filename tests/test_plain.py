@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -9,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui_support import EVERY_TYPE
+from tests.tui_support import EVERY_TYPE, every_type
+from triagebot.plain import run_plain
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -136,3 +138,21 @@ def test_plain_mode_numbers_the_rounds_of_a_repeated_group() -> None:
     )
     assert expected == actual
     assert "OUTCOME: ROUTINE — Place the LV lead in the proposed branch" in out
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "¹",  # superscript one: str.isdigit() says a digit, int() refuses it
+        "٣",  # Arabic-Indic three: int() reads 3, which answered unsure (shown as 3)
+        "①",  # circled one
+    ],
+)
+def test_a_digit_that_is_not_an_option_number_is_refused_not_a_crash(typed: str) -> None:
+    """Typing a character Python counts as a digit is refused like any wrong answer; the
+    session stays at the question (it crashed plain mode with a ValueError)."""
+    said = io.StringIO()
+    code = run_plain(every_type(), io.StringIO(f"{typed}\nquit\n"), said, offer=False)
+    lines = said.getvalue().splitlines()
+    expected = (1, 2)
+    assert expected == (code, sum(line.startswith("Q1. ") for line in lines))

@@ -306,9 +306,15 @@ def to_raw(question: Question, text: str, lang: str | None = None) -> object:
 
 
 def _numbered(text: str, values: list[str]) -> str | None:
-    if text.isdigit() and 1 <= int(text) <= len(values):
+    if _is_number(text) and 1 <= int(text) <= len(values):
         return values[int(text) - 1]
     return None
+
+
+def _is_number(text: str) -> bool:
+    """An option's number as typed: ASCII digits (``str.isdigit`` takes ``¹`` too, which
+    ``int`` then refuses)."""
+    return text.isascii() and text.isdigit()
 
 
 def _isatty(stream: TextIO) -> bool:
@@ -394,7 +400,7 @@ def choose_unfinished(
         text = line.strip()
         if not line or not text:
             return None
-        if text.isdigit() and 1 <= int(text) <= len(good):
+        if _is_number(text) and 1 <= int(text) <= len(good):
             return good[int(text) - 1].entry
         stdout.write(said.resume_retry.format(count=len(good)) + "\n")
 
