@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -9,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui_support import EVERY_TYPE, FIXTURES
+from tests.tui_support import EVERY_TYPE, FIXTURES, every_type
+from triagebot.plain import run_plain
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -176,3 +178,21 @@ def test_an_empty_line_at_an_info_message_goes_on() -> None:
     done = chat(str(EVERY_TYPE), ["y", "", "3"])
     lines = done.stdout.splitlines()
     assert (done.returncode, any(line.startswith("OUTCOME:") for line in lines)) == (0, True)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "¹",  # superscript one: str.isdigit() says a digit, int() refuses it
+        "٣",  # Arabic-Indic three: int() reads 3, which answered unsure (shown as 3)
+        "①",  # circled one
+    ],
+)
+def test_a_digit_that_is_not_an_option_number_is_refused_not_a_crash(typed: str) -> None:
+    """Typing a character Python counts as a digit is refused like any wrong answer; the
+    session stays at the question (it crashed plain mode with a ValueError)."""
+    said = io.StringIO()
+    code = run_plain(every_type(), io.StringIO(f"{typed}\nquit\n"), said, offer=False)
+    lines = said.getvalue().splitlines()
+    expected = (1, 2)
+    assert expected == (code, sum(line.startswith("Q1. ") for line in lines))

@@ -75,6 +75,20 @@ def _names_a_flow(word: str) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Everything it prints, on stdout and stderr, has its control
+    characters and bidirectional controls escaped (:mod:`triagebot.flows.safe_text`): a
+    file name, a transcript or a journal from elsewhere cannot drive the terminal."""
+    from triagebot.flows.safe_text import escaping  # noqa: PLC0415 (see entry_point)
+
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = escaping(stdout), escaping(stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _main(argv: Sequence[str] | None) -> int:
     from triagebot.commands.common import CommandError  # noqa: PLC0415 (see entry_point)
     from triagebot.flows.answers import AnswerError  # noqa: PLC0415
     from triagebot.flows.compiler import LanguageError  # noqa: PLC0415

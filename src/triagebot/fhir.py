@@ -32,6 +32,7 @@ from triagebot.flows.catalog import words
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.exports import ExportError
 from triagebot.flows.expr import Kind
+from triagebot.flows.safe_text import escaped
 from triagebot.flows.schema import (
     UNKNOWN,
     UNSURE,
@@ -412,10 +413,11 @@ def _model(resource_type: str, release: Release) -> Any:
 
 
 def questionnaire_json(flow: CompiledFlow, release: Release = "R5") -> str:
-    return json.dumps(questionnaire(flow, release), indent=2, ensure_ascii=False)
+    return escaped(json.dumps(questionnaire(flow, release), indent=2, ensure_ascii=False))
 
 
 def response_json(transcript: Transcript, flow: CompiledFlow, release: Release = "R5") -> str:
-    return json.dumps(
-        questionnaire_response(transcript, flow, release), indent=2, ensure_ascii=False
-    )
+    """The response as JSON; a control character or bidirectional control in a string
+    is written as its JSON escape (the same data, no raw character)."""
+    response = questionnaire_response(transcript, flow, release)
+    return escaped(json.dumps(response, indent=2, ensure_ascii=False))

@@ -10,6 +10,9 @@ text), and the words of that language are understood besides the ids: ``oui``/``
 ``aucun``, ``pourquoi``, ``retour``... ``lang en`` switches a running session's language
 without losing an answer (the journal records it).
 
+Everything written is escaped (:func:`~triagebot.flows.safe_text.escaping`): no flow text,
+journal, file name or echoed input can drive the terminal with a control character.
+
 Every session is journaled (:mod:`triagebot.flows.journal`) from its start: the journal is
 removed once the outcome is shown, never before; quitting, ctrl+c, input ending or the flow
 failing on the path (a fault in it: said in one line, exit 1) keeps it and says how to
@@ -37,6 +40,7 @@ from triagebot.flows.engine import (
     switch_language,
 )
 from triagebot.flows.journal import Journal, JournalError
+from triagebot.flows.safe_text import escaping
 from triagebot.flows.schema import (
     UNKNOWN,
     UNSURE,
@@ -65,7 +69,7 @@ class PlainChat:
     ) -> None:
         self.session = session
         self.stdin = stdin
-        self.stdout = stdout
+        self.stdout = escaping(stdout)
         self.journal = journal
         """Records every step; None when the session is not journaled (or saving failed)."""
         self.echo = not _isatty(stdin)
@@ -340,9 +344,15 @@ def to_raw(question: Question, text: str, lang: str | None = None) -> object:
 
 
 def _numbered(text: str, values: list[str]) -> str | None:
-    if text.isdigit() and 1 <= int(text) <= len(values):
+    if _is_number(text) and 1 <= int(text) <= len(values):
         return values[int(text) - 1]
     return None
+
+
+def _is_number(text: str) -> bool:
+    """An option's number as typed: ASCII digits (``str.isdigit`` takes ``¹`` too, which
+    ``int`` then refuses)."""
+    return text.isascii() and text.isdigit()
 
 
 def _isatty(stream: TextIO) -> bool:
@@ -390,6 +400,7 @@ def run_plain(
     terminal). ``lang``: the language asked for on the command line (``flow`` is already
     in it); a session picked from the offer is resumed in it rather than in its own.
     """
+    stdout = escaping(stdout)
     if offer is None:
         offer = _isatty(stdin)
     chosen = choose_unfinished(flow, stdin, stdout, extra) if offer else None
@@ -427,7 +438,7 @@ def choose_unfinished(
         text = line.strip()
         if not line or not text:
             return None
-        if text.isdigit() and 1 <= int(text) <= len(good):
+        if _is_number(text) and 1 <= int(text) <= len(good):
             return good[int(text) - 1].entry
         stdout.write(said.resume_retry.format(count=len(good)) + "\n")
 
@@ -441,6 +452,7 @@ def resume_plain(
 ) -> int:
     """Resume a journaled session line by line, in the language it was left in (``lang``
     overrides it); exit code as :func:`run_plain`."""
+    stdout = escaping(stdout)
     try:
         resumed = journal.resume(entry, extra, lang=lang)
     except journal.JournalBusy as busy:

@@ -1,7 +1,9 @@
 """Unfinished sessions as the front ends offer them: described, found by name, kept.
 
 Shared by the TUI and plain mode (no textual here). The journal itself lives in
-:mod:`triagebot.flows.journal`; this module only words what it finds.
+:mod:`triagebot.flows.journal`; this module only words what it finds. A journal may come
+from elsewhere: an offer's text (title, question, error, warnings, file name) has its
+control characters escaped (:func:`~triagebot.flows.safe_text.escaped`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from triagebot.flows import journal
 from triagebot.flows.catalog import is_singular, words
 from triagebot.flows.journal import JournalError, Unfinished
 from triagebot.flows.records import record
+from triagebot.flows.safe_text import escaped
 from triagebot.flows.schema import InfoNode, OutcomeNode
 
 KEPT = "Unfinished session kept: resume it with `triagebot resume {name}` or from the start screen."
@@ -38,7 +41,7 @@ class Offer:
 
     @property
     def name(self) -> str:
-        return self.entry.path.name
+        return escaped(self.entry.path.name)
 
     @property
     def answer_count(self) -> str:
@@ -65,14 +68,15 @@ def describe(entry: Unfinished, extra: Sequence[Path] = (), lang: str | None = N
     held = () if entry.holder is None else (in_use(entry, lang),)
     if contents is None:
         error = entry.error or "unreadable"
-        return Offer(entry, "?", entry.path.name, "?", 0, "?", error, held, lang)
+        return Offer(entry, "?", escaped(entry.path.name), "?", 0, "?", escaped(error), held, lang)
     header = contents.header
     started = f"{header.started_at:%Y-%m-%d %H:%M} UTC"
     try:
         flow = journal.find_flow(header, extra)
         session = journal.replay(contents, flow)
     except JournalError as error:
-        return Offer(entry, header.flow.id, header.flow.id, started, 0, "?", str(error), held, lang)
+        flow_id = escaped(header.flow.id)
+        return Offer(entry, flow_id, flow_id, started, 0, "?", escaped(str(error)), held, lang)
     warnings = [*held, *contents.warnings]
     if flow.sha256 != header.flow.sha256:
         versions = {"old": header.flow.version, "new": flow.flow.version}
@@ -90,12 +94,12 @@ def describe(entry: Unfinished, extra: Sequence[Path] = (), lang: str | None = N
     return Offer(
         entry,
         header.flow.id,
-        flow.flow.title,
+        escaped(flow.flow.title),
         started,
         session.questions_answered,
-        current,
+        escaped(current),
         None,
-        tuple(warnings),
+        tuple(escaped(warning) for warning in warnings),
         lang,
     )
 

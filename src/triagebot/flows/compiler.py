@@ -28,9 +28,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from triagebot.flows import expr, flowcache
+from triagebot.flows import expr, flowcache, safe_text
 from triagebot.flows.catalog import DEFAULT_LANGUAGE
-from triagebot.flows.documents import Document, FlowError, PathKey, Problem, read_text
+from triagebot.flows.documents import Document, FlowError, PathKey, Problem, dotted, read_text
 from triagebot.flows.expr import Expr, ExprError, Kind, VarType
 from triagebot.flows.records import record
 from triagebot.flows.schema import (
@@ -181,11 +181,18 @@ def load_flow(path: Path, lang: str | None = None) -> CompiledFlow:
 
 
 def compile_text(text: str, name: str, lang: str | None = None) -> CompiledFlow:
-    """Validate and compile flow text in ``lang``; ``name`` is used in problem positions."""
+    """Validate and compile flow text in ``lang``; ``name`` is used in problem positions.
+
+    No text of a flow holds a control character or a bidirectional control
+    (:mod:`~triagebot.flows.safe_text`): the file's text is checked before it is parsed,
+    and every key and value after (an escape such as ``"\\e"`` makes one).
+    """
     from triagebot.flows.yamlio import parse  # noqa: PLC0415 (a cached flow needs no PyYAML)
 
     with collection_paused():
+        safe_text.refuse_raw(text, name)
         document = parse(text, name)
+        safe_text.refuse_escaped(document, text)
         compiled = _compile_document(document, lang)
     compiled.sha256 = flowcache.text_digest(text)
     compiled.siblings[compiled.language] = compiled
@@ -295,14 +302,6 @@ def _translation_problems(document: Document, detail: Any) -> list[Problem]:
         where = where or document.key_positions.get(path) or document.position_of(path)
         problems.append(Problem(document.file, where.line, where.column, f"{name} {message}"))
     return problems
-
-
-def dotted(path: PathKey) -> str:
-    """A place in a flow file as a reader names it: ``nodes.shock.reasons[0].text``."""
-    name = ""
-    for part in path:
-        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else part)
-    return name
 
 
 UNKNOWN_FIELD = "unexpected_keyword_argument"

@@ -23,6 +23,14 @@ PathKey = tuple[str | int, ...]
 """Where a value sits in the document: mapping keys and list indices from the root."""
 
 
+def dotted(path: PathKey) -> str:
+    """A place in a flow file as a reader names it: ``nodes.shock.reasons[0].text``."""
+    name = ""
+    for part in path:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else part)
+    return name
+
+
 @record
 class Position:
     """A 1-based line and column in a file."""

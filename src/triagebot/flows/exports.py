@@ -8,6 +8,10 @@ disclaimer. Headings and fixed words come from the catalog in the transcript's l
 FHIR is produced by :mod:`triagebot.fhir`, imported only when asked for (it is slow to
 import and outside the strictly typed core). Transcripts (pydantic models) are only named
 here, so the command line's start does not import pydantic.
+
+A transcript may come from elsewhere: every format writes a control character or a
+bidirectional control as its escape (``\\u001b``, :mod:`~triagebot.flows.safe_text`), which
+in JSON is the same data.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal, get_args
 
 from triagebot.flows.catalog import Words, words
+from triagebot.flows.safe_text import escaped
 from triagebot.flows.wording import overdue_what
 
 if TYPE_CHECKING:
@@ -63,7 +68,7 @@ def render(fmt: Format, transcript: Transcript, flow: CompiledFlow | None = None
     if fmt == "json":
         from triagebot.flows.transcript import to_json  # noqa: PLC0415 (see the docstring)
 
-        return to_json(transcript) + "\n"
+        return escaped(to_json(transcript)) + "\n"
     if flow is None:
         raise ExportError("a FHIR export needs the flow the transcript was taken on")
     from triagebot import fhir  # noqa: PLC0415  (slow import, only when exporting FHIR)
@@ -237,7 +242,7 @@ def to_text(transcript: Transcript) -> str:
     if (review := _content_review(transcript, said)) is not None:
         lines += _wrap(review, "- ", "  ")
     lines += ["", *_wrap(transcript.disclaimer)]
-    return "\n".join(lines) + "\n"
+    return escaped("\n".join(lines) + "\n")
 
 
 def _outcome_text(transcript: Transcript, said: Words) -> list[str]:
@@ -324,7 +329,7 @@ def to_markdown(transcript: Transcript) -> str:
     if (review := _content_review(transcript, said)) is not None:
         lines += _bullets([_md(review)])
     lines += ["", f"> {_md(transcript.disclaimer)}"]
-    return "\n".join(lines) + "\n"
+    return escaped("\n".join(lines) + "\n")
 
 
 def _outcome_markdown(transcript: Transcript, said: Words) -> list[str]:

@@ -21,14 +21,15 @@ otherwise.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.filter import LineFilter
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -48,6 +49,7 @@ from triagebot.flows.engine import (
     utc_now,
 )
 from triagebot.flows.journal import Journal, JournalError
+from triagebot.flows.safe_text import escaped
 from triagebot.flows.wording import round_label
 from triagebot.tui.export import export_transcript, transcript_text
 from triagebot.tui.keys import relabel
@@ -58,6 +60,7 @@ from triagebot.tui.messages import (
     FlowChosen,
     ResumeChosen,
 )
+from triagebot.tui.safe_output import DROP_UNSAFE
 from triagebot.tui.screens.chat import ChatScreen
 
 # The other screens are imported when first shown: `triagebot FLOW` opens the chat, and
@@ -160,6 +163,16 @@ class TriageApp(App[None]):
 
     def on_unmount(self) -> None:
         self.leave_session(notify=False)
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, then the one that keeps control characters off the terminal."""
+        return [*super().get_line_filters(), DROP_UNSAFE]
+
+    def notify(self, message: str, *, title: str = "", **options: Any) -> None:
+        """A notification, its text escaped (file names and errors come from elsewhere) and
+        never read as markup (a file name may hold brackets)."""
+        options.setdefault("markup", False)
+        super().notify(escaped(message), title=escaped(title), **options)
 
     def _start_screen(self) -> StartScreen:
         from triagebot.tui.screens.start import StartScreen  # noqa: PLC0415 (see the imports)

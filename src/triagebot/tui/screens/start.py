@@ -22,6 +22,7 @@ from triagebot.flows import library
 from triagebot.flows.catalog import language_name, words
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.library import Entry
+from triagebot.flows.safe_text import escaped
 from triagebot.tui.keys import drop_if_left
 from triagebot.tui.messages import FlowChosen
 from triagebot.tui.widgets.footer import SteadyFooter
@@ -91,7 +92,7 @@ class StartScreen(Screen[None]):
         yield OptionList(id="flow-list")
         broken = [e for e in self.entries if e.error is not None]
         if broken:
-            names = ", ".join(e.path.name for e in broken)
+            names = escaped(", ".join(e.path.name for e in broken))
             yield Static(said.not_loaded.format(names=names), id="broken", markup=False)
         yield SteadyFooter()
 
