@@ -164,6 +164,8 @@ def run_flow(args: argparse.Namespace) -> int:
         output = exports.render(args.format, from_session(session), flow)
     except exports.ExportError as error:
         raise CommandError(str(error)) from None
+    except FlowRuntimeError as error:  # an outcome line or value that cannot be computed
+        raise CommandError(str(error)) from None
     return transcripts.deliver(output, args)
 
 

@@ -30,11 +30,12 @@ from typing import Any
 from triagebot.flows import expr, flowcache
 from triagebot.flows.catalog import DEFAULT_LANGUAGE
 from triagebot.flows.documents import Document, FlowError, PathKey, Problem, read_text
-from triagebot.flows.expr import Expr, ExprError, Kind, VarType
+from triagebot.flows.expr import EvaluationError, Expr, ExprError, Kind, VarType
 from triagebot.flows.records import record
 from triagebot.flows.schema import (
     LANGUAGE_CONTEXT,
     LANGUAGES_CONTEXT,
+    MAX_ROUNDS,
     TRANSLATION_ERROR,
     UNSURE,
     YES_NO_VALUES,
@@ -159,6 +160,33 @@ class CompiledFlow:
         """``FILE:LINE:COL`` of a place in the flow file (for the verifier's reports)."""
         where = self.document.position_of(path)
         return f"{self.file}:{where.line}:{where.column}"
+
+    def expressions(self) -> Iterator[tuple[PathKey, Expr]]:
+        """Every compiled expression with the place it is written: routing conditions,
+        formulas, outcome lines' conditions, invariants."""
+        for node_id, rules in self.routes.items():
+            for rule in rules:
+                if rule.condition is not None:
+                    yield (*self.path_of(node_id), "next", rule.index, "when"), rule.condition
+        for name, formula in self.computed.items():
+            yield ("computed", name, "formula"), formula
+        for (node_id, section, index), item in self.items.items():
+            if item.condition is not None:
+                yield ("nodes", node_id, section, index, "when"), item.condition
+        places = {invariant.name: i for i, invariant in enumerate(self.flow.invariants)}
+        for name, tree in self.invariants.items():
+            yield ("invariants", places[name], "holds"), tree
+
+    def place(self, error: EvaluationError) -> EvaluationError:
+        """``error`` placed at the ``FILE:LINE:COL`` of the part of an expression that
+        failed (unchanged when already placed, or when the part is not this flow's)."""
+        if error.where is None:
+            for path, tree in self.expressions():
+                if any(node is error.node for node in tree.walk()):
+                    found = self.document.problem(path, "", error.node.offset)
+                    error.where = f"{found.file}:{found.line}:{found.column}"
+                    break
+        return error
 
 
 def load_flow(path: Path, lang: str | None = None) -> CompiledFlow:
@@ -332,7 +360,28 @@ def _shape_problem(document: Document, detail: Any) -> Problem:
             return Problem(document.file, key.line, key.column, message)
     if path[-1:] != loc[-1:]:
         last = ""  # the error is about the whole value (e.g. a union member's validator)
-    return document.problem(path, _shape_message(detail, kind, last))
+    bound = _bound_message(document, path, detail)
+    return document.problem(path, bound or _shape_message(detail, kind, last))
+
+
+def _bound_message(document: Document, path: PathKey, detail: Any) -> str | None:
+    """A number written out of bounds: a range end or suggestion that is not finite or
+    over 10^15, or a group's ``max`` over ``MAX_ROUNDS``; None for any other error."""
+    if detail["type"] not in ("finite_number", "less_than_equal", "greater_than_equal"):
+        return None
+    parent: Any = document.data
+    for part in path[:-1]:
+        parent = parent[part] if _has(parent, part) else None
+    kind = parent.get("type") if isinstance(parent, dict) else None
+    last = path[-1] if path else ""
+    if kind == "group" and last == "max":
+        return f"'max': a repeated group has 1 to {MAX_ROUNDS} rounds, not {detail['input']}"
+    if (kind == "number" and last in ("min", "max")) or last == "value":
+        return (
+            f"'{last}' must be a finite number from -10^15 to 10^15 (not NaN, an infinity "
+            f"or a number such as 1e400), not {detail['input']!r}"
+        )
+    return None
 
 
 def _shape_message(detail: Any, kind: str, last: Any) -> str:

@@ -23,12 +23,20 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Protocol
 
 from triagebot.flows.records import record
-from triagebot.flows.schema import UNKNOWN
+from triagebot.flows.schema import MAX_NUMBER, UNKNOWN
 
 Value = float | int | str | bool | tuple[str, ...]
 """What an expression evaluates to: a number, a text value, a truth value or a set of ids."""
 
 MAX_EXPRESSION_LENGTH = 2000
+
+MAX_DEPTH = 50
+"""How deeply an expression may nest (``-(-(...))``, parentheses, chained ``+``): the
+bundled flows reach 6; the limit keeps parsing, checking and evaluating within Python's
+recursion limit, so a hostile flow gets a located error instead of a crash."""
+
+ROUND_DIGITS = 15
+"""``round(x, n)`` takes a whole ``n`` from -15 to 15: doubles carry no more digits."""
 
 
 class Kind(enum.Enum):
@@ -58,6 +66,29 @@ class ExprError(Exception):
         super().__init__(message)
         self.message = message
         self.offset = offset
+
+
+class FlowRuntimeError(RuntimeError):
+    """The flow itself is faulty on this path (the verifier exists to make this impossible)."""
+
+
+class EvaluationError(FlowRuntimeError):
+    """An expression that gives no usable value on this path: a number that is not finite
+    or is over ``MAX_NUMBER`` in size, or a division by zero.
+
+    ``node`` is the part of the expression that failed. A session fills in ``where``
+    (``FILE:LINE:COL``, see ``CompiledFlow.place``) before the error leaves it, so the
+    message names the line of the flow file; the session itself is kept.
+    """
+
+    def __init__(self, message: str, node: Expr, where: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.node = node
+        self.where = where
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
 
 
 class Unavailable(Exception):
@@ -123,6 +154,16 @@ class Name(Expr):
         return env.lookup(self.name)
 
 
+def _bounded(node: Expr, value: float) -> float:
+    """``value`` if it is a number an expression may give, else an :class:`EvaluationError`
+    at ``node`` (evaluation is total and bounded: no infinity, NaN or huge number leaves
+    it)."""
+    if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+        shown = "not a number" if math.isnan(value) else "a number over 10^15 in size"
+        raise EvaluationError(f"this gives {shown} on this path", node)
+    return value
+
+
 @record
 class Negate(Expr):
     operand: Expr
@@ -145,17 +186,11 @@ class Not(Expr):
         return (self.operand,)
 
 
-def _divide(left: float, right: float) -> float:
-    if right == 0:
-        raise Unavailable("division", "division by zero")
-    return left / right
-
-
 ARITHMETIC: dict[str, Callable[[float, float], float]] = {
     "+": lambda a, b: a + b,
     "-": lambda a, b: a - b,
     "*": lambda a, b: a * b,
-    "/": _divide,
+    "/": lambda a, b: a / b,
 }
 
 
@@ -167,7 +202,10 @@ class Arith(Expr):
 
     def evaluate(self, env: Env) -> Value:
         left = _number(self.left.evaluate(env))
-        return ARITHMETIC[self.op](left, _number(self.right.evaluate(env)))
+        right = _number(self.right.evaluate(env))
+        if self.op == "/" and right == 0:
+            raise EvaluationError("this divides by zero on this path", self)
+        return _bounded(self, ARITHMETIC[self.op](left, right))
 
     def children(self) -> tuple[Expr, ...]:
         return (self.left, self.right)
@@ -278,7 +316,8 @@ class Known(Expr):
 
 
 def _round(value: float, digits: float = 0) -> float:
-    return round(value, int(digits))
+    # As a float: an int rounded to -10^9 digits computes 10^(10^9) and never returns.
+    return round(float(value), int(digits))
 
 
 NUMBER_FUNCTIONS: dict[str, tuple[Callable[..., float], int, int]] = {
@@ -301,7 +340,13 @@ class Call(Expr):
 
     def evaluate(self, env: Env) -> Value:
         function = NUMBER_FUNCTIONS[self.function][0]
-        return function(*(_number(arg.evaluate(env)) for arg in self.args))
+        args = [_number(arg.evaluate(env)) for arg in self.args]
+        if self.function == "round" and len(args) == 2:
+            digits = args[1]
+            if digits != int(digits) or abs(digits) > ROUND_DIGITS:
+                message = f"round()'s digits must be a whole number from -15 to 15, not {digits}"
+                raise EvaluationError(message, self.args[1])
+        return _bounded(self, function(*args))
 
     def children(self) -> tuple[Expr, ...]:
         return self.args
@@ -441,7 +486,7 @@ class Aggregate(Expr):
         if function == "all_of":
             return holds == evaluable
         if function == "sum_of":
-            return sum(_number(value) for value, _ in taking if value is not None)
+            return _bounded(self, sum(_number(value) for value, _ in taking if value is not None))
         if not taking:
             raise Unavailable(self.group, f"no entry of '{self.group}' takes part in {function}")
         if function in ("min_of", "max_of"):
@@ -531,7 +576,12 @@ def infer(text: str, types: Mapping[str, VarType]) -> tuple[Expr, VarType]:
         # Python reports offset 0 for an expression that stops short: point at its end.
         offset = error.offset - 1 if error.offset else len(text)
         raise ExprError(f"syntax error: {error.msg}", offset) from None
-    return _Checker(text, types).convert(tree.body)
+    except (RecursionError, MemoryError, ValueError) as error:
+        # Python's own parser gives up on some nestings and on numbers of over 4300 digits.
+        raise ExprError(f"cannot be read: {error}"[:200]) from None
+    checker = _Checker(text, types)
+    checker.check_depth(tree.body)
+    return checker.convert(tree.body)
 
 
 NUMBER = VarType(Kind.NUMBER)
@@ -562,6 +612,17 @@ class _Checker:
     def fail(self, node: ast.AST, message: str) -> ExprError:
         return ExprError(message, self.offset(node))
 
+    def check_depth(self, root: ast.AST) -> None:
+        """Refuse nesting deeper than ``MAX_DEPTH`` (checked without recursion), at the
+        first node too deep."""
+        stack = [(root, 1)]
+        while stack:
+            node, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                message = f"the expression nests more than {MAX_DEPTH} levels deep: simplify it"
+                raise self.fail(node, message)
+            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
     def convert(self, node: ast.expr) -> tuple[Expr, VarType]:
         handler = getattr(self, f"_{type(node).__name__}", None)
         if handler is None:
@@ -580,10 +641,21 @@ class _Checker:
         if isinstance(value, bool) or value is None:
             raise self.fail(node, f"{value!r} is not allowed; compare answers with 'yes' or 'no'")
         if isinstance(value, int | float):
+            self.check_number(node, value)
             return Const(self.offset(node), value), NUMBER
         if isinstance(value, str):
             return Const(self.offset(node), value), VarType(Kind.TEXT, frozenset({value}))
         raise self.fail(node, f"constant {value!r} is not allowed")
+
+    def check_number(self, node: ast.AST, value: float) -> None:
+        """A number written in an expression is finite and at most 10^15 in size."""
+        if isinstance(value, float) and not math.isfinite(value):
+            shown = "this number reads as infinity"
+        elif abs(value) > MAX_NUMBER:
+            shown = f"{value:g} is too large" if isinstance(value, float) else "too large"
+        else:
+            return
+        raise self.fail(node, f"{shown}: numbers in a flow are at most 10^15 in size")
 
     def _Name(self, node: ast.Name) -> tuple[Expr, VarType]:
         if node.id not in self.types:
@@ -717,6 +789,8 @@ class _Checker:
         if not isinstance(item, ast.Constant) or isinstance(item.value, bool):
             raise self.fail(item, "the values after 'in' must be literal numbers or text")
         value = item.value
+        if isinstance(value, int | float):
+            self.check_number(item, value)
         is_text = isinstance(value, str)
         if needle_type.kind is Kind.TEXT and not is_text:
             raise self.fail(item, f"{value!r} is a number but the left side is text")
@@ -750,7 +824,19 @@ class _Checker:
         if not fewest <= len(node.args) <= most:
             raise self.fail(node, f"{name}() takes {fewest} to {most} arguments")
         args = tuple(self.expect(arg, Kind.NUMBER, f"{name}()'s argument") for arg in node.args)
+        if name == "round" and len(args) == 2:
+            self.check_digits(node.args[1], args[1])
         return Call(self.offset(node), name, args), NUMBER
+
+    def check_digits(self, node: ast.expr, digits: Expr) -> None:
+        """round()'s digits are a whole number from -15 to 15, written as a constant."""
+        value = digits.value if isinstance(digits, Const) else None
+        if not isinstance(value, int | float) or value != int(value) or abs(value) > ROUND_DIGITS:
+            message = (
+                f"round()'s digits must be a whole number from -{ROUND_DIGITS} to "
+                f"{ROUND_DIGITS}, written as a number (e.g. round(x, 1))"
+            )
+            raise self.fail(node, message)
 
     def aggregate(self, node: ast.Call, name: str) -> tuple[Expr, VarType]:
         """An aggregate over a group: first argument the group, the rest per entry."""
