@@ -313,3 +313,70 @@ def test_verify_text_output_has_a_pasteable_counterexample(
     out = capsys.readouterr().out
     assert f"{faulty}:" in out and "invariant high_score_considers does not hold" in out
     assert "      cpr_minutes: " in out and "      lactate: " in out
+
+
+FAILING = DATA / "failing.yaml"
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # a reason's condition divides by a weight that may be 0
+        ("        when: dose > 500\n", "        when: dose / weight > 5\n"),
+        # an action's condition, the same
+        (
+            "      - text: Check the dose.\n",
+            "      - text: Check the dose.\n        when: dose / weight > 1\n",
+        ),
+        # a summary placeholder names a computed value dividing by the weight
+        ("formula: dose * 2", "formula: dose / weight"),
+        # a computed value no line shows overflows (1000 * 10^15)
+        ("formula: dose * 2", "formula: dose * 1000000000000000"),
+        # a routing rule divides by the weight
+        ("      - when: dose > 500\n", "      - when: dose / weight > 5\n"),
+    ],
+)
+def test_an_expression_that_fails_on_some_path_fails_verify(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str
+) -> None:
+    """A division by zero or a number over 10^15 anywhere a session evaluates: verify
+    fails at the expression's line, and `run` on the counterexample fails the same way."""
+    text = FAILING.read_text(encoding="utf-8").replace(old, new, 1)
+    if "formula: dose / weight" in text:
+        text = text.replace('summary: "Dose {dose} for {weight}."', 'summary: "{twice}."')
+    flow_path = tmp_path / "failing.yaml"
+    flow_path.write_text(text, encoding="utf-8")
+    marker = "dose / weight" if "dose / weight" in new else "dose * 1000000000000000"
+    line = text[: text.index(marker)].count("\n") + 1
+    report = verify(load_flow(flow_path))
+    [fault] = findings(report, "raises")
+    code, error = replay(flow_path, fault, tmp_path, capsys)
+    where = f"{flow_path}:{line}:"
+    assert (report.ok, fault.where.startswith(where), code, where in error) == (
+        False,
+        True,
+        1,
+        True,
+    ), (fault, error)
+
+
+def test_the_failing_fixture_verifies_as_written() -> None:
+    """Without a planted fault every expression is total: verify passes, exhaustively."""
+    report = verify(load_flow(FAILING))
+    assert (report.ok, report.exhaustive, report.findings) == (True, True, [])
+
+
+def test_an_invariant_that_fails_to_evaluate_is_violated(tmp_path: Path) -> None:
+    """An invariant dividing by zero on a path does not hold there."""
+    text = FAILING.read_text(encoding="utf-8") + (
+        "\ninvariants:\n  - name: per_kg_is_sane\n    says: Per kg under 100.\n"
+        "    holds: dose / weight < 100\n"
+    )
+    flow_path = tmp_path / "failing.yaml"
+    flow_path.write_text(text, encoding="utf-8")
+    [violation] = findings(verify(load_flow(flow_path)), "invariant")
+    assert (violation.message, dict(violation.answers or ())["weight"]) == (
+        "invariant per_kg_is_sane cannot be evaluated on this path (it divides by zero on "
+        "this path): Per kg under 100.",
+        0,
+    )

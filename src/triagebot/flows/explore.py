@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from triagebot.flows.answers import AnswerValue
+from triagebot.flows.bounds import failing
 from triagebot.flows.compiler import OUTCOME_VARIABLE, CompiledFlow
 from triagebot.flows.engine import FlowRuntimeError, Session
 from triagebot.flows.expr import (
@@ -56,6 +57,8 @@ from triagebot.flows.expr import (
     Compare,
     Const,
     Count,
+    Env,
+    EvaluationError,
     Expr,
     IfElse,
     In,
@@ -68,6 +71,7 @@ from triagebot.flows.expr import (
 )
 from triagebot.flows.records import record
 from triagebot.flows.schema import (
+    MAX_NUMBER,
     UNKNOWN,
     UNSURE,
     YES_NO_VALUES,
@@ -114,6 +118,22 @@ class NumberAtom:
     right: Expr
 
 
+@record
+class Guard(Expr):
+    """A test the verifier adds for a part of an expression that may fail: true where
+    evaluating it succeeds (what stops it otherwise is the test's outcome, see
+    ``_outcome_of``), so the numbers it reads are cut where it starts to fail."""
+
+    inner: Expr
+
+    def evaluate(self, env: Env) -> Value:
+        self.inner.evaluate(env)
+        return True
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.inner,)
+
+
 @dataclass(slots=True)
 class Analysis:
     """Per-flow facts the answer classes rest on, computed once."""
@@ -139,6 +159,9 @@ class Analysis:
     answer into the computed value: opaque only if some condition reads that value."""
     whole: dict[int, str] = field(default_factory=dict)
     """id() of an aggregate that is a computed value's whole formula -> that value."""
+    may_fail: bool = False
+    """Some part of an expression may fail on some path (``bounds.failing``): every path's
+    outcome and computed values are then evaluated, as a session shows them."""
 
     def expressions(self) -> Iterator[Expr]:
         for rules in self.flow.routes.values():
@@ -170,6 +193,7 @@ def analyse(flow: CompiledFlow) -> Analysis:
         )
     for expression in analysis.expressions():
         _scan(analysis, expression)
+    _guard_failing_parts(analysis)
     read = {n.name for e in analysis.expressions() for n in e.walk() if isinstance(n, Name)}
     for member, carrier in analysis.carried:
         if carrier in read:
@@ -180,6 +204,24 @@ def analyse(flow: CompiledFlow) -> Analysis:
             inputs |= analysis.deps(atom.left) | analysis.deps(atom.right)
         analysis.number_inputs[variable] = frozenset(inputs - {variable, OUTCOME_VARIABLE})
     return analysis
+
+
+def _guard_failing_parts(analysis: Analysis) -> None:
+    """Each part that may fail is a test of the numbers it reads, cut where it starts to:
+    at plus and minus ``MAX_NUMBER`` (a result too large), at 0 (a divisor)."""
+    parts = failing(analysis.flow)
+    analysis.may_fail = bool(parts)
+    for part, why in parts.values():
+        if why == "zero" and isinstance(part, Arith):
+            _add_atom(analysis, part.right, Const(0, 0))
+        else:
+            _add_atom(analysis, part, Const(0, MAX_NUMBER))
+            _add_atom(analysis, part, Const(0, -MAX_NUMBER))
+        guard = Guard(part.offset, part)
+        for name in analysis.deps(part):
+            var = analysis.flow.types.get(name)
+            if var is not None and var.kind is Kind.NUMBER and name not in analysis.flow.computed:
+                analysis.number_tests.setdefault(name, []).append(guard)
 
 
 def _is_number(flow: CompiledFlow, expression: Expr) -> bool:
@@ -484,6 +526,10 @@ class _NumberCuts:
         """A comparison also reads an answer asked later: pieces cannot be merged."""
         self.waits_for: str | None = None
         """A comparison also reads a group whose entries are not complete here."""
+        self.nonlinear: dict[int, int] = {}
+        """id() of an atom found not linear in the number -> the refinement round that
+        found it (it is sampled in that round only: refining it would not end)."""
+        self.rounds = 0
 
     def classes(self) -> Classes:
         question = self.question
@@ -492,7 +538,7 @@ class _NumberCuts:
         points = {float(low), float(high)}
         cuts: set[float] = set()
         atoms = self.finder.analysis.number_atoms.get(self.variable, [])
-        for _ in range(MAX_REFINEMENT_ROUNDS):
+        for self.rounds in range(MAX_REFINEMENT_ROUNDS):
             ordered = sorted(points)
             new: set[float] = set()
             for start, end in itertools.pairwise(ordered):
@@ -567,8 +613,10 @@ class _NumberCuts:
                         "a comparison also reads " + ", ".join(numbers) + ", asked later"
                     )
                 return self._sampled_roots(atom, at, missing)
-            except _NotLinear:
+            except (_NotLinear, EvaluationError):
                 self.sampled = self.sampled or "a comparison is not linear in it"
+                if self.nonlinear.setdefault(id(atom), self.rounds) != self.rounds:
+                    return []  # sampled once, on the first pieces: refining would not end
                 return [start + (end - start) * k / 4 for k in (1, 2, 3)]
             except Unavailable as unavailable:
                 name = _root_cause(self.flow, unavailable, self.answers, self.variable, missing)
@@ -599,7 +647,7 @@ class _NumberCuts:
         for combination in itertools.product(*choices):
             try:
                 roots.extend(self._solve(atom, at, dict(zip(missing, combination, strict=True))))
-            except _NotLinear:
+            except (_NotLinear, EvaluationError):
                 continue
         return roots
 
@@ -798,7 +846,7 @@ def _outcome_of(test: Expr, env: _PointEnv) -> object:
         return test.evaluate(env)
     except Unavailable as missing:
         return ("unavailable", missing.name, missing.reason)
-    except ArithmeticError as error:
+    except (ArithmeticError, EvaluationError) as error:
         return ("error", type(error).__name__)
 
 
@@ -824,6 +872,8 @@ class Fault:
     node: str
     message: str
     answers: Answers
+    where: str | None = None
+    """``FILE:LINE:COL`` of the expression that failed (a ``raises`` fault)."""
 
 
 @dataclass(slots=True)
@@ -934,7 +984,7 @@ class Explorer:
         try:
             self.session.answer(value)
         except FlowRuntimeError as error:
-            self._fault(node, str(error), (*self.path, (node, value)))
+            self._failed(node, error, (*self.path, (node, value)))
             return False, False
         self.path.append((node, value))
         self._record_route(node, route or self._route(node, value))
@@ -974,7 +1024,7 @@ class Explorer:
             try:
                 session.answer()
             except FlowRuntimeError as error:
-                self._fault(node, str(error), tuple(self.path))
+                self._failed(node, error, tuple(self.path))
                 return False
             self._record_route(node, route or self._route(node, None))
             self._record_groups()
@@ -989,7 +1039,15 @@ class Explorer:
             self.on_path.discard(node)
         frame.added = []
 
-    def _fault(self, node: str, message: str, answers: Answers, kind: str = "") -> None:
+    def _failed(self, node: str, error: FlowRuntimeError, answers: Answers) -> None:
+        if isinstance(error, EvaluationError):
+            self._fault(node, error.message, answers, "raises", error.where)
+        else:
+            self._fault(node, str(error), answers)
+
+    def _fault(
+        self, node: str, message: str, answers: Answers, kind: str = "", where: str | None = None
+    ) -> None:
         if not kind and "comes back to group" in message:
             kind = "loop"
             message = message.split(" comes back to ", 1)[-1]
@@ -1005,10 +1063,10 @@ class Explorer:
             )
         elif kind == "unavailable":
             message = message.split(": ", 1)[-1] if message.startswith("flow '") else message
-        key = (node, message)
+        key = (where or node, message)
         known = self.result.faults.get(key)
         if known is None or len(answers) < len(known.answers):
-            self.result.faults[key] = Fault(kind, node, message, answers)
+            self.result.faults[key] = Fault(kind, node, message, answers, where)
 
     def _route_before(self, node: str, value: AnswerValue | None) -> _Route | None:
         """A group member's route, read before the move (a move that ends a round takes
@@ -1069,6 +1127,12 @@ class Explorer:
             result.shortest[outcome] = tuple(self.path)
         if result.outcomes_by_path is not None:
             result.outcomes_by_path.append((tuple(self.path), outcome))
+        if self.finder.analysis.may_fail:
+            try:  # as a session shows the outcome and a transcript its computed values
+                self.session.outcome()
+                self.session.computed_values()
+            except FlowRuntimeError as error:
+                self._failed(outcome, error, tuple(self.path))
         env = self.session.env
         env.extra[OUTCOME_VARIABLE] = outcome
         try:
@@ -1078,6 +1142,9 @@ class Explorer:
                     why = "does not hold"
                 except Unavailable as missing:
                     holds, why = False, f"cannot be evaluated on this path ({missing})"
+                except EvaluationError as error:
+                    failure = error.message.removeprefix("this ")
+                    holds, why = False, f"cannot be evaluated on this path (it {failure})"
                 if holds:
                     continue
                 known = result.violations.get(name)
@@ -1090,8 +1157,8 @@ class Explorer:
 def _holds(condition: Expr, env: object) -> bool:
     try:
         return bool(condition.evaluate(env))  # type: ignore[arg-type]
-    except Unavailable:
-        return False
+    except (Unavailable, EvaluationError):
+        return False  # the session's own routing fails there too, and is reported
 
 
 def _show(value: AnswerValue) -> str:

@@ -33,8 +33,9 @@ class Finding:
 
     severity: Severity
     code: str
-    """unreachable, dead-end, cycle, unrouted, unavailable, loop, never-reached,
-    never-fires, overlap, invariant, truncated."""
+    """unreachable, dead-end, cycle, unrouted, unavailable, raises (an expression fails:
+    a number too large, a division by zero), loop, never-reached, never-fires, overlap,
+    invariant, truncated."""
     where: str
     message: str
     answers: Answers | None = None
@@ -215,6 +216,10 @@ def check_paths(flow: CompiledFlow, report: Report, reachable: set[str]) -> None
     doubtful: Severity = "error" if proven else "warning"
     qualifier = "" if proven else " explored (the exploration was sampled)"
     for fault in sorted(seen.faults.values(), key=lambda f: len(f.answers)):
+        if fault.where is not None:  # an expression that fails: placed at its own line
+            finding = Finding("error", fault.kind, fault.where, fault.message, fault.answers)
+            report.findings.append(finding)
+            continue
         report.add(
             "error",
             fault.kind,
