@@ -123,3 +123,30 @@ def test_a_computed_value_that_overflows_names_its_line() -> None:
     assert (
         str(caught.value) == "flow.yaml:60:14: this gives a number over 10^15 in size on this path"
     )
+
+
+def chained(count: int) -> str:
+    """The fixture with ``count`` computed values, each the one before plus 1."""
+    chain = "".join(
+        f"  c{i}:\n    label: C{i}\n    formula: {'dose' if i == 0 else f'c{i - 1}'} + 1\n"
+        "    source: {doc: fixture, section: dose}\n"
+        for i in range(count)
+    )
+    return FAILING.replace("computed:\n", "computed:\n" + chain)
+
+
+def test_a_chain_of_hundreds_of_computed_values_is_refused_once_at_its_line() -> None:
+    """400 values each reading the one before would overflow the stack when evaluated:
+    one located error where the chain gets too deep, not a RecursionError later."""
+    assert load_error(chained(400)) == (
+        "flow.yaml:260:14: 'c50' nests 102 levels deep with the computed values it reads "
+        "(at most 100): compute it in fewer steps"
+    )
+
+
+def test_a_chain_within_the_limit_evaluates() -> None:
+    """45 chained values load and evaluate."""
+    session = Session(compile_text(chained(45), "flow.yaml"))
+    session.answer(5)
+    session.answer(70)
+    assert session.computed_values()["c44"] == 50

@@ -65,6 +65,11 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 
 
+MAX_REACH = 2 * expr.MAX_DEPTH
+"""How deeply a formula may nest counting the formulas of the computed values it reads: a
+chain of hundreds of computed values would overflow Python's stack when evaluated."""
+
+
 class LanguageError(LookupError):
     """A language asked for that a flow is not written in; the message lists those it is."""
 
@@ -510,6 +515,8 @@ class _Compiler:
         self.source_ids = {source.id for source in flow.sources}
         self.nodes, self.group_of = flat_nodes(flow)
         self.groups = {n: g for n, g in flow.nodes.items() if isinstance(g, GroupNode)}
+        self.reach: dict[str, int] = {}
+        """Computed value -> how deeply evaluating it nests (see ``_reach``)."""
         self.member_types = {
             member: found
             for group in self.groups
@@ -684,8 +691,32 @@ class _Compiler:
         if found.kind not in (Kind.NUMBER, Kind.TEXT):
             self.fail(path, f"a computed value must be a number or text, not a {found.kind.value}")
             return
-        compiled[name] = tree
+        reach = self._reach(tree)
+        self.reach[name] = reach
         self.types[name] = found
+        if reach > MAX_REACH:
+            # Said once, where the chain first goes too deep (not again for each value after).
+            if all(self.reach.get(read, 0) <= MAX_REACH for read in expr.names_in(tree)):
+                self.fail(
+                    path,
+                    f"'{name}' nests {reach} levels deep with the computed values it reads "
+                    f"(at most {MAX_REACH}): compute it in fewer steps",
+                )
+            return
+        compiled[name] = tree
+
+    def _reach(self, tree: Expr) -> int:
+        """How deeply evaluating ``tree`` nests, a computed value it reads counting with
+        its own formula's depth (formulas are compiled after those they read)."""
+        deepest = 0
+        stack = [(tree, 1)]
+        while stack:
+            node, depth = stack.pop()
+            if isinstance(node, expr.Name) and node.name in self.reach:
+                depth += self.reach[node.name]
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in node.children())
+        return deepest
 
     def compile_routes(self, node_id: str, rules: Any) -> tuple[CompiledRule, ...]:
         result = []
