@@ -28,21 +28,32 @@ of all answer ranges. Answer classes:
   linear (``round``): the question is then reported as sampled, not proven.
 
 Repeated groups are explored round by round up to their ``max``; a visit is a node in a
-round, so rounds are not loops. Inside an aggregate, a member's tests (``where=``
-conditions, ``count_of(g, x > 5)``) give its classes as above. A number member that an
-aggregate compares across entries (the value or key of ``min_of``, ``max_of``,
+round, so rounds are not loops. Where a group's answers are data compared only with each
+other and with thresholds (options compared for equality, numbers compared by order,
+entry numbers compared for equality: :mod:`triagebot.flows.symmetry`), a round's
+questions are tried at one value per way they can relate to what the entries so far keep,
+and a round whose summary of the entries so far was met before is not walked again
+(:mod:`triagebot.flows.rounds`): exact, and linear in the rounds rather than exponential.
+Otherwise (a member summed, or compared after arithmetic with another member) a member
+an aggregate compares across entries (the value or key of ``min_of``, ``max_of``,
 ``sum_of``, ``first_min``, ``first_max``) is tried at two values at least, so that
 entries tie and come in both orders, and reported as sampled ("bounded"). A text member
 that ``first_min``/``first_max`` only passes into a computed value whose value no
 condition reads (it is only shown) is tried at one value; otherwise at every value.
-``another`` is always tried at yes and no.
+``another`` is always tried at yes and no. A number asked before a group and read as a
+threshold of its members (``best < baseline``) is cut where it meets their other
+thresholds and range ends.
+
+When some part of an expression may fail on a path (a number over 10^15, a division by
+zero: :mod:`triagebot.flows.bounds`), the numbers it reads are also cut where it starts to
+fail, and every path's outcome lines and computed values are evaluated as shown.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -70,6 +81,7 @@ from triagebot.flows.expr import (
     names_in,
 )
 from triagebot.flows.records import record
+from triagebot.flows.rounds import Rounds
 from triagebot.flows.schema import (
     MAX_NUMBER,
     UNKNOWN,
@@ -81,6 +93,7 @@ from triagebot.flows.schema import (
     Question,
     YesNoQuestion,
 )
+from triagebot.flows.symmetry import Domains, checked_expressions, crossing, domains
 
 SMALL_INTEGER_RANGE = 24
 """Whole-number questions with at most this many values are enumerated outright."""
@@ -90,6 +103,9 @@ MAX_REFINEMENT_ROUNDS = 12
 
 DEFAULT_PATH_LIMIT = 500_000
 """Exploration stops (and says so) after this many complete paths."""
+
+MAX_SUMMARIES = 1_000_000
+"""Round summaries remembered at most (beyond, fewer paths are merged: still exact)."""
 
 Answers = tuple[tuple[str, AnswerValue], ...]
 """An answer path: question ids and answers in the order asked. A repeated group's rounds
@@ -162,6 +178,13 @@ class Analysis:
     may_fail: bool = False
     """Some part of an expression may fail on some path (``bounds.failing``): every path's
     outcome and computed values are then evaluated, as a session shows them."""
+    failing_parts: list[Expr] = field(default_factory=list)
+    domains: Domains = field(default_factory=Domains)
+    """The groups' interchangeable answers (``symmetry``)."""
+    accounted: set[int] = field(default_factory=set)
+    """id() of the atoms between an order member and one of its thresholds: a number the
+    threshold reads is cut where it meets the member's other thresholds and range ends
+    instead (the rounds try every order of the member around them, see ``rounds``)."""
 
     def expressions(self) -> Iterator[Expr]:
         for rules in self.flow.routes.values():
@@ -194,6 +217,8 @@ def analyse(flow: CompiledFlow) -> Analysis:
     for expression in analysis.expressions():
         _scan(analysis, expression)
     _guard_failing_parts(analysis)
+    analysis.domains = domains(flow, analysis.may_fail, analysis.failing_parts)
+    _threshold_pairs(analysis)
     read = {n.name for e in analysis.expressions() for n in e.walk() if isinstance(n, Name)}
     for member, carrier in analysis.carried:
         if carrier in read:
@@ -206,11 +231,44 @@ def analyse(flow: CompiledFlow) -> Analysis:
     return analysis
 
 
+def _threshold_pairs(analysis: Analysis) -> None:
+    """A number asked before a group and read as a threshold of an order member (``best
+    < base``): what its value changes is where the threshold lies among the member's other
+    thresholds and range ends (the rounds then try the member at every place between
+    them). It is cut there, and its classes keep those orders apart."""
+    flow = analysis.flow
+    found = analysis.domains
+    for member, thresholds in found.orders.items():
+        question = flow.nodes[member]
+        assert isinstance(question, NumberQuestion)
+        ends = [Const(0, question.min), Const(0, question.max)]
+        places = [crossing(threshold) for threshold in thresholds] + ends
+        for first, second in itertools.combinations(places, 2):
+            numbers = {
+                name
+                for name in analysis.deps(first) | analysis.deps(second)
+                if name not in flow.computed
+                and (var := flow.types.get(name)) is not None
+                and var.kind is Kind.NUMBER
+            }
+            if not numbers:
+                continue
+            _add_atom(analysis, first, second)
+            for name in numbers:
+                tests = analysis.number_tests.setdefault(name, [])
+                tests += [Compare(0, "<", first, second), Compare(0, "==", first, second)]
+    for atoms in analysis.number_atoms.values():
+        for atom in atoms:
+            if found.at_threshold(atom.left, atom.right) is not None:
+                analysis.accounted.add(id(atom))
+
+
 def _guard_failing_parts(analysis: Analysis) -> None:
     """Each part that may fail is a test of the numbers it reads, cut where it starts to:
     at plus and minus ``MAX_NUMBER`` (a result too large), at 0 (a divisor)."""
     parts = failing(analysis.flow)
     analysis.may_fail = bool(parts)
+    analysis.failing_parts = [part for part, _ in parts.values()]
     for part, why in parts.values():
         if why == "zero" and isinstance(part, Arith):
             _add_atom(analysis, part.right, Const(0, 0))
@@ -619,6 +677,8 @@ class _NumberCuts:
                     return []  # sampled once, on the first pieces: refining would not end
                 return [start + (end - start) * k / 4 for k in (1, 2, 3)]
             except Unavailable as unavailable:
+                if id(atom) in self.finder.analysis.accounted:
+                    return []  # cut where the threshold meets the others (_threshold_pairs)
                 name = _root_cause(self.flow, unavailable, self.answers, self.variable, missing)
                 if name is None:
                     return []
@@ -891,6 +951,8 @@ class Exploration:
     faults: dict[tuple[str, str], Fault] = field(default_factory=dict)
     sampled: dict[str, str] = field(default_factory=dict)
     merged: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    joined: int = 0
+    """Paths not walked on: they reached a round summary already met (``rounds``)."""
     outcomes_by_path: list[tuple[Answers, str]] | None = None
     """Every path and its outcome, when asked for (``diff``)."""
 
@@ -930,6 +992,14 @@ class Explorer:
         self.result = Exploration(outcomes_by_path=[] if keep_paths else None)
         self.path: list[tuple[str, AnswerValue]] = []
         self.on_path: set[Visit] = set()
+        self.rounds: Rounds | None = None
+        """Round summaries (``rounds``); not when every path is kept (``diff``)."""
+        if flow.groups and not keep_paths:
+            analysis = self.finder.analysis
+            checked = list(checked_expressions(flow, analysis.may_fail))
+            self.rounds = Rounds(flow, analysis.domains, checked)
+        self.summaries: dict[Hashable, int] = {}
+        """A round summary met -> the shortest path length it was met at."""
 
     def run(self) -> Exploration:
         session = self.session
@@ -963,14 +1033,47 @@ class Explorer:
             elif session.finished:
                 self._leaf()
                 self._undo(frame)
+            elif self._met_before():
+                self._undo(frame)
             else:
                 frames.append(self._frame())
         return self.result
+
+    def _met_before(self) -> bool:
+        """At a round's start or where a group was just left: whether a path no longer
+        than this one met an equal summary (its future, walked then, is this one's; see
+        ``rounds``)."""
+        session = self.session
+        if self.rounds is None or not self._round_boundary():
+            return False
+        key = self.rounds.key(session, frozenset(self.on_path))
+        if key is None:
+            return False
+        length = len(self.path)
+        seen = self.summaries.get(key)
+        if seen is not None and seen <= length:
+            self.result.joined += 1
+            return True
+        if len(self.summaries) < MAX_SUMMARIES:
+            self.summaries[key] = length
+        return False
+
+    def _round_boundary(self) -> bool:
+        session = self.session
+        group_id = self.flow.group_of.get(session.current)
+        if group_id is None:
+            return any(group in self.flow.groups for group in session.passed)
+        group = self.flow.groups[group_id]
+        return session.current == group.start and not any(m in session.answers for m in group.nodes)
 
     def _frame(self) -> _Frame:
         node = self.session.current
         groups = self.session.completed_groups() if self.flow.groups else None
         classes = self.finder.classes(node, self.session.answers, groups)
+        if self.rounds is not None and node in self.flow.group_of:
+            values, sampled = self.rounds.classes(node, self.session)
+            if values:
+                classes = Classes(values, sampled)
         if classes.sampled:
             self.result.sampled.setdefault(node, classes.sampled)
         if classes.merged:

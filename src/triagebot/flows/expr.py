@@ -458,6 +458,36 @@ class Aggregate(Expr):
     """The members that are number questions (``unknown`` is unavailable)."""
 
     def evaluate(self, env: Env) -> Value:
+        taking, holds, evaluable = self._taking_part(env)
+        return self._combine(taking, holds, evaluable)
+
+    def so_far(self, env: Env) -> object:
+        """What the entries so far decide of this aggregate whatever entries follow: its
+        value over them and any later entries is a function of this and of those later
+        entries alone (the verifier merges rounds on it, see ``rounds``).
+
+        A count, whether any / all hold, the plain sum, the least (greatest) value, the
+        first least (greatest) key's ``(value, key)``; None where no entry takes part.
+        """
+        taking, holds, evaluable = self._taking_part(env)
+        function = self.function
+        if function == "count_of":
+            return holds
+        if function == "any_of":
+            return holds > 0
+        if function == "all_of":
+            return holds == evaluable
+        if function == "sum_of":  # not bounded: only the sum over every entry is
+            return sum(_number(value) for value, _ in taking if value is not None)
+        if not taking:
+            return None
+        if function in ("min_of", "max_of"):
+            return self._combine(taking, holds, evaluable)
+        return self._first(taking)
+
+    def _taking_part(self, env: Env) -> tuple[list[tuple[Value | None, Value | None]], int, int]:
+        """The (value, key) of each entry taking part, in round order; how many hold;
+        how many could be evaluated."""
         holds = evaluable = 0
         taking: list[tuple[Value | None, Value | None]] = []
         for number, entry in enumerate(env.entries(self.group), start=1):
@@ -473,7 +503,7 @@ class Aggregate(Expr):
                 continue
             holds += 1
             taking.append((value, key))
-        return self._combine(taking, holds, evaluable)
+        return taking, holds, evaluable
 
     def _combine(
         self, taking: list[tuple[Value | None, Value | None]], holds: int, evaluable: int
@@ -492,14 +522,22 @@ class Aggregate(Expr):
         if function in ("min_of", "max_of"):
             pick = min if function == "min_of" else max
             return pick(_number(value) for value, _ in taking if value is not None)
-        sign = 1 if function == "first_min" else -1
+        best_value, _ = self._first(taking)
+        assert best_value is not None
+        return best_value
+
+    def _first(
+        self, taking: list[tuple[Value | None, Value | None]]
+    ) -> tuple[Value | None, Value | None]:
+        """first_min / first_max: the (value, key) of the first entry whose key is least
+        (greatest): a later entry replaces it only with a strictly better key."""
+        sign = 1 if self.function == "first_min" else -1
         best_value, best_key = taking[0]
         for value, key in taking[1:]:
             assert key is not None and best_key is not None
             if sign * _number(key) < sign * _number(best_key):  # strictly: the first wins a tie
                 best_value, best_key = value, key
-        assert best_value is not None
-        return best_value
+        return best_value, best_key
 
     def children(self) -> tuple[Expr, ...]:
         return tuple(part for part in (self.value, self.key, self.where) if part is not None)

@@ -1,0 +1,248 @@
+"""Repeated groups, round by round: rounds that lead to the same future are walked once.
+
+The explorer walks answer paths through the real Session. Inside a group every round
+multiplies the paths, so at the start of each round (and where the flow leaves the
+group) it asks :meth:`Rounds.key` for a *summary* of the entries so far and skips the
+rest of the path when an equal summary was met before, on a path no longer than this
+one. This is exact because of two facts.
+
+1. **The summary decides the future.** Entries are read only through aggregates
+   (:class:`~triagebot.flows.expr.Aggregate`), each a fold over the entries in round
+   order: ``Aggregate.so_far`` is what the entries so far decide of its value whatever
+   entries follow (a count, any/all, a sum, the least value, the first best entry's value
+   and key). An aggregate whose per-entry arguments read a value of the whole group
+   (``any_of(branches, branch_name == best_branch)``, where ``best_branch`` is a
+   ``first_min`` over the same entries) is summarized *for every value that whole value
+   may still end with*: its current value, or a value a later entry brings (a later
+   entry's option, number or ``entry_number``), or none. Every such value is tried
+   (``_candidates``), so the summary is that aggregate's value over the entries so far
+   as a function of the final whole value: equal summaries give equal aggregates over
+   every continuation. The rest of the key (node, answers outside the group, the nodes
+   passed, the round) is compared as it is.
+2. **Interchangeable data** (:mod:`triagebot.flows.symmetry`): options no expression
+   writes are renamed by first appearance, numbers compared only by order are replaced
+   by their rank between the thresholds, entry numbers compared only for equality by
+   first appearance. Two summaries equal after renaming describe entries one renaming
+   apart, which no condition can tell apart. For the same reason a round's questions are
+   tried at one value per way it can relate to the data the summary keeps
+   (:meth:`Rounds.classes`): each option the summary names, each written option and one
+   other; each number the summary keeps and each threshold, and one value between each
+   two (with room for the rounds still to come).
+
+When a group does not fit (a per-entry argument reads a later answer, a sum over the
+group decides another aggregate, ...) its summary is None: nothing is merged and the
+round's questions are explored as before (sampled where they were), which is always
+sound.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable
+
+from triagebot.flows.answers import AnswerValue
+from triagebot.flows.compiler import CompiledFlow
+from triagebot.flows.engine import Session
+from triagebot.flows.expr import (
+    ENTRY_NUMBER,
+    Aggregate,
+    Env,
+    EvaluationError,
+    Expr,
+    Unavailable,
+    names_in,
+)
+from triagebot.flows.places import positions
+from triagebot.flows.schema import UNKNOWN, ChoiceQuestion, NumberQuestion
+from triagebot.flows.summary import Context, GroupModel, Summary
+from triagebot.flows.symmetry import Domains, Threshold
+
+MAX_CONTEXTS = 200_000
+"""Summaries kept for reuse at most (the cache is emptied past it)."""
+
+
+class Rounds:
+    """Summaries of groups' entries and the classes of their rounds' questions."""
+
+    def __init__(self, flow: CompiledFlow, found: Domains, checked: list[Expr]) -> None:
+        self.flow = flow
+        self.domains = found
+        self.models = {group: _model(flow, group, checked, found) for group in flow.groups}
+        self._graph = {
+            node: [rule.goto for rule in flow.routes.get(node, ())] for node in flow.nodes
+        }
+        self._ahead: dict[str, frozenset[str]] = {}
+        self._contexts: dict[Hashable, Context | None] = {}
+
+    # --- the merge key --------------------------------------------------------------
+
+    def key(self, session: Session, passed: frozenset[object]) -> Hashable | None:
+        """What decides the rest of the session from here, or None (nothing is merged):
+        the node and round, the answers outside groups, the nodes passed (a loop is a
+        repeat of one), and each group's summary."""
+        parts: list[Hashable] = [session.current, session.round, self._outside(session), passed]
+        for group in self.flow.groups:
+            entries = session.env.entries(group)
+            if not entries:
+                continue
+            context = self.context(group, session)
+            if context is None:
+                return None
+            parts.append((group, len(entries), context.key))
+        return tuple(parts)
+
+    def _outside(self, session: Session) -> frozenset[object]:
+        answers = session.answers
+        return frozenset(item for item in answers.items() if item[0] not in self.flow.group_of)
+
+    def context(self, group: str, session: Session) -> Context | None:
+        """The summary of ``group``'s entries so far (cached), None where it does not fit."""
+        model = self.models[group]
+        if not model.fits or not self._fixed(model, session):
+            return None
+        entries = session.env.entries(group)
+        inside = session.round is not None and self.flow.group_of.get(session.current) == group
+        left = self.flow.groups[group].max - len(entries) if inside or not entries else 0
+        every = tuple(
+            tuple(tuple(sorted(entry.items())) for entry in session.env.entries(other))
+            for other in self.flow.groups
+        )
+        cache = (group, left, self._outside(session), every)
+        if cache not in self._contexts:
+            if len(self._contexts) > MAX_CONTEXTS:
+                self._contexts.clear()
+            cuts = {
+                member: self.cuts(member, session.env)
+                for member in self.flow.groups[group].nodes
+                if member in self.domains.orders
+            }
+            summary = Summary(self.flow, self.domains, model, session.env, left, cuts)
+            self._contexts[cache] = summary.context()
+        return self._contexts[cache]
+
+    def _fixed(self, model: GroupModel, session: Session) -> bool:
+        """Every name outside the group that the summary reads has its final value: it is
+        answered, or no longer asked on any path from here."""
+        ahead = self._questions_ahead(session.current)
+        for name in model.outer:
+            for answer in _answers_read(self.flow, name):
+                if answer in ahead and not session.env.is_answered(answer):
+                    return False
+        return True
+
+    def _questions_ahead(self, node: str) -> frozenset[str]:
+        if node not in self._ahead:
+            seen = {node}
+            todo = [node]
+            while todo:
+                for target in self._graph.get(todo.pop(), []):
+                    if target not in seen:
+                        seen.add(target)
+                        todo.append(target)
+                        group = self.flow.groups.get(target)
+                        todo.extend(group.nodes if group is not None else ())
+            self._ahead[node] = frozenset(seen)
+        return self._ahead[node]
+
+    def cuts(self, member: str, env: Env) -> list[float]:
+        """An order member's thresholds on this path and its range ends, in order."""
+        question = self.flow.nodes[member]
+        assert isinstance(question, NumberQuestion)
+        low, high = float(question.min), float(question.max)
+        found = {low, high}
+        for threshold in self.domains.orders[member]:
+            try:
+                value = _crossing(threshold, env)
+            except (Unavailable, EvaluationError):
+                continue  # the comparison cannot be made on this path, whatever the value
+            if value is not None and low <= value <= high:
+                found.add(value)
+        return sorted(found)
+
+    # --- a round's classes ------------------------------------------------------------
+
+    def classes(self, node: str, session: Session) -> tuple[tuple[AnswerValue, ...], str | None]:
+        """The values tried at a member question of a fitting group, and why they are not
+        exact (None when they are); no values when it is explored as before. An option:
+        each the summary keeps, each written in the flow, and one other. A number: each
+        the summary keeps and each threshold, and one value in each gap between two with
+        room for the rounds to come (``places``)."""
+        group = self.flow.group_of.get(node)
+        question = self.flow.nodes.get(node)
+        symmetric = node in self.domains.labels or node in self.domains.orders
+        context = None if group is None or not symmetric else self.context(group, session)
+        if group is None or context is None:
+            return (), None
+        if isinstance(question, ChoiceQuestion):
+            options = [option.id for option in question.options]
+            chosen = set(map(str, context.kept.get(f"L:{node}", []))) | self.domains.labels[node]
+            other = next((o for o in options if o not in chosen), None)
+            return tuple(o for o in options if o in chosen or o == other), None
+        assert isinstance(question, NumberQuestion)
+        kept = [float(v) for v in context.kept.get(f"N:{node}", []) if isinstance(v, int | float)]
+        left = self.flow.groups[group].max - len(session.env.entries(group))
+        found, sampled = positions(sorted({*kept, *context.cuts[node]}), question.integer, left)
+        extra: tuple[AnswerValue, ...] = (UNKNOWN,) if question.allow_unknown else ()
+        return (*(value for _, value in found), *extra), sampled
+
+
+def _crossing(threshold: Threshold, env: Env) -> float | None:
+    limit = threshold.limit.evaluate(env)
+    shift = 0 if threshold.shift is None else threshold.shift.evaluate(env)
+    if not isinstance(limit, int | float) or not isinstance(shift, int | float):
+        return None
+    value = (limit - shift) / threshold.scale
+    return value if math.isfinite(value) else None
+
+
+def _answers_read(flow: CompiledFlow, name: str) -> set[str]:
+    """The answers (and groups) a name stands for, through computed values."""
+    if name not in flow.computed:
+        return {name}
+    found: set[str] = set()
+    todo, seen = [name], {name}
+    while todo:
+        for read in names_in(flow.computed[todo.pop()]):
+            if read in flow.computed:
+                if read not in seen:
+                    seen.add(read)
+                    todo.append(read)
+            else:
+                found.add(read)
+    return found
+
+
+def _model(flow: CompiledFlow, group: str, checked: list[Expr], found: Domains) -> GroupModel:
+    """The aggregates over ``group`` in the checked expressions, the whole values their
+    per-entry arguments read, and whether a summary can be made."""
+    model = GroupModel(group)
+    members = set(flow.groups[group].nodes) | {ENTRY_NUMBER}
+    seen: set[int] = set()
+    for expression in checked:
+        for node in expression.walk():
+            if isinstance(node, Aggregate) and node.group == group and id(node) not in seen:
+                seen.add(id(node))
+                model.aggregates.append(node)
+    for aggregate in list(model.aggregates):
+        for part in (aggregate.value, aggregate.key, aggregate.where):
+            if part is None:
+                continue
+            if any(isinstance(n, Aggregate) and n.group == group for n in part.walk()):
+                model.fits = False  # an aggregate of the group inside one: not a whole value
+            for name in names_in(part) - members:
+                if group not in _answers_read(flow, name):
+                    model.outer.add(name)
+                    continue
+                whole = flow.computed.get(name)
+                if not isinstance(whole, Aggregate) or whole.group != group:
+                    model.fits = False  # a formula of the whole group, not one aggregate
+                else:
+                    model.wholes[name] = whole
+    if any(whole.function == "sum_of" for whole in model.wholes.values()):
+        model.fits = False  # a sum's later values cannot be listed
+    for member in flow.groups[group].nodes:
+        for threshold in found.orders.get(member, []):
+            for part in (threshold.limit, threshold.shift):
+                if part is not None:
+                    model.outer |= names_in(part)
+    return model
