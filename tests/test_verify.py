@@ -10,6 +10,7 @@ import pytest
 from triagebot.cli import main
 from triagebot.flows import library
 from triagebot.flows.compiler import load_flow
+from triagebot.flows.explore import Answers
 from triagebot.flows.verify import Finding, Report, answers_yaml, verify
 
 DATA = Path(__file__).parent / "data" / "verify"
@@ -380,3 +381,42 @@ def test_an_invariant_that_fails_to_evaluate_is_violated(tmp_path: Path) -> None
         "this path): Per kg under 100.",
         0,
     )
+
+
+ACCEPTED_FLOWS = sorted(
+    [
+        *library.flow_files([library.bundled_dir()]),
+        *DATA.glob("*.yaml"),
+        *(DATA.parent / "groups").glob("*.yaml"),
+    ]
+)
+
+
+@pytest.mark.parametrize("flow_path", ACCEPTED_FLOWS, ids=lambda path: path.name)
+def test_every_answer_set_verify_prints_is_accepted_by_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flow_path: Path
+) -> None:
+    """Each shortest path and each counterexample verify prints, saved as an answers
+    file, is accepted by `triagebot run` and ends where verify said: an outcome, or the
+    fault it names (numbers such as 5e-301 are printed as plain decimals)."""
+    flow = load_flow(flow_path)
+    report = verify(flow, limit=20_000)
+    cases: list[tuple[Answers, str | None]] = [
+        (answers, outcome) for outcome, answers in report.exploration.shortest.items()
+    ]
+    cases += [
+        (f.answers, f.outcome)
+        for f in report.findings
+        if f.answers is not None and f.code in ("invariant", "overlap", "raises", "unrouted")
+    ]
+    ended = []
+    for answers, outcome in cases:
+        answers_file = tmp_path / "answers.yaml"
+        answers_file.write_text(answers_yaml(answers, flow), encoding="utf-8")
+        capsys.readouterr()
+        code = main(["run", str(flow_path), "--answers", str(answers_file), "--format", "json"])
+        captured = capsys.readouterr()
+        reached = json.loads(captured.out)["outcome"]["id"] if code == 0 else None
+        if outcome is not None and reached != outcome:
+            ended.append((answers, outcome, reached, captured.err))
+    assert ended == []

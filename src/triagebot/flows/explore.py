@@ -80,6 +80,7 @@ from triagebot.flows.expr import (
     Value,
     names_in,
 )
+from triagebot.flows.places import between
 from triagebot.flows.records import record
 from triagebot.flows.rounds import Rounds
 from triagebot.flows.schema import (
@@ -908,13 +909,6 @@ def _outcome_of(test: Expr, env: _PointEnv) -> object:
         return ("unavailable", missing.name, missing.reason)
     except (ArithmeticError, EvaluationError) as error:
         return ("error", type(error).__name__)
-
-
-def between(first: float, second: float) -> float:
-    """A value strictly inside (first, second), a whole number when one fits."""
-    middle = (first + second) / 2
-    whole = math.floor(middle)
-    return float(whole) if first < whole < second else middle
 
 
 def tidy(value: float) -> int | float:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import struct
+from decimal import Decimal
 
 from triagebot.flows.answers import AnswerValue
 
@@ -62,11 +63,47 @@ def _inside(low: float, high: float, integer: bool) -> int | float | None:
     if integer:
         first, last = math.floor(low) + 1, math.ceil(high) - 1
         return (first + last) // 2 if first <= last else None
-    middle = (low + high) / 2
+    if count_inside(low, high, False) == 0:
+        return None
+    return tidy(between(low, high))
+
+
+SHORT = 16
+"""Longest decimal a value the verifier picks between two numbers may need as typed:
+beyond, a shorter decimal inside the gap is picked (an answers file takes it as typed)."""
+
+
+def between(first: float, second: float) -> float:
+    """A value strictly inside (first, second): a whole number when one fits, else the
+    middle; where the middle needs a long decimal (``5e-324`` is 0.000...5), the decimal
+    with fewest digits inside."""
+    middle = (first + second) / 2
     whole = math.floor(middle)
-    if low < whole < high:
-        return whole
-    return tidy(middle) if low < middle < high else None
+    if first < whole < second:
+        return float(whole)
+    if len(plain(middle)) <= SHORT or not first < middle < second:
+        return middle
+    return _shortest_inside(first, second, middle)
+
+
+def _shortest_inside(first: float, second: float, middle: float) -> float:
+    """The decimal with fewest digits strictly inside (first, second), nearest ``middle``."""
+    for digits in range(1, 400):
+        step = Decimal(1).scaleb(-digits)
+        near = Decimal(repr(middle)).quantize(step)
+        for found in (float(near), float(near - step), float(near + step)):
+            if first < found < second:
+                return found
+    return middle
+
+
+def plain(value: float) -> str:
+    """A number as a plain decimal, never in exponent form (``1e-05`` is ``0.00001``):
+    what any reader of numbers accepts, and YAML does not take for text."""
+    if isinstance(value, int) or not math.isfinite(value):
+        return str(value)
+    text = repr(float(value))
+    return format(Decimal(text), "f") if "e" in text or "E" in text else text
 
 
 def tidy(value: float) -> int | float:

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from triagebot.flows.answers import AnswerValue
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.explore import DEFAULT_PATH_LIMIT, Answers, Exploration, explore
+from triagebot.flows.places import plain
 from triagebot.flows.records import record
 from triagebot.flows.schema import OutcomeNode
 
@@ -287,12 +288,13 @@ def check_paths(flow: CompiledFlow, report: Report, reachable: set[str]) -> None
 
 
 def yaml_value(value: AnswerValue) -> str:
-    """An answer as YAML that ``triagebot run --answers`` reads back exactly."""
+    """An answer as YAML that ``triagebot run --answers`` reads back exactly: numbers as
+    plain decimals (``repr`` writes ``1e-05``, which YAML reads as text)."""
     if isinstance(value, tuple):
         return json.dumps(list(value))
     if isinstance(value, str):
         return json.dumps(value)
-    return repr(value)
+    return plain(value)
 
 
 Entry = dict[str, AnswerValue]
