@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from triagebot.cli import main
-from triagebot.flows import library
+from triagebot.flows import explore, library
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.explore import Answers
 from triagebot.flows.verify import Finding, Report, answers_yaml, verify
@@ -420,3 +420,78 @@ def test_every_answer_set_verify_prints_is_accepted_by_run(
         if outcome is not None and reached != outcome:
             ended.append((answers, outcome, reached, captured.err))
     assert ended == []
+
+
+def _chain(questions: int) -> str:
+    """``questions`` yes/no questions in a row, each read by the invariant, both answers
+    going on: 2^questions answer paths."""
+    nodes = "".join(
+        f"  q{i}:\n    type: yes_no\n    prompt: Q{i}?\n    why: Test.\n"
+        f"    source: {{doc: s, section: x}}\n"
+        f"    next: {f'q{i + 1}' if i + 1 < questions else 'done'}\n"
+        for i in range(questions)
+    )
+    reads = " or ".join(f"q{i} == 'yes'" for i in range(questions))
+    return (
+        "id: chain\ntitle: Chain\nversion: '1'\naudience: tests\ndisclaimer: Test.\n"
+        "sources:\n  - {id: s, title: S, file: none.txt, version: '1', evidence: guideline}\n"
+        f"start: q0\nnodes:\n{nodes}  done: {{type: outcome, urgency: routine, title: Done}}\n"
+        "invariants:\n"
+        f"  - {{name: reads_all, says: Test., holds: \"outcome == 'done' or {reads}\"}}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("budget", "stopped"),
+    [
+        (["--max-paths", "100"], "after 100 paths (--max-paths 100)"),  # a path budget
+        (["--max-seconds", "0.2"], "paths in 0.2 s (--max-seconds)"),  # a time budget
+    ],
+)
+def test_a_walk_stopped_by_its_budget_is_bounded_not_exhaustive(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], budget: list[str], stopped: str
+) -> None:
+    """2^30 paths within a budget: exit 3 (nothing failed, nothing proven), said so in
+    text and JSON."""
+    flow_path = tmp_path / "chain.yaml"
+    flow_path.write_text(_chain(30), encoding="utf-8")
+    code = main(["verify", str(flow_path), *budget])
+    text = capsys.readouterr().out
+    json_code = main(["verify", str(flow_path), *budget, "--format", "json"])
+    [data] = json.loads(capsys.readouterr().out)
+    assert (
+        code,
+        json_code,
+        "NOT PROVEN" in text and "bounded, not exhaustive" in text and stopped in text,
+        (data["ok"], data["exhaustive"], data["proven"], stopped in data["stopped"]),
+    ) == (3, 3, True, (True, False, False, True))
+
+
+def test_a_fault_found_before_the_budget_ends_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A violation found within the budget fails the flow (exit 1), bounded or not."""
+    flow_path = tmp_path / "chain.yaml"
+    flow_path.write_text(
+        _chain(30) + "  - {name: first_yes, says: Test., holds: \"q0 == 'no'\"}\n",
+        encoding="utf-8",
+    )
+    assert main(["verify", str(flow_path), "--max-paths", "100"]) == 1
+
+
+def test_a_long_walk_reports_progress_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the first report's time (2 s; 0 here) progress goes to stderr, not stdout."""
+    monkeypatch.setattr(explore, "PROGRESS_AFTER", 0.0)
+    flow_path = tmp_path / "chain.yaml"
+    flow_path.write_text(_chain(30), encoding="utf-8")
+    main(["verify", str(flow_path), "--max-paths", "2000"])
+    captured = capsys.readouterr()
+    assert ("verify chain: " in captured.err, "answer paths in" in captured.out) == (True, False)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "ten"])  # not a budget
+def test_a_budget_must_be_a_positive_number(capsys: pytest.CaptureFixture[str], value: str) -> None:
+    """--max-seconds and --max-paths refuse what is not a positive number: usage, exit 2."""
+    assert main(["verify", str(CAUDA), "--max-seconds", value]) == 2

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -80,6 +81,7 @@ from triagebot.flows.expr import (
     Value,
     names_in,
 )
+from triagebot.flows.limits import DEFAULT_PATH_LIMIT, DEFAULT_SECONDS
 from triagebot.flows.places import between
 from triagebot.flows.records import record
 from triagebot.flows.rounds import Rounds
@@ -102,10 +104,8 @@ SMALL_INTEGER_RANGE = 24
 MAX_REFINEMENT_ROUNDS = 12
 """Rounds of cutting a number's range before the cut points are declared sampled."""
 
-DEFAULT_PATH_LIMIT = 500_000
-"""Exploration stops (and says so) after this many complete paths."""
 
-MAX_SUMMARIES = 1_000_000
+MAX_SUMMARIES = 200_000
 """Round summaries remembered at most (beyond, fewer paths are merged: still exact)."""
 
 Answers = tuple[tuple[str, AnswerValue], ...]
@@ -936,6 +936,8 @@ class Exploration:
 
     paths: int = 0
     truncated: bool = False
+    stopped: str | None = None
+    """Why the walk stopped before the end (a budget: ``--max-paths``, ``--max-seconds``)."""
     reached: set[str] = field(default_factory=set)
     fired: set[tuple[str, int]] = field(default_factory=set)
     shortest: dict[str, Answers] = field(default_factory=dict)
@@ -965,6 +967,46 @@ class _Frame:
 
 LeafHook = Callable[[Session, str], None]
 
+Progress = Callable[[Exploration, float], None]
+"""Told how far a long walk got: what it found so far and the seconds it has run."""
+
+PROGRESS_AFTER = 2.0
+"""Seconds before the first progress report (then one every ``PROGRESS_EVERY``)."""
+PROGRESS_EVERY = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """When a walk stops before its end, and whom it tells how far it got."""
+
+    paths: int = DEFAULT_PATH_LIMIT
+    seconds: float = DEFAULT_SECONDS
+    progress: Progress | None = None
+
+
+class _Clock:
+    """Reads the time every ``CHECK_EVERY`` steps (each step takes tens of microseconds)."""
+
+    CHECK_EVERY = 256
+
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
+        self.started = time.perf_counter()
+        self.report_at = PROGRESS_AFTER
+        self.steps = 0
+
+    def tick(self, result: Exploration) -> bool:
+        """Whether the time is up; reports progress when due."""
+        self.steps += 1
+        if self.steps % self.CHECK_EVERY:
+            return False
+        elapsed = time.perf_counter() - self.started
+        if self.budget.progress is not None and elapsed >= self.report_at:
+            self.budget.progress(result, elapsed)
+            self.report_at = elapsed + PROGRESS_EVERY
+        return elapsed > self.budget.seconds
+
+
 _Route = tuple[int | None, tuple[int, ...]]
 """The rule that fires at a node, and later rules (to other nodes) that hold too."""
 
@@ -978,9 +1020,12 @@ class Explorer:
         limit: int = DEFAULT_PATH_LIMIT,
         keep_paths: bool = False,
         finder: ClassFinder | None = None,
+        budget: Budget | None = None,
     ) -> None:
         self.flow = flow
         self.limit = limit
+        self.budget = budget or Budget(paths=limit)
+        self._clock = _Clock(self.budget)
         self.finder = finder or ClassFinder(analyse(flow))
         self.session = Session(flow, fixed_clock)
         self.result = Exploration(outcomes_by_path=[] if keep_paths else None)
@@ -1014,8 +1059,12 @@ class Explorer:
                 if frames:
                     self._undo(frames[-1])
                 continue
-            if self.result.paths >= self.limit:
-                self.result.truncated = True
+            if self.result.paths >= self.budget.paths:
+                self._stop(f"after {self.result.paths} paths (--max-paths {self.budget.paths})")
+                break
+            if self._clock.tick(self.result):
+                seconds = self.budget.seconds
+                self._stop(f"after {self.result.paths} paths in {seconds:g} s (--max-seconds)")
                 break
             value = frame.values[frame.index]
             frame.index += 1
@@ -1032,6 +1081,10 @@ class Explorer:
             else:
                 frames.append(self._frame())
         return self.result
+
+    def _stop(self, why: str) -> None:
+        self.result.truncated = True
+        self.result.stopped = why
 
     def _met_before(self) -> bool:
         """At a round's start or where a group was just left: whether a path no longer
@@ -1264,6 +1317,7 @@ def _show(value: AnswerValue) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def explore(flow: CompiledFlow, limit: int = DEFAULT_PATH_LIMIT) -> Exploration:
-    """Walk every answer class of every question on every path of ``flow``."""
-    return Explorer(flow, limit).run()
+def explore(flow: CompiledFlow, budget: Budget | None = None) -> Exploration:
+    """Walk every answer class of every question on every path of ``flow`` (within
+    ``budget``: the result says where it stopped)."""
+    return Explorer(flow, budget=budget).run()

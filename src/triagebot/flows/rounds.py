@@ -57,7 +57,7 @@ from triagebot.flows.schema import UNKNOWN, ChoiceQuestion, NumberQuestion
 from triagebot.flows.summary import Context, GroupModel, Summary
 from triagebot.flows.symmetry import Domains, Threshold
 
-MAX_CONTEXTS = 200_000
+MAX_CONTEXTS = 50_000
 """Summaries kept for reuse at most (the cache is emptied past it)."""
 
 
