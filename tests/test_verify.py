@@ -277,6 +277,22 @@ def test_cycle_with_an_exit_is_a_loop_on_the_paths_that_take_it(tmp_path: Path) 
     assert (loop[0].answers or ())[-1] == ("sexual_dysfunction", "yes")
 
 
+def test_run_on_a_loop_counterexample_stops_with_the_loop(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`run` on the answers of a loop verify reports says it is a loop (it went round the
+    loop for ever: each pass found the same answer again)."""
+    flow_path = plant(
+        tmp_path,
+        CAUDA,
+        "    next: bilateral_radicular_pain\n",
+        "    next: retention_or_incontinence\n",
+    )
+    [loop] = findings(verify(load_flow(flow_path)), "loop")
+    code, error = replay(flow_path, loop, tmp_path, capsys)
+    assert (code, error.endswith("a loop in the flow)")) == (1, True), error
+
+
 def test_unavailable_value_is_a_fault_with_its_path(tmp_path: Path) -> None:
     """A condition reading an answer not asked on the path is reported with that path."""
     flow_path = plant(

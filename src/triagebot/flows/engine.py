@@ -830,7 +830,15 @@ def drive(compiled: CompiledFlow, answers: Mapping[str, object], clock: Clock = 
         if group_id in answers
     }
     session = Session(compiled, clock)
+    passed: set[tuple[str, int | None]] = set()
     while not session.finished:
+        if (session.current, session.round) in passed:
+            # A loop (verify reports it): the same answers would go round it for ever.
+            raise FlowRuntimeError(
+                f"flow '{compiled.id}': the path comes back to '{session.current}', already "
+                "passed on this path (a loop in the flow)"
+            )
+        passed.add((session.current, session.round))
         question = session.question
         if question is None:
             session.answer()
