@@ -381,6 +381,8 @@ def summary_line(report: Report) -> str:
         how = "bounded: numbers sampled at " + ", ".join(sorted(seen.sampled))
     else:
         how = "exhaustive"
+    if seen.joined:
+        how += f"; {seen.joined} more reach a round summary already walked"
     held = len(flow.invariants) - len(seen.violations)
     verdict = "FAILED" if not report.ok else ("NOT PROVEN" if seen.truncated else "ok")
     return (
@@ -444,6 +446,7 @@ def to_data(report: Report) -> dict[str, Any]:
         "exhaustive": report.exhaustive,
         "stopped": seen.stopped,
         "proven": report.ok and not seen.truncated,
+        "merged_rounds": seen.joined,
         "sampled": dict(sorted(seen.sampled.items())),
         "merged_answers": {q: [list(g) for g in groups] for q, groups in seen.merged.items()},
         "seconds": round(report.seconds, 4),
