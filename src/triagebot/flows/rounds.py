@@ -2,37 +2,50 @@
 
 The explorer walks answer paths through the real Session. Inside a group every round
 multiplies the paths, so at the start of each round (and where the flow leaves the
-group) it asks :meth:`Rounds.key` for a *summary* of the entries so far and skips the
-rest of the path when an equal summary was met before, on a path no longer than this
-one. This is exact because of two facts.
+group) it asks :meth:`Rounds.key` for a *summary* of the entries so far, and does not walk
+on when an equal key was met before on a path no longer than this one (so the shortest
+counterexamples stay the shortest). A round's questions are tried at one value per way
+they can relate to what the summary keeps (:meth:`Rounds.classes`).
 
-1. **The summary decides the future.** Entries are read only through aggregates
-   (:class:`~triagebot.flows.expr.Aggregate`), each a fold over the entries in round
-   order: ``Aggregate.so_far`` is what the entries so far decide of its value whatever
-   entries follow (a count, any/all, a sum, the least value, the first best entry's value
-   and key). An aggregate whose per-entry arguments read a value of the whole group
-   (``any_of(branches, branch_name == best_branch)``, where ``best_branch`` is a
-   ``first_min`` over the same entries) is summarized *for every value that whole value
-   may still end with*: its current value, or a value a later entry brings (a later
-   entry's option, number or ``entry_number``), or none. Every such value is tried
-   (``_candidates``), so the summary is that aggregate's value over the entries so far
-   as a function of the final whole value: equal summaries give equal aggregates over
-   every continuation. The rest of the key (node, answers outside the group, the nodes
-   passed, the round) is compared as it is.
-2. **Interchangeable data** (:mod:`triagebot.flows.symmetry`): options no expression
-   writes are renamed by first appearance, numbers compared only by order are replaced
-   by their rank between the thresholds, entry numbers compared only for equality by
-   first appearance. Two summaries equal after renaming describe entries one renaming
-   apart, which no condition can tell apart. For the same reason a round's questions are
-   tried at one value per way it can relate to the data the summary keeps
-   (:meth:`Rounds.classes`): each option the summary names, each written option and one
-   other; each number the summary keeps and each threshold, and one value between each
-   two (with room for the rounds still to come).
+Why this proves what walking every value would. Write P for the entries so far, S for
+anything that may follow (later entries, later answers), and R for a *renaming* of the
+interchangeable data of :mod:`triagebot.flows.symmetry`: a permutation of the options no
+expression writes, an increasing map of an order member's numbers keeping its thresholds
+and range ends in place, a renaming of the entry numbers already given.
 
-When a group does not fit (a per-entry argument reads a later answer, a sum over the
-group decides another aggregate, ...) its summary is None: nothing is merged and the
-round's questions are explored as before (sampled where they were), which is always
-sound.
+1. Every condition the verifier checks holds on P + S exactly when it holds on
+   R(P + S), and fails to evaluate exactly when it does (values that are data are renamed
+   alike): each domain is only compared in ways R keeps (equality of options, order of
+   numbers, equality of entry numbers, a number where it passes 10^15); that is what
+   makes it interchangeable.
+2. Each aggregate's value on P + S is a function of its summary over P and of S alone.
+   ``Aggregate.so_far`` is the state of its fold over P (a count, any/all, a sum, the
+   least value, the first best entry's value and key). An aggregate whose per-entry
+   arguments read a *whole value* W (``best_branch == branch_name``, W a ``first_min``
+   over the same entries) is summarized as its ``so_far`` over P for each value W may
+   still end with after P (``summary._candidates``: its value now, none, or what a later
+   entry may bring, of a least value only smaller ones; a superset is enough), so the
+   final W picks the right one. Branches that agree are joined, which keeps the function.
+   The other names per-entry arguments and thresholds read must already be settled
+   (``_fixed``: answered, or never asked again from here); else no summary is made.
+3. The key holds the node, the round, the answers outside groups, the nodes passed (a
+   loop is a repeat of one) and each group's summary with its data renamed by place
+   (first appearance, or rank between the thresholds): equal keys mean
+   key(P') = R(key(P)) for some R. By 1 and 2, every S after P ends exactly as R(S)
+   after P' (outcome, invariants, faults), so what the walk found after P is what it
+   would find after P'.
+
+The classes rest on the same facts: a value relates to the summary's data and the
+thresholds in one of finitely many ways (equal to one of them, or between two), and a
+renaming fixing that data maps any value onto the tried one of its way. A number tried
+between two leaves room for every order the rounds still to come may need, or each value
+of a small gap is tried (:mod:`triagebot.flows.places`). Thresholds reached through
+arithmetic (``best - 10 < baseline``) are solved in floating point, as the verifier's
+other cut points are.
+
+When a group does not fit (a per-entry argument reads an answer still to come, a sum
+over the group is read per entry, ...) its summary is None: nothing is merged and its
+questions are explored as before (sampled where they were, and said so), always sound.
 """
 
 from __future__ import annotations
@@ -41,7 +54,7 @@ import math
 from collections.abc import Hashable
 
 from triagebot.flows.answers import AnswerValue
-from triagebot.flows.compiler import CompiledFlow
+from triagebot.flows.compiler import OUTCOME_VARIABLE, CompiledFlow
 from triagebot.flows.engine import Session
 from triagebot.flows.expr import (
     ENTRY_NUMBER,
@@ -230,6 +243,9 @@ def _model(flow: CompiledFlow, group: str, checked: list[Expr], found: Domains) 
             if any(isinstance(n, Aggregate) and n.group == group for n in part.walk()):
                 model.fits = False  # an aggregate of the group inside one: not a whole value
             for name in names_in(part) - members:
+                if name == OUTCOME_VARIABLE:  # only known at the end: each is assumed
+                    model.outcomes = tuple(node for node, _ in flow.outcomes())
+                    continue
                 if group not in _answers_read(flow, name):
                     model.outer.add(name)
                     continue

@@ -20,7 +20,7 @@ import math
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from triagebot.flows.compiler import CompiledFlow
+from triagebot.flows.compiler import OUTCOME_VARIABLE, CompiledFlow
 from triagebot.flows.expr import (
     ENTRY_NUMBER,
     Aggregate,
@@ -62,6 +62,9 @@ class GroupModel:
     """Every aggregate over the group in the checked expressions, in a fixed order."""
     wholes: dict[str, Aggregate] = field(default_factory=dict)
     """A whole value the per-entry arguments read -> its aggregate."""
+    outcomes: tuple[str, ...] = ()
+    """The flow's outcomes, when per-entry arguments of an invariant read ``outcome``
+    (known only at the end: the summary is made for each)."""
     outer: set[str] = field(default_factory=set)
     """Names outside the group that per-entry arguments and thresholds read."""
     fits: bool = True
@@ -94,9 +97,7 @@ class _Branch(Exception):
 class _Assumed:
     """The session's values, with whole values assumed (see ``Summary._tree``)."""
 
-    def __init__(
-        self, base: Env, wholes: Mapping[str, Aggregate], assumed: dict[str, object]
-    ) -> None:
+    def __init__(self, base: Env, wholes: Mapping[str, object], assumed: dict[str, object]) -> None:
         self.base = base
         self.wholes = wholes
         self.assumed = assumed
@@ -132,9 +133,14 @@ class Summary:
     cuts: dict[str, list[float]]
     entries: Sequence[Mapping[str, Value]] = ()
     _found: dict[str, list[Candidate]] = field(default_factory=dict)
+    _assumable: dict[str, object] = field(default_factory=dict)
+    """The names a summary branches on: whole values, and ``outcome`` where read."""
 
     def __post_init__(self) -> None:
         self.entries = self.env.entries(self.model.group)
+        self._assumable = dict(self.model.wholes)
+        if self.model.outcomes:
+            self._assumable[OUTCOME_VARIABLE] = self.model.outcomes
 
     def context(self) -> Context | None:
         """The summary, None where it cannot be made."""
@@ -150,7 +156,7 @@ class Summary:
         return Context(self._renamed(raw, kept), kept, self.cuts)
 
     def _tree(self, aggregate: Aggregate, assumed: dict[str, object]) -> Hashable:
-        env = _Assumed(self.env, self.model.wholes, assumed)
+        env = _Assumed(self.env, self._assumable, assumed)
         try:
             return ("=", self._wrap(aggregate, aggregate.so_far(env)))
         except _Branch as branch:
@@ -185,6 +191,8 @@ class Summary:
         """Every value the whole value ``name`` may still end with (a superset), one for
         each class of interchangeable values; numbers in order (``_simplified`` joins
         runs of them)."""
+        if name == OUTCOME_VARIABLE:
+            return [(outcome, outcome) for outcome in self.model.outcomes]
         if name not in self._found:
             whole = self.model.wholes[name]
             found: list[Candidate] = []
@@ -201,7 +209,7 @@ class Summary:
     def _nows(self, whole: Aggregate, assumed: dict[str, object]) -> list[object]:
         """``whole``'s ``so_far``; where its own arguments read another whole value, one
         for each value that one may end with."""
-        env = _Assumed(self.env, self.model.wholes, assumed)
+        env = _Assumed(self.env, self._assumable, assumed)
         try:
             return [whole.so_far(env)]
         except _Branch as branch:
