@@ -255,3 +255,51 @@ def test_a_wrong_branch_shown_is_caught_and_reproduced(
     assert invariant in found, [f.message for f in report.findings]
     finding = found[invariant]
     assert run_counterexample(flow_path, finding, tmp_path, capsys) == (0, finding.outcome)
+
+
+V2 = Path(__file__).parent / "data" / "verify" / "crt-v2-shape.yaml"
+
+
+def test_the_revised_crt_lead_invariants_are_proven_exhaustively() -> None:
+    """crt-lead as revised for spec version 2: every invariant on what the clinician reads
+    proven over every path, nothing sampled."""
+    report = verify(load_flow(V2))
+    assert (report.ok, report.exhaustive, report.findings) == (True, True, [])
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "invariant"),
+    [
+        # posterolateral, a vein the study used, flagged as outside them
+        (
+            "best_branch in ('lateral', 'posterior', 'posterolateral') else",
+            "best_branch in ('lateral', 'posterior') else",
+            "branch_outside_the_study_veins_is_flagged",
+        ),
+        # on a tie the number shown is the last branch's
+        (
+            "first_min(branches, entry_number, by=paced_qrs_ms, where=diaphragmatic_stimulation"
+            " == 'no')",
+            "max_of(branches, entry_number, where=diaphragmatic_stimulation == 'no'"
+            " and paced_qrs_ms == best_paced_qrs_ms)",
+            "proposed_branch_never_stimulates_and_is_the_shortest",
+        ),
+        # the delta shown the wrong way round
+        (
+            "formula: baseline_qrs_ms - best_paced_qrs_ms",
+            "formula: best_paced_qrs_ms - baseline_qrs_ms",
+            "no_qrs_shortening_exactly_when_delta_qrs_is_not_positive",
+        ),
+    ],
+)
+def test_a_fault_in_the_revised_crt_lead_is_caught_and_reproduced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, invariant: str
+) -> None:
+    """A planted fault in a value the outcome shows: its invariant fails with a
+    counterexample that `run` reaches the same way."""
+    flow_path = plant(tmp_path, old, new, V2)
+    report = verify(load_flow(flow_path))
+    found = {f.message.split(" ")[1]: f for f in report.findings if f.code == "invariant"}
+    assert invariant in found, [f.message for f in report.findings]
+    finding = found[invariant]
+    assert run_counterexample(flow_path, finding, tmp_path, capsys) == (0, finding.outcome)

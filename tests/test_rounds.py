@@ -113,6 +113,7 @@ PER_ENTRY_ATOMS = [
     "entry_number == best_no",
     "entry_number == last_no",
     "entry_number != best_no",
+    "entry_number >= best_no",
 ]
 PER_ENTRY = st.sampled_from(PER_ENTRY_ATOMS)
 
@@ -340,8 +341,11 @@ def test_equal_summaries_have_equal_futures(
     flow = compile_text(FLOW.format(rounds=4, route=route, invariants=listed), "rounds.yaml")
     rounds = Explorer(flow).rounds
     assert rounds is not None
-    # Options written in the flow (or all, when the member is not a label) keep their id.
-    fixed = rounds.domains.labels.get("name", frozenset("abc"))
+    classes = (
+        rounds.domains.label_classes("name")
+        if "name" in rounds.domains.labels
+        else [(option,) for option in "abc"]  # not interchangeable: each keeps its id
+    )
     buckets: dict[object, list[tuple[list[dict[str, object]], Context]]] = {}
     for prefix in prefixes:
         context = _context_after(flow, rounds, base, prefix)
@@ -352,7 +356,7 @@ def test_equal_summaries_have_equal_futures(
         (first, seen), *others = group
         for prefix, context in others:
             for continuation in continuations:
-                image = _renamed(continuation, seen, context, fixed)
+                image = _renamed(continuation, seen, context, classes)
                 ends = (
                     _end(flow, base, [*first, *continuation]),
                     _end(flow, base, [*prefix, *image]),
@@ -376,15 +380,19 @@ def _context_after(
 
 
 def _renamed(
-    entries: list[dict[str, object]], seen: Context, other: Context, fixed: frozenset[str]
+    entries: list[dict[str, object]],
+    seen: Context,
+    other: Context,
+    classes: list[tuple[str, ...]],
 ) -> list[dict[str, object]]:
     """``entries`` as they relate to ``other``'s kept data the way they relate to
-    ``seen``'s: kept options by their place, other options one to one; levels at the
-    same place between the kept levels and thresholds (stretched within a gap)."""
+    ``seen``'s: kept options by their place, the others one to one within their class
+    of interchangeable options; levels at the same place between the kept levels and
+    thresholds (stretched within a gap)."""
     names = dict(zip(seen.kept.get("L:name", []), other.kept.get("L:name", []), strict=True))
-    names.update((option, option) for option in fixed)  # written in the flow: never renamed
-    free = iter(o for o in "abc" if o not in names.values())
-    names.update((o, next(free)) for o in "abc" if o not in names)
+    for options in classes:
+        free = iter(o for o in options if o not in names.values())
+        names.update((o, next(free)) for o in options if o not in names)
     before = sorted({*map(float, seen.kept.get("N:level", [])), *seen.cuts["level"]})  # type: ignore[arg-type]
     after = sorted({*map(float, other.kept.get("N:level", [])), *other.cuts["level"]})  # type: ignore[arg-type]
     result = []

@@ -469,7 +469,13 @@ class Aggregate(Expr):
         A count, whether any / all hold, the plain sum, the least (greatest) value, the
         first least (greatest) key's ``(value, key)``; None where no entry takes part.
         """
-        taking, holds, evaluable = self._taking_part(env)
+        return self.so_far_of(
+            [self.entry_part(env, e, n) for n, e in enumerate(env.entries(self.group), 1)]
+        )
+
+    def so_far_of(self, parts: Sequence[EntryPart]) -> object:
+        """:meth:`so_far` from each entry's :meth:`entry_part`, in round order."""
+        taking, holds, evaluable = self._tally(parts)
         function = self.function
         if function == "count_of":
             return holds
@@ -485,25 +491,37 @@ class Aggregate(Expr):
             return self._combine(taking, holds, evaluable)
         return self._first(taking)
 
+    def entry_part(self, env: Env, entry: Mapping[str, Value], number: int) -> EntryPart:
+        """What one entry brings: whether its condition could be evaluated, and its
+        ``(value, key)`` where it takes part (None where it does not). An entry whose
+        condition, value or key reads something unavailable does not take part; one whose
+        condition cannot be evaluated does not count as evaluated either."""
+        scope = _EntryEnv(env, self, entry, number)
+        try:
+            passes = self.where is None or bool(self.where.evaluate(scope))
+        except Unavailable:
+            return False, None
+        if not passes:
+            return True, None
+        try:
+            value = None if self.value is None else self.value.evaluate(scope)
+            key = None if self.key is None else self.key.evaluate(scope)
+        except Unavailable:
+            return True, None
+        return True, (value, key)
+
     def _taking_part(self, env: Env) -> tuple[list[tuple[Value | None, Value | None]], int, int]:
+        parts = [self.entry_part(env, e, n) for n, e in enumerate(env.entries(self.group), 1)]
+        return self._tally(parts)
+
+    @staticmethod
+    def _tally(
+        parts: Sequence[EntryPart],
+    ) -> tuple[list[tuple[Value | None, Value | None]], int, int]:
         """The (value, key) of each entry taking part, in round order; how many hold;
         how many could be evaluated."""
-        holds = evaluable = 0
-        taking: list[tuple[Value | None, Value | None]] = []
-        for number, entry in enumerate(env.entries(self.group), start=1):
-            scope = _EntryEnv(env, self, entry, number)
-            try:
-                passes = self.where is None or bool(self.where.evaluate(scope))
-                evaluable += 1
-                if not passes:
-                    continue
-                value = None if self.value is None else self.value.evaluate(scope)
-                key = None if self.key is None else self.key.evaluate(scope)
-            except Unavailable:
-                continue
-            holds += 1
-            taking.append((value, key))
-        return taking, holds, evaluable
+        taking = [taken for _, taken in parts if taken is not None]
+        return taking, len(taking), sum(1 for evaluated, _ in parts if evaluated)
 
     def _combine(
         self, taking: list[tuple[Value | None, Value | None]], holds: int, evaluable: int
@@ -541,6 +559,11 @@ class Aggregate(Expr):
 
     def children(self) -> tuple[Expr, ...]:
         return tuple(part for part in (self.value, self.key, self.where) if part is not None)
+
+
+EntryPart = tuple[bool, tuple[Value | None, Value | None] | None]
+"""One entry's part in an aggregate: evaluated or not, and its (value, key) if it takes
+part (see :meth:`Aggregate.entry_part`)."""
 
 
 def _number(value: Value) -> float:

@@ -62,13 +62,14 @@ from triagebot.flows.expr import (
     Env,
     EvaluationError,
     Expr,
+    Name,
     Unavailable,
     names_in,
 )
 from triagebot.flows.places import positions
 from triagebot.flows.schema import UNKNOWN, ChoiceQuestion, NumberQuestion
-from triagebot.flows.summary import Context, GroupModel, Summary
-from triagebot.flows.symmetry import Domains, Threshold
+from triagebot.flows.summary import Context, GroupModel, Summary, _Read
+from triagebot.flows.symmetry import Domains, Threshold, shape
 
 MAX_CONTEXTS = 50_000
 """Summaries kept for reuse at most (the cache is emptied past it)."""
@@ -86,6 +87,8 @@ class Rounds:
         }
         self._ahead: dict[str, frozenset[str]] = {}
         self._contexts: dict[Hashable, Context | None] = {}
+        self._parts: dict[Hashable, dict[Hashable, _Read]] = {}
+        """Entry parts evaluated (``Summary.parts``), by the answers outside the group."""
 
     # --- the merge key --------------------------------------------------------------
 
@@ -116,20 +119,24 @@ class Rounds:
         entries = session.env.entries(group)
         inside = session.round is not None and self.flow.group_of.get(session.current) == group
         left = self.flow.groups[group].max - len(entries) if inside or not entries else 0
-        every = tuple(
+        others = tuple(
             tuple(tuple(sorted(entry.items())) for entry in session.env.entries(other))
             for other in self.flow.groups
+            if other != group
         )
-        cache = (group, left, self._outside(session), every)
+        settled = (group, self._outside(session), others)
+        cache = (*settled, left, tuple(tuple(sorted(e.items())) for e in entries))
         if cache not in self._contexts:
             if len(self._contexts) > MAX_CONTEXTS:
                 self._contexts.clear()
+                self._parts.clear()
             cuts = {
                 member: self.cuts(member, session.env)
                 for member in self.flow.groups[group].nodes
                 if member in self.domains.orders
             }
-            summary = Summary(self.flow, self.domains, model, session.env, left, cuts)
+            parts = self._parts.setdefault(settled, {})
+            summary = Summary(self.flow, self.domains, model, session.env, left, cuts, parts=parts)
             self._contexts[cache] = summary.context()
         return self._contexts[cache]
 
@@ -187,10 +194,10 @@ class Rounds:
         if group is None or context is None:
             return (), None
         if isinstance(question, ChoiceQuestion):
-            options = [option.id for option in question.options]
-            chosen = set(map(str, context.kept.get(f"L:{node}", []))) | self.domains.labels[node]
-            other = next((o for o in options if o not in chosen), None)
-            return tuple(o for o in options if o in chosen or o == other), None
+            chosen = set(map(str, context.kept.get(f"L:{node}", [])))
+            for options in self.domains.label_classes(node):
+                chosen.add(next((o for o in options if o not in chosen), options[0]))
+            return tuple(o.id for o in question.options if o.id in chosen), None
         assert isinstance(question, NumberQuestion)
         kept = [float(v) for v in context.kept.get(f"N:{node}", []) if isinstance(v, int | float)]
         left = self.flow.groups[group].max - len(session.env.entries(group))
@@ -230,11 +237,11 @@ def _model(flow: CompiledFlow, group: str, checked: list[Expr], found: Domains) 
     per-entry arguments read, and whether a summary can be made."""
     model = GroupModel(group)
     members = set(flow.groups[group].nodes) | {ENTRY_NUMBER}
-    seen: set[int] = set()
+    seen: set[object] = set()  # written alike twice: the same so_far, summed up once
     for expression in checked:
         for node in expression.walk():
-            if isinstance(node, Aggregate) and node.group == group and id(node) not in seen:
-                seen.add(id(node))
+            if isinstance(node, Aggregate) and node.group == group and shape(node) not in seen:
+                seen.add(shape(node))
                 model.aggregates.append(node)
     for aggregate in list(model.aggregates):
         for part in (aggregate.value, aggregate.key, aggregate.where):
@@ -256,9 +263,60 @@ def _model(flow: CompiledFlow, group: str, checked: list[Expr], found: Domains) 
                     model.wholes[name] = whole
     if any(whole.function == "sum_of" for whole in model.wholes.values()):
         model.fits = False  # a sum's later values cannot be listed
+    _couple(flow, group, model)
     for member in flow.groups[group].nodes:
         for threshold in found.orders.get(member, []):
             for part in (threshold.limit, threshold.shift):
                 if part is not None:
                     model.outer |= names_in(part)
     return model
+
+
+def _couple(flow: CompiledFlow, group: str, model: GroupModel) -> None:
+    """Whole values that pick the same entry share a selector (``GroupModel.coupled``):
+    the least (greatest) by the same key among the entries where the same condition
+    holds, each with a value every such entry gives (the key itself, ``entry_number``, or
+    a member asked in every round that cannot be ``unknown``)."""
+    members = set(flow.groups[group].nodes) | {ENTRY_NUMBER}
+    always = _always_asked(flow, group)
+    chosen: dict[object, list[str]] = {}
+    for name, whole in model.wholes.items():
+        if whole.function not in ("first_min", "first_max", "min_of", "max_of"):
+            continue
+        reads = set().union(*(names_in(p) for p in (whole.value, whole.key, whole.where) if p))
+        if (reads - members) & {*model.wholes, OUTCOME_VARIABLE}:
+            continue
+        ranked = whole.function in ("min_of", "max_of")
+        key = whole.value if ranked else whole.key
+        assert key is not None and whole.value is not None
+        if not (ranked or _always_given(flow, whole.value, key, always)):
+            continue
+        where = None if whole.where is None else shape(whole.where)
+        chosen.setdefault(("min" in whole.function, shape(key), where), []).append(name)
+    for index, names in enumerate(names for names in chosen.values() if len(names) > 1):
+        model.coupled.update(dict.fromkeys(names, f"<select {index}>"))
+
+
+def _always_given(flow: CompiledFlow, value: Expr, key: Expr, always: set[str]) -> bool:
+    if (isinstance(value, Name) and value.name == ENTRY_NUMBER) or shape(value) == shape(key):
+        return True
+    question = flow.nodes.get(value.name) if isinstance(value, Name) else None
+    if isinstance(question, NumberQuestion) and question.allow_unknown:
+        return False
+    return isinstance(value, Name) and value.name in always
+
+
+def _always_asked(flow: CompiledFlow, group: str) -> set[str]:
+    """The members every round asks: the round cannot end without passing them."""
+    start = flow.groups[group].start
+    found = {start}
+    for member in flow.groups[group].nodes:
+        seen, todo = {start}, [start]
+        while todo and member != start:
+            for rule in flow.routes.get(todo.pop(), ()):
+                if rule.goto not in seen and rule.goto != member:
+                    seen.add(rule.goto)
+                    todo.append(rule.goto)
+        if member != start and group not in seen:
+            found.add(member)
+    return found

@@ -6,9 +6,10 @@ A group's entries are read only through aggregates. Three kinds of answers there
 
 - **labels**: a choice member whose options are compared only for equality, with each
   other's (``branch_name == best_branch``, where ``best_branch`` is a ``first_min`` of
-  it) or with an option id written in the flow. Renaming the options no expression
-  writes (one permutation, applied to every answer at once) changes no condition: those
-  options are interchangeable labels; the written ones are *distinguished*.
+  it) or with options written in the flow (``x == 'a'``, ``x in ('a', 'b')``). Renaming
+  options that appear in exactly the same written tests (one permutation within each
+  such class, applied to every answer at once) changes no condition: they are
+  interchangeable labels.
 - **orders**: a number member read only by order: compared (``<``, ``==``, ...) with
   another value of it or with a *threshold* (a number written in the flow, or an
   expression of answers outside the group, possibly after adding a threshold to the
@@ -17,7 +18,8 @@ A group's entries are read only through aggregates. Three kinds of answers there
   keeps every threshold and both range ends in place changes no condition.
 - **entry numbers**: ``entry_number`` compared only for equality with another entry
   number. Renaming the entries already answered (not reordering them) changes no
-  condition.
+  condition. Compared by order too, but only with each other, every number a later entry
+  may have still compares alike with all those given so far (``later_alike``).
 
 A member used any other way (arithmetic between two members, ``sum_of``, a comparison with
 another question's answer, ...) is *concrete*: its values are kept as they are, which is
@@ -30,6 +32,7 @@ outcome lines and every computed value (then evaluated on every path).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -66,23 +69,54 @@ class Threshold:
 
 @dataclass(frozen=True, slots=True)
 class _Affine:
-    """An order member's value after ``* scale + shift`` (the shift a threshold expression)."""
+    """An order member's value after ``* scale + shift`` (the shift a threshold expression).
+    Two are equal when their shifts are written alike, wherever they are written: then
+    comparing them compares the member's values."""
 
     member: str
     scale: float = 1.0
-    shift: Expr | None = None
+    shift: Expr | None = field(default=None, compare=False)
+    shape: object = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shape", None if self.shift is None else shape(self.shift))
 
 
 @dataclass(slots=True)
 class Domains:
     """The interchangeable answers of a flow's groups (see the module docstring)."""
 
-    labels: dict[str, frozenset[str]] = field(default_factory=dict)
-    """Label member -> its distinguished options (the others are interchangeable)."""
+    labels: dict[str, list[frozenset[str]]] = field(default_factory=dict)
+    """Label member -> the sets of options the flow writes in a test (``x == 'a'``,
+    ``x in ('a', 'b')``): options in exactly the same sets are interchangeable
+    (:meth:`label_classes`)."""
+    options: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Label member -> its options, in the order written."""
     orders: dict[str, list[Threshold]] = field(default_factory=dict)
     """Order member -> its thresholds."""
     entries: set[str] = field(default_factory=set)
     """Groups whose entry numbers are interchangeable."""
+    later_alike: set[str] = field(default_factory=set)
+    """Groups whose entry numbers are compared only with each other (by any operator):
+    every number a later entry may have compares alike with those given so far."""
+    _classes: dict[str, list[tuple[str, ...]]] = field(default_factory=dict, repr=False)
+
+    def label_classes(self, member: str) -> list[tuple[str, ...]]:
+        """A label member's options in classes of interchangeable ones (each in the same
+        written tests), in the order written."""
+        if member not in self._classes:
+            tests = self.labels[member]
+            found: dict[frozenset[int], list[str]] = {}
+            for option in self.options[member]:
+                written = frozenset(i for i, test in enumerate(tests) if option in test)
+                found.setdefault(written, []).append(option)
+            self._classes[member] = [tuple(options) for options in found.values()]
+        return self._classes[member]
+
+    def label_class(self, member: str, option: str) -> int:
+        """Which of :meth:`label_classes` an option is in."""
+        return next(i for i, found in enumerate(self.label_classes(member)) if option in found)
+
     reader: _Reader | None = field(default=None, repr=False)
 
     def at_threshold(self, left: Expr, right: Expr) -> str | None:
@@ -102,8 +136,9 @@ class Domains:
 
     def role(self, node: Expr, group: str | None) -> str | None:
         """The domain ``node``'s value is data of, as kept by the reduction: ``"L"`` (a
-        label member's option), ``"N"`` (an order member's own value) or ``"E"`` (an
-        entry number), with the member or group: ``"L:branch_name"``; None otherwise."""
+        label member's option), ``"N"`` (an order member's own value), ``"E"`` (an entry
+        number compared for equality) or ``"O"`` (an entry number compared by order, only
+        with others), with the member or group: ``"L:branch_name"``; None otherwise."""
         assert self.reader is not None
         found = self.reader.role(node, group)
         if isinstance(found, _Affine):
@@ -113,6 +148,8 @@ class Domains:
             return f"L:{found[1]}"
         if found is not None and found[0] == "entry" and found[1] in self.entries:
             return f"E:{found[1]}"
+        if found is not None and found[0] == "entry" and found[1] in self.later_alike:
+            return f"O:{found[1]}"
         return None
 
 
@@ -144,12 +181,16 @@ class _Reader:
         self.domains = Domains()
         self.concrete: set[str] = set()
         self.entry_concrete: set[str] = set()
+        """Groups whose entry numbers meet other values (a number written, arithmetic)."""
+        self.entry_ordered: set[str] = set()
+        """Groups whose entry numbers are compared by order (with each other only)."""
         self._formulas: dict[str, Role | _Affine | None] = {}
         for group_id, group in flow.groups.items():
             self.domains.entries.add(group_id)
             for member, node in group.nodes.items():
                 if isinstance(node, ChoiceQuestion):
-                    self.domains.labels[member] = frozenset()
+                    self.domains.labels[member] = []
+                    self.domains.options[member] = tuple(o.id for o in node.options)
                 elif isinstance(node, NumberQuestion):
                     self.domains.orders[member] = []
 
@@ -241,7 +282,9 @@ class _Reader:
             role = None if part is None else self.role(part, node.group)
             if role is None:
                 continue
-            if node.function == "sum_of" or role != _Affine(_member(role)):
+            if role == ("entry", node.group) and node.function != "sum_of":
+                self.entry_ordered.add(node.group)  # the first or last entry that...
+            elif node.function == "sum_of" or role != _Affine(_member(role)):
                 self._concrete(role)
 
     def _uses(self, node: Expr, group: str | None) -> None:
@@ -249,7 +292,12 @@ class _Reader:
             self._compare(node, group)
         elif isinstance(node, In):
             needle = self.role(node.needle, group)
-            if isinstance(node.haystack, tuple):
+            if isinstance(node.haystack, tuple) and isinstance(needle, tuple):
+                if needle[0] == "label":
+                    self.domains.labels[needle[1]].append(frozenset(map(str, node.haystack)))
+                else:
+                    self._concrete(needle)
+            elif isinstance(node.haystack, tuple):
                 for item in node.haystack:
                     self._against(needle, Const(node.offset, item), "==")
             else:
@@ -282,7 +330,9 @@ class _Reader:
                 and right == _Affine(left.member)
             )
             entry = isinstance(left, tuple) and left[0] == "entry"
-            if not same or (entry and node.op not in ("==", "!=")):
+            if same and entry and node.op not in ("==", "!="):
+                self.entry_ordered.add(left[1])  # type: ignore[index]
+            elif not same:
                 self._concrete(left)
                 self._concrete(right)
             elif isinstance(left, tuple) and left[0] == "label" and node.op not in ("==", "!="):
@@ -303,7 +353,7 @@ class _Reader:
             else:
                 self._concrete(role)
         elif role[0] == "label" and isinstance(other, Const) and op in ("==", "!="):
-            self.domains.labels[role[1]] = self.domains.labels[role[1]] | {str(other.value)}
+            self.domains.labels[role[1]].append(frozenset({str(other.value)}))
         elif role[0] == "entry":
             self.entry_concrete.add(role[1])
         else:
@@ -335,6 +385,17 @@ def crossing(threshold: Threshold) -> Expr:
     if threshold.scale != 1:
         found = Arith(found.offset, "/", found, Const(0, threshold.scale))
     return found
+
+
+def shape(node: Expr) -> object:
+    """How an expression is written, wherever it is (its columns left out)."""
+    written = []
+    for part in dataclasses.fields(node):
+        value = getattr(node, part.name)
+        inner = value if isinstance(value, tuple) else (value,)
+        if part.name != "offset" and not any(isinstance(item, Expr) for item in inner):
+            written.append(repr(value))  # the parts that are expressions: children below
+    return (type(node).__name__, *written, *map(shape, node.children()))
 
 
 def _member(role: Role | _Affine | None) -> str:
@@ -393,5 +454,6 @@ def domains(flow: CompiledFlow, may_fail: bool, failing: list[Expr]) -> Domains:
     for member in reader.concrete:
         result.labels.pop(member, None)
         result.orders.pop(member, None)
-    result.entries -= reader.entry_concrete
+    result.later_alike = result.entries - reader.entry_concrete
+    result.entries -= reader.entry_concrete | reader.entry_ordered
     return result
