@@ -347,3 +347,12 @@ def test_hostile_expressions_are_refused_or_fail_verify_cleanly(
     text = (DATA / "verify" / "failing.yaml").read_text(encoding="utf-8")
     text = text.replace("        when: dose > 500\n", f'        when: "{expression}"\n', 1)
     assert check_case(text, tmp_path, random.Random(0)) in ("refused", "ran")
+
+
+def test_a_division_by_a_number_near_zero_is_sampled_not_a_crash(tmp_path: Path) -> None:
+    """A weight from 5e-324 and a rule dividing by it (found by a campaign): solving the
+    rule for the dose overflowed and verify stopped on an internal assertion."""
+    text = (DATA / "verify" / "failing.yaml").read_text(encoding="utf-8")
+    text = text.replace("    min: 0\n    max: 150\n", "    min: 5e-324\n    max: 1\n", 1)
+    text = text.replace("      - when: dose > 500\n", '      - when: "dose / weight < 1"\n', 1)
+    assert check_case(text, tmp_path, random.Random(0)) == "ran"

@@ -722,8 +722,11 @@ class _NumberCuts:
             if slope != 0 and math.isnan(offset):
                 raise _Inseparable
         except _Inseparable:
-            assert self._pending is not None
+            if self._pending is None:  # not a later answer: the arithmetic overflowed
+                raise _NotLinear from None
             raise self._pending from None
+        if math.isinf(slope) or math.isnan(slope) or math.isinf(offset):
+            raise _NotLinear  # dividing by a number near 0: no use solving in floats
         # Slope 0: the comparison does not change on this piece, whatever is asked later.
         return [] if slope == 0 else [-offset / slope]
 
