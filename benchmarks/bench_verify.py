@@ -13,11 +13,24 @@
    time and the ratio (target: well under a few seconds; the group multiplies the paths by
    the rounds, not the time per path).
 
+4. ``verify`` on a copy of crt-lead with invariants on what the clinician reads (the branch
+   shown as proposed, by name and number, never stimulated and is the shortest:
+   ``tests/data/verify/crt-shown.yaml``), with rounds merged by symmetry (``rounds``)
+   against the same walk without merging (how verify walked before: it explored ~500,000
+   paths for 52 s and stopped unproven), stopped here at ``BEFORE_PATHS`` paths. Printed:
+   paths, time, whether exhaustive, and the ratio of time per 10,000 paths and of total
+   time (target: exhaustive, well under a second or two). The same for the group's most
+   rounds raised to 12 (the cap), and for planted faults (each caught).
+5. ``triagebot verify`` on every bundled flow as a user runs it (a process: start-up,
+   loading, verifying, printing), against ``triagebot --help`` (target: at most 1 s in all,
+   issue 19's budget).
+
 Run: ``python benchmarks/bench_verify.py``.
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,7 +40,22 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from triagebot.flows import library  # noqa: E402
 from triagebot.flows.compiler import CompiledFlow, compile_text, load_flow  # noqa: E402
+from triagebot.flows.explore import Budget, Explorer  # noqa: E402
 from triagebot.flows.verify import verify  # noqa: E402
+
+SHOWN = ROOT / "tests" / "data" / "verify" / "crt-shown.yaml"
+BEFORE_PATHS = 50_000
+"""The walk without merging stops here (it would run for about a minute)."""
+BEST_BRANCH = (
+    "first_min(branches, branch_name, by=paced_qrs_ms, where=diaphragmatic_stimulation == 'no')"
+)
+FAULTS = {
+    "no where": "first_min(branches, branch_name, by=paced_qrs_ms)",
+    "other stimulates": "first_min(branches, branch_name, by=paced_qrs_ms, "
+    "where=diaphragmatic_stimulation == 'no' or branch_name == 'other')",
+    "longest": "first_max(branches, branch_name, by=paced_qrs_ms, "
+    "where=diaphragmatic_stimulation == 'no')",
+}
 
 HEADER = """\
 id: synthetic
@@ -196,6 +224,68 @@ def timed(flow: CompiledFlow) -> tuple[float, int, bool]:
     return best, paths, ok
 
 
+def unmerged(flow: CompiledFlow) -> tuple[float, int]:
+    """The walk as verify made it before rounds were merged, stopped at BEFORE_PATHS."""
+    explorer = Explorer(flow, budget=Budget(paths=BEFORE_PATHS, seconds=600))
+    explorer.rounds = None
+    started = time.perf_counter()
+    paths = explorer.run().paths
+    return time.perf_counter() - started, paths
+
+
+def shown_invariants() -> None:
+    print("\nverify on crt-lead with invariants on the branch shown: merged rounds vs before")
+    text = SHOWN.read_text(encoding="utf-8")
+    flow = compile_text(text, "crt-shown.yaml")
+    before_seconds, before_paths = unmerged(flow)
+    started = time.perf_counter()
+    report = verify(flow)
+    seconds = time.perf_counter() - started
+    paths = report.exploration.paths
+    print(f"  before: {before_paths:>7} paths {before_seconds:>7.2f} s  stopped, unproven")
+    print(
+        f"  after:  {paths:>7} paths {seconds:>7.2f} s  "
+        f"{'exhaustive' if report.exhaustive else 'NOT exhaustive'}, "
+        f"{'ok' if report.ok else 'FAILED'}"
+    )
+    print(
+        f"  ratio: x{before_seconds / seconds:.0f} less time (and the before walk is "
+        f"cut at {BEFORE_PATHS} paths: ~x{500_000 / before_paths * before_seconds / seconds:.0f}"
+        " against the ~500,000 it took to give up)"
+    )
+    twelve = compile_text(text.replace("    max: 6\n", "    max: 12\n"), "twelve.yaml")
+    started = time.perf_counter()
+    report = verify(twelve)
+    print(
+        f"  max 12 rounds: {report.exploration.paths} paths "
+        f"{time.perf_counter() - started:.2f} s, exhaustive: {report.exhaustive}"
+    )
+    for name, formula in FAULTS.items():
+        faulty = compile_text(text.replace(BEST_BRANCH, formula, 1), f"{name}.yaml")
+        started = time.perf_counter()
+        report = verify(faulty)
+        caught = sorted(f.message.split(" ")[1] for f in report.findings if f.code == "invariant")
+        print(
+            f"  fault '{name}': {time.perf_counter() - started:.2f} s, exhaustive: "
+            f"{report.exhaustive}, caught: {', '.join(caught) or 'NOTHING'}"
+        )
+
+
+def command_line() -> None:
+    print("\ntriagebot verify on every bundled flow, as a process (best of 3)")
+    command = [sys.executable, "-m", "triagebot"]
+    baseline = min(_wall([*command, "--help"]) for _ in range(3))
+    seconds = min(_wall([*command, "verify"]) for _ in range(3))
+    print(f"  triagebot --help: {baseline:.2f} s; triagebot verify: {seconds:.2f} s")
+    print(f"  ratio: x{seconds / baseline:.1f}; verifying alone ~{seconds - baseline:.2f} s")
+
+
+def _wall(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=False, capture_output=True, cwd=ROOT)
+    return time.perf_counter() - started
+
+
 def main() -> None:
     print("verify on synthetic chain flows (best of 3; 1 run at 10,000 nodes)")
     print(f"{'nodes':>7} {'paths':>7} {'seconds':>9} {'us/path':>9} {'x time':>8} {'x paths':>8}")
@@ -229,6 +319,8 @@ def main() -> None:
         f"  ratio: x{seconds / flat_seconds:.1f} time, x{paths / flat_paths:.1f} paths, "
         f"x{(seconds / paths) / (flat_seconds / flat_paths):.2f} time per path"
     )
+    shown_invariants()
+    command_line()
 
 
 if __name__ == "__main__":

@@ -30,12 +30,6 @@ CANDIDATE: dict[str, Any] = {
 CANDIDACY = list(CANDIDATE)
 OUTCOMES = {"not_candidate", "place_lead", "no_qrs_shortening", "no_suitable_branch"}
 
-VERIFY_TOO_SLOW = (
-    "verify crt-lead stops unproven after 500,000 paths on this branch (the ΔQRS routing and "
-    "the branch invariants compare paced QRS across rounds): unskip once branch `verify` "
-    "(exact, fast proofs over a repeated group) is merged"
-)
-
 
 @pytest.fixture(scope="module")
 def flow() -> CompiledFlow:
@@ -437,8 +431,8 @@ def violations(flow: CompiledFlow) -> dict[str, Finding]:
 
 
 # Two rounds are enough to break each promise below (a tie or a set-aside branch needs
-# two), and verify explores them in a fraction of a second on this branch; the tests over
-# all six rounds follow, skipped until the verifier proves them quickly.
+# two), and verify explores them in a fraction of a second; the tests over all six rounds
+# follow.
 TWO_ROUNDS = [
     (mutation, name)
     for mutation, name in zip(MUTATIONS, IDS, strict=True)
@@ -470,7 +464,6 @@ def test_a_broken_promise_fails_verify_over_two_rounds(invariant: str, old: str,
     assert expected == actual
 
 
-@pytest.mark.skip(reason=VERIFY_TOO_SLOW)
 def test_the_flow_verifies_exhaustively(flow: CompiledFlow) -> None:
     """verify: every path explored exactly, every invariant holds, every outcome reached."""
     report = verify(flow)
@@ -478,7 +471,6 @@ def test_the_flow_verifies_exhaustively(flow: CompiledFlow) -> None:
     assert expected == (report.ok, report.exhaustive, report.findings)
 
 
-@pytest.mark.skip(reason=VERIFY_TOO_SLOW)
 @pytest.mark.parametrize(("invariant", "old", "new"), MUTATIONS, ids=IDS)
 def test_a_broken_promise_fails_verify(invariant: str, old: str, new: str) -> None:
     """A copy of the flow with the promise broken fails verify on that invariant, with a

@@ -51,11 +51,11 @@ def rounds_on(answers: tuple[tuple[str, object], ...], flow_path: Path = CRT) ->
 
 
 def test_crt_like_flow_verifies_over_every_round() -> None:
-    """Every invariant holds on paths of 1 to 6 rounds; the sampled member is said so."""
+    """Every invariant holds on paths of 1 to 6 rounds, exhaustively: the paced QRS,
+    compared across entries by order only, is tried at every order (not sampled)."""
     report = verify(load_flow(CRT))
-    assert (report.ok, [f.message for f in report.findings], report.exhaustive) == (True, [], False)
-    assert "bounded: numbers sampled at paced_qrs_ms" in summary_line(report)
-    assert "both orders" in report.exploration.sampled["paced_qrs_ms"]
+    assert (report.ok, [f.message for f in report.findings], report.exhaustive) == (True, [], True)
+    assert "exhaustive" in summary_line(report)
 
 
 def test_paths_reach_the_most_rounds_and_never_loop() -> None:
@@ -196,3 +196,110 @@ def test_coming_back_to_a_group_is_a_loop(tmp_path: Path) -> None:
         "would be asked again",
         ("retry", "yes"),
     )
+
+
+SHOWN = Path(__file__).parent / "data" / "verify" / "crt-shown.yaml"
+
+
+def test_what_the_clinician_reads_is_proven_exhaustively() -> None:
+    """The branch shown as proposed (name and number) never stimulates and is the
+    shortest: proven over every path of 1 to 6 rounds, nothing sampled."""
+    report = verify(load_flow(SHOWN))
+    assert (report.ok, report.exhaustive, report.findings) == (True, True, [])
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "invariant"),
+    [
+        # the proposed branch is the shortest of all, stimulating or not
+        (
+            "first_min(branches, branch_name, by=paced_qrs_ms, where=diaphragmatic_stimulation"
+            " == 'no')",
+            "first_min(branches, branch_name, by=paced_qrs_ms)",
+            "shown_branch_never_stimulates",
+        ),
+        # on a tie the number shown is the last branch's, the name the first one's
+        (
+            "first_min(branches, entry_number, by=paced_qrs_ms, where=diaphragmatic_stimulation"
+            " == 'no')",
+            "max_of(branches, entry_number, where=diaphragmatic_stimulation == 'no'"
+            " and paced_qrs_ms == best_paced_qrs_ms)",
+            "shown_branch_never_stimulates",
+        ),
+        # a branch named 'other' is proposed even when it stimulates: only that label fails
+        (
+            "first_min(branches, branch_name, by=paced_qrs_ms, where=diaphragmatic_stimulation"
+            " == 'no')",
+            "first_min(branches, branch_name, by=paced_qrs_ms, where=diaphragmatic_stimulation"
+            " == 'no' or branch_name == 'other')",
+            "shown_branch_never_stimulates",
+        ),
+        # the longest paced QRS is proposed
+        (
+            "first_min(branches, branch_name, by=paced_qrs_ms, where=diaphragmatic_stimulation"
+            " == 'no')",
+            "first_max(branches, branch_name, by=paced_qrs_ms, where=diaphragmatic_stimulation"
+            " == 'no')",
+            "shown_branch_is_the_shortest",
+        ),
+    ],
+)
+def test_a_wrong_branch_shown_is_caught_and_reproduced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, invariant: str
+) -> None:
+    """A planted fault in what the outcome names (which branch, on a tie, with a given
+    label): the invariant fails with a counterexample that `run` reaches the same way."""
+    flow_path = plant(tmp_path, old, new, SHOWN)
+    report = verify(load_flow(flow_path))
+    found = {f.message.split(" ")[1]: f for f in report.findings if f.code == "invariant"}
+    assert invariant in found, [f.message for f in report.findings]
+    finding = found[invariant]
+    assert run_counterexample(flow_path, finding, tmp_path, capsys) == (0, finding.outcome)
+
+
+V2 = Path(__file__).parent / "data" / "verify" / "crt-v2-shape.yaml"
+
+
+def test_the_revised_crt_lead_invariants_are_proven_exhaustively() -> None:
+    """crt-lead as revised for spec version 2: every invariant on what the clinician reads
+    proven over every path, nothing sampled."""
+    report = verify(load_flow(V2))
+    assert (report.ok, report.exhaustive, report.findings) == (True, True, [])
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "invariant"),
+    [
+        # posterolateral, a vein the study used, flagged as outside them
+        (
+            "best_branch in ('lateral', 'posterior', 'posterolateral') else",
+            "best_branch in ('lateral', 'posterior') else",
+            "branch_outside_the_study_veins_is_flagged",
+        ),
+        # on a tie the number shown is the last branch's
+        (
+            "first_min(branches, entry_number, by=paced_qrs_ms, where=diaphragmatic_stimulation"
+            " == 'no')",
+            "max_of(branches, entry_number, where=diaphragmatic_stimulation == 'no'"
+            " and paced_qrs_ms == best_paced_qrs_ms)",
+            "proposed_branch_never_stimulates_and_is_the_shortest",
+        ),
+        # the delta shown the wrong way round
+        (
+            "formula: baseline_qrs_ms - best_paced_qrs_ms",
+            "formula: best_paced_qrs_ms - baseline_qrs_ms",
+            "no_qrs_shortening_exactly_when_delta_qrs_is_not_positive",
+        ),
+    ],
+)
+def test_a_fault_in_the_revised_crt_lead_is_caught_and_reproduced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, invariant: str
+) -> None:
+    """A planted fault in a value the outcome shows: its invariant fails with a
+    counterexample that `run` reaches the same way."""
+    flow_path = plant(tmp_path, old, new, V2)
+    report = verify(load_flow(flow_path))
+    found = {f.message.split(" ")[1]: f for f in report.findings if f.code == "invariant"}
+    assert invariant in found, [f.message for f in report.findings]
+    finding = found[invariant]
+    assert run_counterexample(flow_path, finding, tmp_path, capsys) == (0, finding.outcome)

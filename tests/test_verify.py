@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from triagebot.cli import main
-from triagebot.flows import library
+from triagebot.flows import explore, library
 from triagebot.flows.compiler import load_flow
+from triagebot.flows.explore import Answers
 from triagebot.flows.verify import Finding, Report, answers_yaml, verify
 
 DATA = Path(__file__).parent / "data" / "verify"
@@ -53,10 +54,6 @@ def replay(
     return code, json.loads(captured.out)["outcome"]["id"]
 
 
-@pytest.mark.skip(
-    reason="crt-lead v2 (ΔQRS routing, branch invariants) stops unproven after 500,000 paths "
-    "on branch flow-septic: unskip once branch `verify` is merged"
-)
 def test_every_bundled_flow_verifies() -> None:
     """Every bundled flow passes verify: structure, invariants, every outcome reached."""
     flows = library.flow_files([library.bundled_dir()])
@@ -289,6 +286,22 @@ def test_cycle_with_an_exit_is_a_loop_on_the_paths_that_take_it(tmp_path: Path) 
     assert (loop[0].answers or ())[-1] == ("sexual_dysfunction", "yes")
 
 
+def test_run_on_a_loop_counterexample_stops_with_the_loop(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`run` on the answers of a loop verify reports says it is a loop (it went round the
+    loop for ever: each pass found the same answer again)."""
+    flow_path = plant(
+        tmp_path,
+        CAUDA,
+        "    next: bilateral_radicular_pain\n",
+        "    next: retention_or_incontinence\n",
+    )
+    [loop] = findings(verify(load_flow(flow_path)), "loop")
+    code, error = replay(flow_path, loop, tmp_path, capsys)
+    assert (code, error.endswith("a loop in the flow)")) == (1, True), error
+
+
 def test_unavailable_value_is_a_fault_with_its_path(tmp_path: Path) -> None:
     """A condition reading an answer not asked on the path is reported with that path."""
     flow_path = plant(
@@ -325,3 +338,187 @@ def test_verify_text_output_has_a_pasteable_counterexample(
     out = capsys.readouterr().out
     assert f"{faulty}:" in out and "invariant high_score_considers does not hold" in out
     assert "      cpr_minutes: " in out and "      lactate: " in out
+
+
+FAILING = DATA / "failing.yaml"
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # a reason's condition divides by a weight that may be 0
+        ("        when: dose > 500\n", "        when: dose / weight > 5\n"),
+        # an action's condition, the same
+        (
+            "      - text: Check the dose.\n",
+            "      - text: Check the dose.\n        when: dose / weight > 1\n",
+        ),
+        # a summary placeholder names a computed value dividing by the weight
+        ("formula: dose * 2", "formula: dose / weight"),
+        # a computed value no line shows overflows (1000 * 10^15)
+        ("formula: dose * 2", "formula: dose * 1000000000000000"),
+        # a routing rule divides by the weight
+        ("      - when: dose > 500\n", "      - when: dose / weight > 5\n"),
+    ],
+)
+def test_an_expression_that_fails_on_some_path_fails_verify(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str
+) -> None:
+    """A division by zero or a number over 10^15 anywhere a session evaluates: verify
+    fails at the expression's line, and `run` on the counterexample fails the same way."""
+    text = FAILING.read_text(encoding="utf-8").replace(old, new, 1)
+    if "formula: dose / weight" in text:
+        text = text.replace('summary: "Dose {dose} for {weight}."', 'summary: "{twice}."')
+    flow_path = tmp_path / "failing.yaml"
+    flow_path.write_text(text, encoding="utf-8")
+    marker = "dose / weight" if "dose / weight" in new else "dose * 1000000000000000"
+    line = text[: text.index(marker)].count("\n") + 1
+    report = verify(load_flow(flow_path))
+    [fault] = findings(report, "raises")
+    code, error = replay(flow_path, fault, tmp_path, capsys)
+    where = f"{flow_path}:{line}:"
+    assert (report.ok, fault.where.startswith(where), code, where in error) == (
+        False,
+        True,
+        1,
+        True,
+    ), (fault, error)
+
+
+def test_the_failing_fixture_verifies_as_written() -> None:
+    """Without a planted fault every expression is total: verify passes, exhaustively."""
+    report = verify(load_flow(FAILING))
+    assert (report.ok, report.exhaustive, report.findings) == (True, True, [])
+
+
+def test_an_invariant_that_fails_to_evaluate_is_violated(tmp_path: Path) -> None:
+    """An invariant dividing by zero on a path does not hold there."""
+    text = FAILING.read_text(encoding="utf-8") + (
+        "\ninvariants:\n  - name: per_kg_is_sane\n    says: Per kg under 100.\n"
+        "    holds: dose / weight < 100\n"
+    )
+    flow_path = tmp_path / "failing.yaml"
+    flow_path.write_text(text, encoding="utf-8")
+    [violation] = findings(verify(load_flow(flow_path)), "invariant")
+    assert (violation.message, dict(violation.answers or ())["weight"]) == (
+        "invariant per_kg_is_sane cannot be evaluated on this path (it divides by zero on "
+        "this path): Per kg under 100.",
+        0,
+    )
+
+
+ACCEPTED_FLOWS = sorted(
+    [
+        *library.flow_files([library.bundled_dir()]),
+        *DATA.glob("*.yaml"),
+        *(DATA.parent / "groups").glob("*.yaml"),
+    ]
+)
+
+
+@pytest.mark.parametrize("flow_path", ACCEPTED_FLOWS, ids=lambda path: path.name)
+def test_every_answer_set_verify_prints_is_accepted_by_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flow_path: Path
+) -> None:
+    """Each shortest path and each counterexample verify prints, saved as an answers
+    file, is accepted by `triagebot run` and ends where verify said: an outcome, or the
+    fault it names (numbers such as 5e-301 are printed as plain decimals)."""
+    flow = load_flow(flow_path)
+    report = verify(flow, limit=20_000)
+    cases: list[tuple[Answers, str | None]] = [
+        (answers, outcome) for outcome, answers in report.exploration.shortest.items()
+    ]
+    cases += [
+        (f.answers, f.outcome)
+        for f in report.findings
+        if f.answers is not None and f.code in ("invariant", "overlap", "raises", "unrouted")
+    ]
+    ended = []
+    for answers, outcome in cases:
+        answers_file = tmp_path / "answers.yaml"
+        answers_file.write_text(answers_yaml(answers, flow), encoding="utf-8")
+        capsys.readouterr()
+        code = main(["run", str(flow_path), "--answers", str(answers_file), "--format", "json"])
+        captured = capsys.readouterr()
+        reached = json.loads(captured.out)["outcome"]["id"] if code == 0 else None
+        if outcome is not None and reached != outcome:
+            ended.append((answers, outcome, reached, captured.err))
+    assert ended == []
+
+
+def _chain(questions: int) -> str:
+    """``questions`` yes/no questions in a row, each read by the invariant, both answers
+    going on: 2^questions answer paths."""
+    nodes = "".join(
+        f"  q{i}:\n    type: yes_no\n    prompt: Q{i}?\n    why: Test.\n"
+        f"    source: {{doc: s, section: x}}\n"
+        f"    next: {f'q{i + 1}' if i + 1 < questions else 'done'}\n"
+        for i in range(questions)
+    )
+    reads = " or ".join(f"q{i} == 'yes'" for i in range(questions))
+    return (
+        "id: chain\ntitle: Chain\nversion: '1'\naudience: tests\ndisclaimer: Test.\n"
+        "content_review: {signed_off: 2025-01-01, due: 2025-12-31}\n"
+        "sources:\n  - {id: s, title: S, file: none.txt, version: '1', evidence: guideline}\n"
+        f"start: q0\nnodes:\n{nodes}  done: {{type: outcome, urgency: routine, title: Done}}\n"
+        "invariants:\n"
+        f"  - {{name: reads_all, says: Test., holds: \"outcome == 'done' or {reads}\"}}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("budget", "stopped"),
+    [
+        (["--max-paths", "100"], "after 100 paths (--max-paths 100)"),  # a path budget
+        (["--max-seconds", "0.2"], "paths in 0.2 s (--max-seconds)"),  # a time budget
+    ],
+)
+def test_a_walk_stopped_by_its_budget_is_bounded_not_exhaustive(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], budget: list[str], stopped: str
+) -> None:
+    """2^30 paths within a budget: exit 3 (nothing failed, nothing proven), said so in
+    text and JSON."""
+    flow_path = tmp_path / "chain.yaml"
+    flow_path.write_text(_chain(30), encoding="utf-8")
+    code = main(["verify", str(flow_path), *budget])
+    text = capsys.readouterr().out
+    json_code = main(["verify", str(flow_path), *budget, "--format", "json"])
+    [data] = json.loads(capsys.readouterr().out)
+    assert (
+        code,
+        json_code,
+        "NOT PROVEN" in text and "bounded, not exhaustive" in text and stopped in text,
+        (data["ok"], data["exhaustive"], data["proven"], stopped in data["stopped"]),
+    ) == (3, 3, True, (True, False, False, True))
+
+
+def test_a_fault_found_before_the_budget_ends_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A violation found within the budget fails the flow (exit 1), bounded or not."""
+    flow_path = tmp_path / "chain.yaml"
+    flow_path.write_text(
+        _chain(30) + "  - {name: first_yes, says: Test., holds: \"q0 == 'no'\"}\n",
+        encoding="utf-8",
+    )
+    code = main(["verify", str(flow_path), "--max-paths", "100"])
+    out = capsys.readouterr().out
+    assert (code, "first_yes" in out, "counterexample" in out.lower()) == (1, True, True), out
+
+
+def test_a_long_walk_reports_progress_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the first report's time (2 s; 0 here) progress goes to stderr, not stdout."""
+    monkeypatch.setattr(explore, "PROGRESS_AFTER", 0.0)
+    flow_path = tmp_path / "chain.yaml"
+    flow_path.write_text(_chain(30), encoding="utf-8")
+    main(["verify", str(flow_path), "--max-paths", "2000"])
+    captured = capsys.readouterr()
+    assert ("verify chain: " in captured.err, "answer paths in" in captured.out) == (True, False)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "ten"])  # not a budget
+def test_a_budget_must_be_a_positive_number(capsys: pytest.CaptureFixture[str], value: str) -> None:
+    """--max-seconds and --max-paths refuse what is not a positive number: usage, exit 2."""
+    assert main(["verify", str(CAUDA), "--max-seconds", value]) == 2

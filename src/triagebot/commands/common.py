@@ -10,8 +10,16 @@ from typing import Any
 from triagebot.flows import library
 from triagebot.flows.compiler import CompiledFlow, LanguageError, with_language
 from triagebot.flows.documents import Problem
+from triagebot.flows.expr import EvaluationError, FlowRuntimeError
 
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+
+
+def flow_fault(flow: CompiledFlow, error: FlowRuntimeError) -> CommandError:
+    """One located line for a flow that fails on this path: an expression's fault already
+    names its FILE:LINE:COL, any other (a routing rule that matched nothing) gets the file."""
+    located = isinstance(error, EvaluationError) and error.where
+    return CommandError(str(error) if located else f"{flow.file}: {error}")
 
 
 class CommandError(Exception):

@@ -16,6 +16,7 @@ from triagebot.commands.common import (
     add_flows_dir,
     add_lang,
     find_flow,
+    flow_fault,
     read_answers,
 )
 from triagebot.flows import exports, library
@@ -161,7 +162,7 @@ def run_flow(args: argparse.Namespace) -> int:
         transcript = from_session(drive(flow, answers))  # the outcome is worked out here
         output = exports.render(args.format, transcript, flow)
     except FlowRuntimeError as error:
-        raise CommandError(f"{flow.file}: {error}") from None
+        raise flow_fault(flow, error) from None
     except exports.ExportError as error:
         raise CommandError(str(error)) from None
     return transcripts.deliver(output, args)

@@ -12,6 +12,7 @@ from triagebot.commands.common import (
     add_flows_dir,
     add_lang,
     find_flow,
+    flow_fault,
     in_language,
 )
 from triagebot.files import WriteError, write_private
@@ -174,7 +175,7 @@ def replay_transcript(args: argparse.Namespace) -> int:
     try:
         report = replay(transcript, flow)
     except FlowRuntimeError as error:  # the outcome reached cannot be worked out
-        raise CommandError(f"{flow.file}: {error}") from None
+        raise flow_fault(flow, error) from None
     sys.stdout.write(describe(report))
     return 0 if report.same_outcome else 1
 

@@ -10,14 +10,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from triagebot.commands.common import CommandError, add_flows_dir, add_lang, find_flow
 from triagebot.flows import library
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.documents import FlowError
+from triagebot.flows.limits import DEFAULT_PATH_LIMIT, DEFAULT_SECONDS
+
+if TYPE_CHECKING:
+    from triagebot.flows.explore import Exploration
 
 
 def register(subparsers: Any) -> None:
@@ -32,6 +36,21 @@ def register(subparsers: Any) -> None:
         help="bundled flow ids, flow files or folders (default: every bundled flow)",
     )
     check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--max-seconds",
+        type=_positive(float),
+        default=DEFAULT_SECONDS,
+        metavar="S",
+        help=f"stop a flow's walk after S seconds (default {DEFAULT_SECONDS:g}): "
+        "reported as bounded, not exhaustive, exit 3",
+    )
+    check.add_argument(
+        "--max-paths",
+        type=_positive(int),
+        default=DEFAULT_PATH_LIMIT,
+        metavar="N",
+        help=f"stop a flow's walk after N answer paths (default {DEFAULT_PATH_LIMIT})",
+    )
     add_flows_dir(check)
     add_lang(check, "the report (a folder's flows without CODE: their own default)")
     check.set_defaults(handler=verify_flows)
@@ -79,10 +98,16 @@ def _targets(args: argparse.Namespace) -> Iterator[tuple[str, CompiledFlow | Flo
                 yield str(file), error
 
 
+EXIT_NOT_PROVEN = 3
+"""verify's exit code when no flow failed but a walk stopped at its budget: nothing beyond
+the paths walked is proven (1 means a flow failed; 0 that every flow was proven)."""
+
+
 def verify_flows(args: argparse.Namespace) -> int:
     from triagebot.flows import verify  # noqa: PLC0415 (see LAZY above)
+    from triagebot.flows.explore import Budget  # noqa: PLC0415
 
-    failed = 0
+    failed = stopped = 0
     data: list[dict[str, Any]] = []
     for name, loaded in _targets(args):
         if isinstance(loaded, FlowError):
@@ -90,15 +115,44 @@ def verify_flows(args: argparse.Namespace) -> int:
             print(str(loaded), file=sys.stderr)
             data.append({"file": name, "ok": False, "load_error": str(loaded)})
             continue
-        report = verify.verify(loaded)
+        budget = Budget(args.max_paths, args.max_seconds, _progress(loaded.id, args))
+        report = verify.verify(loaded, budget=budget)
         failed += not report.ok
+        stopped += report.stopped is not None
         if args.format == "json":
             data.append(verify.to_data(report))
         else:
             sys.stdout.write(verify.to_text(report))
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False))
-    return 1 if failed else 0
+    return 1 if failed else EXIT_NOT_PROVEN if stopped else 0
+
+
+def _progress(flow_id: str, args: argparse.Namespace) -> Callable[[Exploration, float], None]:
+    """Progress on stderr for a long walk (after 2 s, then every 5 s)."""
+
+    def report(seen: Exploration, elapsed: float) -> None:
+        print(
+            f"verify {flow_id}: {seen.paths} answer paths in {elapsed:.0f} s "
+            f"(stops at {args.max_paths} paths or {args.max_seconds:g} s)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return report
+
+
+def _positive(kind: Callable[[str], float]) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not value > 0:  # also refuses NaN
+            raise argparse.ArgumentTypeError(f"must be more than 0: {text!r}")
+        return value
+
+    return parse
 
 
 def draw_flow(args: argparse.Namespace) -> int:

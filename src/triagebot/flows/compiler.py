@@ -31,11 +31,12 @@ from typing import Any
 from triagebot.flows import expr, flowcache, safe_text
 from triagebot.flows.catalog import DEFAULT_LANGUAGE
 from triagebot.flows.documents import Document, FlowError, PathKey, Problem, dotted, read_text
-from triagebot.flows.expr import Expr, ExprError, Kind, VarType
+from triagebot.flows.expr import EvaluationError, Expr, ExprError, Kind, VarType
 from triagebot.flows.records import record
 from triagebot.flows.schema import (
     LANGUAGE_CONTEXT,
     LANGUAGES_CONTEXT,
+    MAX_ROUNDS,
     OUTCOME_SECTIONS,
     TRANSLATION_ERROR,
     UNSURE,
@@ -64,6 +65,11 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 PLACEHOLDER_NAME = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+
+
+MAX_REACH = 2 * expr.MAX_DEPTH
+"""How deeply a formula may nest counting the formulas of the computed values it reads: a
+chain of hundreds of computed values would overflow Python's stack when evaluated."""
 
 
 class LanguageError(LookupError):
@@ -161,6 +167,33 @@ class CompiledFlow:
         """``FILE:LINE:COL`` of a place in the flow file (for the verifier's reports)."""
         where = self.document.position_of(path)
         return f"{self.file}:{where.line}:{where.column}"
+
+    def expressions(self) -> Iterator[tuple[PathKey, Expr]]:
+        """Every compiled expression with the place it is written: routing conditions,
+        formulas, outcome lines' conditions, invariants."""
+        for node_id, rules in self.routes.items():
+            for rule in rules:
+                if rule.condition is not None:
+                    yield (*self.path_of(node_id), "next", rule.index, "when"), rule.condition
+        for name, formula in self.computed.items():
+            yield ("computed", name, "formula"), formula
+        for (node_id, section, index), item in self.items.items():
+            if item.condition is not None:
+                yield ("nodes", node_id, section, index, "when"), item.condition
+        places = {invariant.name: i for i, invariant in enumerate(self.flow.invariants)}
+        for name, tree in self.invariants.items():
+            yield ("invariants", places[name], "holds"), tree
+
+    def place(self, error: EvaluationError) -> EvaluationError:
+        """``error`` placed at the ``FILE:LINE:COL`` of the part of an expression that
+        failed (unchanged when already placed, or when the part is not this flow's)."""
+        if error.where is None:
+            for path, tree in self.expressions():
+                if any(node is error.node for node in tree.walk()):
+                    found = self.document.problem(path, "", error.node.offset)
+                    error.where = f"{found.file}:{found.line}:{found.column}"
+                    break
+        return error
 
 
 def load_flow(path: Path, lang: str | None = None) -> CompiledFlow:
@@ -333,7 +366,28 @@ def _shape_problem(document: Document, detail: Any) -> Problem:
             return Problem(document.file, key.line, key.column, message)
     if path[-1:] != loc[-1:]:
         last = ""  # the error is about the whole value (e.g. a union member's validator)
-    return document.problem(path, _shape_message(detail, kind, last))
+    bound = _bound_message(document, path, detail)
+    return document.problem(path, bound or _shape_message(detail, kind, last))
+
+
+def _bound_message(document: Document, path: PathKey, detail: Any) -> str | None:
+    """A number written out of bounds: a range end or suggestion that is not finite or
+    over 10^15, or a group's ``max`` over ``MAX_ROUNDS``; None for any other error."""
+    if detail["type"] not in ("finite_number", "less_than_equal", "greater_than_equal"):
+        return None
+    parent: Any = document.data
+    for part in path[:-1]:
+        parent = parent[part] if _has(parent, part) else None
+    kind = parent.get("type") if isinstance(parent, dict) else None
+    last = path[-1] if path else ""
+    if kind == "group" and last == "max":
+        return f"'max': a repeated group has 1 to {MAX_ROUNDS} rounds, not {detail['input']}"
+    if (kind == "number" and last in ("min", "max")) or last == "value":
+        return (
+            f"'{last}' must be a finite number from -10^15 to 10^15 (not NaN, an infinity "
+            f"or a number such as 1e400), not {detail['input']!r}"
+        )
+    return None
 
 
 def _shape_message(detail: Any, kind: str, last: Any) -> str:
@@ -462,6 +516,8 @@ class _Compiler:
         self.source_ids = {source.id for source in flow.sources}
         self.nodes, self.group_of = flat_nodes(flow)
         self.groups = {n: g for n, g in flow.nodes.items() if isinstance(g, GroupNode)}
+        self.reach: dict[str, int] = {}
+        """Computed value -> how deeply evaluating it nests (see ``_reach``)."""
         self.member_types = {
             member: found
             for group in self.groups
@@ -655,8 +711,32 @@ class _Compiler:
         if found.kind not in (Kind.NUMBER, Kind.TEXT):
             self.fail(path, f"a computed value must be a number or text, not a {found.kind.value}")
             return
-        compiled[name] = tree
+        reach = self._reach(tree)
+        self.reach[name] = reach
         self.types[name] = found
+        if reach > MAX_REACH:
+            # Said once, where the chain first goes too deep (not again for each value after).
+            if all(self.reach.get(read, 0) <= MAX_REACH for read in expr.names_in(tree)):
+                self.fail(
+                    path,
+                    f"'{name}' nests {reach} levels deep with the computed values it reads "
+                    f"(at most {MAX_REACH}): compute it in fewer steps",
+                )
+            return
+        compiled[name] = tree
+
+    def _reach(self, tree: Expr) -> int:
+        """How deeply evaluating ``tree`` nests, a computed value it reads counting with
+        its own formula's depth (formulas are compiled after those they read)."""
+        deepest = 0
+        stack = [(tree, 1)]
+        while stack:
+            node, depth = stack.pop()
+            if isinstance(node, expr.Name) and node.name in self.reach:
+                depth += self.reach[node.name]
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in node.children())
+        return deepest
 
     def compile_routes(self, node_id: str, rules: Any) -> tuple[CompiledRule, ...]:
         result = []

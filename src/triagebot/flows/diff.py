@@ -19,7 +19,8 @@ from typing import Any
 from triagebot.flows.answers import AnswerValue
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.engine import FlowRuntimeError, Session
-from triagebot.flows.explore import Answers, ClassFinder, analyse, between, fixed_clock, tidy
+from triagebot.flows.explore import Answers, ClassFinder, analyse, fixed_clock, tidy
+from triagebot.flows.places import between
 from triagebot.flows.records import record
 from triagebot.flows.schema import (
     UNKNOWN,

@@ -20,6 +20,7 @@ inside rounds and across their boundaries.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -34,7 +35,10 @@ from triagebot.flows.compiler import (
     collection_paused,
     with_language,
 )
-from triagebot.flows.expr import Expr, Unavailable, Value
+from triagebot.flows.expr import EvaluationError, Expr, Unavailable, Value
+
+# Re-exported: front ends catch it from here, as before it moved next to EvaluationError.
+from triagebot.flows.expr import FlowRuntimeError as FlowRuntimeError  # noqa: PLC0414
 from triagebot.flows.records import record
 from triagebot.flows.schema import (
     OUTCOME_SECTIONS,
@@ -57,10 +61,6 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-class FlowRuntimeError(RuntimeError):
-    """The flow itself is faulty on this path (the verifier exists to make this impossible)."""
 
 
 @record
@@ -475,8 +475,10 @@ class Session:
             raise FlowRuntimeError(
                 f"flow '{self.flow.id}' cannot route from '{node_id}': {missing} on this path"
             ) from None
-        except FlowRuntimeError:
+        except FlowRuntimeError as error:
             self._take_back(node_id, inside, undo)
+            if isinstance(error, EvaluationError):
+                self.flow.place(error)
             raise
         self.steps.append(Step(node_id, value, self.clock(), carried, number))
         if self.finished:
@@ -679,14 +681,24 @@ class Session:
 
     # --- what it adds up to -----------------------------------------------------------
 
+    @contextmanager
+    def _placed(self) -> Iterator[None]:
+        """An expression that fails (:class:`EvaluationError`, a FlowRuntimeError) leaves
+        with its place in the flow file; the session is unchanged."""
+        try:
+            yield
+        except EvaluationError as error:
+            raise self.flow.place(error) from None
+
     def computed_values(self) -> dict[str, Value | None]:
         """Every computed value on this path; None where an input is missing or unknown."""
         values: dict[str, Value | None] = {}
-        for name in self.flow.computed:
-            try:
-                values[name] = self.env.lookup(name)
-            except Unavailable:
-                values[name] = None
+        with self._placed():
+            for name in self.flow.computed:
+                try:
+                    values[name] = self.env.lookup(name)
+                except Unavailable:
+                    values[name] = None
         return values
 
     def outcome(self) -> OutcomeView | None:
@@ -697,9 +709,11 @@ class Session:
         outcome_id = self.current
         self.env.extra[OUTCOME_VARIABLE] = outcome_id
         try:
-            sections = {
-                section: tuple(self._rendered(outcome_id, section)) for section in OUTCOME_SECTIONS
-            }
+            with self._placed():
+                sections = {
+                    section: tuple(self._rendered(outcome_id, section))
+                    for section in OUTCOME_SECTIONS
+                }
         finally:
             self.env.extra.pop(OUTCOME_VARIABLE, None)
         return OutcomeView(
@@ -742,7 +756,8 @@ class Session:
         computed = self.flow.flow.computed.get(name)
         label = computed.label if computed else self._question_label(name)
         try:
-            value: Value | None = self.env.lookup(name)
+            with self._placed():
+                value: Value | None = self.env.lookup(name)
         except Unavailable:
             value = None
         return ShownValue(name, label, value, self.display(name))
@@ -761,7 +776,8 @@ class Session:
         """A value as a clinician reads it: labels for options, units and decimals for numbers."""
         lang = self.flow.language
         try:
-            value = self.env.lookup(name)
+            with self._placed():
+                value = self.env.lookup(name)
         except Unavailable as missing:
             said = words(lang)
             return said.unknown if missing.reason == "unknown" else said.not_available
@@ -817,7 +833,15 @@ def drive(compiled: CompiledFlow, answers: Mapping[str, object], clock: Clock = 
         if group_id in answers
     }
     session = Session(compiled, clock)
+    passed: set[tuple[str, int | None]] = set()
     while not session.finished:
+        if (session.current, session.round) in passed:
+            # A loop (verify reports it): the same answers would go round it for ever.
+            raise FlowRuntimeError(
+                f"flow '{compiled.id}': the path comes back to '{session.current}', already "
+                "passed on this path (a loop in the flow)"
+            )
+        passed.add((session.current, session.round))
         question = session.question
         if question is None:
             session.answer()

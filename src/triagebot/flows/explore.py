@@ -28,25 +28,38 @@ of all answer ranges. Answer classes:
   linear (``round``): the question is then reported as sampled, not proven.
 
 Repeated groups are explored round by round up to their ``max``; a visit is a node in a
-round, so rounds are not loops. Inside an aggregate, a member's tests (``where=``
-conditions, ``count_of(g, x > 5)``) give its classes as above. A number member that an
-aggregate compares across entries (the value or key of ``min_of``, ``max_of``,
+round, so rounds are not loops. Where a group's answers are data compared only with each
+other and with thresholds (options compared for equality, numbers compared by order,
+entry numbers compared for equality: :mod:`triagebot.flows.symmetry`), a round's
+questions are tried at one value per way they can relate to what the entries so far keep,
+and a round whose summary of the entries so far was met before is not walked again
+(:mod:`triagebot.flows.rounds`): exact, and linear in the rounds rather than exponential.
+Otherwise (a member summed, or compared after arithmetic with another member) a member
+an aggregate compares across entries (the value or key of ``min_of``, ``max_of``,
 ``sum_of``, ``first_min``, ``first_max``) is tried at two values at least, so that
 entries tie and come in both orders, and reported as sampled ("bounded"). A text member
 that ``first_min``/``first_max`` only passes into a computed value whose value no
 condition reads (it is only shown) is tried at one value; otherwise at every value.
-``another`` is always tried at yes and no.
+``another`` is always tried at yes and no. A number asked before a group and read as a
+threshold of its members (``best < baseline``) is cut where it meets their other
+thresholds and range ends.
+
+When some part of an expression may fail on a path (a number over 10^15, a division by
+zero: :mod:`triagebot.flows.bounds`), the numbers it reads are also cut where it starts to
+fail, and every path's outcome lines and computed values are evaluated as shown.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from triagebot.flows.answers import AnswerValue
+from triagebot.flows.bounds import failing
 from triagebot.flows.compiler import OUTCOME_VARIABLE, CompiledFlow
 from triagebot.flows.engine import FlowRuntimeError, Session
 from triagebot.flows.expr import (
@@ -56,6 +69,8 @@ from triagebot.flows.expr import (
     Compare,
     Const,
     Count,
+    Env,
+    EvaluationError,
     Expr,
     IfElse,
     In,
@@ -66,8 +81,12 @@ from triagebot.flows.expr import (
     Value,
     names_in,
 )
+from triagebot.flows.limits import DEFAULT_PATH_LIMIT, DEFAULT_SECONDS
+from triagebot.flows.places import between
 from triagebot.flows.records import record
+from triagebot.flows.rounds import Rounds
 from triagebot.flows.schema import (
+    MAX_NUMBER,
     UNKNOWN,
     UNSURE,
     YES_NO_VALUES,
@@ -77,6 +96,7 @@ from triagebot.flows.schema import (
     Question,
     YesNoQuestion,
 )
+from triagebot.flows.symmetry import Domains, checked_expressions, crossing, domains
 
 SMALL_INTEGER_RANGE = 24
 """Whole-number questions with at most this many values are enumerated outright."""
@@ -84,8 +104,9 @@ SMALL_INTEGER_RANGE = 24
 MAX_REFINEMENT_ROUNDS = 12
 """Rounds of cutting a number's range before the cut points are declared sampled."""
 
-DEFAULT_PATH_LIMIT = 500_000
-"""Exploration stops (and says so) after this many complete paths."""
+
+MAX_SUMMARIES = 200_000
+"""Round summaries remembered at most (beyond, fewer paths are merged: still exact)."""
 
 Answers = tuple[tuple[str, AnswerValue], ...]
 """An answer path: question ids and answers in the order asked. A repeated group's rounds
@@ -114,6 +135,22 @@ class NumberAtom:
     right: Expr
 
 
+@record
+class Guard(Expr):
+    """A test the verifier adds for a part of an expression that may fail: true where
+    evaluating it succeeds (what stops it otherwise is the test's outcome, see
+    ``_outcome_of``), so the numbers it reads are cut where it starts to fail."""
+
+    inner: Expr
+
+    def evaluate(self, env: Env) -> Value:
+        self.inner.evaluate(env)
+        return True
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.inner,)
+
+
 @dataclass(slots=True)
 class Analysis:
     """Per-flow facts the answer classes rest on, computed once."""
@@ -139,6 +176,16 @@ class Analysis:
     answer into the computed value: opaque only if some condition reads that value."""
     whole: dict[int, str] = field(default_factory=dict)
     """id() of an aggregate that is a computed value's whole formula -> that value."""
+    may_fail: bool = False
+    """Some part of an expression may fail on some path (``bounds.failing``): every path's
+    outcome and computed values are then evaluated, as a session shows them."""
+    failing_parts: list[Expr] = field(default_factory=list)
+    domains: Domains = field(default_factory=Domains)
+    """The groups' interchangeable answers (``symmetry``)."""
+    accounted: set[int] = field(default_factory=set)
+    """id() of the atoms between an order member and one of its thresholds: a number the
+    threshold reads is cut where it meets the member's other thresholds and range ends
+    instead (the rounds try every order of the member around them, see ``rounds``)."""
 
     def expressions(self) -> Iterator[Expr]:
         for rules in self.flow.routes.values():
@@ -170,6 +217,9 @@ def analyse(flow: CompiledFlow) -> Analysis:
         )
     for expression in analysis.expressions():
         _scan(analysis, expression)
+    _guard_failing_parts(analysis)
+    analysis.domains = domains(flow, analysis.may_fail, analysis.failing_parts)
+    _threshold_pairs(analysis)
     read = {n.name for e in analysis.expressions() for n in e.walk() if isinstance(n, Name)}
     for member, carrier in analysis.carried:
         if carrier in read:
@@ -180,6 +230,57 @@ def analyse(flow: CompiledFlow) -> Analysis:
             inputs |= analysis.deps(atom.left) | analysis.deps(atom.right)
         analysis.number_inputs[variable] = frozenset(inputs - {variable, OUTCOME_VARIABLE})
     return analysis
+
+
+def _threshold_pairs(analysis: Analysis) -> None:
+    """A number asked before a group and read as a threshold of an order member (``best
+    < base``): what its value changes is where the threshold lies among the member's other
+    thresholds and range ends (the rounds then try the member at every place between
+    them). It is cut there, and its classes keep those orders apart."""
+    flow = analysis.flow
+    found = analysis.domains
+    for member, thresholds in found.orders.items():
+        question = flow.nodes[member]
+        assert isinstance(question, NumberQuestion)
+        ends = [Const(0, question.min), Const(0, question.max)]
+        places = [crossing(threshold) for threshold in thresholds] + ends
+        for first, second in itertools.combinations(places, 2):
+            numbers = {
+                name
+                for name in analysis.deps(first) | analysis.deps(second)
+                if name not in flow.computed
+                and (var := flow.types.get(name)) is not None
+                and var.kind is Kind.NUMBER
+            }
+            if not numbers:
+                continue
+            _add_atom(analysis, first, second)
+            for name in numbers:
+                tests = analysis.number_tests.setdefault(name, [])
+                tests += [Compare(0, "<", first, second), Compare(0, "==", first, second)]
+    for atoms in analysis.number_atoms.values():
+        for atom in atoms:
+            if found.at_threshold(atom.left, atom.right) is not None:
+                analysis.accounted.add(id(atom))
+
+
+def _guard_failing_parts(analysis: Analysis) -> None:
+    """Each part that may fail is a test of the numbers it reads, cut where it starts to:
+    at plus and minus ``MAX_NUMBER`` (a result too large), at 0 (a divisor)."""
+    parts = failing(analysis.flow)
+    analysis.may_fail = bool(parts)
+    analysis.failing_parts = [part for part, _ in parts.values()]
+    for part, why in parts.values():
+        if why == "zero" and isinstance(part, Arith):
+            _add_atom(analysis, part.right, Const(0, 0))
+        else:
+            _add_atom(analysis, part, Const(0, MAX_NUMBER))
+            _add_atom(analysis, part, Const(0, -MAX_NUMBER))
+        guard = Guard(part.offset, part)
+        for name in analysis.deps(part):
+            var = analysis.flow.types.get(name)
+            if var is not None and var.kind is Kind.NUMBER and name not in analysis.flow.computed:
+                analysis.number_tests.setdefault(name, []).append(guard)
 
 
 def _is_number(flow: CompiledFlow, expression: Expr) -> bool:
@@ -484,6 +585,10 @@ class _NumberCuts:
         """A comparison also reads an answer asked later: pieces cannot be merged."""
         self.waits_for: str | None = None
         """A comparison also reads a group whose entries are not complete here."""
+        self.nonlinear: dict[int, int] = {}
+        """id() of an atom found not linear in the number -> the refinement round that
+        found it (it is sampled in that round only: refining it would not end)."""
+        self.rounds = 0
 
     def classes(self) -> Classes:
         question = self.question
@@ -492,7 +597,7 @@ class _NumberCuts:
         points = {float(low), float(high)}
         cuts: set[float] = set()
         atoms = self.finder.analysis.number_atoms.get(self.variable, [])
-        for _ in range(MAX_REFINEMENT_ROUNDS):
+        for self.rounds in range(MAX_REFINEMENT_ROUNDS):
             ordered = sorted(points)
             new: set[float] = set()
             for start, end in itertools.pairwise(ordered):
@@ -567,10 +672,14 @@ class _NumberCuts:
                         "a comparison also reads " + ", ".join(numbers) + ", asked later"
                     )
                 return self._sampled_roots(atom, at, missing)
-            except _NotLinear:
+            except (_NotLinear, EvaluationError):
                 self.sampled = self.sampled or "a comparison is not linear in it"
+                if self.nonlinear.setdefault(id(atom), self.rounds) != self.rounds:
+                    return []  # sampled once, on the first pieces: refining would not end
                 return [start + (end - start) * k / 4 for k in (1, 2, 3)]
             except Unavailable as unavailable:
+                if id(atom) in self.finder.analysis.accounted:
+                    return []  # cut where the threshold meets the others (_threshold_pairs)
                 name = _root_cause(self.flow, unavailable, self.answers, self.variable, missing)
                 if name is None:
                     return []
@@ -599,7 +708,7 @@ class _NumberCuts:
         for combination in itertools.product(*choices):
             try:
                 roots.extend(self._solve(atom, at, dict(zip(missing, combination, strict=True))))
-            except _NotLinear:
+            except (_NotLinear, EvaluationError):
                 continue
         return roots
 
@@ -613,8 +722,11 @@ class _NumberCuts:
             if slope != 0 and math.isnan(offset):
                 raise _Inseparable
         except _Inseparable:
-            assert self._pending is not None
+            if self._pending is None:  # not a later answer: the arithmetic overflowed
+                raise _NotLinear from None
             raise self._pending from None
+        if math.isinf(slope) or math.isnan(slope) or math.isinf(offset):
+            raise _NotLinear  # dividing by a number near 0: no use solving in floats
         # Slope 0: the comparison does not change on this piece, whatever is asked later.
         return [] if slope == 0 else [-offset / slope]
 
@@ -798,15 +910,8 @@ def _outcome_of(test: Expr, env: _PointEnv) -> object:
         return test.evaluate(env)
     except Unavailable as missing:
         return ("unavailable", missing.name, missing.reason)
-    except ArithmeticError as error:
+    except (ArithmeticError, EvaluationError) as error:
         return ("error", type(error).__name__)
-
-
-def between(first: float, second: float) -> float:
-    """A value strictly inside (first, second), a whole number when one fits."""
-    middle = (first + second) / 2
-    whole = math.floor(middle)
-    return float(whole) if first < whole < second else middle
 
 
 def tidy(value: float) -> int | float:
@@ -824,6 +929,8 @@ class Fault:
     node: str
     message: str
     answers: Answers
+    where: str | None = None
+    """``FILE:LINE:COL`` of the expression that failed (a ``raises`` fault)."""
 
 
 @dataclass(slots=True)
@@ -832,6 +939,8 @@ class Exploration:
 
     paths: int = 0
     truncated: bool = False
+    stopped: str | None = None
+    """Why the walk stopped before the end (a budget: ``--max-paths``, ``--max-seconds``)."""
     reached: set[str] = field(default_factory=set)
     fired: set[tuple[str, int]] = field(default_factory=set)
     shortest: dict[str, Answers] = field(default_factory=dict)
@@ -841,6 +950,8 @@ class Exploration:
     faults: dict[tuple[str, str], Fault] = field(default_factory=dict)
     sampled: dict[str, str] = field(default_factory=dict)
     merged: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    joined: int = 0
+    """Paths not walked on: they reached a round summary already met (``rounds``)."""
     outcomes_by_path: list[tuple[Answers, str]] | None = None
     """Every path and its outcome, when asked for (``diff``)."""
 
@@ -859,6 +970,46 @@ class _Frame:
 
 LeafHook = Callable[[Session, str], None]
 
+Progress = Callable[[Exploration, float], None]
+"""Told how far a long walk got: what it found so far and the seconds it has run."""
+
+PROGRESS_AFTER = 2.0
+"""Seconds before the first progress report (then one every ``PROGRESS_EVERY``)."""
+PROGRESS_EVERY = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """When a walk stops before its end, and whom it tells how far it got."""
+
+    paths: int = DEFAULT_PATH_LIMIT
+    seconds: float = DEFAULT_SECONDS
+    progress: Progress | None = None
+
+
+class _Clock:
+    """Reads the time every ``CHECK_EVERY`` steps (each step takes tens of microseconds)."""
+
+    CHECK_EVERY = 256
+
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
+        self.started = time.perf_counter()
+        self.report_at = PROGRESS_AFTER
+        self.steps = 0
+
+    def tick(self, result: Exploration) -> bool:
+        """Whether the time is up; reports progress when due."""
+        self.steps += 1
+        if self.steps % self.CHECK_EVERY:
+            return False
+        elapsed = time.perf_counter() - self.started
+        if self.budget.progress is not None and elapsed >= self.report_at:
+            self.budget.progress(result, elapsed)
+            self.report_at = elapsed + PROGRESS_EVERY
+        return elapsed > self.budget.seconds
+
+
 _Route = tuple[int | None, tuple[int, ...]]
 """The rule that fires at a node, and later rules (to other nodes) that hold too."""
 
@@ -872,14 +1023,25 @@ class Explorer:
         limit: int = DEFAULT_PATH_LIMIT,
         keep_paths: bool = False,
         finder: ClassFinder | None = None,
+        budget: Budget | None = None,
     ) -> None:
         self.flow = flow
         self.limit = limit
+        self.budget = budget or Budget(paths=limit)
+        self._clock = _Clock(self.budget)
         self.finder = finder or ClassFinder(analyse(flow))
         self.session = Session(flow, fixed_clock)
         self.result = Exploration(outcomes_by_path=[] if keep_paths else None)
         self.path: list[tuple[str, AnswerValue]] = []
         self.on_path: set[Visit] = set()
+        self.rounds: Rounds | None = None
+        """Round summaries (``rounds``); not when every path is kept (``diff``)."""
+        if flow.groups and not keep_paths:
+            analysis = self.finder.analysis
+            checked = list(checked_expressions(flow, analysis.may_fail))
+            self.rounds = Rounds(flow, analysis.domains, checked)
+        self.summaries: dict[Hashable, int] = {}
+        """A round summary met -> the shortest path length it was met at."""
 
     def run(self) -> Exploration:
         session = self.session
@@ -900,8 +1062,12 @@ class Explorer:
                 if frames:
                     self._undo(frames[-1])
                 continue
-            if self.result.paths >= self.limit:
-                self.result.truncated = True
+            if self.result.paths >= self.budget.paths:
+                self._stop(f"after {self.result.paths} paths (--max-paths {self.budget.paths})")
+                break
+            if self._clock.tick(self.result):
+                seconds = self.budget.seconds
+                self._stop(f"after {self.result.paths} paths in {seconds:g} s (--max-seconds)")
                 break
             value = frame.values[frame.index]
             frame.index += 1
@@ -913,14 +1079,51 @@ class Explorer:
             elif session.finished:
                 self._leaf()
                 self._undo(frame)
+            elif self._met_before():
+                self._undo(frame)
             else:
                 frames.append(self._frame())
         return self.result
+
+    def _stop(self, why: str) -> None:
+        self.result.truncated = True
+        self.result.stopped = why
+
+    def _met_before(self) -> bool:
+        """At a round's start or where a group was just left: whether a path no longer
+        than this one met an equal summary (its future, walked then, is this one's; see
+        ``rounds``)."""
+        session = self.session
+        if self.rounds is None or not self._round_boundary():
+            return False
+        key = self.rounds.key(session, frozenset(self.on_path))
+        if key is None:
+            return False
+        length = len(self.path)
+        seen = self.summaries.get(key)
+        if seen is not None and seen <= length:
+            self.result.joined += 1
+            return True
+        if len(self.summaries) < MAX_SUMMARIES:
+            self.summaries[key] = length
+        return False
+
+    def _round_boundary(self) -> bool:
+        session = self.session
+        group_id = self.flow.group_of.get(session.current)
+        if group_id is None:
+            return any(group in self.flow.groups for group in session.passed)
+        group = self.flow.groups[group_id]
+        return session.current == group.start and not any(m in session.answers for m in group.nodes)
 
     def _frame(self) -> _Frame:
         node = self.session.current
         groups = self.session.completed_groups() if self.flow.groups else None
         classes = self.finder.classes(node, self.session.answers, groups)
+        if self.rounds is not None and node in self.flow.group_of:
+            values, sampled = self.rounds.classes(node, self.session)
+            if values:
+                classes = Classes(values, sampled)
         if classes.sampled:
             self.result.sampled.setdefault(node, classes.sampled)
         if classes.merged:
@@ -934,7 +1137,7 @@ class Explorer:
         try:
             self.session.answer(value)
         except FlowRuntimeError as error:
-            self._fault(node, str(error), (*self.path, (node, value)))
+            self._failed(node, error, (*self.path, (node, value)))
             return False, False
         self.path.append((node, value))
         self._record_route(node, route or self._route(node, value))
@@ -974,7 +1177,7 @@ class Explorer:
             try:
                 session.answer()
             except FlowRuntimeError as error:
-                self._fault(node, str(error), tuple(self.path))
+                self._failed(node, error, tuple(self.path))
                 return False
             self._record_route(node, route or self._route(node, None))
             self._record_groups()
@@ -989,7 +1192,15 @@ class Explorer:
             self.on_path.discard(node)
         frame.added = []
 
-    def _fault(self, node: str, message: str, answers: Answers, kind: str = "") -> None:
+    def _failed(self, node: str, error: FlowRuntimeError, answers: Answers) -> None:
+        if isinstance(error, EvaluationError):
+            self._fault(node, error.message, answers, "raises", error.where)
+        else:
+            self._fault(node, str(error), answers)
+
+    def _fault(
+        self, node: str, message: str, answers: Answers, kind: str = "", where: str | None = None
+    ) -> None:
         if not kind and "comes back to group" in message:
             kind = "loop"
             message = message.split(" comes back to ", 1)[-1]
@@ -1005,10 +1216,10 @@ class Explorer:
             )
         elif kind == "unavailable":
             message = message.split(": ", 1)[-1] if message.startswith("flow '") else message
-        key = (node, message)
+        key = (where or node, message)
         known = self.result.faults.get(key)
         if known is None or len(answers) < len(known.answers):
-            self.result.faults[key] = Fault(kind, node, message, answers)
+            self.result.faults[key] = Fault(kind, node, message, answers, where)
 
     def _route_before(self, node: str, value: AnswerValue | None) -> _Route | None:
         """A group member's route, read before the move (a move that ends a round takes
@@ -1069,6 +1280,12 @@ class Explorer:
             result.shortest[outcome] = tuple(self.path)
         if result.outcomes_by_path is not None:
             result.outcomes_by_path.append((tuple(self.path), outcome))
+        if self.finder.analysis.may_fail:
+            try:  # as a session shows the outcome and a transcript its computed values
+                self.session.outcome()
+                self.session.computed_values()
+            except FlowRuntimeError as error:
+                self._failed(outcome, error, tuple(self.path))
         env = self.session.env
         env.extra[OUTCOME_VARIABLE] = outcome
         try:
@@ -1078,6 +1295,9 @@ class Explorer:
                     why = "does not hold"
                 except Unavailable as missing:
                     holds, why = False, f"cannot be evaluated on this path ({missing})"
+                except EvaluationError as error:
+                    failure = error.message.removeprefix("this ")
+                    holds, why = False, f"cannot be evaluated on this path (it {failure})"
                 if holds:
                     continue
                 known = result.violations.get(name)
@@ -1090,8 +1310,8 @@ class Explorer:
 def _holds(condition: Expr, env: object) -> bool:
     try:
         return bool(condition.evaluate(env))  # type: ignore[arg-type]
-    except Unavailable:
-        return False
+    except (Unavailable, EvaluationError):
+        return False  # the session's own routing fails there too, and is reported
 
 
 def _show(value: AnswerValue) -> str:
@@ -1100,6 +1320,7 @@ def _show(value: AnswerValue) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def explore(flow: CompiledFlow, limit: int = DEFAULT_PATH_LIMIT) -> Exploration:
-    """Walk every answer class of every question on every path of ``flow``."""
-    return Explorer(flow, limit).run()
+def explore(flow: CompiledFlow, budget: Budget | None = None) -> Exploration:
+    """Walk every answer class of every question on every path of ``flow`` (within
+    ``budget``: the result says where it stopped)."""
+    return Explorer(flow, budget=budget).run()

@@ -23,12 +23,20 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Protocol
 
 from triagebot.flows.records import record
-from triagebot.flows.schema import UNKNOWN
+from triagebot.flows.schema import MAX_NUMBER, UNKNOWN
 
 Value = float | int | str | bool | tuple[str, ...]
 """What an expression evaluates to: a number, a text value, a truth value or a set of ids."""
 
 MAX_EXPRESSION_LENGTH = 2000
+
+MAX_DEPTH = 50
+"""How deeply an expression may nest (``-(-(...))``, parentheses, chained ``+``): the
+bundled flows reach 6; the limit keeps parsing, checking and evaluating within Python's
+recursion limit, so a hostile flow gets a located error instead of a crash."""
+
+ROUND_DIGITS = 15
+"""``round(x, n)`` takes a whole ``n`` from -15 to 15: doubles carry no more digits."""
 
 
 class Kind(enum.Enum):
@@ -58,6 +66,29 @@ class ExprError(Exception):
         super().__init__(message)
         self.message = message
         self.offset = offset
+
+
+class FlowRuntimeError(RuntimeError):
+    """The flow itself is faulty on this path (the verifier exists to make this impossible)."""
+
+
+class EvaluationError(FlowRuntimeError):
+    """An expression that gives no usable value on this path: a number that is not finite
+    or is over ``MAX_NUMBER`` in size, or a division by zero.
+
+    ``node`` is the part of the expression that failed. A session fills in ``where``
+    (``FILE:LINE:COL``, see ``CompiledFlow.place``) before the error leaves it, so the
+    message names the line of the flow file; the session itself is kept.
+    """
+
+    def __init__(self, message: str, node: Expr, where: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.node = node
+        self.where = where
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
 
 
 class Unavailable(Exception):
@@ -123,6 +154,16 @@ class Name(Expr):
         return env.lookup(self.name)
 
 
+def _bounded(node: Expr, value: float) -> float:
+    """``value`` if it is a number an expression may give, else an :class:`EvaluationError`
+    at ``node`` (evaluation is total and bounded: no infinity, NaN or huge number leaves
+    it)."""
+    if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+        shown = "not a number" if math.isnan(value) else "a number over 10^15 in size"
+        raise EvaluationError(f"this gives {shown} on this path", node)
+    return value
+
+
 @record
 class Negate(Expr):
     operand: Expr
@@ -145,17 +186,11 @@ class Not(Expr):
         return (self.operand,)
 
 
-def _divide(left: float, right: float) -> float:
-    if right == 0:
-        raise Unavailable("division", "division by zero")
-    return left / right
-
-
 ARITHMETIC: dict[str, Callable[[float, float], float]] = {
     "+": lambda a, b: a + b,
     "-": lambda a, b: a - b,
     "*": lambda a, b: a * b,
-    "/": _divide,
+    "/": lambda a, b: a / b,
 }
 
 
@@ -167,7 +202,10 @@ class Arith(Expr):
 
     def evaluate(self, env: Env) -> Value:
         left = _number(self.left.evaluate(env))
-        return ARITHMETIC[self.op](left, _number(self.right.evaluate(env)))
+        right = _number(self.right.evaluate(env))
+        if self.op == "/" and right == 0:
+            raise EvaluationError("this divides by zero on this path", self)
+        return _bounded(self, ARITHMETIC[self.op](left, right))
 
     def children(self) -> tuple[Expr, ...]:
         return (self.left, self.right)
@@ -278,7 +316,8 @@ class Known(Expr):
 
 
 def _round(value: float, digits: float = 0) -> float:
-    return round(value, int(digits))
+    # As a float: an int rounded to -10^9 digits computes 10^(10^9) and never returns.
+    return round(float(value), int(digits))
 
 
 NUMBER_FUNCTIONS: dict[str, tuple[Callable[..., float], int, int]] = {
@@ -301,7 +340,13 @@ class Call(Expr):
 
     def evaluate(self, env: Env) -> Value:
         function = NUMBER_FUNCTIONS[self.function][0]
-        return function(*(_number(arg.evaluate(env)) for arg in self.args))
+        args = [_number(arg.evaluate(env)) for arg in self.args]
+        if self.function == "round" and len(args) == 2:
+            digits = args[1]
+            if digits != int(digits) or abs(digits) > ROUND_DIGITS:
+                message = f"round()'s digits must be a whole number from -15 to 15, not {digits}"
+                raise EvaluationError(message, self.args[1])
+        return _bounded(self, function(*args))
 
     def children(self) -> tuple[Expr, ...]:
         return self.args
@@ -413,22 +458,70 @@ class Aggregate(Expr):
     """The members that are number questions (``unknown`` is unavailable)."""
 
     def evaluate(self, env: Env) -> Value:
-        holds = evaluable = 0
-        taking: list[tuple[Value | None, Value | None]] = []
-        for number, entry in enumerate(env.entries(self.group), start=1):
-            scope = _EntryEnv(env, self, entry, number)
-            try:
-                passes = self.where is None or bool(self.where.evaluate(scope))
-                evaluable += 1
-                if not passes:
-                    continue
-                value = None if self.value is None else self.value.evaluate(scope)
-                key = None if self.key is None else self.key.evaluate(scope)
-            except Unavailable:
-                continue
-            holds += 1
-            taking.append((value, key))
+        taking, holds, evaluable = self._taking_part(env)
         return self._combine(taking, holds, evaluable)
+
+    def so_far(self, env: Env) -> object:
+        """What the entries so far decide of this aggregate whatever entries follow: its
+        value over them and any later entries is a function of this and of those later
+        entries alone (the verifier merges rounds on it, see ``rounds``).
+
+        A count, whether any / all hold, the plain sum, the least (greatest) value, the
+        first least (greatest) key's ``(value, key)``; None where no entry takes part.
+        """
+        return self.so_far_of(
+            [self.entry_part(env, e, n) for n, e in enumerate(env.entries(self.group), 1)]
+        )
+
+    def so_far_of(self, parts: Sequence[EntryPart]) -> object:
+        """:meth:`so_far` from each entry's :meth:`entry_part`, in round order."""
+        taking, holds, evaluable = self._tally(parts)
+        function = self.function
+        if function == "count_of":
+            return holds
+        if function == "any_of":
+            return holds > 0
+        if function == "all_of":
+            return holds == evaluable
+        if function == "sum_of":  # not bounded: only the sum over every entry is
+            return sum(_number(value) for value, _ in taking if value is not None)
+        if not taking:
+            return None
+        if function in ("min_of", "max_of"):
+            return self._combine(taking, holds, evaluable)
+        return self._first(taking)
+
+    def entry_part(self, env: Env, entry: Mapping[str, Value], number: int) -> EntryPart:
+        """What one entry brings: whether its condition could be evaluated, and its
+        ``(value, key)`` where it takes part (None where it does not). An entry whose
+        condition, value or key reads something unavailable does not take part; one whose
+        condition cannot be evaluated does not count as evaluated either."""
+        scope = _EntryEnv(env, self, entry, number)
+        try:
+            passes = self.where is None or bool(self.where.evaluate(scope))
+        except Unavailable:
+            return False, None
+        if not passes:
+            return True, None
+        try:
+            value = None if self.value is None else self.value.evaluate(scope)
+            key = None if self.key is None else self.key.evaluate(scope)
+        except Unavailable:
+            return True, None
+        return True, (value, key)
+
+    def _taking_part(self, env: Env) -> tuple[list[tuple[Value | None, Value | None]], int, int]:
+        parts = [self.entry_part(env, e, n) for n, e in enumerate(env.entries(self.group), 1)]
+        return self._tally(parts)
+
+    @staticmethod
+    def _tally(
+        parts: Sequence[EntryPart],
+    ) -> tuple[list[tuple[Value | None, Value | None]], int, int]:
+        """The (value, key) of each entry taking part, in round order; how many hold;
+        how many could be evaluated."""
+        taking = [taken for _, taken in parts if taken is not None]
+        return taking, len(taking), sum(1 for evaluated, _ in parts if evaluated)
 
     def _combine(
         self, taking: list[tuple[Value | None, Value | None]], holds: int, evaluable: int
@@ -441,23 +534,36 @@ class Aggregate(Expr):
         if function == "all_of":
             return holds == evaluable
         if function == "sum_of":
-            return sum(_number(value) for value, _ in taking if value is not None)
+            return _bounded(self, sum(_number(value) for value, _ in taking if value is not None))
         if not taking:
             raise Unavailable(self.group, f"no entry of '{self.group}' takes part in {function}")
         if function in ("min_of", "max_of"):
             pick = min if function == "min_of" else max
             return pick(_number(value) for value, _ in taking if value is not None)
-        sign = 1 if function == "first_min" else -1
+        best_value, _ = self._first(taking)
+        assert best_value is not None
+        return best_value
+
+    def _first(
+        self, taking: list[tuple[Value | None, Value | None]]
+    ) -> tuple[Value | None, Value | None]:
+        """first_min / first_max: the (value, key) of the first entry whose key is least
+        (greatest): a later entry replaces it only with a strictly better key."""
+        sign = 1 if self.function == "first_min" else -1
         best_value, best_key = taking[0]
         for value, key in taking[1:]:
             assert key is not None and best_key is not None
             if sign * _number(key) < sign * _number(best_key):  # strictly: the first wins a tie
                 best_value, best_key = value, key
-        assert best_value is not None
-        return best_value
+        return best_value, best_key
 
     def children(self) -> tuple[Expr, ...]:
         return tuple(part for part in (self.value, self.key, self.where) if part is not None)
+
+
+EntryPart = tuple[bool, tuple[Value | None, Value | None] | None]
+"""One entry's part in an aggregate: evaluated or not, and its (value, key) if it takes
+part (see :meth:`Aggregate.entry_part`)."""
 
 
 def _number(value: Value) -> float:
@@ -531,7 +637,12 @@ def infer(text: str, types: Mapping[str, VarType]) -> tuple[Expr, VarType]:
         # Python reports offset 0 for an expression that stops short: point at its end.
         offset = error.offset - 1 if error.offset else len(text)
         raise ExprError(f"syntax error: {error.msg}", offset) from None
-    return _Checker(text, types).convert(tree.body)
+    except (RecursionError, MemoryError, ValueError) as error:
+        # Python's own parser gives up on some nestings and on numbers of over 4300 digits.
+        raise ExprError(f"cannot be read: {error}"[:200]) from None
+    checker = _Checker(text, types)
+    checker.check_depth(tree.body)
+    return checker.convert(tree.body)
 
 
 NUMBER = VarType(Kind.NUMBER)
@@ -562,6 +673,17 @@ class _Checker:
     def fail(self, node: ast.AST, message: str) -> ExprError:
         return ExprError(message, self.offset(node))
 
+    def check_depth(self, root: ast.AST) -> None:
+        """Refuse nesting deeper than ``MAX_DEPTH`` (checked without recursion), at the
+        first node too deep."""
+        stack = [(root, 1)]
+        while stack:
+            node, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                message = f"the expression nests more than {MAX_DEPTH} levels deep: simplify it"
+                raise self.fail(node, message)
+            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
     def convert(self, node: ast.expr) -> tuple[Expr, VarType]:
         handler = getattr(self, f"_{type(node).__name__}", None)
         if handler is None:
@@ -580,10 +702,21 @@ class _Checker:
         if isinstance(value, bool) or value is None:
             raise self.fail(node, f"{value!r} is not allowed; compare answers with 'yes' or 'no'")
         if isinstance(value, int | float):
+            self.check_number(node, value)
             return Const(self.offset(node), value), NUMBER
         if isinstance(value, str):
             return Const(self.offset(node), value), VarType(Kind.TEXT, frozenset({value}))
         raise self.fail(node, f"constant {value!r} is not allowed")
+
+    def check_number(self, node: ast.AST, value: float) -> None:
+        """A number written in an expression is finite and at most 10^15 in size."""
+        if isinstance(value, float) and not math.isfinite(value):
+            shown = "this number reads as infinity"
+        elif abs(value) > MAX_NUMBER:
+            shown = f"{value:g} is too large" if isinstance(value, float) else "too large"
+        else:
+            return
+        raise self.fail(node, f"{shown}: numbers in a flow are at most 10^15 in size")
 
     def _Name(self, node: ast.Name) -> tuple[Expr, VarType]:
         if node.id not in self.types:
@@ -717,6 +850,8 @@ class _Checker:
         if not isinstance(item, ast.Constant) or isinstance(item.value, bool):
             raise self.fail(item, "the values after 'in' must be literal numbers or text")
         value = item.value
+        if isinstance(value, int | float):
+            self.check_number(item, value)
         is_text = isinstance(value, str)
         if needle_type.kind is Kind.TEXT and not is_text:
             raise self.fail(item, f"{value!r} is a number but the left side is text")
@@ -750,7 +885,19 @@ class _Checker:
         if not fewest <= len(node.args) <= most:
             raise self.fail(node, f"{name}() takes {fewest} to {most} arguments")
         args = tuple(self.expect(arg, Kind.NUMBER, f"{name}()'s argument") for arg in node.args)
+        if name == "round" and len(args) == 2:
+            self.check_digits(node.args[1], args[1])
         return Call(self.offset(node), name, args), NUMBER
+
+    def check_digits(self, node: ast.expr, digits: Expr) -> None:
+        """round()'s digits are a whole number from -15 to 15, written as a constant."""
+        value = digits.value if isinstance(digits, Const) else None
+        if not isinstance(value, int | float) or value != int(value) or abs(value) > ROUND_DIGITS:
+            message = (
+                f"round()'s digits must be a whole number from -{ROUND_DIGITS} to "
+                f"{ROUND_DIGITS}, written as a number (e.g. round(x, 1))"
+            )
+            raise self.fail(node, message)
 
     def aggregate(self, node: ast.Call, name: str) -> tuple[Expr, VarType]:
         """An aggregate over a group: first argument the group, the rest per entry."""

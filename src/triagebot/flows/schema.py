@@ -43,8 +43,23 @@ if TYPE_CHECKING:
     flow holds it as a plain string in the language it was compiled in; never empty."""
     Languages = list[str]
     """The flow's languages: at least one, none twice."""
+    FlowNumber = float
+    """A number written in a flow (a range end, a suggestion): finite and at most
+    ``MAX_NUMBER`` in size."""
 
 MAX_TEXT = 4000
+
+MAX_NUMBER = 1e15
+"""The largest size of a number a flow may write (ranges, suggestions, constants in
+expressions) and an expression may compute: past 10^15 a double no longer counts every
+whole number, and no clinical quantity comes near it. NaN and infinities are refused."""
+
+MAX_ROUNDS = 12
+"""The most rounds a repeated group may declare (its ``max``). A clinician records a
+handful of entries in one sitting (the CRT study tested 2 or 3 branches a patient, the
+flow allows 6), and the verifier walks every round: twelve keeps ``triagebot verify``
+within its budget while leaving room; a larger ``max`` (``1000000000`` once took 5.9 GB)
+is an error when the flow is loaded."""
 
 LANGUAGES_CONTEXT = "languages"
 """Validation context key: the flow's declared languages (None when they are malformed)."""
@@ -240,7 +255,7 @@ class Option(Strict):
 class Suggestion(Strict):
     """A common value offered for a number question (the user may still type another)."""
 
-    value: float
+    value: FlowNumber
     """The number offered."""
     label: LocalText
     """How it is usually described (e.g. "1 drip per second")."""
@@ -307,9 +322,9 @@ class NumberQuestion(QuestionBase):
     type: Literal["number"]
     unit: LocalText | None = None
     """The unit shown beside the input, e.g. ``mmol/L``; omitted for unitless values."""
-    min: float
+    min: FlowNumber
     """Smallest accepted value (inclusive)."""
-    max: float
+    max: FlowNumber
     """Largest accepted value (inclusive)."""
     integer: bool = False
     """Accept whole numbers only."""
@@ -397,8 +412,8 @@ class GroupNode(Strict):
     type: Literal["group"]
     entry: LocalText
     """What one entry is called; each round is shown as "Branch 2 of up to 6"."""
-    max: Annotated[int, Field(ge=1)]
-    """The most rounds (at least 1); ``another`` is not asked in the last."""
+    max: Annotated[int, Field(ge=1, le=MAX_ROUNDS)]
+    """The most rounds (1 to ``MAX_ROUNDS``); ``another`` is not asked in the last."""
     start: NodeId
     """The member asked first in each round."""
     another: NodeId
@@ -535,6 +550,7 @@ def _shapes() -> dict[str, object]:
         "NodeId": Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)],
         "FlowId": Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=64)],
         "Text": Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)],
+        "FlowNumber": Annotated[float, Field(allow_inf_nan=False, ge=-MAX_NUMBER, le=MAX_NUMBER)],
         "Language": language,
         "LocalText": Annotated[
             str,

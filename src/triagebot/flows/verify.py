@@ -20,7 +20,9 @@ from typing import Any, Literal
 
 from triagebot.flows.answers import AnswerValue
 from triagebot.flows.compiler import CompiledFlow
-from triagebot.flows.explore import DEFAULT_PATH_LIMIT, Answers, Exploration, explore
+from triagebot.flows.explore import Answers, Budget, Exploration, explore
+from triagebot.flows.limits import DEFAULT_PATH_LIMIT
+from triagebot.flows.places import plain
 from triagebot.flows.records import record
 from triagebot.flows.schema import OutcomeNode
 
@@ -33,8 +35,9 @@ class Finding:
 
     severity: Severity
     code: str
-    """unreachable, dead-end, cycle, unrouted, unavailable, loop, never-reached,
-    never-fires, overlap, invariant, truncated."""
+    """unreachable, dead-end, cycle, unrouted, unavailable, raises (an expression fails:
+    a number too large, a division by zero), loop, never-reached, never-fires, overlap,
+    invariant, bounded (the walk stopped at its budget: a warning, nothing proven)."""
     where: str
     message: str
     answers: Answers | None = None
@@ -59,19 +62,28 @@ class Report:
     def exhaustive(self) -> bool:
         return not self.exploration.sampled and not self.exploration.truncated
 
+    @property
+    def stopped(self) -> str | None:
+        """Why the walk stopped before its end (a budget), or None."""
+        return self.exploration.stopped
+
     def add(
         self, severity: Severity, code: str, path: tuple[str | int, ...], message: str, **extra: Any
     ) -> None:
         self.findings.append(Finding(severity, code, self.flow.position(path), message, **extra))
 
 
-def verify(flow: CompiledFlow, limit: int = DEFAULT_PATH_LIMIT) -> Report:
-    """Check ``flow``: structure first, then every answer path."""
+def verify(
+    flow: CompiledFlow, limit: int = DEFAULT_PATH_LIMIT, budget: Budget | None = None
+) -> Report:
+    """Check ``flow``: structure first, then every answer path (within ``budget``, by
+    default ``limit`` paths and ``DEFAULT_SECONDS``; a walk stopped by it is reported as
+    bounded, not exhaustive)."""
     started = time.perf_counter()
     report = Report(flow)
     with _no_cycle_collection():
         statically_reachable = check_structure(flow, report)
-        report.exploration = explore(flow, limit)
+        report.exploration = explore(flow, budget or Budget(paths=limit))
     check_paths(flow, report, statically_reachable)
     report.seconds = time.perf_counter() - started
     return report
@@ -213,8 +225,15 @@ def check_paths(flow: CompiledFlow, report: Report, reachable: set[str]) -> None
     seen = report.exploration
     proven = report.exhaustive
     doubtful: Severity = "error" if proven else "warning"
-    qualifier = "" if proven else " explored (the exploration was sampled)"
+    qualifier = ""
+    if not proven:
+        how = "stopped at its budget" if seen.truncated else "sampled"
+        qualifier = f" explored (the walk was {how})"
     for fault in sorted(seen.faults.values(), key=lambda f: len(f.answers)):
+        if fault.where is not None:  # an expression that fails: placed at its own line
+            finding = Finding("error", fault.kind, fault.where, fault.message, fault.answers)
+            report.findings.append(finding)
+            continue
         report.add(
             "error",
             fault.kind,
@@ -271,10 +290,11 @@ def check_paths(flow: CompiledFlow, report: Report, reachable: set[str]) -> None
         )
     if seen.truncated:
         report.add(
-            "error",
-            "truncated",
+            "warning",
+            "bounded",
             ("nodes",),
-            f"exploration stopped after {seen.paths} paths: nothing beyond them is proven",
+            f"bounded, not exhaustive: the walk stopped {seen.stopped}; nothing beyond "
+            "the paths walked is proven (raise the budget to prove the flow)",
         )
 
 
@@ -282,12 +302,13 @@ def check_paths(flow: CompiledFlow, report: Report, reachable: set[str]) -> None
 
 
 def yaml_value(value: AnswerValue) -> str:
-    """An answer as YAML that ``triagebot run --answers`` reads back exactly."""
+    """An answer as YAML that ``triagebot run --answers`` reads back exactly: numbers as
+    plain decimals (``repr`` writes ``1e-05``, which YAML reads as text)."""
     if isinstance(value, tuple):
         return json.dumps(list(value))
     if isinstance(value, str):
         return json.dumps(value)
-    return repr(value)
+    return plain(value)
 
 
 Entry = dict[str, AnswerValue]
@@ -355,13 +376,15 @@ def summary_line(report: Report) -> str:
     outcomes = [node for node, _ in flow.outcomes()]
     reached = sum(1 for node in outcomes if node in seen.reached)
     if seen.truncated:
-        how = "stopped early"
+        how = f"bounded, not exhaustive: stopped {seen.stopped}"
     elif seen.sampled:
         how = "bounded: numbers sampled at " + ", ".join(sorted(seen.sampled))
     else:
         how = "exhaustive"
+    if seen.joined:
+        how += f"; {seen.joined} more reach a round summary already walked"
     held = len(flow.invariants) - len(seen.violations)
-    verdict = "ok" if report.ok else "FAILED"
+    verdict = "FAILED" if not report.ok else ("NOT PROVEN" if seen.truncated else "ok")
     return (
         f"{verdict}: {seen.paths} answer paths ({how}); {held} of {len(flow.invariants)} "
         f"invariants hold on every path; {reached} of {len(outcomes)} outcomes reached "
@@ -421,6 +444,9 @@ def to_data(report: Report) -> dict[str, Any]:
         "ok": report.ok,
         "paths": seen.paths,
         "exhaustive": report.exhaustive,
+        "stopped": seen.stopped,
+        "proven": report.ok and not seen.truncated,
+        "merged_rounds": seen.joined,
         "sampled": dict(sorted(seen.sampled.items())),
         "merged_answers": {q: [list(g) for g in groups] for q, groups in seen.merged.items()},
         "seconds": round(report.seconds, 4),

@@ -247,7 +247,9 @@ def _build(node: Node, path: PathKey, document: Document) -> Any:
         message = "too long a number" if node.tag in _NUMBER_TAGS else "unreadable value"
         raise FlowError([_problem_at(document.file, node.start_mark, message)]) from None
     if isinstance(value, float) and math.isinf(value) and not _SPECIAL_FLOAT.match(node.value):
-        message = f"'{node.value}' is beyond the largest number (about 1.8e308)"
+        # The same limit every number in a flow or answer meets later (schema.MAX_NUMBER),
+        # said here because past about 1.8e308 the value would silently become infinity.
+        message = f"'{node.value}' must be a finite number from -10^15 to 10^15"
         raise FlowError([_problem_at(document.file, node.start_mark, message)])
     return value
 
