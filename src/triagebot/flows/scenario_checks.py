@@ -14,7 +14,7 @@ from triagebot.flows.answers import AnswerError, parse_answer
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.documents import Document, PathKey, Problem
 
-_ROOT_KEYS = {"flow": True, "scenarios": True}
+_ROOT_KEYS = {"flow": True, "language": False, "scenarios": True}
 _SCENARIO_KEYS = {"name": True, "answers": True, "expect": True}
 _EXPECT_KEYS = {
     "outcome": True,
@@ -35,6 +35,8 @@ def shape_problems(document: Document) -> list[Problem]:
     problems += _keys(document, (), data, _ROOT_KEYS, "a scenarios file")
     if "flow" in data and not isinstance(data["flow"], str):
         problems.append(document.problem(("flow",), "'flow' is the id of the flow tested"))
+    if "language" in data and not isinstance(data["language"], str):
+        problems.append(document.problem(("language",), "'language' is a language code"))
     scenarios = data.get("scenarios")
     if "scenarios" in data and (not isinstance(scenarios, list) or not scenarios):
         problems.append(document.problem(("scenarios",), "'scenarios' is a list of scenarios"))
@@ -137,6 +139,11 @@ def flow_problems(flow: CompiledFlow, document: Document) -> list[Problem]:
         problems.append(
             document.problem(("flow",), f"this file tests flow '{data['flow']}', not '{flow.id}'")
         )
+    language = data.get("language")
+    if language is not None and language not in flow.languages:
+        listed = ", ".join(flow.languages)
+        message = f"flow '{flow.id}' is not written in '{language}' (its languages: {listed})"
+        problems.append(document.problem(("language",), message))
     for index, scenario in enumerate(data["scenarios"]):
         path: PathKey = ("scenarios", index)
         problems += _answers(flow, document, (*path, "answers"), scenario.get("answers") or {})

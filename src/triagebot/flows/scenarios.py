@@ -4,6 +4,7 @@ A scenarios file names its flow and lists scenarios, each with a name, the answe
 an answers file: a repeated group's answers a list of mappings) and what is expected::
 
     flow: cauda-equina
+    language: en            # optional: the language of shows/hides (default: the flow's first)
     scenarios:
       - name: painless retention with saddle anaesthesia is an emergency
         answers: {back_or_leg_pain: "no", urinary_retention: "yes"}
@@ -27,7 +28,7 @@ from typing import Any
 
 from triagebot.flows import scenario_checks
 from triagebot.flows.answers import AnswerError
-from triagebot.flows.compiler import OUTCOME_VARIABLE, CompiledFlow
+from triagebot.flows.compiler import OUTCOME_VARIABLE, CompiledFlow, with_language
 from triagebot.flows.coverage import Coverage, Trace, evaluate, measure
 from triagebot.flows.documents import Document, FlowError
 from triagebot.flows.engine import OutcomeView, Session, drive
@@ -89,6 +90,8 @@ class ScenarioFile:
     file: str
     scenarios: tuple[Scenario, ...]
     document: Document
+    language: str | None = None
+    """The language the expected lines are written in (default: the flow's first)."""
 
 
 @record
@@ -162,7 +165,9 @@ def _build(document: Document) -> ScenarioFile:
                 where=f"{document.file}:{where.line}:{where.column}",
             )
         )
-    return ScenarioFile(data["flow"], document.file, tuple(scenarios), document)
+    return ScenarioFile(
+        data["flow"], document.file, tuple(scenarios), document, data.get("language")
+    )
 
 
 def _value(name: str, raw: Any) -> ExpectedValue:
@@ -183,8 +188,9 @@ def run_scenarios(flow: CompiledFlow, file: ScenarioFile | list[ScenarioFile]) -
     traces: list[tuple[str, Trace]] = []
     for one in files:
         check(flow, one)
+        spoken = flow if one.language is None else with_language(flow, one.language)
         for scenario in one.scenarios:
-            result, trace = run_scenario(flow, scenario)
+            result, trace = run_scenario(spoken, scenario)
             results.append(result)
             traces.append((scenario.name, trace))
     return ScenarioReport(flow, tuple(results), measure(flow, traces))
