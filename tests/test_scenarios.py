@@ -445,3 +445,37 @@ def test_any_well_shaped_scenario_runs_or_is_refused_with_its_place(
     test_any_scenarios_file_is_refused_with_its_place_or_runs.hypothesis.inner_test(  # type: ignore[attr-defined]
         tmp_path_factory, scenarios
     )
+
+
+def test_a_file_naming_its_language_keeps_it_whatever_lang_says(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """septic-cardiomyopathy's scenarios expect French lines: they pass under --lang en too."""
+    code = main(["test", "septic-cardiomyopathy", "--lang", "en", "--min-coverage", "100"])
+    out = capsys.readouterr().out
+    expected = (0, "10 passed, 0 failed.")
+    assert expected == (code, out.splitlines()[11])
+
+
+@pytest.mark.parametrize("percent", ["101", "-1", "lots"])  # above, below, not a number
+def test_a_minimum_that_is_no_percentage_is_a_usage_error(
+    percent: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--min-coverage takes 0 to 100: anything else is exit 2 saying so."""
+    code = main(["test", "cauda-equina", "--min-coverage", percent])
+    err = capsys.readouterr().err
+    expected = (2, True)
+    assert expected == (code, f"'{percent}' is not a percentage from 0 to 100" in err)
+
+
+def test_a_flow_without_a_scenarios_file_says_where_it_looked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A flow file with no tests/ beside it: exit 1, naming the file looked for."""
+    flow = tmp_path / "cauda-equina.yaml"
+    flow.write_bytes((BUNDLED / "cauda-equina.yaml").read_bytes())
+    code = main(["test", str(flow)])
+    err = capsys.readouterr().err
+    looked = tmp_path / "tests" / "cauda-equina.scenarios.yaml"
+    expected = (1, f"{flow}: no scenarios file (looked for {looked})\n")
+    assert expected == (code, err)

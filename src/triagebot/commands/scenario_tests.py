@@ -42,7 +42,7 @@ def register(subparsers: Any) -> None:
     )
     add_flows_dir(test)
     add_lang(test, "the flow whose lines the scenarios expect")
-    test.set_defaults(handler=test_flow)
+    test.set_defaults(handler=run_scenario_tests)
 
 
 def _percent(text: str) -> float:
@@ -60,7 +60,7 @@ def default_scenarios(flow: CompiledFlow) -> Path:
     return Path(flow.file).parent / "tests" / f"{flow.id}.scenarios.yaml"
 
 
-def test_flow(args: argparse.Namespace) -> int:
+def run_scenario_tests(args: argparse.Namespace) -> int:
     from triagebot.flows.scenarios import load_scenarios, run_scenarios  # noqa: PLC0415
 
     flow = find_flow(args.flow, args.flows, args.lang)
