@@ -118,6 +118,7 @@ def as_json(report: ScenarioReport, minimum: float | None) -> dict[str, Any]:
                 "outcome": result.outcome,
                 "differences": list(result.differences),
                 "where": result.where,
+                "answers": result.answers,
             }
             for result in report.results
         ],
