@@ -117,6 +117,15 @@ FAULTS = [
         DEFAULT_PATH_LIMIT,
         id="ecpr-ohca-not-adverse",
     ),
+    # ecpr: an unsure reversible cause counts as identified (unsure no longer escalating)
+    pytest.param(
+        "ecpr",
+        "formula: \"'present' if reversible_cause != 'yes' and hypothermia == 'no' else 'absent'\"",
+        "formula: \"'present' if reversible_cause == 'no' and hypothermia == 'no' else 'absent'\"",
+        "go_never_without_a_reversible_cause",
+        DEFAULT_PATH_LIMIT,
+        id="ecpr-unsure-cause-counts-as-identified",
+    ),
     # heparin: the flush-only upper quartile moved from 1080 to 1800 IU/h (a threshold moved)
     pytest.param(
         "heparin",
