@@ -368,6 +368,7 @@ def test_cli_verify_with_properties_shows_them(capsys: pytest.CaptureFixture[str
     assert main(["verify", "cauda-equina", "--properties", str(path)]) == 0
     out = capsys.readouterr().out
     assert f"invariants and 8 of 8 properties ({path}) hold on every path" in out
+    assert "    holds  core_symptom_yes_or_unsure_means_emergency_mri: Any core CES" in out
 
 
 def test_cli_failing_property_shows_hazard_and_counterexample(
@@ -385,6 +386,7 @@ def test_cli_failing_property_shows_hazard_and_counterexample(
     out = capsys.readouterr().out
     assert f"{path}:7:12: error: property never_mri does not hold: Never MRI." in out
     assert "    hazard: Needless scans.\n    counterexample (reaches 'emergency_mri')" in out
+    assert "    FAILS  never_mri: Never MRI.\n" in out
     assert main(["verify", "cauda-equina", "--properties", str(path), "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)[0]
     finding = next(f for f in data["findings"] if f["code"] == "property")

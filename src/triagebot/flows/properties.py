@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +119,17 @@ def with_properties(flow: CompiledFlow, properties: PropertiesFile) -> CompiledF
     :func:`key_of`); the flow itself is not changed."""
     extra = {key_of(prop): prop.tree for prop in properties.properties}
     return dataclasses.replace(flow, invariants={**flow.invariants, **extra}, cache={})
+
+
+def summary_lines(properties: PropertiesFile, holds: Callable[[str], bool]) -> list[str]:
+    """The verifier's text lines for a properties file: where it is from, then each
+    property's verdict (``holds(name)``) with what it says."""
+    written = f"; written from {properties.written_from}" if properties.written_from else ""
+    lines = [f"  properties: {properties.file} (versions {properties.versions}{written}):"]
+    for prop in properties.properties:
+        verdict = "holds" if holds(prop.name) else "FAILS"
+        lines.append(f"    {verdict}  {prop.name}: {prop.says}")
+    return lines
 
 
 def version_in_range(version: str, versions: str) -> bool:
@@ -363,6 +375,7 @@ __all__ = [
     "key_of",
     "load_properties",
     "parse_properties",
+    "summary_lines",
     "version_in_range",
     "with_properties",
 ]

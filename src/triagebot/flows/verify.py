@@ -464,6 +464,10 @@ def to_text(report: Report) -> str:
                 lines.append("      {}")
     for question, reason in sorted(report.exploration.sampled.items()):
         lines.append(f"  note: '{question}' was sampled, not partitioned exactly: {reason}")
+    if report.properties is not None:
+        from triagebot.flows.properties import summary_lines  # noqa: PLC0415
+
+        lines.extend(summary_lines(report.properties, report.property_holds))
     lines.append("  shortest answers to each outcome:")
     for node_id, node in flow.outcomes():
         answers = report.exploration.shortest.get(node_id)
