@@ -238,6 +238,11 @@ MALFORMED = [
         "      known(ph) or\n      ph < 7 or nothing > 1 and ph > 6\n",
         "9:17: property 'p': unknown name 'nothing'",
     ),
+    # an outcome the flow does not have (a typo proves nothing): placed at the value
+    (
+        HEADER + "  - name: p\n    says: s\n    hazard: h\n    holds: \"outcome != 'goo'\"\n",
+        "7:24: property 'p': 'goo' is never an answer here; expected one of: consider, go,",
+    ),
     # a property of another flow
     (
         "flow: heparin\nversions: '>=2'\nproperties:\n" + ONE,
