@@ -289,6 +289,11 @@ MALFORMED = [
     ),
     # not a mapping at all
     ("- flow: ecpr\n", "1:1: a properties file must be a mapping of fields"),
+    # a control character that could drive the terminal, written as an escape
+    (
+        HEADER + "  - name: p\n    says: \"s\\e[2J\"\n    hazard: h\n    holds: outcome != 'go'\n",
+        "5:13: properties[0].says: U+001B is a control character",
+    ),
     # YAML that does not parse
     ("flow: ecpr\nversions: [\n", "YAML syntax"),
 ]

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from triagebot.flows import expr
+from triagebot.flows import expr, safe_text
 from triagebot.flows.compiler import OUTCOME_VARIABLE, CompiledFlow
 from triagebot.flows.documents import Document, FlowError, PathKey, Problem, read_text
 from triagebot.flows.expr import Expr, ExprError, Kind, VarType
@@ -110,7 +110,10 @@ def parse_properties(text: str, name: str, flow: CompiledFlow) -> PropertiesFile
     """A properties file's ``text`` (read from ``name``) checked against ``flow``."""
     from triagebot.flows.yamlio import parse  # noqa: PLC0415 (PyYAML only when used)
 
+    # Its text reaches the terminal and the safety case as a flow's does: the same refusal.
+    safe_text.refuse_raw(text, name)
     document = parse(text, name)
+    safe_text.refuse_escaped(document, text)
     return _Checker(document, text, flow).check()
 
 
