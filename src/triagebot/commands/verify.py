@@ -22,6 +22,7 @@ from triagebot.flows.limits import DEFAULT_PATH_LIMIT, DEFAULT_SECONDS
 
 if TYPE_CHECKING:
     from triagebot.flows.explore import Exploration
+    from triagebot.flows.properties import PropertiesFile
 
 
 def register(subparsers: Any) -> None:
@@ -50,6 +51,13 @@ def register(subparsers: Any) -> None:
         default=DEFAULT_PATH_LIMIT,
         metavar="N",
         help=f"stop a flow's walk after N answer paths (default {DEFAULT_PATH_LIMIT})",
+    )
+    check.add_argument(
+        "--properties",
+        type=Path,
+        metavar="FILE",
+        help="also prove the safety properties of FILE (e.g. flows/tests/ecpr.properties.yaml, "
+        "owned by the Clinical Safety Officer) on every path; needs exactly one flow",
     )
     add_flows_dir(check)
     add_lang(check, "the report (a folder's flows without CODE: their own default)")
@@ -109,14 +117,23 @@ def verify_flows(args: argparse.Namespace) -> int:
 
     failed = stopped = 0
     data: list[dict[str, Any]] = []
-    for name, loaded in _targets(args):
-        if isinstance(loaded, FlowError):
+    targets = list(_targets(args))
+    if args.properties is not None and len(targets) != 1:
+        raise CommandError(
+            f"--properties {args.properties} is written for one flow: name exactly one flow "
+            f"to verify with it (got {len(targets)})"
+        )
+    for name, loaded in targets:
+        properties = None if isinstance(loaded, FlowError) else _properties(loaded, args)
+        error = properties if isinstance(properties, FlowError) else loaded
+        if isinstance(error, FlowError):
             failed += 1
-            print(str(loaded), file=sys.stderr)
-            data.append({"file": name, "ok": False, "load_error": str(loaded)})
+            print(str(error), file=sys.stderr)
+            data.append({"file": name, "ok": False, "load_error": str(error)})
             continue
+        assert not isinstance(loaded, FlowError) and not isinstance(properties, FlowError)
         budget = Budget(args.max_paths, args.max_seconds, _progress(loaded.id, args))
-        report = verify.verify(loaded, budget=budget)
+        report = verify.verify(loaded, budget=budget, properties=properties)
         failed += not report.ok
         stopped += report.stopped is not None
         if args.format == "json":
@@ -126,6 +143,19 @@ def verify_flows(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False))
     return 1 if failed else EXIT_NOT_PROVEN if stopped else 0
+
+
+def _properties(flow: CompiledFlow, args: argparse.Namespace) -> PropertiesFile | FlowError | None:
+    """The properties file given with ``--properties``, checked against ``flow`` (None
+    without the option; its problems as a FlowError)."""
+    if args.properties is None:
+        return None
+    from triagebot.flows.properties import load_properties  # noqa: PLC0415 (see LAZY above)
+
+    try:
+        return load_properties(args.properties, flow)
+    except FlowError as error:
+        return error
 
 
 def _progress(flow_id: str, args: argparse.Namespace) -> Callable[[Exploration, float], None]:

@@ -182,7 +182,8 @@ class CompiledFlow:
                 yield ("nodes", node_id, section, index, "when"), item.condition
         places = {invariant.name: i for i, invariant in enumerate(self.flow.invariants)}
         for name, tree in self.invariants.items():
-            yield ("invariants", places[name], "holds"), tree
+            # A properties file's (see ``properties.with_properties``) is not in this file.
+            yield ("invariants", places.get(name, name), "holds"), tree
 
     def place(self, error: EvaluationError) -> EvaluationError:
         """``error`` placed at the ``FILE:LINE:COL`` of the part of an expression that

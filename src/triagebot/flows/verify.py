@@ -16,7 +16,7 @@ import json
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from triagebot.flows.answers import AnswerValue
 from triagebot.flows.compiler import CompiledFlow
@@ -25,6 +25,9 @@ from triagebot.flows.limits import DEFAULT_PATH_LIMIT
 from triagebot.flows.places import plain
 from triagebot.flows.records import record
 from triagebot.flows.schema import OutcomeNode
+
+if TYPE_CHECKING:
+    from triagebot.flows.properties import PropertiesFile
 
 Severity = Literal["error", "warning"]
 
@@ -37,12 +40,17 @@ class Finding:
     code: str
     """unreachable, dead-end, cycle, unrouted, unavailable, raises (an expression fails:
     a number too large, a division by zero), loop, never-reached, never-fires, overlap,
-    invariant, bounded (the walk stopped at its budget: a warning, nothing proven)."""
+    invariant, property (one of a properties file's: placed in that file), bounded (the
+    walk stopped at its budget: a warning, nothing proven)."""
     where: str
     message: str
     answers: Answers | None = None
     outcome: str | None = None
     detail: str | None = None
+    hazard: str | None = None
+    """For a property: the harm it prevents, as its properties file says."""
+    properties_file: str | None = None
+    """For a property: the properties file it came from (None: the flow itself)."""
 
 
 @dataclass(slots=True)
@@ -53,6 +61,18 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     exploration: Exploration = field(default_factory=Exploration)
     seconds: float = 0.0
+    properties: PropertiesFile | None = None
+    """The properties file proven with the flow's own invariants, if one was given."""
+
+    def violated(self, name: str) -> bool:
+        """Whether the flow's invariant ``name`` fails on some path explored."""
+        return name in self.exploration.violations
+
+    def property_holds(self, name: str) -> bool:
+        """Whether the property ``name`` of the properties file holds on every path explored."""
+        from triagebot.flows.properties import KEY_PREFIX  # noqa: PLC0415
+
+        return KEY_PREFIX + name not in self.exploration.violations
 
     @property
     def ok(self) -> bool:
@@ -74,16 +94,25 @@ class Report:
 
 
 def verify(
-    flow: CompiledFlow, limit: int = DEFAULT_PATH_LIMIT, budget: Budget | None = None
+    flow: CompiledFlow,
+    limit: int = DEFAULT_PATH_LIMIT,
+    budget: Budget | None = None,
+    properties: PropertiesFile | None = None,
 ) -> Report:
     """Check ``flow``: structure first, then every answer path (within ``budget``, by
     default ``limit`` paths and ``DEFAULT_SECONDS``; a walk stopped by it is reported as
-    bounded, not exhaustive)."""
+    bounded, not exhaustive). ``properties`` (a checked properties file) are proven on the
+    same walk as the flow's own invariants."""
     started = time.perf_counter()
-    report = Report(flow)
+    report = Report(flow, properties=properties)
+    walked = flow
+    if properties is not None:
+        from triagebot.flows.properties import with_properties  # noqa: PLC0415
+
+        walked = with_properties(flow, properties)
     with _no_cycle_collection():
         statically_reachable = check_structure(flow, report)
-        report.exploration = explore(flow, budget or Budget(paths=limit))
+        report.exploration = explore(walked, budget or Budget(paths=limit))
     check_paths(flow, report, statically_reachable)
     report.seconds = time.perf_counter() - started
     return report
@@ -278,6 +307,22 @@ def check_paths(flow: CompiledFlow, report: Report, reachable: set[str]) -> None
         )
     positions = {invariant.name: i for i, invariant in enumerate(flow.flow.invariants)}
     for name, (answers, outcome, why) in sorted(seen.violations.items()):
+        prop = None if report.properties is None else report.properties.by_key(name)
+        if prop is not None:
+            report.findings.append(
+                Finding(
+                    "error",
+                    "property",
+                    prop.where,
+                    f"property {prop.name} {why}: {prop.says}",
+                    answers=answers,
+                    outcome=outcome,
+                    detail=" ".join(prop.holds.split()),
+                    hazard=prop.hazard,
+                    properties_file=report.properties.file if report.properties else None,
+                )
+            )
+            continue
         invariant = flow.flow.invariants[positions[name]]
         report.add(
             "error",
@@ -383,12 +428,17 @@ def summary_line(report: Report) -> str:
         how = "exhaustive"
     if seen.joined:
         how += f"; {seen.joined} more reach a round summary already walked"
-    held = len(flow.invariants) - len(seen.violations)
+    held = sum(not report.violated(name) for name in flow.invariants)
     verdict = "FAILED" if not report.ok else ("NOT PROVEN" if seen.truncated else "ok")
+    properties = ""
+    if report.properties is not None:
+        written = report.properties.properties
+        kept = sum(report.property_holds(prop.name) for prop in written)
+        properties = f" and {kept} of {len(written)} properties ({report.properties.file})"
     return (
         f"{verdict}: {seen.paths} answer paths ({how}); {held} of {len(flow.invariants)} "
-        f"invariants hold on every path; {reached} of {len(outcomes)} outcomes reached "
-        f"({report.seconds * 1000:.0f} ms)"
+        f"invariants{properties} hold on every path; {reached} of {len(outcomes)} outcomes "
+        f"reached ({report.seconds * 1000:.0f} ms)"
     )
 
 
@@ -399,6 +449,8 @@ def to_text(report: Report) -> str:
         lines.append(f"{finding.where}: {finding.severity}: {finding.message}")
         if finding.detail:
             lines.append(f"    holds: {finding.detail}")
+        if finding.hazard:
+            lines.append(f"    hazard: {finding.hazard}")
         if finding.answers is not None:
             reached = f" (reaches '{finding.outcome}')" if finding.outcome else ""
             lines.append(
@@ -412,6 +464,10 @@ def to_text(report: Report) -> str:
                 lines.append("      {}")
     for question, reason in sorted(report.exploration.sampled.items()):
         lines.append(f"  note: '{question}' was sampled, not partitioned exactly: {reason}")
+    if report.properties is not None:
+        from triagebot.flows.properties import summary_lines  # noqa: PLC0415
+
+        lines.extend(summary_lines(report.properties, report.property_holds))
     lines.append("  shortest answers to each outcome:")
     for node_id, node in flow.outcomes():
         answers = report.exploration.shortest.get(node_id)
@@ -454,6 +510,7 @@ def to_data(report: Report) -> dict[str, Any]:
             {"name": inv.name, "says": inv.says, "holds": inv.name not in seen.violations}
             for inv in flow.flow.invariants
         ],
+        "properties": _properties_data(report),
         "findings": [
             {
                 "severity": f.severity,
@@ -462,10 +519,35 @@ def to_data(report: Report) -> dict[str, Any]:
                 "message": f.message,
                 "answers": mapping(f.answers),
                 "outcome": f.outcome,
+                "hazard": f.hazard,
+                "properties_file": f.properties_file,
             }
             for f in report.findings
         ],
         "shortest": {
             node_id: mapping(seen.shortest.get(node_id)) for node_id, _ in flow.outcomes()
         },
+    }
+
+
+def _properties_data(report: Report) -> dict[str, Any] | None:
+    """The properties file proven with the flow, as JSON-ready data (None without one)."""
+    given = report.properties
+    if given is None:
+        return None
+    return {
+        "file": given.file,
+        "flow": given.flow,
+        "versions": given.versions,
+        "written_from": given.written_from,
+        "items": [
+            {
+                "name": prop.name,
+                "says": prop.says,
+                "hazard": prop.hazard,
+                "where": prop.where,
+                "holds": report.property_holds(prop.name),
+            }
+            for prop in given.properties
+        ],
     }
