@@ -1,0 +1,225 @@
+"""The clinical safety commands: ``safety-case`` (the hazard log a CSO signs) and ``check``
+(the pre-merge gate of a flow repository).
+
+A flow's companion files live in ``tests/`` next to it, named by its id:
+``<id>.properties.yaml``, ``<id>.scenarios.yaml`` and ``<id>.signoff.yaml``.
+
+LAZY: the verifier, the differ and the renderers are imported by the handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from triagebot.commands.common import CommandError, add_flows_dir, add_lang, find_flow
+from triagebot.flows import library
+from triagebot.flows.compiler import CompiledFlow
+from triagebot.flows.documents import FlowError
+
+if TYPE_CHECKING:
+    from triagebot.flows.safety_case import SafetyCase
+    from triagebot.flows.safety_inputs import PropertyInput, ScenarioInput
+    from triagebot.flows.signoff import SignOff
+    from triagebot.flows.verify import Report
+
+
+def register(subparsers: Any) -> None:
+    case = subparsers.add_parser(
+        "safety-case",
+        help="a hazard log and safety-case report (DCB0129) generated from the verified flow",
+    )
+    case.add_argument("flow", metavar="FLOW", help="a bundled flow id or a path to a flow file")
+    case.add_argument(
+        "--properties",
+        type=Path,
+        metavar="FILE",
+        help="the CSO's safety properties (default: tests/<id>.properties.yaml next to the flow)",
+    )
+    case.add_argument(
+        "--signoff",
+        type=Path,
+        metavar="FILE",
+        help="the CSO's sign-off (default: tests/<id>.signoff.yaml next to the flow)",
+    )
+    case.add_argument(
+        "--since",
+        metavar="OLD",
+        help="the earlier version (id or file): the change record lists every answer path "
+        "whose outcome changed",
+    )
+    case.add_argument("--format", choices=("markdown", "html", "json"), default="markdown")
+    case.add_argument(
+        "--signoff-template",
+        action="store_true",
+        help="print a sign-off file for the CSO to fill in (every judgement not yet assessed)",
+    )
+    add_flows_dir(case)
+    add_lang(case, "the flow's text in the report")
+    case.set_defaults(handler=safety_case)
+
+    gate = subparsers.add_parser(
+        "check",
+        help="the pre-merge gate: validate, verify (with properties), scenario tests and "
+        "sign-off staleness; one line per failure",
+    )
+    gate.add_argument(
+        "flows_or_paths",
+        nargs="*",
+        metavar="FLOW|PATH",
+        help="bundled flow ids, flow files or folders (default: every bundled flow)",
+    )
+    add_flows_dir(gate)
+    gate.set_defaults(handler=check_flows)
+
+
+def companion(flow: CompiledFlow, kind: str) -> Path | None:
+    """``tests/<id>.<kind>.yaml`` next to the flow file, if there is one."""
+    path = Path(flow.file).parent / "tests" / f"{flow.id}.{kind}.yaml"
+    return path if path.is_file() else None
+
+
+# --- adapter points: the properties and scenarios modules (issue 21, items 1 and 2) --------
+
+
+def read_properties(flow: CompiledFlow, path: Path) -> tuple[list[PropertyInput], Report]:
+    """ADAPTER (props): the properties file proven with the flow, as hazards, and verify's
+    report. To wire in: ``file = properties.load_properties(path, flow)``; ``report =
+    properties.verify(flow, properties=file)``; return ``hazards_from_invariants(flow,
+    report) + hazards_from_properties(flow, file.properties, report.exploration.violations,
+    places)``, ``report``."""
+    raise CommandError(
+        f"{path}: properties files are not read by this triagebot yet (issue 21, item 2)"
+    )
+
+
+def run_scenarios(flow: CompiledFlow, path: Path) -> tuple[list[ScenarioInput], list[str]]:
+    """ADAPTER (scen): the scenario results as evidence, and one line per failure (a
+    scenario failing, an item left uncovered). To wire in: ``report =
+    scenarios.run_scenarios(flow, scenarios.load_scenarios(path))`` and
+    ``evidence_from_scenarios((r.name, r.outcome, r.passed, rules fired) for r in
+    report.results)``."""
+    raise CommandError(
+        f"{path}: scenario files are not read by this triagebot yet (issue 21, item 1)"
+    )
+
+
+# --- building the case ----------------------------------------------------------------------
+
+
+def read_signoff(path: Path) -> SignOff:
+    from triagebot.flows.signoff import parse_signoff  # noqa: PLC0415 (see LAZY)
+    from triagebot.flows.yamlio import load_file  # noqa: PLC0415
+
+    return parse_signoff(load_file(path))
+
+
+def build_case(
+    flow: CompiledFlow,
+    properties: Path | None,
+    signoff: Path | None,
+    since: CompiledFlow | None = None,
+) -> SafetyCase:
+    """Verify ``flow`` (with its properties), run its scenarios, read its sign-off and
+    compare it with ``since``: the safety case, with every problem found."""
+    from triagebot.flows import diff, safety_case, verify  # noqa: PLC0415 (see LAZY)
+    from triagebot.flows.safety_inputs import hazards_from_invariants  # noqa: PLC0415
+
+    if properties is None:
+        report = verify.verify(flow)
+        hazards = hazards_from_invariants(flow, report)
+    else:
+        hazards, report = read_properties(flow, properties)
+    scenario_file = companion(flow, "scenarios")
+    runs, failures = ([], []) if scenario_file is None else run_scenarios(flow, scenario_file)
+    change = None
+    if since is not None:
+        try:
+            change = diff.changed_paths(since, flow)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+    case = safety_case.build(
+        flow,
+        report,
+        hazards,
+        scenarios=runs,
+        signoff=None if signoff is None else read_signoff(signoff),
+        change=change,
+    )
+    return safety_case.with_problems(case, failures) if failures else case
+
+
+def safety_case(args: argparse.Namespace) -> int:
+    flow = find_flow(args.flow, args.flows, args.lang)
+    properties = args.properties or companion(flow, "properties")
+    if args.signoff_template:
+        return _print_template(flow, properties)
+    since = None if args.since is None else find_flow(args.since, args.flows, args.lang)
+    case = build_case(flow, properties, args.signoff or companion(flow, "signoff"), since)
+    if args.format == "json":
+        from triagebot.app.safety_report import to_data  # noqa: PLC0415 (see LAZY)
+
+        print(json.dumps(to_data(case), indent=2, ensure_ascii=False))
+    elif args.format == "html":
+        from triagebot.app.safety_html import to_html  # noqa: PLC0415
+
+        sys.stdout.write(to_html(case))
+    else:
+        from triagebot.app.safety_report import to_markdown  # noqa: PLC0415
+
+        sys.stdout.write(to_markdown(case))
+    return 0
+
+
+def _print_template(flow: CompiledFlow, properties: Path | None) -> int:
+    from triagebot.flows.signoff import template  # noqa: PLC0415
+
+    stated = [(invariant.name, invariant.says) for invariant in flow.flow.invariants]
+    if properties is not None:
+        hazards, _ = read_properties(flow, properties)
+        stated = [(h.name, h.says) for h in hazards]
+    sys.stdout.write(template(flow.id, flow.flow.version, flow.sha256, stated))
+    return 0
+
+
+# --- check ------------------------------------------------------------------------------------
+
+
+def _targets(args: argparse.Namespace) -> list[tuple[str, CompiledFlow | FlowError]]:
+    found: list[tuple[str, CompiledFlow | FlowError]] = []
+    for name in args.flows_or_paths or [str(library.bundled_dir())]:
+        path = Path(name)
+        names = [str(p) for p in library.flow_files([path])] if path.is_dir() else [name]
+        for each in names:
+            try:
+                found.append((each, find_flow(each, args.flows)))
+            except FlowError as error:
+                found.append((each, error))
+    return found
+
+
+def check_flows(args: argparse.Namespace) -> int:
+    """One line per failure on stdout, a summary on stderr; exit 1 if anything failed."""
+    failures = 0
+    targets = _targets(args)
+    for _, loaded in targets:
+        if isinstance(loaded, FlowError):
+            lines = [str(problem) for problem in loaded.problems]
+        else:
+            lines = _check_one(loaded)
+        for line in lines:
+            print(line)
+        failures += len(lines)
+    print(f"check: {len(targets)} flows, {failures} failures", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def _check_one(flow: CompiledFlow) -> list[str]:
+    try:
+        case = build_case(flow, companion(flow, "properties"), companion(flow, "signoff"))
+    except (FlowError, CommandError) as error:
+        return str(error).splitlines()
+    return list(case.problems)
