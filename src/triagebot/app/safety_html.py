@@ -121,7 +121,8 @@ def _log(case: SafetyCase) -> str:
             f"</code></a><br>{escape(hazard.prop.hazard)}</td><td>{escape(effect)}</td>{judged}</tr>"
         )
     return (
-        '<h2>Hazard log</h2><table class="log"><thead><tr><th>Hazard</th><th>Effect (outcomes at risk)</th>'
+        '<h2>Hazard log</h2><table class="log"><thead><tr><th>Hazard</th>'
+        "<th>Effect (outcomes at risk)</th>"
         f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
