@@ -166,7 +166,7 @@ def _code(text: str) -> str:
 
 def _rule_line(rule: RuleRef) -> str:
     return (
-        f"- {rule.where}: `{rule.node}` rule {rule.index + 1}: {_code(rule.when)} → `{rule.goto}`"
+        f"  - {rule.where}: `{rule.node}` rule {rule.index + 1}: {_code(rule.when)} → `{rule.goto}`"
     )
 
 

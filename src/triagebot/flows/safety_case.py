@@ -335,7 +335,9 @@ def _with_problems(
     state = case.standing
     signoff = case.signoff
     if signoff is not None:
-        if state.state in ("stale", "wrong-flow"):
+        if state.state == "stale":
+            problems.append(f"{signoff.file}: sign-off is STALE: {state.message}")
+        elif state.state == "wrong-flow":
             problems.append(f"{signoff.file}: {state.message}")
         problems.extend(
             f"{signoff.file}: hazard {name} is assessed but is not in the flow or its properties"

@@ -13,6 +13,7 @@ Pure: the caller reads the file (``yamlio``) and passes the :class:`Document`.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -195,7 +196,7 @@ def standing(
         return Standing("wrong-flow", message, unknown, names)
     if signoff.flow_sha256 != sha256:
         message = (
-            f"STALE: signed off on flow sha256 {signoff.flow_sha256[:12]}…, the flow is now "
+            f"signed off on flow sha256 {signoff.flow_sha256[:12]}…, the flow is now "
             f"{sha256[:12]}…: the flow changed since sign-off"
         )
         return Standing("stale", message, unknown, unassessed)
@@ -220,6 +221,6 @@ def template(flow_id: str, version: str, sha256: str, hazards: Iterable[tuple[st
     ]
     for name, says in hazards:
         lines.append(f"  {name}:")
-        lines.append(f"    # {' '.join(says.split())}")
+        lines.extend(f"    # {line}" for line in textwrap.wrap(" ".join(says.split()), 84))
         lines.extend(f"    {field}: null  # CSO to assess" for field in ASSESSED)
     return "\n".join(lines) + "\n"
