@@ -19,6 +19,7 @@ from triagebot.commands.common import CommandError, add_flows_dir, add_lang, fin
 from triagebot.flows import library
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.documents import FlowError
+from triagebot.flows.limits import DEFAULT_SECONDS
 
 if TYPE_CHECKING:
     from triagebot.flows.safety_case import SafetyCase
@@ -72,8 +73,25 @@ def register(subparsers: Any) -> None:
         metavar="FLOW|PATH",
         help="bundled flow ids, flow files or folders (default: every bundled flow)",
     )
+    gate.add_argument(
+        "--max-seconds",
+        type=_positive,
+        default=DEFAULT_SECONDS,
+        metavar="S",
+        help=f"stop a flow's proof after S seconds (default {DEFAULT_SECONDS:g}): a failure",
+    )
     add_flows_dir(gate)
     gate.set_defaults(handler=check_flows)
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:  # also refuses NaN
+        raise argparse.ArgumentTypeError(f"must be more than 0: {text!r}")
+    return value
 
 
 def companion(flow: CompiledFlow, kind: str) -> Path | None:
@@ -122,14 +140,16 @@ def build_case(
     properties: Path | None,
     signoff: Path | None,
     since: CompiledFlow | None = None,
+    seconds: float = DEFAULT_SECONDS,
 ) -> SafetyCase:
     """Verify ``flow`` (with its properties), run its scenarios, read its sign-off and
     compare it with ``since``: the safety case, with every problem found."""
     from triagebot.flows import diff, safety_case, verify  # noqa: PLC0415 (see LAZY)
+    from triagebot.flows.explore import Budget  # noqa: PLC0415
     from triagebot.flows.safety_inputs import hazards_from_invariants  # noqa: PLC0415
 
     if properties is None:
-        report = verify.verify(flow)
+        report = verify.verify(flow, budget=Budget(seconds=seconds))
         hazards = hazards_from_invariants(flow, report)
     else:
         hazards, report = read_properties(flow, properties)
@@ -209,7 +229,7 @@ def check_flows(args: argparse.Namespace) -> int:
         if isinstance(loaded, FlowError):
             lines = [str(problem) for problem in loaded.problems]
         else:
-            lines = _check_one(loaded)
+            lines = _check_one(loaded, args.max_seconds)
         for line in lines:
             print(line)
         failures += len(lines)
@@ -217,9 +237,10 @@ def check_flows(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-def _check_one(flow: CompiledFlow) -> list[str]:
+def _check_one(flow: CompiledFlow, seconds: float) -> list[str]:
     try:
-        case = build_case(flow, companion(flow, "properties"), companion(flow, "signoff"))
+        properties, signoff = companion(flow, "properties"), companion(flow, "signoff")
+        case = build_case(flow, properties, signoff, seconds=seconds)
     except (FlowError, CommandError) as error:
         return str(error).splitlines()
     return list(case.problems)

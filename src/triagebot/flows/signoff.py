@@ -212,7 +212,7 @@ def template(flow_id: str, version: str, sha256: str, hazards: Iterable[tuple[st
         "# id and sha256: every null below is a judgement for the CSO, and reads",
         f'# "{NOT_ASSESSED}" in the safety case until filled in.',
         f"flow: {flow_id}",
-        f"flow_sha256: {sha256}",
+        f'flow_sha256: "{sha256}"',
         "clinical_safety_officer:",
         "  name: null          # CSO: your name",
         "  registration: null  # CSO: your professional registration",
