@@ -158,6 +158,14 @@ def test_html_is_escaped_and_self_contained() -> None:
     )
 
 
+def test_markdown_shows_flow_text_as_text() -> None:
+    """A source title with markup is escaped in Markdown, not passed through as HTML."""
+    flow = load_flow(PATHWAY)
+    report = verify(flow)
+    text = to_markdown(build(flow, report, hazards_from_invariants(flow, report)))
+    assert ("<b>" in text, "\\<b\\>with markup\\</b\\>" in text) == (False, True)
+
+
 # --- what each hazard is made of -------------------------------------------------------------
 
 

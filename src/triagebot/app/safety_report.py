@@ -155,9 +155,13 @@ def to_data(case: SafetyCase) -> dict[str, Any]:
 # --- Markdown -------------------------------------------------------------------------------
 
 
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
+
+
 def _cell(text: object) -> str:
-    """Text safe inside a Markdown table cell (one line, no column breaks)."""
-    return " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|")
+    """Text as one line with Markdown's active characters escaped (flow text is never
+    markup; safe in a table cell too)."""
+    return " ".join(str(text).split()).translate(_MARKDOWN_SPECIAL)
 
 
 def _code(text: str) -> str:
@@ -165,9 +169,8 @@ def _code(text: str) -> str:
 
 
 def _rule_line(rule: RuleRef) -> str:
-    return (
-        f"  - {rule.where}: `{rule.node}` rule {rule.index + 1}: {_code(rule.when)} → `{rule.goto}`"
-    )
+    where = f"`{rule.where}`: `{rule.node}` rule {rule.index + 1}"
+    return f"  - {where}: {_code(rule.when)} → `{rule.goto}`"
 
 
 def to_markdown(case: SafetyCase) -> str:
@@ -190,7 +193,7 @@ def to_markdown(case: SafetyCase) -> str:
     for hazard in case.hazards:
         effect = ", ".join(f"{o.id} ({o.urgency})" for o in hazard.effect) or "none"
         judged = " | ".join(_cell(shown(v)) for _, v in hazard.assessment)
-        named = f"{_cell(hazard.prop.name)}: {_cell(hazard.prop.hazard)}"
+        named = f"{_code(hazard.prop.name)}: {_cell(hazard.prop.hazard)}"
         out.append(f"| {named} | {_cell(effect)} | {judged} |")
     out.append("")
     for hazard in case.hazards:
@@ -212,11 +215,11 @@ def _hazard_md(hazard: Hazard, case: SafetyCase) -> list[str]:
     verdict = "holds on every path" if prop.held else "FAILS"
     how = "exhaustive" if case.proof.exhaustive else "bounded, not exhaustive"
     lines = [
-        f"### {_cell(prop.name)}",
+        f"### {_code(prop.name)}",
         "",
         f"- **Hazard**: {_cell(prop.hazard)}",
         f"- **Property** ({'properties file' if prop.origin == 'properties' else 'in the flow'}, "
-        f"{prop.where}): {_cell(prop.says)}",
+        f"`{prop.where}`): {_cell(prop.says)}",
         "- **Effect**: "
         + (
             "; ".join(f"`{o.id}` {_cell(o.title)} (urgency {o.urgency})" for o in hazard.effect)
@@ -238,7 +241,7 @@ def _hazard_md(hazard: Hazard, case: SafetyCase) -> list[str]:
     )
     lines.append(f"  - scenario tests: {scenarios or 'none'}")
     lines.append("  - source passages:")
-    lines.extend(f"    - {_cell(p.doc)}: {_cell(p.section)}" for p in hazard.passages)
+    lines.extend(f"    - {_code(p.doc)}: {_cell(p.section)}" for p in hazard.passages)
     lines.append("- **CSO assessment**:")
     lines.extend(
         f"  - {LABELS[field]}: {_cell(shown(value))}" for field, value in hazard.assessment
