@@ -312,6 +312,25 @@ def test_changing_a_threshold_makes_the_signoff_stale_and_lists_the_changed_path
         ],
     )
     assert f"{signoff}: sign-off is STALE" in data["problems"][0]
+    assert (data["signoff"]["note"][:40], data["change_record"]["note"]) == (
+        "These judgements come from a sign-off th",
+        None,
+    )
+
+
+def test_a_since_version_other_than_the_one_signed_off_is_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--since names a version the CSO did not sign: the change record warns of it."""
+    signed = copy_pathway(tmp_path, "signed.yaml")
+    since = copy_pathway(tmp_path, "since.yaml", 250)
+    new = copy_pathway(tmp_path, "new.yaml", 300)
+    signoff = tmp_path / "s.yaml"
+    signoff.write_text(signoff_text(load_flow(signed).sha256), encoding="utf-8")
+    args = ["safety-case", str(new), "--signoff", str(signoff), "--since", str(since)]
+    code, out, _ = run([*args, "--format", "json"], capsys)
+    note = json.loads(out)["change_record"]["note"]
+    assert (code, note.startswith("The version given with --since")) == (0, True)
 
 
 def test_a_stale_signoff_without_since_says_how_to_list_the_paths(

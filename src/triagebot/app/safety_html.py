@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from html import escape
 
-from triagebot.app.safety_report import LABELS, change_note, shown
+from triagebot.app.safety_report import (
+    LABELS,
+    change_note,
+    judgement_note,
+    shown,
+    since_note,
+)
 from triagebot.flows.safety_case import Hazard, RuleRef, SafetyCase
 from triagebot.flows.signoff import NOT_ASSESSED
 
@@ -103,6 +109,10 @@ def _summary(case: SafetyCase) -> str:
     )
 
 
+def _warning(text: str | None) -> str:
+    return "" if text is None else f'<p class="banner"><strong>Warning:</strong> {escape(text)}</p>'
+
+
 def _problems(case: SafetyCase) -> str:
     if not case.problems:
         return ""
@@ -121,7 +131,8 @@ def _log(case: SafetyCase) -> str:
             f"</code></a><br>{escape(hazard.prop.hazard)}</td><td>{escape(effect)}</td>{judged}</tr>"
         )
     return (
-        '<h2>Hazard log</h2><table class="log"><thead><tr><th>Hazard</th>'
+        f"<h2>Hazard log</h2>{_warning(judgement_note(case))}"
+        '<table class="log"><thead><tr><th>Hazard</th>'
         "<th>Effect (outcomes at risk)</th>"
         f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
@@ -195,6 +206,7 @@ def _change(case: SafetyCase) -> str:
         f"(<code>{escape(change.old_file)}</code>, "
         f"sha256 <code>{escape(change.old_sha256)}</code>): "
         f"{len(change.changes)} of {change.paths} answer paths end differently{stopped}.</p>"
+        f"{_warning(since_note(case))}"
         f"{f'<ul>{rounds}</ul>' if rounds else ''}"
         "<table><thead><tr><th>Answers</th><th>Old outcome</th><th>New outcome</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"

@@ -36,6 +36,29 @@ def change_note(case: SafetyCase) -> str | None:
     return STALE_NO_SINCE if case.standing.state == "stale" else NO_SINCE
 
 
+def judgement_note(case: SafetyCase) -> str | None:
+    """A warning over the CSO's judgements when they were made on other bytes."""
+    if case.standing.state not in ("stale", "wrong-flow"):
+        return None
+    return (
+        "These judgements come from a sign-off that does not match this flow "
+        f"({case.standing.state.upper()}): they were made on another version and must be "
+        "assessed again."
+    )
+
+
+def since_note(case: SafetyCase) -> str | None:
+    """A warning when the version given with --since is not the one signed off."""
+    signoff, change = case.signoff, case.change
+    if signoff is None or change is None or change.old_sha256 == signoff.flow_sha256:
+        return None
+    return (
+        f"The version given with --since (sha256 {change.old_sha256[:12]}…) is not the one "
+        f"signed off (sha256 {signoff.flow_sha256[:12]}…): these are not the changes since "
+        "sign-off."
+    )
+
+
 def rule_data(rule: RuleRef) -> dict[str, Any]:
     return {
         "node": rule.node,
@@ -128,10 +151,13 @@ def to_data(case: SafetyCase) -> dict[str, Any]:
                 "date": shown(officer.date.isoformat() if officer and officer.date else None),
             },
             "unknown_hazards": list(case.standing.unknown_hazards),
+            "note": judgement_note(case),
         },
         "hazards": [hazard_data(hazard, case) for hazard in case.hazards],
         "change_record": (
-            change_data(case.change) if case.change else {"since": None, "note": change_note(case)}
+            {**change_data(case.change), "note": since_note(case)}
+            if case.change
+            else {"since": None, "note": change_note(case)}
         ),
         "review": {
             "content_signed_off": review.content_signed_off.isoformat(),
@@ -187,6 +213,7 @@ def to_markdown(case: SafetyCase) -> str:
         *_problems_md(case),
         "## Hazard log",
         "",
+        *_note(judgement_note(case)),
         "| Hazard | Effect (outcomes at risk) | " + " | ".join(LABELS.values()) + " |",
         "|---|---|" + "---|" * len(LABELS),
     ]
@@ -202,6 +229,10 @@ def to_markdown(case: SafetyCase) -> str:
     out.extend(_review_md(case))
     out.extend(_signoff_md(case))
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _note(text: str | None) -> list[str]:
+    return [] if text is None else [f"**Warning:** {text}", ""]
 
 
 def _problems_md(case: SafetyCase) -> list[str]:
@@ -254,6 +285,7 @@ def _change_md(case: SafetyCase) -> list[str]:
     change = case.change
     if change is None:
         return [*lines, f"{change_note(case)}.", ""]
+    lines.extend(_note(since_note(case)))
     lines.append(
         f"Since version {_cell(change.old_version)} ({_cell(change.old_file)}, sha256 "
         f"`{change.old_sha256}`): {len(change.changes)} of {change.paths} answer paths end "
