@@ -92,3 +92,15 @@ def test_a_current_complete_signoff_passes(
     )
     code, lines, _ = run(["check", str(flow)], capsys)
     assert (code, lines) == (0, [])
+
+
+def test_an_unknown_flow_is_one_line_and_the_others_are_still_checked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A name that is no flow is one failure line; the flows after it are still checked."""
+    code, lines, err = run(["check", "no-such-flow", str(PATHWAY)], capsys)
+    assert (code, [line[:30] for line in lines], err) == (
+        1,
+        ["no-such-flow: no flow 'no-such"],
+        "check: 2 flows, 1 failures\n",
+    )

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from triagebot.commands.common import CommandError, add_flows_dir, add_lang, find_flow
 from triagebot.flows import library
-from triagebot.flows.compiler import CompiledFlow
+from triagebot.flows.compiler import CompiledFlow, LanguageError
 from triagebot.flows.documents import FlowError
 from triagebot.flows.limits import DEFAULT_SECONDS
 
@@ -81,6 +81,7 @@ def register(subparsers: Any) -> None:
         help=f"stop a flow's proof after S seconds (default {DEFAULT_SECONDS:g}): a failure",
     )
     add_flows_dir(gate)
+    add_lang(gate, "the flows checked (a flow not written in CODE is a failure)")
     gate.set_defaults(handler=check_flows)
 
 
@@ -208,16 +209,19 @@ def _print_template(flow: CompiledFlow, properties: Path | None) -> int:
 # --- check ------------------------------------------------------------------------------------
 
 
-def _targets(args: argparse.Namespace) -> list[tuple[str, CompiledFlow | FlowError]]:
-    found: list[tuple[str, CompiledFlow | FlowError]] = []
+def _targets(args: argparse.Namespace) -> list[CompiledFlow | list[str]]:
+    """Each flow named (ids, files, folders' files), or the lines saying why it did not load."""
+    found: list[CompiledFlow | list[str]] = []
     for name in args.flows_or_paths or [str(library.bundled_dir())]:
         path = Path(name)
         names = [str(p) for p in library.flow_files([path])] if path.is_dir() else [name]
         for each in names:
             try:
-                found.append((each, find_flow(each, args.flows)))
+                found.append(find_flow(each, args.flows, args.lang))
             except FlowError as error:
-                found.append((each, error))
+                found.append([str(problem) for problem in error.problems])
+            except (LanguageError, CommandError) as error:
+                found.append([f"{each}: {error}"])
     return found
 
 
@@ -225,11 +229,8 @@ def check_flows(args: argparse.Namespace) -> int:
     """One line per failure on stdout, a summary on stderr; exit 1 if anything failed."""
     failures = 0
     targets = _targets(args)
-    for _, loaded in targets:
-        if isinstance(loaded, FlowError):
-            lines = [str(problem) for problem in loaded.problems]
-        else:
-            lines = _check_one(loaded, args.max_seconds)
+    for loaded in targets:
+        lines = loaded if isinstance(loaded, list) else _check_one(loaded, args.max_seconds)
         for line in lines:
             print(line)
         failures += len(lines)
