@@ -25,7 +25,7 @@ from triagebot.flows.safety_inputs import (
     hazards_from_invariants,
     hazards_from_properties,
 )
-from triagebot.flows.signoff import ASSESSED, NOT_ASSESSED, parse_signoff
+from triagebot.flows.signoff import ASSESSED, NOT_ASSESSED, parse_signoff, template
 from triagebot.flows.verify import verify
 from triagebot.flows.yamlio import parse
 
@@ -402,3 +402,9 @@ def test_the_signoff_next_to_the_flow_is_read_by_default(
     )
     code, out, _ = run(["safety-case", str(flow), "--format", "json"], capsys)
     assert (code, json.loads(out)["signoff"]["state"]) == (0, "current")
+
+
+def test_a_template_sha256_of_digits_reads_back_as_text() -> None:
+    """The template quotes the sha256: 64 digits would otherwise read as a YAML number."""
+    digits = "1" * 64
+    assert parse_signoff(parse(template("f", "1", digits, []), "t.yaml")).flow_sha256 == digits
