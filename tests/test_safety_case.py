@@ -406,5 +406,5 @@ def test_the_signoff_next_to_the_flow_is_read_by_default(
 
 def test_a_template_sha256_of_digits_reads_back_as_text() -> None:
     """The template quotes the sha256: 64 digits would otherwise read as a YAML number."""
-    digits = "1" * 64
+    digits = "0" * 64  # unquoted: a leading zero is refused as no decimal number
     assert parse_signoff(parse(template("f", "1", digits, []), "t.yaml")).flow_sha256 == digits
