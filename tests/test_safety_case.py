@@ -255,7 +255,7 @@ def test_properties_and_scenarios_arrive_through_the_adapters() -> None:
 
 def signoff_text(sha: str, flow: str = "pathway", extra: str = "") -> str:
     return (
-        f"flow: {flow}\nflow_sha256: {sha}\n"
+        f"flow: {flow}\nflow_sha256: '{sha}'\n"
         "clinical_safety_officer:"
         " {name: Dr A Safety, registration: GMC 1234567, date: 2026-12-06}\n"
         "hazards:\n"

@@ -86,7 +86,7 @@ def test_a_current_complete_signoff_passes(
     (tmp_path / "tests").mkdir()
     judged = "{severity: a, likelihood: b, risk_rating: c, residual_risk: d, acceptance: e}"
     (tmp_path / "tests" / "pathway.signoff.yaml").write_text(
-        f"flow: pathway\nflow_sha256: {load_flow(flow).sha256}\nhazards:\n"
+        f"flow: pathway\nflow_sha256: '{load_flow(flow).sha256}'\nhazards:\n"
         f"  unsure_never_routine: {judged}\n  large_residual_is_an_emergency: {judged}\n",
         encoding="utf-8",
     )

@@ -120,8 +120,9 @@ class _Checker:
         data = self.mapping((), self.document.data, _TOP_LEVEL)
         flow = self.text(("flow",), data.get("flow"), required=True)
         sha = self.text(("flow_sha256",), data.get("flow_sha256"), required=True)
-        if sha is not None and not _SHA256.match(sha):
-            self.fail(("flow_sha256",), "flow_sha256 must be 64 lower-case hex digits")
+        if sha is not None and not (isinstance(data["flow_sha256"], str) and _SHA256.match(sha)):
+            # A number is refused, not turned back into text: 1e5... would not read back.
+            self.fail(("flow_sha256",), "flow_sha256 must be 64 lower-case hex digits, in quotes")
         officer = self.officer(data.get("clinical_safety_officer"))
         hazards = self.hazards(data.get("hazards"))
         if flow is None or sha is None:
