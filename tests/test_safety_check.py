@@ -102,5 +102,5 @@ def test_an_unknown_flow_is_one_line_and_the_others_are_still_checked(
     assert (code, [line[:30] for line in lines], err) == (
         1,
         ["no-such-flow: no flow 'no-such"],
-        "check: 2 flows, 1 failures\n",
+        "check: 2 flows, 1 failure\n",
     )

@@ -234,7 +234,8 @@ def check_flows(args: argparse.Namespace) -> int:
         for line in lines:
             print(line)
         failures += len(lines)
-    print(f"check: {len(targets)} flows, {failures} failures", file=sys.stderr)
+    flows = f"{len(targets)} flow{'s' if len(targets) != 1 else ''}"
+    print(f"check: {flows}, {failures} failure{'s' if failures != 1 else ''}", file=sys.stderr)
     return 1 if failures else 0
 
 
