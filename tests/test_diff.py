@@ -73,3 +73,14 @@ def test_diff_command_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     no_pain_no_core = {"back_or_leg_pain": "no", **dict.fromkeys(core, "no")}
     expected = [{"answers": no_pain_no_core, "old": "out_of_scope", "new": "no_ces_features"}]
     assert expected == data["changes"]
+
+
+def test_an_answer_only_one_version_accepts_is_a_changed_path(tmp_path: Path) -> None:
+    """A range widened (lactate up to 40 -> 60): an answer the old version refuses is a
+    change ('refused: ...' against the new outcome), never a stop of the whole diff."""
+    old = load_flow(DATA / "score.yaml")
+    new = load_flow(edited(tmp_path, DATA / "score.yaml", "    max: 40\n", "    max: 60\n"))
+    result = changed_paths(old, new)
+    refused = [change for change in result.changes if change.old.startswith("refused: ")]
+    assert (bool(refused), all(not c.new.startswith("refused") for c in refused)) == (True, True)
+    assert all("out of range" in change.old for change in refused), refused[0].old

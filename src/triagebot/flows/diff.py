@@ -16,7 +16,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from triagebot.flows.answers import AnswerValue
+from triagebot.flows.answers import AnswerError, AnswerValue
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.engine import FlowRuntimeError, Session
 from triagebot.flows.explore import Answers, ClassFinder, analyse, fixed_clock, tidy
@@ -43,7 +43,8 @@ GROUP_ROUNDS = 2
 
 @record
 class Change:
-    """One answer path and what each version ends in (an outcome id or ``error: ...``)."""
+    """One answer path and what each version ends in (an outcome id, ``error: ...``, or
+    ``refused: ...`` for an answer that version does not accept)."""
 
     answers: Answers
     old: str
@@ -81,6 +82,10 @@ def _advance(flow: CompiledFlow, answers: dict[Key, AnswerValue]) -> tuple[str, 
                 return "ask", session.current, key
             else:
                 session.answer(answers[key])
+    except AnswerError as error:
+        # An answer only the other version accepts (a range or an option changed): this
+        # version ends the path there, which is itself a change to report.
+        return "end", f"refused: {error}", None
     except FlowRuntimeError as error:
         return "end", f"error: {error}", None
     return "end", "error: the path loops", None
