@@ -22,12 +22,12 @@ same flow are offered first; on a pipe there is no offer, so scripts read no ext
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from triagebot import resuming
-from triagebot.files import WriteError
+from triagebot.app.conversation import Conversation, ResumeRefused
 from triagebot.flows import journal
 from triagebot.flows.answers import AnswerError, accepted, format_number
 from triagebot.flows.catalog import Words, language_name, words
@@ -37,7 +37,6 @@ from triagebot.flows.engine import (
     OutcomeView,
     Session,
     describe_answer,
-    switch_language,
 )
 from triagebot.flows.journal import Journal, JournalError
 from triagebot.flows.safe_text import escaping
@@ -62,22 +61,25 @@ class _Quit(Exception):
 
 
 class PlainChat:
-    """One conversation over a pair of text streams."""
+    """One conversation over a pair of text streams: a view of a :class:`Conversation`."""
 
     def __init__(
         self, session: Session, stdin: TextIO, stdout: TextIO, journal: Journal | None = None
     ) -> None:
-        self.session = session
         self.stdin = stdin
         self.stdout = escaping(stdout)
-        self.journal = journal
-        """Records every step; None when the session is not journaled (or saving failed)."""
+        self.conversation = Conversation(session, self.say, journal, journaled=journal is not None)
+        """The session and its journal (None: not journaled, or saving failed at start)."""
         self.echo = not _isatty(stdin)
         """Echo what was read when it comes from a pipe, so the output reads as a dialogue."""
 
     def say(self, text: str = "") -> None:
         self.stdout.write(text + "\n")
         self.stdout.flush()
+
+    @property
+    def session(self) -> Session:
+        return self.conversation.session
 
     @property
     def words(self) -> Words:
@@ -114,56 +116,23 @@ class PlainChat:
                 self.say(line)
         try:
             while not self.session.finished:
-                self.safe_turn()
+                self.turn()
             view = self.session.outcome()
             assert view is not None
             self.show_outcome(view)
         except (_Quit, KeyboardInterrupt) as stop:
             reason = str(stop) or self.words.stopped
-            self.keep_or_discard()
+            kept = self.conversation.leave()
+            if kept is not None:
+                self.say(self.conversation.kept_line(kept))
             self.say(self.words.nothing_decided.format(reason=reason))
             return 1
         except FlowRuntimeError as error:
-            self.flow_failed(error)
+            self.say(self.conversation.failed(error))
             return 1
         # Only now, with the outcome shown, is the journal no longer needed.
-        self.journal_call(self.journal.finish if self.journal is not None else None)
+        self.conversation.outcome_shown()
         return 0
-
-    def safe_turn(self) -> None:
-        """One turn; a journal that cannot be written is said once and then dropped."""
-        self.journal_call(self.turn)
-
-    def journal_call(self, call: Callable[[], None] | None) -> None:
-        """Run ``call``; a journal that fails in it is said once and then dropped (the step
-        itself stands: the engine applied it before the journal failed)."""
-        try:
-            if call is not None:
-                call()
-        except (OSError, JournalError) as error:
-            self.say(self.words.journal_failed.format(error=error))
-            if self.journal is not None:
-                self.journal.close()
-                self.journal = None
-
-    def flow_failed(self, error: FlowRuntimeError) -> None:
-        """The flow cannot go on from here (a fault on this path, e.g. in its outcome): say
-        so in one line and keep the journal, to resume once the flow is fixed."""
-        if self.journal is None:
-            self.say(self.words.flow_failed_unsaved.format(error=error))
-            return
-        self.journal.close()
-        self.say(self.words.flow_failed.format(error=error, name=self.journal.path.name))
-
-    def keep_or_discard(self) -> None:
-        """Leaving before an outcome: keep a journal with answers in it, drop an empty one."""
-        if self.journal is None:
-            return
-        if self.session.steps:
-            self.journal.close()
-            self.say(self.words.kept.format(name=self.journal.path.name))
-        else:
-            self.journal.discard()
 
     def turn(self) -> None:
         """Show the current node, read one line, act on it."""
@@ -175,7 +144,7 @@ class PlainChat:
             self.say(session.fill(node.text))
             command = self.ask(said.press_enter)
             if not self.command(command):
-                session.answer()
+                self.conversation.answer()
             return
         question = session.question
         assert question is not None
@@ -195,7 +164,7 @@ class PlainChat:
         if self.command(text):
             return
         try:
-            session.answer(to_raw(question, text, lang))
+            self.conversation.answer(to_raw(question, text, lang))
         except (AnswerError, FlowRuntimeError) as error:
             self.say(said.not_accepted_line.format(error=error))
 
@@ -213,7 +182,7 @@ class PlainChat:
             for style, line in why_lines(self.session.flow, self.session.current):
                 self.say(line.upper() if style == "heading" else line)
         elif command == "back":
-            if not self.session.back():
+            if not self.conversation.back():
                 self.say(self.words.at_first_question)
         elif command == "help":
             self.say(self.words.help)
@@ -228,7 +197,7 @@ class PlainChat:
             self.say(self.words.language_now.format(name=name, code=flow.language, codes=codes))
             return
         try:
-            switch_language(self.session, code)
+            self.conversation.switch_language(code)
         except LanguageError:
             self.say(self.words.language_missing.format(code=code, codes=codes))
             return
@@ -378,11 +347,11 @@ def answered_lines(session: Session) -> list[str]:
 
 def start_journal(session: Session, stdout: TextIO) -> Journal | None:
     """A journal for ``session``, or None (said) when the data folder cannot be written."""
-    try:
-        return Journal.start(session)
-    except (OSError, WriteError, JournalError) as error:
+    conversation = Conversation(session, lambda _: None)
+    error = conversation.start_journal()
+    if error is not None:
         stdout.write(words(session.flow.language).no_journal.format(error=error) + "\n")
-        return None
+    return conversation.journal
 
 
 def run_plain(
@@ -454,15 +423,11 @@ def resume_plain(
     overrides it); exit code as :func:`run_plain`."""
     stdout = escaping(stdout)
     try:
-        resumed = journal.resume(entry, extra, lang=lang)
-    except journal.JournalBusy as busy:
-        refusal = journal.in_use_message(busy.path, busy.holder, lang)
-        stdout.write(words(lang).cannot_resume.format(error=refusal) + "\n")
-        return 1
-    except JournalError as error:
-        stdout.write(words(lang).cannot_resume.format(error=error) + "\n")
+        resumed, warnings = Conversation.resume(entry, lambda _: None, extra, lang=lang)
+    except ResumeRefused as refused:
+        stdout.write(words(lang).cannot_resume.format(error=refused.reason(lang)) + "\n")
         return 1
     said = words(resumed.session.flow.language)
-    for warning in resumed.warnings:
+    for warning in warnings:
         stdout.write(said.warning_line.format(warning=warning) + "\n")
     return PlainChat(resumed.session, stdin, stdout, resumed.journal).run()

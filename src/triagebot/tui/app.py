@@ -20,8 +20,7 @@ otherwise.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -31,9 +30,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.filter import LineFilter
 from textual.screen import Screen
-from textual.timer import Timer
 
 from triagebot import resuming
+from triagebot.app.conversation import Conversation, ResumeRefused
 from triagebot.files import WriteError
 from triagebot.flows import journal, library
 from triagebot.flows.answers import AnswerError
@@ -45,13 +44,11 @@ from triagebot.flows.engine import (
     FlowRuntimeError,
     Session,
     describe_answer,
-    switch_language,
     utc_now,
 )
 from triagebot.flows.journal import Journal, JournalError
 from triagebot.flows.safe_text import escaped
 from triagebot.flows.wording import round_label
-from triagebot.tui.export import export_transcript, transcript_text
 from triagebot.tui.keys import relabel
 from triagebot.tui.messages import (
     AnswerChanged,
@@ -89,11 +86,6 @@ FOOTER_KEYS = ("f1", "f2", "f3", "f9")
 F9 (language) only when the flow is written in more than one language."""
 
 
-JOURNAL_DELAY = 0.3
-"""Seconds from the first question drawn to the session's journal started (if no answer
-starts it first)."""
-
-
 class TriageApp(App[None]):
     """triagebot's TUI. Widgets post messages up; this class changes the Session."""
 
@@ -120,15 +112,8 @@ class TriageApp(App[None]):
         self.lang = lang
         """The language asked for (``--lang``); None: English, flows in their own default."""
         self.resume_path = resume
-        self.journal: Journal | None = None
-        self.journal_failed = False
-        """Set once the journal could not be written: said once, not retried per answer."""
-        self.journal_timer: Timer | None = None
-        """The pending start of the current session's journal (see ``_open_chat``)."""
-        self.left: Session | None = None
-        """The session last left: never journaled again. Whatever reaches the app after
-        leaving (an answer still queued at exit, a timer) would start a second journal of
-        its answers."""
+        self.conversation: Conversation | None = None
+        """The session shown (or last left, until another starts) and its journal."""
         self.kept: list[Path] = []
         """Journals of sessions left unfinished in this run (see ``farewell``)."""
         self.first_flow = None if flow is None else library.prefer_language(flow, lang)
@@ -137,7 +122,20 @@ class TriageApp(App[None]):
         self.clock = clock
         self.today = today or date.today()
         self.export_dir = export_dir
-        self.session: Session | None = None
+
+    @property
+    def session(self) -> Session | None:
+        """The session shown, or None on the start screen."""
+        return None if self.conversation is None else self.conversation.session
+
+    @property
+    def journal(self) -> Journal | None:
+        """The journal recording the session shown (None before it starts, or once gone)."""
+        return None if self.conversation is None else self.conversation.journal
+
+    def _report(self, message: str) -> None:
+        """Say a problem with the journal (see :class:`Conversation`)."""
+        self.notify(message, severity="error", timeout=10)
 
     @property
     def words(self) -> Words:
@@ -200,31 +198,25 @@ class TriageApp(App[None]):
     async def start_flow(self, flow: CompiledFlow) -> None:
         """Start a new Session of ``flow`` on a fresh chat screen, journaled."""
         self.leave_session()
-        self.session = Session(flow, self.clock)
+        self.conversation = Conversation.new(flow, self._report, self.clock)
         self.speak()
         await self._open_chat()
 
     async def resume_session(self, path: Path) -> bool:
         """Reopen an unfinished session from its journal with every answer; False if not."""
         try:
-            resumed = journal.resume(path, self.extra_dirs, self.clock)
-        except journal.JournalBusy as busy:
-            refusal = journal.in_use_message(busy.path, busy.holder, self.lang)
-            self.notify(self.words.cannot_resume.format(error=refusal), severity="error")
-            return False
-        except (JournalError, OSError) as error:
-            message = self.words.cannot_resume.format(error=error)
-            self.notify(message, severity="error", timeout=10)
+            resumed, warnings = Conversation.resume(path, self._report, self.extra_dirs, self.clock)
+        except ResumeRefused as refused:
+            message = self.words.cannot_resume.format(error=refused.reason(self.lang))
+            self.notify(message, severity="error", timeout=None if refused.busy else 10)
             return False
         self.leave_session()
-        self.session = resumed.session
-        self.journal = resumed.journal
-        warnings = list(resumed.warnings)
+        self.conversation = resumed
         if self.lang is not None:  # --lang wins over the journal's language
             try:
-                self._switch(self.lang)
+                resumed.switch_language(self.lang)
             except LanguageError:
-                flow = self.session.flow
+                flow = resumed.session.flow
                 codes = ", ".join(flow.languages)
                 said = words(flow.language)
                 warnings.append(said.language_missing.format(code=self.lang, codes=codes))
@@ -240,35 +232,36 @@ class TriageApp(App[None]):
         return True
 
     async def _open_chat(self) -> None:
-        assert self.session is not None
-        flow = self.session.flow
-        screen = ChatScreen(flow.flow.title, self.today)
+        conversation = self.conversation
+        assert conversation is not None
+        screen = ChatScreen(conversation.session.flow.flow.title, self.today)
         if len(self.screen_stack) > 1:
             await self.switch_screen(screen)
         else:
             await self.push_screen(screen)
-        session = self.session
         await self._show(screen)
-        if self.session is not session or session.finished:
-            return  # the flow failed on it, or it was resumed at its outcome (journaled)
-        # Started a moment after the first question is drawn: there is nothing to lose
-        # before an answer (which starts it at once if it comes first), and the first
-        # write (pydantic is imported and builds its serializers, the file is created and
-        # synced: ~65 ms) stays off the frames that draw the chat. The timer goes with the
-        # session: leaving it stops the timer, which would otherwise journal a session
-        # already left (a second journal of its answers).
-        self.journal_timer = self.set_timer(JOURNAL_DELAY, self._journal_pending)
+        # Journaled once the first question is drawn: there is nothing to lose before an
+        # answer (which starts it at once if it comes first), and the first write (the
+        # file created and synced) stays off the frame that draws the chat. A session
+        # left, failed or finished by then is not journaled (see Conversation).
+        self.call_after_refresh(self._journal_unfinished, conversation)
+
+    def _journal_unfinished(self, conversation: Conversation) -> None:
+        if not conversation.session.finished:
+            conversation.keep()
 
     async def refresh_chat(self) -> None:
-        self._keep_journal()
+        if self.conversation is not None:
+            self.conversation.keep()
         if self.chat is not None and self.session is not None:
             await self._show(self.chat)
 
     async def _show(self, chat: ChatScreen) -> None:
         """Show the session; once its outcome is on screen, its journal goes. A flow that
         fails working the outcome out keeps the journal and leaves the session."""
-        session = self.session
-        assert session is not None
+        conversation = self.conversation
+        assert conversation is not None
+        session = conversation.session
         try:
             if session.finished:
                 session.outcome()  # worked out before any widget changes: it may fail
@@ -276,76 +269,32 @@ class TriageApp(App[None]):
         except FlowRuntimeError as error:
             await self._flow_failed(error)
             return
-        if session.finished and self.journal is not None and session is not self.left:
-            self._journal_call(self.journal.finish)
-            self.journal = None
+        conversation.outcome_shown()
 
     async def _flow_failed(self, error: FlowRuntimeError) -> None:
         """Say in one line that the flow failed on this path; keep the journal (every answer)
         and go back to the flows."""
-        said, record = self.words, self.journal
-        self.journal = None  # kept: leaving must not discard a finished session's journal
+        assert self.conversation is not None
+        record = self.conversation.journal
         if record is not None and record.open:
-            self._journal_call(record.close)
-            self.kept.append(record.path)
-            message = said.flow_failed.format(error=error, name=record.path.name)
-        else:
-            message = said.flow_failed_unsaved.format(error=error)
+            self.kept.append(record.path)  # the journal is kept: every answer in it
+        message = self.conversation.failed(error)
         self.notify(message, severity="error", timeout=30)
         await self.action_choose_flow()
 
     # --- the journal ---------------------------------------------------------------------
 
-    def _keep_journal(self) -> None:
-        """Journal the session if it is not yet, an outcome reached too: its journal goes
-        only once the outcome is on screen (``_show``)."""
-        session = self.session
-        if session is None or session is self.left:
-            return
-        if self.journal is None and not self.journal_failed:
-            try:
-                self.journal = Journal.start(session)
-            except (OSError, WriteError, JournalError) as error:
-                self._journal_broken(error)
-
-    def _journal_pending(self) -> None:
-        """The journal's delayed start (see ``_open_chat``): nothing to keep once an
-        outcome was reached and shown in the meantime."""
-        if self.session is not None and not self.session.finished:
-            self._keep_journal()
-
-    def _journal_call(self, call: Callable[[], None]) -> None:
-        try:
-            call()
-        except (OSError, JournalError) as error:
-            self._journal_broken(error)
-
-    def _journal_broken(self, error: Exception) -> None:
-        self.journal_failed = True
-        if self.journal is not None:
-            with contextlib.suppress(OSError):
-                self.journal.close()
-            self.journal = None
-        self.notify(self.words.journal_failed.format(error=error), severity="error", timeout=10)
-
     def leave_session(self, notify: bool = True) -> None:
         """The user leaves the current session: keep its journal if it holds answers."""
-        session, record = self.session, self.journal
-        self.left = session
-        if self.journal_timer is not None:
-            self.journal_timer.stop()
-            self.journal_timer = None
-        self.journal = None
-        self.journal_failed = False
-        if record is None or session is None:
+        conversation = self.conversation
+        if conversation is None:
             return
-        if session.finished or not session.steps:
-            self._journal_call(record.discard)
+        kept = conversation.leave()
+        if kept is None:
             return
-        self._journal_call(record.close)
-        self.kept.append(record.path)
+        self.kept.append(kept)
         if notify:
-            self.notify(words(session.flow.language).kept.format(name=record.path.name), timeout=8)
+            self.notify(conversation.kept_line(kept), timeout=8)
 
     @property
     def farewell(self) -> str:
@@ -390,13 +339,12 @@ class TriageApp(App[None]):
         session = self.session
         if session is None or event.question_id != session.current:
             return
+        assert self.conversation is not None
         try:
-            session.answer(event.raw)
+            self.conversation.answer(event.raw)
         except (AnswerError, FlowRuntimeError) as error:
             event.origin.show_error(str(error))
             return
-        except (OSError, JournalError) as error:  # the answer stands; the journal failed
-            self._journal_broken(error)
         await self.refresh_chat()
 
     @on(EditRequested)
@@ -421,17 +369,14 @@ class TriageApp(App[None]):
 
     @on(AnswerChanged)
     async def _changed(self, event: AnswerChanged) -> None:
-        session = self.session
-        if session is None:
+        conversation = self.conversation
+        if conversation is None:
             return
         try:
-            result = session.edit(event.question_id, event.raw, round=event.round)
+            result = conversation.edit(event.question_id, event.raw, event.round)
         except (AnswerError, FlowRuntimeError) as error:
             event.origin.show_error(str(error))
             return
-        except (OSError, JournalError) as error:  # the edit stands; the journal failed
-            self._journal_broken(error)
-            result = None
         self.pop_screen()
         await self.refresh_chat()
         if self.chat is not None:
@@ -464,11 +409,7 @@ class TriageApp(App[None]):
             self.push_screen(WhyScreen(self.session.flow, self.session.current))
 
     async def action_back(self) -> None:
-        try:
-            went_back = self.session is not None and self.session.back()
-        except (OSError, JournalError) as error:  # went back; the journal failed
-            self._journal_broken(error)
-            went_back = True
+        went_back = self.conversation is not None and self.conversation.back()
         if not went_back:
             self.notify(self.words.at_first_question)
             return
@@ -482,31 +423,22 @@ class TriageApp(App[None]):
 
     async def action_switch_language(self) -> None:
         """Go on in the flow's next language: every answer kept, everything re-worded."""
-        session = self.session
-        if session is None:
+        conversation = self.conversation
+        if conversation is None:
             return
-        languages = session.flow.languages
-        following = languages[(languages.index(session.flow.language) + 1) % len(languages)]
-        try:
-            self._switch(following)
-        except (OSError, JournalError) as error:  # switched; the journal failed
-            self._journal_broken(error)
+        following = conversation.next_language()
+        conversation.switch_language(following)
         self.speak()
         await self.refresh_chat()
         self.notify(
             self.words.language_switched.format(name=language_name(following), code=following)
         )
 
-    def _switch(self, lang: str) -> None:
-        """Switch the session's language (the journal, a listener, records it)."""
-        assert self.session is not None
-        switch_language(self.session, lang)
-
     def action_export_transcript(self) -> None:
-        if self.session is None:
+        if self.conversation is None or self.session is None:
             return
         try:
-            exported = export_transcript(self.session, self.export_dir)
+            exported = self.conversation.export(self.export_dir)
         except (OSError, WriteError) as error:
             self.notify(self.words.export_failed.format(error=error), severity="error")
             return
@@ -518,8 +450,8 @@ class TriageApp(App[None]):
         self.notify(said.format(path=path))
 
     def action_copy_transcript(self) -> None:
-        if self.session is not None:
-            self.copy_to_clipboard(transcript_text(self.session))
+        if self.conversation is not None and self.session is not None:
+            self.copy_to_clipboard(self.conversation.text())
             self.notify(self.words.copied)
 
     async def action_restart(self) -> None:
@@ -528,7 +460,7 @@ class TriageApp(App[None]):
 
     async def action_choose_flow(self) -> None:
         self.leave_session()
-        self.session = None
+        self.conversation = None
         self.speak()
         screen = self._start_screen()
         if len(self.screen_stack) > 1:

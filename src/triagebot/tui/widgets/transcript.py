@@ -101,7 +101,7 @@ def _asked(session: Session, node_id: str, number: int | None) -> Entry:
     node = session.flow.node(node_id)
     lang = session.flow.language
     if isinstance(node, InfoNode):
-        return Entry("info", node_id, node.text, lang=lang)
+        return Entry("info", node_id, session.fill(node.text), lang=lang)
     assert not isinstance(node, OutcomeNode | GroupNode)
     heading = round_label(session.flow, node_id, number)
     return Entry("question", node_id, node.prompt, node.detail, "", number, heading, lang)
