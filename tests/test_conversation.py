@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from tests.tui_support import every_type, fixed_clock
+from triagebot.app import journal
 from triagebot.app.conversation import Conversation, ResumeRefused
-from triagebot.flows import journal
 from triagebot.flows.compiler import load_flow
+from triagebot.flows.conversation import entries
 from triagebot.flows.engine import FlowRuntimeError, Session
 from triagebot.plain import run_plain
-from triagebot.tui.widgets.transcript import entries
 
 DATA = Path(__file__).parent / "data"
 INFO_PLACEHOLDER = DATA / "conversation" / "info-placeholder.yaml"

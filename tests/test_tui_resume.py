@@ -18,7 +18,7 @@ from tests.tui_support import (
     fixture_app,
     shown_text,
 )
-from triagebot.flows import journal
+from triagebot.app import journal
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session
 from triagebot.tui.app import TriageApp, make_app

@@ -4,7 +4,7 @@ The TUI and plain mode are views of a :class:`Conversation`: they show its sessi
 it what the user did (an answer, back, an edit, a language), and say what it reports. The
 rules that keep answers safe live here, once:
 
-- The journal (:mod:`triagebot.flows.journal`) records every step from its start; a
+- The journal (:mod:`triagebot.app.journal`) records every step from its start; a
   journal that cannot be written is reported once (``report``) and then dropped, never
   retried per answer: the step itself stands.
 - The journal is removed only once the outcome is on screen (:meth:`outcome_shown`).
@@ -23,9 +23,10 @@ import contextlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from triagebot.app import journal
 from triagebot.app.export import Exported, export_transcript, transcript_text
-from triagebot.files import WriteError
-from triagebot.flows import journal
+from triagebot.app.files import WriteError
+from triagebot.app.journal import Journal, JournalError
 from triagebot.flows.catalog import Words, words
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.engine import (
@@ -36,7 +37,6 @@ from triagebot.flows.engine import (
     switch_language,
     utc_now,
 )
-from triagebot.flows.journal import Journal, JournalError
 
 Report = Callable[[str], None]
 """Says a problem with the journal to the user, worded in the session's language."""
