@@ -32,6 +32,7 @@ from triagebot.app.journal import Journal, JournalError
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.catalog import Words, language_name, words
 from triagebot.flows.compiler import CompiledFlow, LanguageError
+from triagebot.flows.conversation import asking
 from triagebot.flows.engine import (
     FlowRuntimeError,
     OutcomeView,
@@ -39,9 +40,6 @@ from triagebot.flows.engine import (
     describe_answer,
 )
 from triagebot.flows.safe_text import escaping
-from triagebot.flows.schema import (
-    InfoNode,
-)
 from triagebot.flows.wording import overdue_line, round_name, urgency_word, why_lines
 from triagebot.plain_prompts import is_number, options, to_raw, what_to_type
 
@@ -131,22 +129,21 @@ class PlainChat:
         """Show the current node, read one line, act on it."""
         session = self.session
         said = self.words
-        node = session.node
+        asked = asking(session)  # the core's conversation view: as the TUI shows it
         self.say()
-        if isinstance(node, InfoNode):
-            self.say(session.fill(node.text))
+        if asked.kind == "info":
+            self.say(asked.text)
             command = self.ask(said.press_enter)
             if not self.command(command):
                 self.conversation.answer()
             return
         question = session.question
         assert question is not None
-        where = session.round_info
-        if where is not None:
-            self.say(f"[{where.label}]")
-        self.say(f"Q{session.questions_answered + 1}. {question.prompt}")
-        if question.detail:
-            self.say(f"   ({question.detail})")
+        if asked.heading is not None:
+            self.say(f"[{asked.heading}]")
+        self.say(f"Q{session.questions_answered + 1}. {asked.text}")
+        if asked.detail:
+            self.say(f"   ({asked.detail})")
         lang = session.flow.language
         for line in options(question, lang):
             self.say(line)

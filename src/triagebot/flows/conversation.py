@@ -84,6 +84,12 @@ def _mark_round(
     return name
 
 
+def asking(session: Session) -> Entry:
+    """What is asked now (a question or an info message), as every front end shows it: the
+    last entry of :func:`entries` while the session is not finished."""
+    return _asked(session, session.current, session.round)
+
+
 def _asked(session: Session, node_id: str, number: int | None) -> Entry:
     node = session.flow.node(node_id)
     lang = session.flow.language
