@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from transitions import Machine  # noqa: E402
 
-from triagebot.flows import library  # noqa: E402
+from triagebot.app import library  # noqa: E402
 from triagebot.flows.compiler import (  # noqa: E402
     CompiledFlow,
     compile_text,

@@ -78,9 +78,9 @@ from textual.screen import Screen  # noqa: E402
 from textual.widgets import Static  # noqa: E402
 
 from triagebot import startup  # noqa: E402
-from triagebot.files import DATA_DIR_VARIABLE  # noqa: E402
+from triagebot.app.files import DATA_DIR_VARIABLE  # noqa: E402
+from triagebot.app.library import resolve  # noqa: E402
 from triagebot.flows.compiler import CompiledFlow  # noqa: E402
-from triagebot.flows.library import resolve  # noqa: E402
 from triagebot.tui.screens.chat import ChatScreen  # noqa: E402
 
 SETTLED = """
@@ -140,7 +140,7 @@ FLOOR_CHILD = (
     + """
 from triagebot import startup
 startup.pause()
-from triagebot.flows.library import resolve
+from triagebot.app.library import resolve
 startup.resume()
 flow = resolve("cauda-equina")
 startup.pause()

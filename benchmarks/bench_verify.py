@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from triagebot.flows import library  # noqa: E402
+from triagebot.app import library  # noqa: E402
 from triagebot.flows.compiler import CompiledFlow, compile_text, load_flow  # noqa: E402
 from triagebot.flows.explore import Budget, Explorer  # noqa: E402
 from triagebot.flows.verify import verify  # noqa: E402

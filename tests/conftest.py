@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from triagebot.flows import library
+from triagebot.app import library
 from triagebot.flows.compiler import CompiledFlow, load_flow
 
 DATA = Path(__file__).parent / "data"

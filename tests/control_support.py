@@ -9,7 +9,8 @@ from pathlib import Path
 from unittest import mock
 
 from tests.transcript_helpers import mixed, ticking_clock
-from triagebot.flows import journal, safe_text
+from triagebot.app import journal
+from triagebot.flows import safe_text
 from triagebot.flows.compiler import CompiledFlow, compile_text
 from triagebot.flows.engine import Session
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from triagebot.app import library
 from triagebot.cli import main
-from triagebot.flows import library
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.diff import changed_paths
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triagebot.flows import library
+from triagebot.app import library
 from triagebot.flows.answers import AnswerValue
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.explore import (

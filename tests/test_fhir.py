@@ -229,7 +229,7 @@ def test_export_questionnaire_command_prints_valid_json(release, capsys) -> None
 def test_fhir_is_imported_only_when_exporting() -> None:
     """Loading the CLI, the transcript and the exports does not import fhir.resources."""
     script = (
-        "import sys, triagebot.cli, triagebot.flows.exports, triagebot.flows.journal;"
+        "import sys, triagebot.cli, triagebot.flows.exports, triagebot.app.journal;"
         "print(any(m.startswith('fhir') for m in sys.modules))"
     )
     result = subprocess.run(

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 import yaml
 
+from triagebot.app.library import bundled_dir
 from triagebot.cli import main
 from triagebot.flows.compiler import OUTCOME_VARIABLE, CompiledFlow, compile_text
 from triagebot.flows.engine import Session, drive
-from triagebot.flows.library import bundled_dir
 from triagebot.flows.verify import Finding, verify
 
 FLOW_FILE = bundled_dir() / "cauda-equina.yaml"

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from triagebot.app.library import bundled_dir
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.engine import OutcomeView, Session, drive
-from triagebot.flows.library import bundled_dir
 from triagebot.flows.schema import OutcomeNode
 
 FLOW_PATH = bundled_dir() / "ecpr.yaml"

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from triagebot.app.library import bundled_dir
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.catalog import words
 from triagebot.flows.compiler import CompiledFlow, compile_text, load_flow
 from triagebot.flows.engine import OutcomeView, Session, drive
-from triagebot.flows.library import bundled_dir
 from triagebot.flows.verify import Finding, verify
 
 LANGUAGES = ("fr", "en")

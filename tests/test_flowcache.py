@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from triagebot.flows import compiler, flowcache, library
+from triagebot.app import library
+from triagebot.flows import compiler, flowcache
 from triagebot.flows.compiler import CompiledFlow, compile_text, load_flow, with_language
 from triagebot.flows.documents import FlowError
 from triagebot.flows.engine import drive

@@ -31,9 +31,8 @@ from textual.color import Color
 
 from tests.control_support import RAW, raw_controls
 from tests.transcript_helpers import MIXED, MIXED_URGENT, driven, mixed, ticking_clock
-from triagebot import resuming
+from triagebot.app import journal, resuming
 from triagebot.cli import main
-from triagebot.flows import journal
 from triagebot.flows.compiler import compile_text
 from triagebot.flows.documents import FlowError
 from triagebot.flows.engine import Session

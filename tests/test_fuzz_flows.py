@@ -31,8 +31,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from triagebot.app import library
 from triagebot.cli import main
-from triagebot.flows import library
 from triagebot.flows.compiler import compile_text
 from triagebot.flows.documents import FlowError
 from triagebot.flows.explore import Budget

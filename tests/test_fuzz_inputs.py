@@ -30,8 +30,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from triagebot.app import journal, library
 from triagebot.cli import main
-from triagebot.flows import journal, library
 from triagebot.flows.engine import Session, drive
 from triagebot.flows.transcript import from_session, to_json
 

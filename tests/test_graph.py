@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from triagebot.app import library
 from triagebot.cli import main
-from triagebot.flows import library
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.graph import to_dot, to_mermaid
 

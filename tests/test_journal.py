@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from tests.transcript_helpers import CAUDA_EQUINA, DATA, MIXED, mixed, ticking_clock
+from triagebot.app import journal
 from triagebot.cli import main
-from triagebot.flows import journal
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import Session
 from triagebot.flows.transcript import to_json_answer
@@ -270,7 +270,7 @@ def test_journal_starts_with_a_session_already_under_way() -> None:
 
 def test_journal_module_does_not_import_textual() -> None:
     """The journal is core: importing it never imports textual."""
-    script = "import sys, triagebot.flows.journal; print('textual' in sys.modules)"
+    script = "import sys, triagebot.app.journal; print('textual' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=SRC
     )

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from triagebot.flows import exports, journal
+from triagebot.app import journal
+from triagebot.flows import exports
 from triagebot.flows.catalog import CATALOG, ENGLISH, format_number, is_singular, words
 from triagebot.flows.compiler import (
     CompiledFlow,
@@ -139,7 +140,7 @@ def test_a_bad_placeholder_in_any_translation_is_an_error() -> None:
 
 def test_the_bundled_flows_are_one_language_english() -> None:
     """The four bundled flows need no edit: each is English only."""
-    from triagebot.flows import library  # noqa: PLC0415
+    from triagebot.app import library  # noqa: PLC0415
 
     loaded = {entry.flow.id: entry.flow.languages for entry in library.discover() if entry.flow}
     expected = {

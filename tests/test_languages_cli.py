@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from triagebot.app import journal
 from triagebot.cli import main
-from triagebot.flows import journal
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "lang"

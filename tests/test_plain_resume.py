@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.tui_support import EVERY_TYPE, every_type
-from triagebot import locks
-from triagebot.flows import journal
+from triagebot.app import journal, locks
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session
 from triagebot.plain import PlainChat, run_plain

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from triagebot.app import library
 from triagebot.cli import EXIT_INVALID, main
-from triagebot.flows import library
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.documents import FlowError
 from triagebot.flows.explore import Budget

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.transcript_helpers import DATA, MIXED, MIXED_URGENT, driven, mixed
+from triagebot.app.library import resolve
 from triagebot.cli import main
 from triagebot.flows.compiler import load_flow
-from triagebot.flows.library import resolve
 from triagebot.flows.replay import Asked, describe, replay
 from triagebot.flows.transcript import Transcript, from_json, from_session, to_json
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.transcript_helpers import ticking_clock
-from triagebot.flows import exports, library
+from triagebot.app import library
+from triagebot.flows import exports
 from triagebot.flows.compiler import CompiledFlow, compile_text
 from triagebot.flows.documents import FlowError
 from triagebot.flows.engine import Session, drive

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from triagebot.app import library
 from triagebot.app.safety_html import to_html
 from triagebot.app.safety_report import LABELS, STALE_NO_SINCE, to_data, to_markdown
 from triagebot.cli import main
 from triagebot.commands.safety import build_case
-from triagebot.flows import library
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.documents import FlowError
 from triagebot.flows.records import record

@@ -15,8 +15,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from triagebot.app import library
 from triagebot.cli import main
-from triagebot.flows import library
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.documents import FlowError
 from triagebot.flows.scenarios import ScenarioFile, load_scenarios, run_scenarios

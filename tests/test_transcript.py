@@ -8,9 +8,9 @@ import pytest
 from pydantic import ValidationError
 
 from tests.transcript_helpers import MIXED_URGENT, driven, mixed, ticking_clock
+from triagebot.app.library import bundled_dir
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import Session
-from triagebot.flows.library import bundled_dir
 from triagebot.flows.transcript import Transcript, from_json, from_session, to_json
 
 

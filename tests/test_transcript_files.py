@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.transcript_helpers import MIXED, MIXED_URGENT, driven, mixed
-from triagebot import files
+from triagebot.app import files, journal
 from triagebot.cli import main
-from triagebot.flows import journal
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import Session
 from triagebot.flows.transcript import from_json, from_session

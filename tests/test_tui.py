@@ -16,10 +16,11 @@ from tests.tui_support import (
     picked,
     said,
 )
-from triagebot.flows import library
+from triagebot.app import library
 from triagebot.flows.exports import to_text
 from triagebot.flows.transcript import from_session
-from triagebot.tui.app import ACTIONS, make_app
+from triagebot.tui.app import make_app
+from triagebot.tui.keymap import ACTIONS
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.screens.edit import EditScreen
 from triagebot.tui.screens.start import StartScreen

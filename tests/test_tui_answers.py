@@ -23,7 +23,7 @@ from tests.tui_support import (
     paths_to_questions,
     show_question,
 )
-from triagebot.flows import library
+from triagebot.app import library
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.schema import InfoNode
 from triagebot.tui.app import TriageApp, make_app

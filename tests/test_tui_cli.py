@@ -11,8 +11,8 @@ import pytest
 
 from tests.tui_support import BUNDLED_SCRIPTS
 from triagebot import cli
+from triagebot.app import library
 from triagebot.cli import build_parser, with_default_command
-from triagebot.flows import library
 from triagebot.tui import app as tui_app
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,7 +6,7 @@ import pytest
 from textual.widgets._footer import FooterKey
 
 from tests.tui_support import every_type, fixture_app
-from triagebot.flows import library
+from triagebot.app import library
 from triagebot.tui.app import TriageApp, make_app
 
 pytestmark = pytest.mark.asyncio

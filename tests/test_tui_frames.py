@@ -15,9 +15,9 @@ import pytest
 from textual.screen import Screen
 
 from tests.tui_support import FIXTURE_SCRIPTS, every_type, fixture_app, question_drawn
+from triagebot.app.library import resolve
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.engine import Session
-from triagebot.flows.library import resolve
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.widgets.outcome import OutcomeCard
 from triagebot.tui.widgets.transcript import Transcript

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from textual._xterm_parser import XTermParser
 
 from tests.tui_support import every_type, fixture_app
-from triagebot.flows import library
+from triagebot.app import library
 from triagebot.tui.app import TriageApp, make_app
 
 SIZE = (80, 24)

@@ -15,7 +15,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Input, OptionList
 
 from tests.tui_support import FIXTURES, every_type, fixture_app, send_bytes
-from triagebot.flows import library
+from triagebot.app import library
 from triagebot.flows.compiler import load_flow
 from triagebot.tui.app import make_app
 from triagebot.tui.screens.start import StartScreen

@@ -10,7 +10,7 @@ from textual.widgets import Button, Static
 from textual.widgets._footer import FooterKey
 
 from tests.tui_support import SEPTIC_FRENCH_KEYS, TODAY, fixture_app, shown_text
-from triagebot.flows import journal, library
+from triagebot.app import journal, library
 from triagebot.tui.app import TriageApp, make_app
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.widgets.inputs import QuestionInput

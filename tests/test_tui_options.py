@@ -26,7 +26,7 @@ from tests.tui_support import (
     screen_lines,
     show_question,
 )
-from triagebot.flows import library
+from triagebot.app import library
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.schema import ChoiceQuestion, MultiChoiceQuestion, NumberQuestion
 from triagebot.tui.app import TriageApp, make_app

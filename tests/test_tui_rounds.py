@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import Static
 
 from tests.tui_support import CRT_CANDIDATE, picked, said, shown_text
-from triagebot.flows import library
+from triagebot.app import library
 from triagebot.tui.app import TriageApp, make_app
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.screens.edit import EditScreen

@@ -23,7 +23,7 @@ from tests.tui_support import (
     paths_to_questions,
     show_question,
 )
-from triagebot.flows import library
+from triagebot.app import library
 from triagebot.tui.app import TriageApp, make_app
 
 SIZE = (80, 24)

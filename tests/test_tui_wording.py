@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from triagebot.flows import library
+from triagebot.app import library
 from triagebot.flows.engine import Session, switch_language
 from triagebot.flows.schema import UNKNOWN, NumberQuestion, YesNoQuestion, validator
 from triagebot.tui.wording import key_of, number_raw, progress, yes_no_keys

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from triagebot.app import library
 from triagebot.cli import main
-from triagebot.flows import explore, library
+from triagebot.flows import explore
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.explore import Answers
 from triagebot.flows.verify import Finding, Report, answers_yaml, verify

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from triagebot.flows import library, yamlio
+from triagebot.app import library
+from triagebot.flows import yamlio
 from triagebot.flows.compiler import compile_text
 from triagebot.flows.yamlio import FlowError, Position, load_file, parse
 

@@ -6,9 +6,9 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from triagebot.app.library import bundled_dir
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.engine import Session, drive
-from triagebot.flows.library import bundled_dir
 
 DATA = Path(__file__).parent / "data" / "transcripts"
 MIXED = DATA / "mixed.yaml"

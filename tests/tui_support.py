@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, OptionList, Static
 
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.compiler import CompiledFlow, load_flow
+from triagebot.flows.conversation import Entry
 from triagebot.flows.engine import FlowRuntimeError, Session
 from triagebot.flows.schema import (
     UNKNOWN,
@@ -35,7 +36,7 @@ from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.widgets.conversation import Conversation, message_text
 from triagebot.tui.widgets.option_lists import Ticks
 from triagebot.tui.widgets.outcome import OutcomeCard
-from triagebot.tui.widgets.transcript import Entry, Transcript
+from triagebot.tui.widgets.transcript import Transcript
 
 FIXTURES = Path(__file__).parent / "data" / "tui"
 EVERY_TYPE = FIXTURES / "every-type.yaml"

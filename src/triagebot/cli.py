@@ -66,7 +66,7 @@ def with_default_command(parser: argparse.ArgumentParser, argv: Sequence[str]) -
 
 def _names_a_flow(word: str) -> bool:
     """A bundled flow id, or a path to a flow file."""
-    from triagebot.flows import library  # noqa: PLC0415  (only on this path)
+    from triagebot.app import library  # noqa: PLC0415  (only on this path)
 
     path = Path(word)
     if path.suffix in library.FLOW_SUFFIXES or path.is_file():

@@ -13,7 +13,7 @@ without losing an answer (the journal records it).
 Everything written is escaped (:func:`~triagebot.flows.safe_text.escaping`): no flow text,
 journal, file name or echoed input can drive the terminal with a control character.
 
-Every session is journaled (:mod:`triagebot.flows.journal`) from its start: the journal is
+Every session is journaled (:mod:`triagebot.app.journal`) from its start: the journal is
 removed once the outcome is shown, never before; quitting, ctrl+c, input ending or the flow
 failing on the path (a fault in it: said in one line, exit 1) keeps it and says how to
 resume it. When stdin is a terminal (and not ``--new``), unfinished sessions of the
@@ -22,36 +22,26 @@ same flow are offered first; on a pipe there is no offer, so scripts read no ext
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from triagebot import resuming
-from triagebot.files import WriteError
-from triagebot.flows import journal
-from triagebot.flows.answers import AnswerError, accepted, format_number
+from triagebot.app import journal, resuming
+from triagebot.app.conversation import Conversation, ResumeRefused
+from triagebot.app.journal import Journal, JournalError
+from triagebot.flows.answers import AnswerError
 from triagebot.flows.catalog import Words, language_name, words
 from triagebot.flows.compiler import CompiledFlow, LanguageError
+from triagebot.flows.conversation import asking
 from triagebot.flows.engine import (
     FlowRuntimeError,
     OutcomeView,
     Session,
     describe_answer,
-    switch_language,
 )
-from triagebot.flows.journal import Journal, JournalError
 from triagebot.flows.safe_text import escaping
-from triagebot.flows.schema import (
-    UNKNOWN,
-    UNSURE,
-    ChoiceQuestion,
-    InfoNode,
-    MultiChoiceQuestion,
-    NumberQuestion,
-    Question,
-    YesNoQuestion,
-)
 from triagebot.flows.wording import overdue_line, round_name, urgency_word, why_lines
+from triagebot.plain_prompts import is_number, options, to_raw, what_to_type
 
 HELP = words(None).help
 """The commands, in English (each language's is ``words(lang).help``)."""
@@ -62,22 +52,25 @@ class _Quit(Exception):
 
 
 class PlainChat:
-    """One conversation over a pair of text streams."""
+    """One conversation over a pair of text streams: a view of a :class:`Conversation`."""
 
     def __init__(
         self, session: Session, stdin: TextIO, stdout: TextIO, journal: Journal | None = None
     ) -> None:
-        self.session = session
         self.stdin = stdin
         self.stdout = escaping(stdout)
-        self.journal = journal
-        """Records every step; None when the session is not journaled (or saving failed)."""
+        self.conversation = Conversation(session, self.say, journal, journaled=journal is not None)
+        """The session and its journal (None: not journaled, or saving failed at start)."""
         self.echo = not _isatty(stdin)
         """Echo what was read when it comes from a pipe, so the output reads as a dialogue."""
 
     def say(self, text: str = "") -> None:
         self.stdout.write(text + "\n")
         self.stdout.flush()
+
+    @property
+    def session(self) -> Session:
+        return self.conversation.session
 
     @property
     def words(self) -> Words:
@@ -114,77 +107,43 @@ class PlainChat:
                 self.say(line)
         try:
             while not self.session.finished:
-                self.safe_turn()
+                self.turn()
             view = self.session.outcome()
             assert view is not None
             self.show_outcome(view)
         except (_Quit, KeyboardInterrupt) as stop:
             reason = str(stop) or self.words.stopped
-            self.keep_or_discard()
+            kept = self.conversation.leave()
+            if kept is not None:
+                self.say(self.conversation.kept_line(kept))
             self.say(self.words.nothing_decided.format(reason=reason))
             return 1
         except FlowRuntimeError as error:
-            self.flow_failed(error)
+            self.say(self.conversation.failed(error))
             return 1
         # Only now, with the outcome shown, is the journal no longer needed.
-        self.journal_call(self.journal.finish if self.journal is not None else None)
+        self.conversation.outcome_shown()
         return 0
-
-    def safe_turn(self) -> None:
-        """One turn; a journal that cannot be written is said once and then dropped."""
-        self.journal_call(self.turn)
-
-    def journal_call(self, call: Callable[[], None] | None) -> None:
-        """Run ``call``; a journal that fails in it is said once and then dropped (the step
-        itself stands: the engine applied it before the journal failed)."""
-        try:
-            if call is not None:
-                call()
-        except (OSError, JournalError) as error:
-            self.say(self.words.journal_failed.format(error=error))
-            if self.journal is not None:
-                self.journal.close()
-                self.journal = None
-
-    def flow_failed(self, error: FlowRuntimeError) -> None:
-        """The flow cannot go on from here (a fault on this path, e.g. in its outcome): say
-        so in one line and keep the journal, to resume once the flow is fixed."""
-        if self.journal is None:
-            self.say(self.words.flow_failed_unsaved.format(error=error))
-            return
-        self.journal.close()
-        self.say(self.words.flow_failed.format(error=error, name=self.journal.path.name))
-
-    def keep_or_discard(self) -> None:
-        """Leaving before an outcome: keep a journal with answers in it, drop an empty one."""
-        if self.journal is None:
-            return
-        if self.session.steps:
-            self.journal.close()
-            self.say(self.words.kept.format(name=self.journal.path.name))
-        else:
-            self.journal.discard()
 
     def turn(self) -> None:
         """Show the current node, read one line, act on it."""
         session = self.session
         said = self.words
-        node = session.node
+        asked = asking(session)  # the core's conversation view: as the TUI shows it
         self.say()
-        if isinstance(node, InfoNode):
-            self.say(session.fill(node.text))
+        if asked.kind == "info":
+            self.say(asked.text)
             command = self.ask(said.press_enter)
             if not self.command(command):
-                session.answer()
+                self.conversation.answer()
             return
         question = session.question
         assert question is not None
-        where = session.round_info
-        if where is not None:
-            self.say(f"[{where.label}]")
-        self.say(f"Q{session.questions_answered + 1}. {question.prompt}")
-        if question.detail:
-            self.say(f"   ({question.detail})")
+        if asked.heading is not None:
+            self.say(f"[{asked.heading}]")
+        self.say(f"Q{session.questions_answered + 1}. {asked.text}")
+        if asked.detail:
+            self.say(f"   ({asked.detail})")
         lang = session.flow.language
         for line in options(question, lang):
             self.say(line)
@@ -195,7 +154,7 @@ class PlainChat:
         if self.command(text):
             return
         try:
-            session.answer(to_raw(question, text, lang))
+            self.conversation.answer(to_raw(question, text, lang))
         except (AnswerError, FlowRuntimeError) as error:
             self.say(said.not_accepted_line.format(error=error))
 
@@ -213,7 +172,7 @@ class PlainChat:
             for style, line in why_lines(self.session.flow, self.session.current):
                 self.say(line.upper() if style == "heading" else line)
         elif command == "back":
-            if not self.session.back():
+            if not self.conversation.back():
                 self.say(self.words.at_first_question)
         elif command == "help":
             self.say(self.words.help)
@@ -228,7 +187,7 @@ class PlainChat:
             self.say(self.words.language_now.format(name=name, code=flow.language, codes=codes))
             return
         try:
-            switch_language(self.session, code)
+            self.conversation.switch_language(code)
         except LanguageError:
             self.say(self.words.language_missing.format(code=code, codes=codes))
             return
@@ -267,94 +226,6 @@ def _colon(said: Words, text: str) -> str:
     return f"{text}{said.colon}"
 
 
-def yes_no_words(question: YesNoQuestion, lang: str | None = None) -> dict[str, str]:
-    """What may be typed at a yes/no question → the answer id: the ids, the language's words
-    (``oui``, ``non``, ``incertain``) and their first letters (the language's first)."""
-    said = words(lang)
-    ids = ["yes", "no", *([UNSURE] if question.allow_unsure else [])]
-    shown = {"yes": said.yes, "no": said.no, UNSURE: said.unsure}
-    typed: dict[str, str] = {}
-    for answer in ids:
-        typed.setdefault(shown[answer].lower(), answer)
-        typed.setdefault(shown[answer][0].lower(), answer)
-    for answer in ids:
-        typed.setdefault(answer, answer)
-        typed.setdefault(answer[0], answer)
-    return typed
-
-
-def options(question: Question, lang: str | None = None) -> list[str]:
-    """How a question's answers are offered: numbered options, or unit and range."""
-    said = words(lang)
-    if isinstance(question, YesNoQuestion):
-        shown = [said.yes, said.no, *([said.unsure] if question.allow_unsure else [])]
-        return ["   " + "   ".join(f"{n}. {w}" for n, w in enumerate(shown, 1))]
-    if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
-        lines = [f"   {n}. {o.label}" for n, o in enumerate(question.options, 1)]
-        if isinstance(question, MultiChoiceQuestion):
-            lines.append(f"   0. {question.none_label}")
-            lines.append(f"   {said.multi_hint}")
-        return lines
-    assert isinstance(question, NumberQuestion)
-    lines = ["   " + said.enter.format(accepted=accepted(question, lang))]
-    if question.suggestions:
-        unit = f" {question.unit}" if question.unit else ""
-        common = "; ".join(
-            f"{format_number(s.value, lang)}{unit} ({s.label})" for s in question.suggestions
-        )
-        lines.append("   " + said.common_values.format(values=common))
-    return lines
-
-
-def what_to_type(question: Question, lang: str | None = None) -> str:
-    """What answers ``question`` when typed here: an option's number or word, the numbers
-    of every option that applies, or a value."""
-    said = words(lang)
-    if isinstance(question, MultiChoiceQuestion):
-        return said.type_ticks.format(none=question.none_label)
-    if isinstance(question, YesNoQuestion):
-        count = 3 if question.allow_unsure else 2
-    elif isinstance(question, ChoiceQuestion):
-        count = len(question.options)
-    else:
-        return said.type_value.format(accepted=accepted(question, lang))
-    numbers = "1" if count == 1 else f"1–{count}"
-    return said.type_numbers_or.format(numbers=numbers, accepted=accepted(question, lang))
-
-
-def to_raw(question: Question, text: str, lang: str | None = None) -> object:
-    """Turn a typed line into the raw answer ``parse_answer`` checks: numbers and labels pick
-    options, and the language's words (``oui``, ``aucun``, ``inconnu``) stand for the ids."""
-    said = words(lang)
-    if isinstance(question, YesNoQuestion):
-        ids = ["yes", "no", *([UNSURE] if question.allow_unsure else [])]
-        return _numbered(text, ids) or yes_no_words(question, lang).get(text.lower(), text)
-    if isinstance(question, ChoiceQuestion):
-        labels = {o.label.lower(): o.id for o in question.options}
-        return _numbered(text, [o.id for o in question.options]) or labels.get(text.lower(), text)
-    if isinstance(question, MultiChoiceQuestion):
-        if text.lower() in said.none_words:
-            return []
-        ids = [o.id for o in question.options]
-        parts = text.replace(",", " ").split()
-        return [_numbered(part, ids) or part for part in parts] if parts else text
-    if question.allow_unknown and text.strip().lower() == said.unknown:
-        return UNKNOWN
-    return text
-
-
-def _numbered(text: str, values: list[str]) -> str | None:
-    if _is_number(text) and 1 <= int(text) <= len(values):
-        return values[int(text) - 1]
-    return None
-
-
-def _is_number(text: str) -> bool:
-    """An option's number as typed: ASCII digits (``str.isdigit`` takes ``¹`` too, which
-    ``int`` then refuses)."""
-    return text.isascii() and text.isdigit()
-
-
 def _isatty(stream: TextIO) -> bool:
     try:
         return stream.isatty()
@@ -378,11 +249,11 @@ def answered_lines(session: Session) -> list[str]:
 
 def start_journal(session: Session, stdout: TextIO) -> Journal | None:
     """A journal for ``session``, or None (said) when the data folder cannot be written."""
-    try:
-        return Journal.start(session)
-    except (OSError, WriteError, JournalError) as error:
+    conversation = Conversation(session, lambda _: None)
+    error = conversation.start_journal()
+    if error is not None:
         stdout.write(words(session.flow.language).no_journal.format(error=error) + "\n")
-        return None
+    return conversation.journal
 
 
 def run_plain(
@@ -438,7 +309,7 @@ def choose_unfinished(
         text = line.strip()
         if not line or not text:
             return None
-        if _is_number(text) and 1 <= int(text) <= len(good):
+        if is_number(text) and 1 <= int(text) <= len(good):
             return good[int(text) - 1].entry
         stdout.write(said.resume_retry.format(count=len(good)) + "\n")
 
@@ -454,15 +325,11 @@ def resume_plain(
     overrides it); exit code as :func:`run_plain`."""
     stdout = escaping(stdout)
     try:
-        resumed = journal.resume(entry, extra, lang=lang)
-    except journal.JournalBusy as busy:
-        refusal = journal.in_use_message(busy.path, busy.holder, lang)
-        stdout.write(words(lang).cannot_resume.format(error=refusal) + "\n")
-        return 1
-    except JournalError as error:
-        stdout.write(words(lang).cannot_resume.format(error=error) + "\n")
+        resumed, warnings = Conversation.resume(entry, lambda _: None, extra, lang=lang)
+    except ResumeRefused as refused:
+        stdout.write(words(lang).cannot_resume.format(error=refused.reason(lang)) + "\n")
         return 1
     said = words(resumed.session.flow.language)
-    for warning in resumed.warnings:
+    for warning in warnings:
         stdout.write(said.warning_line.format(warning=warning) + "\n")
     return PlainChat(resumed.session, stdin, stdout, resumed.journal).run()

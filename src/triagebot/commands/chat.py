@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from triagebot import resuming, startup
+from triagebot import startup
+from triagebot.app import journal, resuming
 from triagebot.commands.common import CommandError, add_flows_dir, add_lang, find_flow
-from triagebot.flows import journal
 from triagebot.flows.compiler import CompiledFlow
 
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from triagebot.flows import library
+from triagebot.app import library
 from triagebot.flows.compiler import CompiledFlow, LanguageError, with_language
 from triagebot.flows.documents import Problem
 from triagebot.flows.expr import EvaluationError, FlowRuntimeError

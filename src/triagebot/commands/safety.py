@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from triagebot.app import library
 from triagebot.commands.common import CommandError, add_flows_dir, add_lang, find_flow
-from triagebot.flows import library
 from triagebot.flows.compiler import CompiledFlow, LanguageError
 from triagebot.flows.documents import FlowError
 from triagebot.flows.limits import DEFAULT_SECONDS

@@ -7,6 +7,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from triagebot.app import journal
+from triagebot.app.files import WriteError, write_private
+from triagebot.app.library import by_id, prefer_language
+from triagebot.app.resuming import in_use
 from triagebot.commands.common import (
     CommandError,
     add_flows_dir,
@@ -15,14 +19,10 @@ from triagebot.commands.common import (
     flow_fault,
     in_language,
 )
-from triagebot.files import WriteError, write_private
-from triagebot.flows import journal
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.documents import Unreadable, read_bytes
 from triagebot.flows.engine import FlowRuntimeError
 from triagebot.flows.exports import ExportError
-from triagebot.flows.library import by_id, prefer_language
-from triagebot.resuming import in_use
 
 if TYPE_CHECKING:
     from triagebot.flows.transcript import Transcript

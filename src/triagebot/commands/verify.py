@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from triagebot.app import library
 from triagebot.commands.common import CommandError, add_flows_dir, add_lang, find_flow
-from triagebot.flows import library
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.documents import FlowError
 from triagebot.flows.limits import DEFAULT_PATH_LIMIT, DEFAULT_SECONDS

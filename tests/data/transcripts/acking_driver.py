@@ -14,9 +14,9 @@ import sys
 import time
 from pathlib import Path
 
+from triagebot.app.journal import Journal
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import Session
-from triagebot.flows.journal import Journal
 
 flow = load_flow(Path(sys.argv[1]))
 pause = random.Random(int(sys.argv[3]))

@@ -13,9 +13,9 @@ import sys
 import time
 from pathlib import Path
 
+from triagebot.app.journal import Journal
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import Session
-from triagebot.flows.journal import Journal
 from triagebot.flows.transcript import to_json_answer
 
 flow = load_flow(Path(sys.argv[1]))

@@ -9,25 +9,19 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 from triagebot import startup
+from triagebot.flows.conversation import entries
 from triagebot.flows.engine import Session
 from triagebot.flows.schema import OutcomeNode
-from triagebot.tui.keys import drop_if_left
-from triagebot.tui.spares import Spares
+from triagebot.tui.keymap import drop_if_left
 from triagebot.tui.widgets.conversation import Conversation
-from triagebot.tui.widgets.footer import SteadyFooter
 from triagebot.tui.widgets.inputs import QuestionInput, input_for
 from triagebot.tui.widgets.outcome import OutcomeActions
-from triagebot.tui.widgets.transcript import Transcript, entries
+from triagebot.tui.widgets.transcript import Transcript
 from triagebot.tui.wording import progress
-
-SPARE_AFTER = 0.05
-"""Seconds after the first question is shown before spare inputs are built (after an
-answer they are built as soon as it is drawn)."""
 
 
 class ChatScreen(Screen[None]):
@@ -39,18 +33,13 @@ class ChatScreen(Screen[None]):
         self.today = today
         self.asking: tuple[str, int, str] | None = None
         """What the input shows: (node, steps so far, language)."""
-        self.spares = Spares()
-        """Inputs (and the outcome's buttons) built ahead for the next answer."""
-        self._stocking: Timer | None = None
-        self._stock_pending = 0
-        """Stockings asked for and not yet done."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"triagebot · {self.flow_title}"), id="topbar")
         yield Transcript()
         yield Vertical(id="answer-area")
         yield Static("", id="progress")
-        yield SteadyFooter()
+        yield Footer()
 
     def on_mount(self) -> None:
         self.call_after_refresh(startup.resume)  # drawn: start-up is over
@@ -65,11 +54,6 @@ class ChatScreen(Screen[None]):
         (the old input gone, the new one not yet mounted).
         """
         transcript = self.query_one(Transcript)
-        first = self.asking is None
-        if self._stocking is not None:  # not built yet: the answer decides what to build
-            self._stocking.stop()
-            self._stocking = None
-            self._stock_pending -= 1
         with self.app.batch_update():
             title = session.flow.flow.title
             if title != self.flow_title:  # the language changed
@@ -87,20 +71,14 @@ class ChatScreen(Screen[None]):
                 await self._replace_input(session, reuse=forward, carry=carry)
             self.query_one("#progress", Static).update(progress(session))
             await messages
-        self._stock_pending += 1
-        if first:  # launch: leave the first frames to start-up, stock a moment later
-            self._stocking = self.set_timer(SPARE_AFTER, self._stock)
-        else:
-            self.call_after_refresh(self._stock)
 
     async def _replace_input(self, session: Session, reuse: bool, carry: bool = False) -> None:
         """Show the input for the current node: the one shown, when ``reuse`` allows and
-        it can take the node, else a spare of its shape, else a new one.
+        it can take the node, else a new one.
 
         Only an answer (a step forward) reuses: keys typed just before Back (F2) or an
         edit, still on their way to the shown field, must not land in an earlier
         question's field; a new input leaves them with the old one, dropped unanswered.
-        A spare has never been shown nor focused, so no key is on its way to it.
         ``carry``: the same question in another language, so the new input takes what was
         typed, ticked or highlighted in the old one.
         """
@@ -125,35 +103,28 @@ class ChatScreen(Screen[None]):
         finished = isinstance(node, OutcomeNode)
         area.set_class(finished, "-finished")
         if finished:
-            actions = self.spares.take_actions(area, lang) if reuse else None
-            if actions is None:
-                actions = OutcomeActions(lang)
-                await area.mount(actions, before=0)
+            actions = OutcomeActions(lang)
+            await area.mount(actions, before=0)
             actions.query_one(Button).focus()
             return
         assert not isinstance(node, OutcomeNode)
-        widget = self.spares.take_input(area, session) if reuse else None
-        if widget is None:
-            widget = input_for(session.current, node, lang)
-            await area.mount(widget, before=0)
+        widget = input_for(session.current, node, lang)
+        await area.mount(widget, before=0)
         if draft is not None:
             widget.restore(draft)
         widget.focus_input()
 
     async def _clear_area(self, area: Vertical) -> None:
-        """Take what the area shows (not its spares) off screen.
+        """Take what the area shows off screen.
 
         An input is retired, hidden at once and removed once the next question is drawn:
         removing a widget tree waits for each of its widgets to unmount (2-10 ms, more
         than the rest of the change), and the next question need not wait for it. The
         outcome's buttons are removed at once (they act, so nothing may reach them).
         """
-        spares = self.spares.widgets()
         retired: list[QuestionInput] = []
         gone: list[Widget] = []
         for child in area.children:
-            if child in spares:
-                continue
             if not isinstance(child, QuestionInput):
                 gone.append(child)
             elif not child.retired:
@@ -169,27 +140,9 @@ class ChatScreen(Screen[None]):
             if widget.is_attached:
                 widget.remove()
 
-    async def _stock(self) -> None:
-        """Build the spares the next answer may need (``triagebot.tui.spares``), once the
-        change is drawn, while the user reads."""
-        self._stocking = None
-        try:
-            session: Session | None = getattr(self.app, "session", None)
-            if session is not None:
-                area = self.query_one("#answer-area", Vertical)
-                await self.spares.build(area, session, self.current_input())
-        finally:
-            self._stock_pending -= 1
-
-    @property
-    def stocked(self) -> bool:
-        """Whether the spares for the current question's successors are built."""
-        return not self._stock_pending and self.spares.built
-
     def current_input(self) -> QuestionInput | None:
-        """The input shown (not a spare)."""
-        spares = self.spares.widgets()
-        shown = (w for w in self.query(QuestionInput) if w not in spares and not w.retired)
+        """The input shown (not one retired, waiting to be removed)."""
+        shown = (w for w in self.query(QuestionInput) if not w.retired)
         return next(shown, None)
 
     def can_view_entire(self, widget: Widget) -> bool:
@@ -204,11 +157,9 @@ class ChatScreen(Screen[None]):
         if shown is not None:
             shown.focus_input()
             return
-        spares = self.spares.widgets()
         for actions in self.query(OutcomeActions):
-            if actions not in spares:
-                actions.query_one(Button).focus()
-                return
+            actions.query_one(Button).focus()
+            return
 
     def focus_answers(self) -> bool:
         """Focus the latest answer in the transcript (to change it); False if none."""

@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from triagebot.flows.catalog import words
 from triagebot.flows.schema import Question
-from triagebot.tui.keys import drop_if_left
+from triagebot.tui.keymap import drop_if_left
 from triagebot.tui.messages import AnswerChanged, AnswerSubmitted
 from triagebot.tui.widgets.inputs import QuestionInput, input_for
 

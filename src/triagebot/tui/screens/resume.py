@@ -15,15 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from triagebot.flows import journal
+from triagebot.app import journal
+from triagebot.app.resuming import Offer
 from triagebot.flows.catalog import words
-from triagebot.resuming import Offer
-from triagebot.tui.keys import drop_if_left, relabel
+from triagebot.tui.keymap import drop_if_left, relabel
 from triagebot.tui.messages import ResumeChosen
-from triagebot.tui.widgets.footer import SteadyFooter
 
 
 def describe(offer: Offer) -> Text:
@@ -109,7 +108,7 @@ class ResumeScreen(Screen[None]):
         yield Static(self.said.resume_title, id="start-title")
         yield Static(self.said.resume_hint, classes="hint")
         yield OptionList(id="session-list")
-        yield SteadyFooter()
+        yield Footer()
 
     def on_mount(self) -> None:
         self.refill()

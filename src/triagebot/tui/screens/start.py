@@ -14,18 +14,17 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from triagebot import startup
-from triagebot.flows import library
+from triagebot.app import library
+from triagebot.app.library import Entry
 from triagebot.flows.catalog import language_name, words
 from triagebot.flows.compiler import CompiledFlow
-from triagebot.flows.library import Entry
 from triagebot.flows.safe_text import escaped
-from triagebot.tui.keys import drop_if_left
+from triagebot.tui.keymap import drop_if_left
 from triagebot.tui.messages import FlowChosen
-from triagebot.tui.widgets.footer import SteadyFooter
 from triagebot.tui.widgets.ordered_input import OrderedInput
 
 
@@ -94,7 +93,7 @@ class StartScreen(Screen[None]):
         if broken:
             names = escaped(", ".join(e.path.name for e in broken))
             yield Static(said.not_loaded.format(names=names), id="broken", markup=False)
-        yield SteadyFooter()
+        yield Footer()
 
     def on_mount(self) -> None:
         self.refill("")

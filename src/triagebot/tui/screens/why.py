@@ -15,7 +15,7 @@ from textual.widgets import Static
 from triagebot.flows.catalog import words
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.wording import why_lines
-from triagebot.tui.keys import drop_if_left
+from triagebot.tui.keymap import drop_if_left
 
 STYLES = {"heading": "bold", "text": "", "detail": "dim"}
 

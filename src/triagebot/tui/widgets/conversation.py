@@ -31,14 +31,13 @@ from textual.widget import Widget
 
 from triagebot.flows.catalog import words
 from triagebot.flows.records import record
-from triagebot.tui.keys import relabel
+from triagebot.tui.keymap import relabel
 from triagebot.tui.messages import EditRequested
-from triagebot.tui.widgets.steady import SteadySize
 
 if TYPE_CHECKING:
     from textual.selection import Selection
 
-    from triagebot.tui.widgets.transcript import Entry, Key
+    from triagebot.flows.conversation import Entry, Key
 
 
 @record
@@ -88,7 +87,7 @@ def message_text(entry: Entry) -> Text:
     return text
 
 
-class Conversation(SteadySize, can_focus=True):
+class Conversation(Widget, can_focus=True):
     """Every message of the conversation but the outcome card, in order."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -116,6 +115,15 @@ class Conversation(SteadySize, can_focus=True):
         """The first line of each message (its space above included), at ``_width``; None
         until they are placed."""
         self._height = 0
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # A private Textual API (listed and guarded in triagebot.tui.private_api): Textual
+        # asks for a second layout whenever a widget's virtual size changes, and the layout
+        # that placed new messages changes it; this widget never scrolls, so it takes the
+        # size without asking (as Textual itself does when it only scrolls).
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
     # What is shown
 

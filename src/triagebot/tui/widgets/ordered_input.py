@@ -16,7 +16,7 @@ where the Tab sent the focus. A key no binding takes bubbles on as before.
 
 A key that reaches the field once its screen is no longer shown (sent before an F-key
 changed the screen, in the same read) acts on nothing: run from here, its binding would act
-on the screen shown now (``triagebot.tui.keys.drop_if_left``).
+on the screen shown now (``triagebot.tui.keymap.drop_if_left``).
 """
 
 from __future__ import annotations

@@ -6,15 +6,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button
+from textual.widgets import Button, Static
 
 from triagebot.flows.catalog import Words, words
 from triagebot.flows.engine import OutcomeView, RenderedItem
 from triagebot.flows.wording import urgency_word
-from triagebot.tui.widgets.steady import SteadySize, SteadyStatic
 
 
-class OutcomeCard(Vertical, SteadySize):
+class OutcomeCard(Vertical):
     """Where the flow ended; styled by its urgency class (``-emergency`` …) in app.tcss.
 
     Worded in ``lang`` (the session's): the urgency word and the headings.
@@ -29,9 +28,9 @@ class OutcomeCard(Vertical, SteadySize):
     def compose(self) -> ComposeResult:
         view, said = self.view, words(self.lang)
         title = f"{urgency_word(view.urgency, self.lang)} — {view.title}"
-        yield SteadyStatic(Text(title), classes="outcome-title")
+        yield Static(Text(title), classes="outcome-title")
         if view.summary:
-            yield SteadyStatic(Text(view.summary), classes="outcome-summary")
+            yield Static(Text(view.summary), classes="outcome-summary")
         for heading, items in (
             (said.why, view.reasons),
             (said.actions, view.actions),
@@ -39,16 +38,14 @@ class OutcomeCard(Vertical, SteadySize):
             (said.safety_netting, view.safety_netting),
         ):
             if items:
-                yield SteadyStatic(heading, classes="outcome-heading")
-                yield from (
-                    SteadyStatic(_item(item, said), classes="outcome-item") for item in items
-                )
+                yield Static(heading, classes="outcome-heading")
+                yield from (Static(_item(item, said), classes="outcome-item") for item in items)
         if view.shown:
-            yield SteadyStatic(said.values, classes="outcome-heading")
+            yield Static(said.values, classes="outcome-heading")
             for value in view.shown:
                 line = f"{value.label}{said.colon} {value.display}"
-                yield SteadyStatic(Text(line), classes="outcome-value")
-        yield SteadyStatic(Text(self.disclaimer), classes="disclaimer")
+                yield Static(Text(line), classes="outcome-value")
+        yield Static(Text(self.disclaimer), classes="disclaimer")
 
 
 def _item(item: RenderedItem, said: Words) -> Text:

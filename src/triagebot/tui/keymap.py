@@ -1,4 +1,5 @@
-"""Key descriptions in the session's language, and keys that outlive their screen.
+"""The TUI's keys: the app's actions and their keys, their descriptions in the session's
+language, and keys that outlive their screen.
 
 Textual's bindings are declared once per class (``BINDINGS``), with one description each;
 the footer and the command palette show that description. A node's own bindings map is a
@@ -16,6 +17,28 @@ from typing import Any
 from textual import events
 from textual.dom import DOMNode
 from textual.screen import Screen
+
+from triagebot.flows.catalog import words
+
+ACTION_KEYS = [
+    ("f1", "why"),
+    ("f2", "back"),
+    ("f3", "change_answer"),
+    ("f5", "export_transcript"),
+    ("f6", "copy_transcript"),
+    ("f7", "restart"),
+    ("f8", "choose_flow"),
+    ("f9", "switch_language"),
+]
+"""(key, action) of every app action; each is worded by the catalog (``Words.keys``)."""
+
+ACTIONS = [(key, action, *words(None).keys[action]) for key, action in ACTION_KEYS]
+"""(key, action, footer label, palette help) in English; the app relabels its keys in the
+language it speaks (``TriageApp.speak``)."""
+
+FOOTER_KEYS = ("f1", "f2", "f3", "f9")
+"""Shown in the footer (80 columns); the rest are on the outcome's buttons and the palette.
+F9 (language) only when the flow is written in more than one language."""
 
 
 def relabel(node: DOMNode, descriptions: Mapping[str, str]) -> bool:

@@ -1,7 +1,7 @@
 """Unfinished sessions as the front ends offer them: described, found by name, kept.
 
 Shared by the TUI and plain mode (no textual here). The journal itself lives in
-:mod:`triagebot.flows.journal`; this module only words what it finds. A journal may come
+:mod:`triagebot.app.journal`; this module only words what it finds. A journal may come
 from elsewhere: an offer's text (title, question, error, warnings, file name) has its
 control characters escaped (:func:`~triagebot.flows.safe_text.escaped`).
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from triagebot.flows import journal
+from triagebot.app import journal
+from triagebot.app.journal import JournalError, Unfinished
 from triagebot.flows.catalog import is_singular, words
-from triagebot.flows.journal import JournalError, Unfinished
 from triagebot.flows.records import record
 from triagebot.flows.safe_text import escaped
 from triagebot.flows.schema import InfoNode, OutcomeNode

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from triagebot.files import WriteError, default_export_path, write_private
+from triagebot.app.files import WriteError, default_export_path, write_private
 from triagebot.flows.engine import Session
 
 if TYPE_CHECKING:
