@@ -13,14 +13,13 @@ Templates use ``str.format`` names, e.g. ``words("fr").enter.format(accepted=...
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-from triagebot.flows.records import record
+from dataclasses import dataclass
 
 DEFAULT_LANGUAGE = "en"
 """The language of flows that declare none, and of the catalog's fallback."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Words:
     """Everything the core words itself, for one language."""
 

@@ -23,16 +23,16 @@ import gc
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
+from weakref import WeakValueDictionary
 
 from triagebot.flows import expr, flowcache, safe_text
 from triagebot.flows.catalog import DEFAULT_LANGUAGE
 from triagebot.flows.documents import Document, FlowError, PathKey, Problem, dotted, read_text
 from triagebot.flows.expr import EvaluationError, Expr, ExprError, Kind, VarType
-from triagebot.flows.records import record
 from triagebot.flows.schema import (
     LANGUAGE_CONTEXT,
     LANGUAGES_CONTEXT,
@@ -76,7 +76,7 @@ class LanguageError(LookupError):
     """A language asked for that a flow is not written in; the message lists those it is."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class CompiledRule:
     """A routing rule with its condition parsed; ``condition`` is None for the default."""
 
@@ -86,7 +86,7 @@ class CompiledRule:
     goto: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class CompiledItem:
     """An outcome line with its condition parsed and its placeholders listed."""
 
@@ -95,9 +95,12 @@ class CompiledItem:
     placeholders: tuple[str, ...]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
 class CompiledFlow:
-    """A flow that passed every check, with its expressions parsed and typed."""
+    """A flow that passed every check, with its expressions parsed and typed.
+
+    Nothing changes it once compiled. Two compiled flows are equal only when they are the
+    same object (the engine keeps one Machine per compiled flow, by identity)."""
 
     flow: Flow
     file: str
@@ -117,10 +120,6 @@ class CompiledFlow:
     """The repeated groups, by id."""
     group_of: dict[str, str] = field(default_factory=dict)
     """Member id -> the id of its group."""
-    cache: dict[str, Any] = field(default_factory=dict)
-    """Derived structures the engine builds once per flow (e.g. transition specs)."""
-    siblings: dict[str, CompiledFlow] = field(default_factory=dict)
-    """The same flow text compiled in each language asked for so far (shared by them all)."""
 
     @property
     def id(self) -> str:
@@ -226,27 +225,36 @@ def compile_text(text: str, name: str, lang: str | None = None) -> CompiledFlow:
         safe_text.refuse_raw(text, name)
         document = parse(text, name)
         safe_text.refuse_escaped(document, text)
-        compiled = _compile_document(document, lang)
-    compiled.sha256 = flowcache.text_digest(text)
-    compiled.siblings[compiled.language] = compiled
+        compiled = _compile_document(document, lang, flowcache.text_digest(text))
+    _translations[id(compiled.document), compiled.language] = compiled
     return compiled
 
 
 def with_language(compiled: CompiledFlow, lang: str) -> CompiledFlow:
     """The same flow (same file text, same sha256) compiled in ``lang``; built once per
     language and shared. Raises :class:`LanguageError` when the flow lacks ``lang``."""
-    found = compiled if lang == compiled.language else compiled.siblings.get(lang)
+    if lang == compiled.language:
+        return compiled
+    found = _translations.get((id(compiled.document), lang))
     if found is not None:
         return found
     other = flowcache.load(compiled.file, compiled.sha256, lang)
     if other is None:
         with collection_paused():
-            other = _compile_document(compiled.document, lang)
-        other.sha256 = compiled.sha256
+            other = _compile_document(compiled.document, lang, compiled.sha256)
         flowcache.store(compiled.file, lang, other)
-    other.siblings = compiled.siblings
-    compiled.siblings[lang] = other
+    else:
+        other = replace(other, document=compiled.document)
+    _translations[id(compiled.document), compiled.language] = compiled
+    _translations[id(compiled.document), lang] = other
     return other
+
+
+_translations: WeakValueDictionary[tuple[int, str], CompiledFlow] = WeakValueDictionary()
+"""The flows compiled from one document (one file's text), by the document's identity and
+the language: a flow asked for in another language is compiled once and shared while
+anything holds it. Each flow holds its document, so an identity here is never reused
+while its entries live."""
 
 
 def declared_languages(document: Document) -> tuple[str, ...] | None:
@@ -266,7 +274,7 @@ def declared_languages(document: Document) -> tuple[str, ...] | None:
     return tuple(value)
 
 
-def _compile_document(document: Document, lang: str | None) -> CompiledFlow:
+def _compile_document(document: Document, lang: str | None, sha256: str) -> CompiledFlow:
     languages = declared_languages(document)
     if lang is not None and languages is not None and lang not in languages:
         flow_id = document.data.get("id", document.file) if isinstance(document.data, dict) else ""
@@ -275,9 +283,7 @@ def _compile_document(document: Document, lang: str | None) -> CompiledFlow:
         )
     chosen = lang or (languages[0] if languages else DEFAULT_LANGUAGE)
     flow = validate_shape(document, chosen)
-    compiled = _Compiler(flow, document).compile()
-    compiled.language = chosen
-    return compiled
+    return _Compiler(flow, document).compile(sha256, chosen)
 
 
 @contextmanager
@@ -536,7 +542,7 @@ class _Compiler:
         else:
             self.problems.append(Problem(self.document.file, key.line, key.column, message))
 
-    def compile(self) -> CompiledFlow:
+    def compile(self, sha256: str, language: str) -> CompiledFlow:
         self.check_ids()
         self.check_review_dates()
         self.check_groups()
@@ -554,7 +560,7 @@ class _Compiler:
         return CompiledFlow(
             flow=self.flow,
             file=self.document.file,
-            sha256="",
+            sha256=sha256,
             document=self.document,
             types={**self.types, **self.member_types},
             routes=routes,
@@ -564,6 +570,7 @@ class _Compiler:
             nodes=self.nodes,
             groups=self.groups,
             group_of=self.group_of,
+            language=language,
         )
 
     def scope(self, node_id: str) -> Mapping[str, VarType]:

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
+from weakref import WeakKeyDictionary
 
 from transitions import EventData, Machine
 
@@ -39,7 +41,6 @@ from triagebot.flows.expr import EvaluationError, Expr, Unavailable, Value
 
 # Re-exported: front ends catch it from here, as before it moved next to EvaluationError.
 from triagebot.flows.expr import FlowRuntimeError as FlowRuntimeError  # noqa: PLC0414
-from triagebot.flows.records import record
 from triagebot.flows.schema import (
     OUTCOME_SECTIONS,
     UNKNOWN,
@@ -63,7 +64,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Step:
     """One node passed on the current path, with the answer given there."""
 
@@ -76,7 +77,7 @@ class Step:
     """The round (1-based) for a member of a repeated group; None outside groups."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Change:
     """An earlier answer the user changed."""
 
@@ -88,7 +89,7 @@ class Change:
     """The round of the entry changed, for a member of a repeated group."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Superseded:
     """An answer that no longer applies because an earlier answer changed."""
 
@@ -99,7 +100,7 @@ class Superseded:
     """The round the answer was given in, for a member of a repeated group."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class SessionEvent:
     """Something a user did to a session, as listeners see it once it has taken effect.
 
@@ -121,7 +122,7 @@ Listener = Callable[["Session", SessionEvent], None]
 """Called after each answer, back and edit that changed the session (e.g. a journal)."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class EditResult:
     """What an edit did: answers carried over unchanged, and answers that no longer apply."""
 
@@ -133,7 +134,7 @@ class EditResult:
     """The round of each dropped answer, in the same order (None outside groups)."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class RoundInfo:
     """Where the current node stands in a repeated group, for a UI to show."""
 
@@ -154,7 +155,7 @@ class RoundInfo:
         return template.format(entry=self.entry, round=self.round, max=self.max)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class RenderedItem:
     """An outcome line as shown: placeholders filled, its citation resolved."""
 
@@ -163,7 +164,7 @@ class RenderedItem:
     section: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ShownValue:
     """A computed value or answer displayed with an outcome."""
 
@@ -173,7 +174,7 @@ class ShownValue:
     display: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class OutcomeView:
     """An outcome as reached on this path: only the lines whose conditions hold."""
 
@@ -277,11 +278,28 @@ def transition_specs(compiled: CompiledFlow) -> list[dict[str, Any]]:
     return specs
 
 
-def _specs_for(compiled: CompiledFlow) -> list[dict[str, Any]]:
-    if "transition_specs" not in compiled.cache:
-        compiled.cache["transition_specs"] = transition_specs(compiled)
-    specs: list[dict[str, Any]] = compiled.cache["transition_specs"]
-    return specs
+_machines: WeakKeyDictionary[CompiledFlow, Machine] = WeakKeyDictionary()
+"""The one Machine of each compiled flow, shared by its sessions (gone with the flow)."""
+
+
+def machine_of(compiled: CompiledFlow) -> Machine:
+    """The flow's Machine, built on first use. It holds no model: each session keeps its
+    own state on its :class:`_MachineModel` and fires the Machine's events on it, so a
+    Machine keeps no session alive and a batch of sessions builds it once."""
+    machine = _machines.get(compiled)
+    if machine is None:
+        with collection_paused():
+            machine = Machine(
+                model=None,
+                states=list(compiled.nodes),
+                transitions=transition_specs(compiled),
+                initial=compiled.flow.start,
+                auto_transitions=False,
+                send_event=True,
+                model_attribute="state",
+            )
+        _machines[compiled] = machine
+    return machine
 
 
 class _MachineModel:
@@ -290,8 +308,18 @@ class _MachineModel:
 
     state: str
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, machine: Machine, initial: str) -> None:
         self.session = session
+        self.machine = machine
+        self.state = initial
+
+    def trigger(self, name: str) -> bool:
+        """Fire the shared Machine's event ``name`` on this session; whether it moved."""
+        return bool(self.machine.events[name].trigger(self))
+
+    def go_to(self, state: str) -> None:
+        """Put this session at ``state`` without a transition (undo, back, edit)."""
+        self.machine.set_state(state, model=self)
 
 
 class SessionEnv:
@@ -361,17 +389,7 @@ class Session:
         self._entries: dict[str, list[dict[str, AnswerValue]]] = {}
         self._inside: tuple[str, int] | None = None
         self._entering: str | None = None
-        self._model = _MachineModel(self)
-        with collection_paused():
-            self._machine = Machine(
-                model=self._model,
-                states=list(compiled.nodes),
-                transitions=_specs_for(compiled),
-                initial=compiled.flow.start,
-                auto_transitions=False,
-                send_event=True,
-                model_attribute="state",
-            )
+        self._model = _MachineModel(self, machine_of(compiled), compiled.flow.start)
         if compiled.groups:
             self._pass_over([])  # a flow may start at a group
 
@@ -463,7 +481,7 @@ class Session:
         self.env.clear()
         self.passed = ()
         try:
-            moved = self._model.trigger(TRIGGER)  # type: ignore[attr-defined]
+            moved = self._model.trigger(TRIGGER)
             if not moved:
                 raise FlowRuntimeError(
                     f"flow '{self.flow.id}': no routing rule of '{node_id}' matched"
@@ -499,7 +517,7 @@ class Session:
             owner = self.flow.group_of.get(state)
             is_another = owner is not None and self.flow.groups[owner].another == state
             # In the group's last round, skip passes over 'another' (not asked).
-            if not (is_another and self._model.trigger(SKIP)):  # type: ignore[attr-defined]
+            if not (is_another and self._model.trigger(SKIP)):
                 return
 
     def _at_group(self, group_id: str, group: GroupNode, undo: list[_Undo]) -> None:
@@ -520,7 +538,7 @@ class Session:
         self._inside = None
         self.env.clear()
         try:
-            moved = self._model.trigger(TRIGGER)  # type: ignore[attr-defined]
+            moved = self._model.trigger(TRIGGER)
         except Unavailable as missing:
             raise FlowRuntimeError(
                 f"flow '{self.flow.id}' cannot route from '{group_id}': {missing} on this path"
@@ -553,7 +571,7 @@ class Session:
                 del self._entries[group_id]
         self._inside = inside
         self.answers.pop(node_id, None)
-        self._machine.set_state(node_id, model=self._model)
+        self._model.go_to(node_id)
         self.passed = ()
         self.env.clear()
 
@@ -570,7 +588,7 @@ class Session:
             went_back = moved_to.value is not None
         if moved_to is not None:
             # Also when only info messages were passed over: the session did move.
-            self._machine.set_state(moved_to.node, model=self._model)
+            self._model.go_to(moved_to.node)
             self.env.clear()
             event = SessionEvent("back", moved_to.node, None, self.clock(), moved_to.round)
             self._notify(event)
@@ -676,7 +694,7 @@ class Session:
         node = self.steps[index].node
         while len(self.steps) > index:
             self._pop_step()
-        self._machine.set_state(node, model=self._model)
+        self._model.go_to(node)
         self.env.clear()
 
     # --- what it adds up to -----------------------------------------------------------

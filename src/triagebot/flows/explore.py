@@ -83,7 +83,6 @@ from triagebot.flows.expr import (
 )
 from triagebot.flows.limits import DEFAULT_PATH_LIMIT, DEFAULT_SECONDS
 from triagebot.flows.places import between
-from triagebot.flows.records import record
 from triagebot.flows.rounds import Rounds
 from triagebot.flows.schema import (
     MAX_NUMBER,
@@ -127,7 +126,7 @@ def fixed_clock() -> datetime:
 # --- what the flow's expressions read ---------------------------------------------------
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class NumberAtom:
     """Two number expressions whose order (``<``, ``==``, ``>``) some condition reads."""
 
@@ -135,7 +134,7 @@ class NumberAtom:
     right: Expr
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Guard(Expr):
     """A test the verifier adds for a part of an expression that may fail: true where
     evaluating it succeeds (what stops it otherwise is the test's outcome, see
@@ -416,7 +415,7 @@ def _add_atom(analysis: Analysis, left: Expr, right: Expr) -> None:
 # --- answer classes ----------------------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Classes:
     """The answers tried at a question, and why the list is not exhaustive (if it is not)."""
 

@@ -20,9 +20,9 @@ import ast
 import enum
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
-from triagebot.flows.records import record
 from triagebot.flows.schema import MAX_NUMBER, UNKNOWN
 
 Value = float | int | str | bool | tuple[str, ...]
@@ -49,7 +49,7 @@ class Kind(enum.Enum):
     GROUP = "repeated group"
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class VarType:
     """A declared variable's type and, for text and sets, the values it can take."""
 
@@ -119,7 +119,7 @@ class Env(Protocol):
 # --- the tree ---------------------------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Expr:
     """Base of the expression tree; ``offset`` is the node's column in the source text."""
 
@@ -138,7 +138,7 @@ class Expr:
             yield from child.walk()
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Const(Expr):
     value: float | int | str
 
@@ -146,7 +146,7 @@ class Const(Expr):
         return self.value
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Name(Expr):
     name: str
 
@@ -164,7 +164,7 @@ def _bounded(node: Expr, value: float) -> float:
     return value
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Negate(Expr):
     operand: Expr
 
@@ -175,7 +175,7 @@ class Negate(Expr):
         return (self.operand,)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Not(Expr):
     operand: Expr
 
@@ -194,7 +194,7 @@ ARITHMETIC: dict[str, Callable[[float, float], float]] = {
 }
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Arith(Expr):
     op: str
     left: Expr
@@ -211,7 +211,7 @@ class Arith(Expr):
         return (self.left, self.right)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class And(Expr):
     operands: tuple[Expr, ...]
 
@@ -222,7 +222,7 @@ class And(Expr):
         return self.operands
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Or(Expr):
     operands: tuple[Expr, ...]
 
@@ -243,7 +243,7 @@ COMPARISONS: dict[str, Callable[[Value, Value], bool]] = {
 }
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Compare(Expr):
     op: str
     left: Expr
@@ -256,7 +256,7 @@ class Compare(Expr):
         return (self.left, self.right)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class In(Expr):
     """``needle in haystack``: a value in a literal tuple, or an option id in a set answer."""
 
@@ -276,7 +276,7 @@ class In(Expr):
         return (self.needle, self.haystack)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class IfElse(Expr):
     condition: Expr
     then: Expr
@@ -291,7 +291,7 @@ class IfElse(Expr):
         return (self.condition, self.then, self.otherwise)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Answered(Expr):
     """``answered(x)``: x was asked and answered on this path (``unknown`` counts)."""
 
@@ -301,7 +301,7 @@ class Answered(Expr):
         return env.is_answered(self.name)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Known(Expr):
     """``known(x)``: x has a usable value (answered and not ``unknown``; computable)."""
 
@@ -331,7 +331,7 @@ NUMBER_FUNCTIONS: dict[str, tuple[Callable[..., float], int, int]] = {
 }
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Call(Expr):
     """One of the number functions: min, max, abs, round, floor, ceil."""
 
@@ -352,7 +352,7 @@ class Call(Expr):
         return self.args
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Count(Expr):
     """``len(x)``: how many options of a multi-choice answer were chosen."""
 
@@ -420,7 +420,7 @@ class _EntryEnv:
         return self.outer.entries(group)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Aggregate(Expr):
     """A function over the completed entries of a repeated group, in round order.
 

@@ -29,7 +29,6 @@ import pickle
 import stat
 import sys
 import tempfile
-from dataclasses import replace
 from functools import cache
 from importlib.machinery import PathFinder
 from pathlib import Path
@@ -132,7 +131,6 @@ def load(name: str, digest: str, lang: str | None) -> CompiledFlow | None:
         and (lang is None or found.language == lang)
     ):
         return None
-    found.siblings = {found.language: found}
     return found
 
 
@@ -141,9 +139,7 @@ def store(name: str, lang: str | None, compiled: CompiledFlow) -> None:
     if not enabled():
         return
     path = entry_path(name, compiled.sha256, lang)
-    # The engine's per-flow structures hold callables, and the other languages are their
-    # own entries: neither is kept.
-    kept = replace(compiled, cache={}, siblings={})
+    kept = compiled
     try:
         private_dir(path.parent)
         if not _trusted(path.parent):

@@ -46,7 +46,6 @@ from triagebot.flows.engine import (
     switch_language,
     utc_now,
 )
-from triagebot.flows.records import record
 from triagebot.flows.schema import validator
 
 JOURNAL_FORMAT: Literal[1] = 1
@@ -93,7 +92,7 @@ class _Line:
     __pydantic_config__: ClassVar[dict[str, object]] = {"extra": "forbid"}
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class JournalFlow(_Line):
     """The flow a journal's session ran: enough to find it again and notice a change."""
 
@@ -104,7 +103,7 @@ class JournalFlow(_Line):
     sha256: str
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class JournalHeader(_Line):
     """The first line of a journal."""
 
@@ -119,7 +118,7 @@ class JournalHeader(_Line):
     triagebot_version: str
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class JournalEvent(_Line):
     """One answer, back, edit or language switch, as
     :class:`~triagebot.flows.engine.SessionEvent` reported (a switch's ``value`` is the
@@ -255,7 +254,7 @@ def _unlink(path: Path) -> None:
 # --- reading ------------------------------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class JournalContents:
     """A journal as read: its header, its events, and what was wrong but survivable."""
 
@@ -318,7 +317,7 @@ def _parse(path: Path, number: int, raw: bytes, header: bool) -> _Line:
 # --- listing and resuming -----------------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Unfinished:
     """A journal left behind: resumable (``contents``) or damaged (``error``)."""
 

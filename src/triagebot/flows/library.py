@@ -8,12 +8,12 @@ lists every flow, gives each in ``lang`` when it has it and in its own default o
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from triagebot.flows.compiler import CompiledFlow, load_flow, with_language
 from triagebot.flows.documents import FlowError
-from triagebot.flows.records import record
 from triagebot.flows.schema import Source
 
 FLOW_SUFFIXES = (".yaml", ".yml")
@@ -40,7 +40,7 @@ def flow_files(folders: Iterable[Path]) -> list[Path]:
     return files
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Entry:
     """A flow file found on disk: compiled, or with the problems that stop it loading."""
 
@@ -85,7 +85,7 @@ def by_id(flow_id: str, extra: Iterable[Path] = (), lang: str | None = None) -> 
     raise LookupError(f"no flow '{shown}'; bundled flows: {known}")
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ReviewStatus:
     """Where a flow stands against its review dates on a day (spec principle 7): its own
     content review, and each source's review date as the source states it."""

@@ -23,13 +23,12 @@ from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.explore import Answers, Budget, Exploration, explore
 from triagebot.flows.limits import DEFAULT_PATH_LIMIT
 from triagebot.flows.places import plain
-from triagebot.flows.records import record
 from triagebot.flows.schema import OutcomeNode
 
 Severity = Literal["error", "warning"]
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One thing wrong (or doubtful) with a flow, where it is, and how to reproduce it."""
 

@@ -10,6 +10,7 @@ its questions says its round; answers are told apart by (question, round).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
@@ -21,7 +22,6 @@ from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 
 from triagebot.flows.engine import Session, describe_answer
-from triagebot.flows.records import record
 from triagebot.flows.schema import GroupNode, InfoNode, OutcomeNode
 from triagebot.flows.wording import overdue_line, round_label, round_name
 from triagebot.tui.widgets.conversation import Conversation
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 Kind = Literal["note", "warning", "round", "question", "info", "answer", "superseded", "outcome"]
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One message of the conversation."""
 
