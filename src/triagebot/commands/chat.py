@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from triagebot import resuming, startup
+from triagebot.app import flowcache
 from triagebot.commands.common import CommandError, add_flows_dir, add_lang, find_flow
 from triagebot.flows import journal
 from triagebot.flows.compiler import CompiledFlow
@@ -45,6 +46,7 @@ def register(subparsers: Any) -> None:
 
 
 def chat_flow(args: argparse.Namespace) -> int:
+    flowcache.use_for_sessions()
     flow = None if args.flow is None else find_flow(args.flow, args.flows, args.lang)
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
     if args.plain or not terminal:
@@ -82,6 +84,7 @@ def run_tui(
 
 def resume_session(args: argparse.Namespace) -> int:
     """``resume NAME``: reopen an unfinished session in the TUI (plain mode with --plain)."""
+    flowcache.use_for_sessions()
     try:
         entry = resuming.find(args.name, journal.unfinished())
     except (LookupError, journal.JournalError) as error:

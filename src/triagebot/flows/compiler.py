@@ -20,16 +20,17 @@ aggregates read them); a member's own rules read this round's answers by name.
 from __future__ import annotations
 
 import gc
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from weakref import WeakValueDictionary
 
-from triagebot.flows import expr, flowcache, safe_text
+from triagebot.flows import expr, safe_text
 from triagebot.flows.catalog import DEFAULT_LANGUAGE
 from triagebot.flows.documents import Document, FlowError, PathKey, Problem, dotted, read_text
 from triagebot.flows.expr import EvaluationError, Expr, ExprError, Kind, VarType
@@ -195,21 +196,59 @@ class CompiledFlow:
         return error
 
 
+class FlowCache(Protocol):
+    """Compiled flows kept between runs (the application layer's ``flowcache``): the core
+    asks it, it does the file I/O."""
+
+    def load(self, name: str, digest: str, lang: str | None) -> CompiledFlow | None:
+        """The flow compiled before from the text of sha256 ``digest`` read as ``name`` in
+        ``lang`` (None: the flow's default), or None."""
+
+    def store(self, name: str, lang: str | None, compiled: CompiledFlow) -> None:
+        """Keep ``compiled`` (its file read as ``name``, asked for in ``lang``)."""
+
+
+_cache: FlowCache | None = None
+"""The cache :func:`load_flow` and :func:`with_language` use; None (the default) for none.
+Only launching a session sets one (:func:`use_cache`): ``validate``, ``verify``, ``diff``
+and ``replay`` always compile the file."""
+
+
+def use_cache(cache: FlowCache | None) -> None:
+    """Read and keep compiled flows in ``cache`` from now on (None: stop)."""
+    global _cache  # noqa: PLW0603 (set once, at the command boundary)
+    _cache = cache
+
+
+def text_digest(text: str) -> str:
+    """The sha256 a compiled flow records for its text (``CompiledFlow.sha256``)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def load_flow(path: Path, lang: str | None = None) -> CompiledFlow:
     """Read, validate and compile a flow file in ``lang`` (default: the flow's first language).
 
     Raises :class:`FlowError` with every problem, or :class:`LanguageError` when the flow is
-    not written in ``lang``. A flow compiled before from the same text is read back from
-    :mod:`~triagebot.flows.flowcache` instead of compiled again.
+    not written in ``lang``. When a session is being launched (:func:`use_cache`), a flow
+    compiled before from the same text is read back from the cache instead.
     """
     text = read_text(path)
     name = str(path)
-    cached = flowcache.load(name, flowcache.text_digest(text), lang)
+    cache = _cache
+    cached = None if cache is None else cache.load(name, text_digest(text), lang)
     if cached is not None:
         return cached
     compiled = compile_text(text, name, lang)
-    flowcache.store(name, lang, compiled)
+    if cache is not None:
+        cache.store(name, lang, compiled)
     return compiled
+
+
+def compile_validated(flow: Flow, document: Document, sha256: str, language: str) -> CompiledFlow:
+    """Compile a flow already validated in ``language`` (read back from a cache): the
+    checks of meaning run again, with no YAML parsing and no pydantic."""
+    with collection_paused():
+        return _Compiler(flow, document).compile(sha256, language)
 
 
 def compile_text(text: str, name: str, lang: str | None = None) -> CompiledFlow:
@@ -225,7 +264,7 @@ def compile_text(text: str, name: str, lang: str | None = None) -> CompiledFlow:
         safe_text.refuse_raw(text, name)
         document = parse(text, name)
         safe_text.refuse_escaped(document, text)
-        compiled = _compile_document(document, lang, flowcache.text_digest(text))
+        compiled = _compile_document(document, lang, text_digest(text))
     _translations[id(compiled.document), compiled.language] = compiled
     return compiled
 
@@ -238,11 +277,13 @@ def with_language(compiled: CompiledFlow, lang: str) -> CompiledFlow:
     found = _translations.get((id(compiled.document), lang))
     if found is not None:
         return found
-    other = flowcache.load(compiled.file, compiled.sha256, lang)
+    cache = _cache
+    other = None if cache is None else cache.load(compiled.file, compiled.sha256, lang)
     if other is None:
         with collection_paused():
             other = _compile_document(compiled.document, lang, compiled.sha256)
-        flowcache.store(compiled.file, lang, other)
+        if cache is not None:
+            cache.store(compiled.file, lang, other)
     else:
         other = replace(other, document=compiled.document)
     _translations[id(compiled.document), compiled.language] = compiled
