@@ -14,9 +14,10 @@ from fhir.resources.R4B.questionnaire import Questionnaire as Questionnaire4
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as Response4
 
 from tests.transcript_helpers import ticking_clock
-from triagebot import fhir, resuming
+from triagebot import resuming
+from triagebot.app import exports, fhir
 from triagebot.cli import main
-from triagebot.flows import exports, journal
+from triagebot.flows import journal
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import Session, drive
 from triagebot.flows.replay import replay

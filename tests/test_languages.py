@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from triagebot.flows import exports, journal
+from triagebot.app import exports
+from triagebot.flows import journal
 from triagebot.flows.catalog import CATALOG, ENGLISH, format_number, is_singular, words
 from triagebot.flows.compiler import (
     CompiledFlow,

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from triagebot.app import exports
 from triagebot.commands import transcripts
 from triagebot.commands.cases import run_cases, unknown_ids
 from triagebot.commands.common import (
@@ -19,7 +20,7 @@ from triagebot.commands.common import (
     flow_fault,
     read_answers,
 )
-from triagebot.flows import exports, library
+from triagebot.flows import library
 from triagebot.flows.compiler import CompiledFlow, LanguageError, load_flow, with_language
 from triagebot.flows.documents import FlowError
 from triagebot.flows.engine import FlowRuntimeError, drive
