@@ -14,7 +14,8 @@ import yaml
 
 from triagebot.cli import main
 from triagebot.flows.compiler import OUTCOME_VARIABLE, CompiledFlow, compile_text
-from triagebot.flows.engine import Session, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import Session
 from triagebot.flows.library import bundled_dir
 from triagebot.flows.verify import Finding, verify
 

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, Phase, find, settings
 from tests.test_flow_invariants import answer_sets, broken_invariants
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.compiler import CompiledFlow, compile_text, load_flow
-from triagebot.flows.engine import OutcomeView, Session, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import OutcomeView, Session
 from triagebot.flows.library import bundled_dir
 from triagebot.flows.verify import Finding, verify
 

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triagebot.flows.compiler import CompiledFlow, load_flow
-from triagebot.flows.engine import OutcomeView, Session, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import OutcomeView, Session
 from triagebot.flows.library import bundled_dir
 from triagebot.flows.schema import OutcomeNode
 

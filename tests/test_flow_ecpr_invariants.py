@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from triagebot.flows.compiler import compile_text, load_flow
-from triagebot.flows.engine import drive
+from triagebot.flows.driving import drive
 from triagebot.flows.library import bundled_dir
 from triagebot.flows.verify import answers_mapping, verify
 

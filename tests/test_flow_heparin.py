@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from tests.test_flow_invariants import heparin_oracle, heparin_values
 from triagebot.flows.compiler import CompiledFlow, compile_text, load_flow
-from triagebot.flows.engine import OutcomeView, Session, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import OutcomeView, Session
 from triagebot.flows.library import bundled_dir
 from triagebot.flows.schema import NumberQuestion
 from triagebot.flows.transcript import from_session

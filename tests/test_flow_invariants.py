@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from triagebot.flows.compiler import OUTCOME_VARIABLE, CompiledFlow, load_flow
-from triagebot.flows.engine import Session, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import Session
 from triagebot.flows.expr import Const, Expr
 from triagebot.flows.library import bundled_dir
 from triagebot.flows.schema import (

@@ -19,7 +19,7 @@ from triagebot.flows.compiler import (
     with_language,
 )
 from triagebot.flows.documents import FlowError
-from triagebot.flows.engine import drive
+from triagebot.flows.driving import drive
 
 DATA = Path(__file__).parent / "data"
 

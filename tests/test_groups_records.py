@@ -19,7 +19,8 @@ from triagebot.app import exports, fhir
 from triagebot.cli import main
 from triagebot.flows import journal
 from triagebot.flows.compiler import load_flow
-from triagebot.flows.engine import Session, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import Session
 from triagebot.flows.replay import replay
 from triagebot.flows.transcript import Transcript, from_json, from_session, to_json
 

@@ -20,8 +20,10 @@ from triagebot.flows.compiler import (
     load_flow,
     with_language,
 )
-from triagebot.flows.engine import Session, drive, switch_language
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import Session
 from triagebot.flows.replay import replay
+from triagebot.flows.switching import switch_language
 from triagebot.flows.transcript import from_json, from_session, to_json
 from triagebot.flows.yamlio import FlowError
 

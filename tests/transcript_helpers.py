@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from triagebot.flows.compiler import CompiledFlow, load_flow
-from triagebot.flows.engine import Session, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import Session
 from triagebot.flows.library import bundled_dir
 
 DATA = Path(__file__).parent / "data" / "transcripts"

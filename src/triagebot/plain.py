@@ -32,13 +32,7 @@ from triagebot.flows import journal
 from triagebot.flows.answers import AnswerError, accepted, format_number
 from triagebot.flows.catalog import Words, language_name, words
 from triagebot.flows.compiler import CompiledFlow, LanguageError
-from triagebot.flows.engine import (
-    FlowRuntimeError,
-    OutcomeView,
-    Session,
-    describe_answer,
-    switch_language,
-)
+from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session, describe_answer
 from triagebot.flows.journal import Journal, JournalError
 from triagebot.flows.safe_text import escaping
 from triagebot.flows.schema import (
@@ -51,6 +45,7 @@ from triagebot.flows.schema import (
     Question,
     YesNoQuestion,
 )
+from triagebot.flows.switching import switch_language
 from triagebot.flows.wording import overdue_line, round_name, urgency_word, why_lines
 
 HELP = words(None).help

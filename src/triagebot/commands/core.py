@@ -23,7 +23,8 @@ from triagebot.commands.common import (
 from triagebot.flows import library
 from triagebot.flows.compiler import CompiledFlow, LanguageError, load_flow, with_language
 from triagebot.flows.documents import FlowError
-from triagebot.flows.engine import FlowRuntimeError, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import FlowRuntimeError
 
 
 def register(subparsers: Any) -> None:

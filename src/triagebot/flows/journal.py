@@ -38,15 +38,9 @@ from triagebot.flows.answers import AnswerError, JsonAnswer, to_json_answer
 from triagebot.flows.catalog import words
 from triagebot.flows.compiler import CompiledFlow, LanguageError, load_flow, with_language
 from triagebot.flows.documents import FlowError, Unreadable, read_bytes
-from triagebot.flows.engine import (
-    Clock,
-    FlowRuntimeError,
-    Session,
-    SessionEvent,
-    switch_language,
-    utc_now,
-)
+from triagebot.flows.engine import Clock, FlowRuntimeError, Session, SessionEvent, utc_now
 from triagebot.flows.schema import validator
+from triagebot.flows.switching import switch_language
 
 JOURNAL_FORMAT: Literal[1] = 1
 SUFFIX = ".jsonl"

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.compiler import CompiledFlow, with_language
-from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session, switch_language
+from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session
 from triagebot.flows.schema import OUTCOME_SECTIONS
+from triagebot.flows.switching import switch_language
 from triagebot.flows.transcript import JsonAnswer, OutcomeRecord, Transcript
 
 

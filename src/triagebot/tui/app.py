@@ -40,16 +40,10 @@ from triagebot.flows.answers import AnswerError
 from triagebot.flows.catalog import Words, language_name, words
 from triagebot.flows.compiler import CompiledFlow, LanguageError, load_flow
 from triagebot.flows.documents import FlowError
-from triagebot.flows.engine import (
-    Clock,
-    FlowRuntimeError,
-    Session,
-    describe_answer,
-    switch_language,
-    utc_now,
-)
+from triagebot.flows.engine import Clock, FlowRuntimeError, Session, describe_answer, utc_now
 from triagebot.flows.journal import Journal, JournalError
 from triagebot.flows.safe_text import escaped
+from triagebot.flows.switching import switch_language
 from triagebot.flows.wording import round_label
 from triagebot.tui.export import export_transcript, transcript_text
 from triagebot.tui.keys import relabel
