@@ -380,7 +380,7 @@ def start_journal(session: Session, stdout: TextIO) -> Journal | None:
         return None
 
 
-def run_plain(
+def run_plain(  # noqa: PLR0913 (keyword options, as the CLI passes them)
     flow: CompiledFlow,
     stdin: TextIO,
     stdout: TextIO,

@@ -305,7 +305,7 @@ def _answer_name(flow: CompiledFlow, expression: Expr, kind: Kind) -> str | None
     return expression.name if var is not None and var.kind is kind else None
 
 
-def _scan(analysis: Analysis, expression: Expr) -> None:
+def _scan(analysis: Analysis, expression: Expr) -> None:  # noqa: PLR0912 (one branch per kind of expression)
     flow = analysis.flow
     if isinstance(expression, Aggregate):
         _scan_aggregate(analysis, expression)
@@ -657,7 +657,7 @@ class _NumberCuts:
                 last = signature
         return chosen
 
-    def roots(self, atom: NumberAtom, at: float, start: float, end: float) -> list[float]:
+    def roots(self, atom: NumberAtom, at: float, start: float, end: float) -> list[float]:  # noqa: PLR0911 (each way the root search ends)
         """Where ``atom.left - atom.right`` crosses zero on the piece around ``at``."""
         missing: list[str] = []
         for _ in range(5):
@@ -742,7 +742,7 @@ class _NumberCuts:
         assert isinstance(value, int | float)
         return float(value)
 
-    def _affine(self, expression: Expr, env: _PointEnv) -> Affine:
+    def _affine(self, expression: Expr, env: _PointEnv) -> Affine:  # noqa: PLR0911 (one return per kind of expression)
         """``a * x + b`` near the point; ``b`` is NaN where it waits for later answers."""
         if self.variable not in self.finder.analysis.deps(expression):
             return (0.0, self._later(expression, env))

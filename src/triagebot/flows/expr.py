@@ -473,7 +473,7 @@ class Aggregate(Expr):
             [self.entry_part(env, e, n) for n, e in enumerate(env.entries(self.group), 1)]
         )
 
-    def so_far_of(self, parts: Sequence[EntryPart]) -> object:
+    def so_far_of(self, parts: Sequence[EntryPart]) -> object:  # noqa: PLR0911 (one return per aggregate function)
         """:meth:`so_far` from each entry's :meth:`entry_part`, in round order."""
         taking, holds, evaluable = self._tally(parts)
         function = self.function

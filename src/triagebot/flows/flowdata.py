@@ -94,7 +94,7 @@ def _hints(kind: type) -> dict[str, Any]:
     return {item.name: hints[item.name] for item in dataclasses.fields(kind)}
 
 
-def _load(kind: Any, value: object) -> object:
+def _load(kind: Any, value: object) -> object:  # noqa: PLR0911 (one return per kind of type)
     origin = typing.get_origin(kind)
     if origin is typing.Annotated:
         return _load(typing.get_args(kind)[0], value)

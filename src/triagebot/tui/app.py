@@ -98,7 +98,7 @@ class TriageApp(App[None]):
         for key, action, label, _ in ACTIONS
     ]
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (keyword options, as make_app passes them)
         self,
         flow: CompiledFlow | None = None,
         extra_dirs: Iterable[Path] = (),
@@ -555,7 +555,7 @@ def _only(dirs: list[Path], lang: str | None = None) -> Iterable[library.Entry]:
             yield library.Entry(path, None, error)
 
 
-def make_app(
+def make_app(  # noqa: PLR0913 (keyword options, as the CLI and tests pass them)
     flow: CompiledFlow | None = None,
     extra_dirs: Iterable[Path] = (),
     *,
