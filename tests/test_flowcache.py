@@ -254,3 +254,14 @@ def test_an_entry_whose_data_is_changed_to_another_shape_is_ignored(
     entry.write_text(entry.read_text().replace('"allow_unsure": true', '"allow_unsure": "yes"'))
     loaded = load_flow(flow_file)
     assert (len(no_compiling), loaded.node("pain").prompt) == (2, "Pain?")
+
+
+def test_a_launching_command_uses_the_cache_only_while_it_runs(
+    flow_file: Path, no_compiling: list[str]
+) -> None:
+    """Inside a launching command the second load is cached; after it, loads compile again."""
+    compiler.use_cache(None)
+    launched = flowcache.launching(lambda: [load_flow(flow_file), load_flow(flow_file)])
+    launched()
+    load_flow(flow_file)
+    assert len(no_compiling) == 2

@@ -2,7 +2,7 @@
 
 Compiling a flow means PyYAML, building pydantic validators and checking every expression:
 most of what ``triagebot FLOW`` spends before its first question. When a session is
-launched (``chat``, ``resume``: :func:`use_for_sessions`), a flow that compiled is kept
+launched (``chat``, ``resume``: :func:`launching`), a flow that compiled is kept
 under the data folder (``cache/flows``) as JSON: the validated flow and its positions
 (:mod:`triagebot.flows.flowdata`), never code, never a pickle. Read back, it is compiled
 again without PyYAML or pydantic. ``validate``, ``verify``, ``diff`` and ``replay`` never
@@ -27,16 +27,18 @@ Failing to write an entry is silent: the cache is an optimisation, not a record.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from importlib.machinery import PathFinder
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from triagebot import __version__
 from triagebot.files import FILE_MODE, data_dir, private_dir
@@ -49,6 +51,9 @@ CACHE_VARIABLE = "TRIAGEBOT_FLOW_CACHE"
 """Set to ``off`` to neither read nor write compiled flows."""
 
 SUFFIX = ".json"
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 CORE = Path(compiler.__file__).resolve().parent
 """The core's folder: its modules shape a compiled flow."""
@@ -66,6 +71,21 @@ def enabled() -> bool:
 def use_for_sessions() -> None:
     """Launching a session: read flows from the cache and keep them there (when enabled)."""
     compiler.use_cache(FlowCache() if enabled() else None)
+
+
+def launching(command: Callable[P, R]) -> Callable[P, R]:
+    """A command that launches a session (``chat``, ``resume``): flows are read from the
+    cache and kept there while it runs, and the cache is put back as it was after."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        previous = compiler.use_cache(FlowCache() if enabled() else None)
+        try:
+            return command(*args, **kwargs)
+        finally:
+            compiler.use_cache(previous)
+
+    return run
 
 
 @cache

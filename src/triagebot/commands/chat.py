@@ -45,8 +45,8 @@ def register(subparsers: Any) -> None:
     chat.set_defaults(handler=chat_flow)
 
 
+@flowcache.launching
 def chat_flow(args: argparse.Namespace) -> int:
-    flowcache.use_for_sessions()
     flow = None if args.flow is None else find_flow(args.flow, args.flows, args.lang)
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
     if args.plain or not terminal:
@@ -82,9 +82,9 @@ def run_tui(
     return 0
 
 
+@flowcache.launching
 def resume_session(args: argparse.Namespace) -> int:
     """``resume NAME``: reopen an unfinished session in the TUI (plain mode with --plain)."""
-    flowcache.use_for_sessions()
     try:
         entry = resuming.find(args.name, journal.unfinished())
     except (LookupError, journal.JournalError) as error:

@@ -214,10 +214,12 @@ Only launching a session sets one (:func:`use_cache`): ``validate``, ``verify``,
 and ``replay`` always compile the file."""
 
 
-def use_cache(cache: FlowCache | None) -> None:
-    """Read and keep compiled flows in ``cache`` from now on (None: stop)."""
-    global _cache  # noqa: PLW0603 (set once, at the command boundary)
-    _cache = cache
+def use_cache(cache: FlowCache | None) -> FlowCache | None:
+    """Read and keep compiled flows in ``cache`` from now on (None: stop); the cache used
+    until now."""
+    global _cache
+    previous, _cache = _cache, cache
+    return previous
 
 
 def text_digest(text: str) -> str:
