@@ -21,9 +21,9 @@ from tests.control_support import (
     unchecked,
 )
 from tests.transcript_helpers import MIXED, MIXED_URGENT, driven, mixed, ticking_clock
+from triagebot.app.exports import FORMATS, render
 from triagebot.cli import main
-from triagebot.flows.engine import drive
-from triagebot.flows.exports import FORMATS, render
+from triagebot.flows.driving import drive
 from triagebot.flows.safe_text import escaped
 from triagebot.flows.transcript import from_json, from_session, to_json
 from triagebot.plain import run_plain

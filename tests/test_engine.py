@@ -9,7 +9,8 @@ import pytest
 
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.compiler import CompiledFlow, compile_text
-from triagebot.flows.engine import FlowRuntimeError, Session, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import FlowRuntimeError, Session
 
 FULL = {"pain": "yes", "colour": "blue", "flags": [], "lactate": 9, "age": 70}
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.transcript_helpers import CAUDA_EQUINA, DATA, MIXED_URGENT, driven, mixed, ticking_clock
-from triagebot.flows import exports
+from triagebot.app import exports
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import Session
 from triagebot.flows.transcript import Transcript, from_json, from_session

@@ -14,10 +14,10 @@ from fhir.resources.R4B.questionnaire import Questionnaire as Questionnaire4
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as Response4
 
 from tests.transcript_helpers import CAUDA_EQUINA, MIXED_URGENT, driven, mixed
-from triagebot import fhir
+from triagebot.app import fhir
+from triagebot.app.exports import ExportError, render
 from triagebot.cli import main
 from triagebot.flows.compiler import load_flow
-from triagebot.flows.exports import ExportError, render
 from triagebot.flows.transcript import from_session
 
 MODELS = {"R5": (Questionnaire5, Response5), "R4B": (Questionnaire4, Response4)}

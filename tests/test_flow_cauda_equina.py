@@ -15,7 +15,8 @@ import yaml
 from triagebot.app.library import bundled_dir
 from triagebot.cli import main
 from triagebot.flows.compiler import OUTCOME_VARIABLE, CompiledFlow, compile_text
-from triagebot.flows.engine import Session, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import Session
 from triagebot.flows.verify import Finding, verify
 
 FLOW_FILE = bundled_dir() / "cauda-equina.yaml"

@@ -13,7 +13,8 @@ from tests.test_flow_invariants import answer_sets, broken_invariants
 from triagebot.app.library import bundled_dir
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.compiler import CompiledFlow, compile_text, load_flow
-from triagebot.flows.engine import OutcomeView, Session, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import OutcomeView, Session
 from triagebot.flows.verify import Finding, verify
 
 PATH = bundled_dir() / "crt-lead.yaml"

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from triagebot.app.library import bundled_dir
 from triagebot.flows.compiler import CompiledFlow, load_flow
-from triagebot.flows.engine import OutcomeView, Session, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import OutcomeView, Session
 from triagebot.flows.schema import OutcomeNode
 
 FLOW_PATH = bundled_dir() / "ecpr.yaml"

@@ -11,7 +11,7 @@ import pytest
 
 from triagebot.app.library import bundled_dir
 from triagebot.flows.compiler import compile_text, load_flow
-from triagebot.flows.engine import drive
+from triagebot.flows.driving import drive
 from triagebot.flows.verify import answers_mapping, verify
 
 FLOW_PATH = bundled_dir() / "ecpr.yaml"

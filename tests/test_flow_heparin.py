@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from tests.test_flow_invariants import heparin_oracle, heparin_values
 from triagebot.app.library import bundled_dir
 from triagebot.flows.compiler import CompiledFlow, compile_text, load_flow
-from triagebot.flows.engine import OutcomeView, Session, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import OutcomeView, Session
 from triagebot.flows.schema import NumberQuestion
 from triagebot.flows.transcript import from_session
 from triagebot.flows.verify import verify

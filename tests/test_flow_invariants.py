@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from triagebot.app.library import bundled_dir
 from triagebot.flows.compiler import OUTCOME_VARIABLE, CompiledFlow, load_flow
-from triagebot.flows.engine import Session, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import Session
 from triagebot.flows.expr import Const, Expr
 from triagebot.flows.schema import (
     UNKNOWN,

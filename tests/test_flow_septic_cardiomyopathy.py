@@ -12,7 +12,8 @@ from triagebot.app.library import bundled_dir
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.catalog import words
 from triagebot.flows.compiler import CompiledFlow, compile_text, load_flow
-from triagebot.flows.engine import OutcomeView, Session, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import OutcomeView, Session
 from triagebot.flows.verify import Finding, verify
 
 LANGUAGES = ("fr", "en")

@@ -10,7 +10,8 @@ import pytest
 
 from triagebot.app.library import bundled_dir
 from triagebot.flows.compiler import CompiledFlow, compile_text, load_flow
-from triagebot.flows.engine import Session, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import Session
 from triagebot.flows.schema import MultiChoiceQuestion, OutcomeNode
 from triagebot.flows.verify import Finding, verify
 

@@ -1,20 +1,35 @@
-"""The compiled-flow cache: a second load reads it back, and it never changes what loads."""
+"""The compiled-flow cache: a second launch reads it back, it never changes what loads, and
+only launching a session uses it."""
 
 from __future__ import annotations
 
-import pickle
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from triagebot.app import library
-from triagebot.flows import compiler, flowcache
-from triagebot.flows.compiler import CompiledFlow, compile_text, load_flow, with_language
+from triagebot.app import flowcache, library
+from triagebot.flows import compiler
+from triagebot.flows.compiler import (
+    CompiledFlow,
+    compile_text,
+    load_flow,
+    text_digest,
+    with_language,
+)
 from triagebot.flows.documents import FlowError
-from triagebot.flows.engine import drive
+from triagebot.flows.driving import drive
 
 DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def launching() -> Iterator[None]:
+    """Each test loads flows as launching a session does (with the cache), then stops."""
+    flowcache.use_for_sessions()
+    yield
+    compiler.use_cache(None)
 
 
 @pytest.fixture
@@ -82,7 +97,7 @@ def test_every_bundled_flow_reads_back_identical_in_every_language() -> None:
     for path in library.flow_files([library.bundled_dir()]):
         for lang in load_flow(path).languages:
             load_flow(path, lang)  # fills the cache
-            cached = flowcache.load(str(path), flowcache.text_digest(path.read_text()), lang)
+            cached = flowcache.load(str(path), text_digest(path.read_text()), lang)
             fresh = compile_text(path.read_text(), str(path), lang)
             if cached is None or not same_flow(cached, fresh):
                 differing.append(f"{path.stem}/{lang}")
@@ -127,7 +142,7 @@ def test_a_damaged_entry_is_ignored(flow_file: Path, no_compiling: list[str]) ->
     """Garbage where an entry should be: the flow compiles again, correctly."""
     load_flow(flow_file)
     [entry] = entries()
-    entry.write_bytes(b"not a pickle")
+    entry.write_bytes(b"not json")
     loaded = load_flow(flow_file)
     assert (len(no_compiling), loaded.node("pain").prompt) == (2, "Pain?")
 
@@ -136,8 +151,9 @@ def test_an_entry_for_other_text_is_ignored(flow_file: Path, no_compiling: list[
     """An entry that holds another flow (a copied cache, a hash clash) is never used."""
     load_flow(flow_file)
     [entry] = entries()
-    other = load_flow(library.bundled_dir() / "cauda-equina.yaml")
-    entry.write_bytes(pickle.dumps(other))
+    load_flow(library.bundled_dir() / "cauda-equina.yaml")
+    other = next(path for path in entries() if path != entry)
+    entry.write_bytes(other.read_bytes())
     loaded = load_flow(flow_file)
     assert (loaded.id, len(no_compiling)) == ("minimal", 3)
 
@@ -170,7 +186,7 @@ def test_the_fingerprint_follows_the_modules() -> None:
 
 
 def test_a_folder_others_can_write_to_is_not_read(flow_file: Path, no_compiling: list[str]) -> None:
-    """pickle runs code as it loads: entries in a group-writable folder are not trusted."""
+    """Another user could plant a flow: entries in a group-writable folder are not trusted."""
     load_flow(flow_file)
     flowcache.cache_dir().chmod(0o770)
     load_flow(flow_file)
@@ -192,6 +208,7 @@ def test_the_cache_can_be_turned_off(
 ) -> None:
     """TRIAGEBOT_FLOW_CACHE=off: nothing written, every load compiles."""
     monkeypatch.setenv(flowcache.CACHE_VARIABLE, "off")
+    flowcache.use_for_sessions()
     load_flow(flow_file)
     load_flow(flow_file)
     assert (len(no_compiling), entries()) == (2, [])
@@ -216,3 +233,35 @@ def test_another_language_is_read_from_the_cache_too(no_compiling: list[str]) ->
     english = with_language(load_flow(path), "en")
     fresh = compile_text(path.read_text(), str(path), "en")
     assert (no_compiling == compiled_before, same_flow(english, fresh)) == (True, True)
+
+
+def test_loading_outside_a_session_launch_neither_reads_nor_writes_the_cache(
+    flow_file: Path, no_compiling: list[str]
+) -> None:
+    """validate, verify, diff and replay load with no cache: each load compiles, none is kept."""
+    compiler.use_cache(None)
+    load_flow(flow_file)
+    load_flow(flow_file)
+    assert (len(no_compiling), entries()) == (2, [])
+
+
+def test_an_entry_whose_data_is_changed_to_another_shape_is_ignored(
+    flow_file: Path, no_compiling: list[str]
+) -> None:
+    """An entry edited so that a field has the wrong type is refused, and the file compiled."""
+    load_flow(flow_file)
+    [entry] = entries()
+    entry.write_text(entry.read_text().replace('"allow_unsure": true', '"allow_unsure": "yes"'))
+    loaded = load_flow(flow_file)
+    assert (len(no_compiling), loaded.node("pain").prompt) == (2, "Pain?")
+
+
+def test_a_launching_command_uses_the_cache_only_while_it_runs(
+    flow_file: Path, no_compiling: list[str]
+) -> None:
+    """Inside a launching command the second load is cached; after it, loads compile again."""
+    compiler.use_cache(None)
+    launched = flowcache.launching(lambda: [load_flow(flow_file), load_flow(flow_file)])
+    launched()
+    load_flow(flow_file)
+    assert len(no_compiling) == 2

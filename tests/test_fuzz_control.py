@@ -32,11 +32,11 @@ from textual.color import Color
 from tests.control_support import RAW, raw_controls
 from tests.transcript_helpers import MIXED, MIXED_URGENT, driven, mixed, ticking_clock
 from triagebot.app import journal, resuming
+from triagebot.app.exports import FORMATS, ExportError, render
 from triagebot.cli import main
 from triagebot.flows.compiler import compile_text
 from triagebot.flows.documents import FlowError
 from triagebot.flows.engine import Session
-from triagebot.flows.exports import FORMATS, ExportError, render
 from triagebot.flows.transcript import from_json, from_session, to_json
 from triagebot.flows.yamlio import parse
 from triagebot.plain import run_plain

@@ -32,7 +32,8 @@ from hypothesis import strategies as st
 
 from triagebot.app import journal, library
 from triagebot.cli import main
-from triagebot.flows.engine import Session, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import Session
 from triagebot.flows.transcript import from_session, to_json
 
 EXAMPLES = int(os.environ.get("TRIAGEBOT_FUZZ_EXAMPLES", "60"))

@@ -9,7 +9,8 @@ import pytest
 
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.compiler import compile_text, load_flow
-from triagebot.flows.engine import FlowRuntimeError, RoundInfo, Session, SessionEvent, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import FlowRuntimeError, RoundInfo, Session, SessionEvent
 
 DATA = Path(__file__).parent / "data" / "groups"
 CRT = load_flow(DATA / "crt.yaml")

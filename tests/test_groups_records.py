@@ -14,12 +14,11 @@ from fhir.resources.R4B.questionnaire import Questionnaire as Questionnaire4
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as Response4
 
 from tests.transcript_helpers import ticking_clock
-from triagebot import fhir
-from triagebot.app import journal, resuming
+from triagebot.app import exports, fhir, journal, resuming
 from triagebot.cli import main
-from triagebot.flows import exports
 from triagebot.flows.compiler import load_flow
-from triagebot.flows.engine import Session, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import Session
 from triagebot.flows.replay import replay
 from triagebot.flows.transcript import Transcript, from_json, from_session, to_json
 

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from triagebot.app import journal
-from triagebot.flows import exports
+from triagebot.app import exports, journal
 from triagebot.flows.catalog import CATALOG, ENGLISH, format_number, is_singular, words
 from triagebot.flows.compiler import (
     CompiledFlow,
@@ -20,8 +19,10 @@ from triagebot.flows.compiler import (
     load_flow,
     with_language,
 )
-from triagebot.flows.engine import Session, drive, switch_language
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import Session
 from triagebot.flows.replay import replay
+from triagebot.flows.switching import switch_language
 from triagebot.flows.transcript import from_json, from_session, to_json
 from triagebot.flows.yamlio import FlowError
 

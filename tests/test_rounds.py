@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from triagebot.flows.answers import AnswerValue
 from triagebot.flows.compiler import OUTCOME_VARIABLE, CompiledFlow, compile_text
-from triagebot.flows.engine import FlowRuntimeError, Session, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import FlowRuntimeError, Session
 from triagebot.flows.explore import Classes, ClassFinder, Entries, Exploration, Explorer, analyse
 from triagebot.flows.expr import Unavailable
 from triagebot.flows.places import positions

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,6 @@ from triagebot.cli import main
 from triagebot.commands.safety import build_case
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.documents import FlowError
-from triagebot.flows.records import record
 from triagebot.flows.safety_case import SafetyCase, build
 from triagebot.flows.safety_inputs import (
     constrained_outcomes,
@@ -207,7 +207,7 @@ def test_causes_lead_to_the_outcome_at_risk_and_controls_turn_away() -> None:
 HOLDS = "outcome != 'routine' or retention == 'no'"
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Stated:
     name: str
     says: str

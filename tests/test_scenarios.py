@@ -227,7 +227,7 @@ def test_a_threshold_is_reached_only_where_evaluation_reaches_it() -> None:
 def test_each_rule_traced_is_the_one_the_engine_took() -> None:
     """On every bundled scenario, the rules traced go to exactly the nodes the path took."""
     from triagebot.flows.coverage import Trace  # noqa: PLC0415
-    from triagebot.flows.engine import drive  # noqa: PLC0415
+    from triagebot.flows.driving import drive  # noqa: PLC0415
     from triagebot.flows.scenarios import run_scenario  # noqa: PLC0415
 
     mismatched = []

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.transcript_helpers import MIXED, MIXED_URGENT, driven, mixed
-from triagebot.app import files, journal
+from triagebot.app import files, flowcache, journal
 from triagebot.cli import main
-from triagebot.flows.compiler import load_flow
+from triagebot.flows.compiler import load_flow, use_cache
 from triagebot.flows.engine import Session
 from triagebot.flows.transcript import from_json, from_session
 
@@ -154,7 +154,11 @@ def test_the_data_folder_is_made_owner_only(tmp_path, monkeypatch, usual_umask) 
     data = tmp_path / "fresh" / "data"
     monkeypatch.setenv("TRIAGEBOT_DATA_DIR", str(data))
     monkeypatch.delenv("TRIAGEBOT_FLOW_CACHE", raising=False)
-    load_flow(MIXED)  # compiled and cached under data/cache/flows
+    flowcache.use_for_sessions()  # as launching a session does
+    try:
+        load_flow(MIXED)  # compiled and cached under data/cache/flows
+    finally:
+        use_cache(None)
     record = journal.Journal.start(Session(mixed()))
     record.discard()
     modes = [mode(folder) for folder in (data.parent, data, data / "cache", data / "sessions")]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from triagebot.app import library
-from triagebot.flows.engine import Session, switch_language
+from triagebot.flows.engine import Session
 from triagebot.flows.schema import UNKNOWN, NumberQuestion, YesNoQuestion, validator
+from triagebot.flows.switching import switch_language
 from triagebot.tui.wording import key_of, number_raw, progress, yes_no_keys
 
 QUESTION = validator(YesNoQuestion).validate_python(

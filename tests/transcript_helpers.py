@@ -8,7 +8,8 @@ from pathlib import Path
 
 from triagebot.app.library import bundled_dir
 from triagebot.flows.compiler import CompiledFlow, load_flow
-from triagebot.flows.engine import Session, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import Session
 
 DATA = Path(__file__).parent / "data" / "transcripts"
 MIXED = DATA / "mixed.yaml"

@@ -256,7 +256,7 @@ def start_journal(session: Session, stdout: TextIO) -> Journal | None:
     return conversation.journal
 
 
-def run_plain(
+def run_plain(  # noqa: PLR0913 (the streams and options the CLI passes)
     flow: CompiledFlow,
     stdin: TextIO,
     stdout: TextIO,

@@ -34,9 +34,9 @@ from triagebot.flows.engine import (
     EditResult,
     FlowRuntimeError,
     Session,
-    switch_language,
     utc_now,
 )
+from triagebot.flows.switching import switch_language
 
 Report = Callable[[str], None]
 """Says a problem with the journal to the user, worded in the session's language."""

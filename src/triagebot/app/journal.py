@@ -42,7 +42,6 @@ from triagebot.flows.documents import FlowError, Unreadable, read_bytes
 from triagebot.flows.engine import (
     Clock,
     Session,
-    switch_language,
     utc_now,
 )
 
@@ -59,7 +58,7 @@ from triagebot.flows.journal import (
     parse,
     replay,
 )
-from triagebot.flows.records import record
+from triagebot.flows.switching import switch_language
 
 __all__ = [
     "JOURNAL_FORMAT",
@@ -110,7 +109,7 @@ def read(path: Path) -> JournalContents:
 # --- listing and resuming -----------------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Unfinished:
     """A journal left behind: resumable (``contents``) or damaged (``error``)."""
 

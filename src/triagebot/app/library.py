@@ -8,6 +8,7 @@ lists every flow, gives each in ``lang`` when it has it and in its own default o
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from triagebot.flows.compiler import CompiledFlow, load_flow
@@ -19,7 +20,6 @@ from triagebot.flows.library import (
     review_overdue,
     review_status,
 )
-from triagebot.flows.records import record
 
 __all__ = [
     "FLOW_SUFFIXES",
@@ -60,7 +60,7 @@ def flow_files(folders: Iterable[Path]) -> list[Path]:
     return files
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Entry:
     """A flow file found on disk: compiled, or with the problems that stop it loading."""
 

@@ -22,10 +22,9 @@ import errno
 import os
 import stat
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-
-from triagebot.flows.records import record
 
 try:
     import fcntl
@@ -42,7 +41,7 @@ PAUSE = 0.05
 """Seconds between tries."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Holder:
     """The process holding a session's lock, as far as it can be named."""
 

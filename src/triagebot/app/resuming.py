@@ -9,12 +9,12 @@ control characters escaped (:func:`~triagebot.flows.safe_text.escaped`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from triagebot.app import journal
 from triagebot.app.journal import JournalError, Unfinished
 from triagebot.flows.catalog import is_singular, words
-from triagebot.flows.records import record
 from triagebot.flows.safe_text import escaped
 from triagebot.flows.schema import InfoNode, OutcomeNode
 
@@ -22,7 +22,7 @@ KEPT = "Unfinished session kept: resume it with `triagebot resume {name}` or fro
 """Said when the user leaves a session before its outcome (quit, input ended, other flow)."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Offer:
     """One unfinished session as listed: where it stands, or why it cannot be resumed."""
 

@@ -23,7 +23,8 @@ from triagebot.commands.common import CommandError
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.documents import MAX_FILE_BYTES, Unreadable, open_regular
-from triagebot.flows.engine import FlowRuntimeError, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import FlowRuntimeError
 
 MAX_LINE_BYTES = MAX_FILE_BYTES
 """Longest case line read; a longer one is an error record, and the next line runs."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from triagebot import startup
-from triagebot.app import journal, resuming
+from triagebot.app import flowcache, journal, resuming
 from triagebot.commands.common import CommandError, add_flows_dir, add_lang, find_flow
 from triagebot.flows.compiler import CompiledFlow
 
@@ -44,6 +44,7 @@ def register(subparsers: Any) -> None:
     chat.set_defaults(handler=chat_flow)
 
 
+@flowcache.launching
 def chat_flow(args: argparse.Namespace) -> int:
     flow = None if args.flow is None else find_flow(args.flow, args.flows, args.lang)
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
@@ -80,6 +81,7 @@ def run_tui(
     return 0
 
 
+@flowcache.launching
 def resume_session(args: argparse.Namespace) -> int:
     """``resume NAME``: reopen an unfinished session in the TUI (plain mode with --plain)."""
     try:

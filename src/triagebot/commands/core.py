@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from triagebot.app import library
+from triagebot.app import exports, library
 from triagebot.commands import transcripts
 from triagebot.commands.cases import run_cases, unknown_ids
 from triagebot.commands.common import (
@@ -20,10 +20,10 @@ from triagebot.commands.common import (
     flow_fault,
     read_answers,
 )
-from triagebot.flows import exports
 from triagebot.flows.compiler import CompiledFlow, LanguageError, load_flow, with_language
 from triagebot.flows.documents import FlowError
-from triagebot.flows.engine import FlowRuntimeError, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import FlowRuntimeError
 
 
 def register(subparsers: Any) -> None:

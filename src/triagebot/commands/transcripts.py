@@ -121,7 +121,7 @@ def deliver(output: str, args: argparse.Namespace) -> int:
 
 def export_questionnaire(args: argparse.Namespace) -> int:
     flow = find_flow(args.flow, args.flows, args.lang)
-    from triagebot import fhir  # noqa: PLC0415  (slow import, only when exporting FHIR)
+    from triagebot.app import fhir  # noqa: PLC0415  (slow import, only when exporting FHIR)
 
     try:
         output = fhir.questionnaire_json(flow, args.fhir)

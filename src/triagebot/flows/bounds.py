@@ -60,7 +60,7 @@ class Bounds:
         """id() of a part that may fail -> (the part, why: "overflow" or "zero")."""
         self._computed: dict[str, Interval | None] = {}
 
-    def of(self, expression: Expr, scope: Mapping[str, Interval] | None = None) -> Interval | None:
+    def of(self, expression: Expr, scope: Mapping[str, Interval] | None = None) -> Interval | None:  # noqa: PLR0911 (one return per kind of expression)
         """The range of a number expression (None for text, truth values and sets); every
         part met on the way that may fail is noted in :attr:`failing`."""
         scope = scope or {}

@@ -20,19 +20,20 @@ aggregates read them); a member's own rules read this round's answers by name.
 from __future__ import annotations
 
 import gc
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+from weakref import WeakValueDictionary
 
-from triagebot.flows import expr, flowcache, safe_text
+from triagebot.flows import expr, safe_text
 from triagebot.flows.catalog import DEFAULT_LANGUAGE
 from triagebot.flows.documents import Document, FlowError, PathKey, Problem, dotted, read_text
 from triagebot.flows.expr import EvaluationError, Expr, ExprError, Kind, VarType
-from triagebot.flows.records import record
 from triagebot.flows.schema import (
     LANGUAGE_CONTEXT,
     LANGUAGES_CONTEXT,
@@ -76,7 +77,7 @@ class LanguageError(LookupError):
     """A language asked for that a flow is not written in; the message lists those it is."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class CompiledRule:
     """A routing rule with its condition parsed; ``condition`` is None for the default."""
 
@@ -86,7 +87,7 @@ class CompiledRule:
     goto: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class CompiledItem:
     """An outcome line with its condition parsed and its placeholders listed."""
 
@@ -95,9 +96,12 @@ class CompiledItem:
     placeholders: tuple[str, ...]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
 class CompiledFlow:
-    """A flow that passed every check, with its expressions parsed and typed."""
+    """A flow that passed every check, with its expressions parsed and typed.
+
+    Nothing changes it once compiled. Two compiled flows are equal only when they are the
+    same object (the engine keeps one Machine per compiled flow, by identity)."""
 
     flow: Flow
     file: str
@@ -117,10 +121,6 @@ class CompiledFlow:
     """The repeated groups, by id."""
     group_of: dict[str, str] = field(default_factory=dict)
     """Member id -> the id of its group."""
-    cache: dict[str, Any] = field(default_factory=dict)
-    """Derived structures the engine builds once per flow (e.g. transition specs)."""
-    siblings: dict[str, CompiledFlow] = field(default_factory=dict)
-    """The same flow text compiled in each language asked for so far (shared by them all)."""
 
     @property
     def id(self) -> str:
@@ -197,21 +197,61 @@ class CompiledFlow:
         return error
 
 
+class FlowCache(Protocol):
+    """Compiled flows kept between runs (the application layer's ``flowcache``): the core
+    asks it, it does the file I/O."""
+
+    def load(self, name: str, digest: str, lang: str | None) -> CompiledFlow | None:
+        """The flow compiled before from the text of sha256 ``digest`` read as ``name`` in
+        ``lang`` (None: the flow's default), or None."""
+
+    def store(self, name: str, lang: str | None, compiled: CompiledFlow) -> None:
+        """Keep ``compiled`` (its file read as ``name``, asked for in ``lang``)."""
+
+
+_cache: FlowCache | None = None
+"""The cache :func:`load_flow` and :func:`with_language` use; None (the default) for none.
+Only launching a session sets one (:func:`use_cache`): ``validate``, ``verify``, ``diff``
+and ``replay`` always compile the file."""
+
+
+def use_cache(cache: FlowCache | None) -> FlowCache | None:
+    """Read and keep compiled flows in ``cache`` from now on (None: stop); the cache used
+    until now."""
+    global _cache
+    previous, _cache = _cache, cache
+    return previous
+
+
+def text_digest(text: str) -> str:
+    """The sha256 a compiled flow records for its text (``CompiledFlow.sha256``)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def load_flow(path: Path, lang: str | None = None) -> CompiledFlow:
     """Read, validate and compile a flow file in ``lang`` (default: the flow's first language).
 
     Raises :class:`FlowError` with every problem, or :class:`LanguageError` when the flow is
-    not written in ``lang``. A flow compiled before from the same text is read back from
-    :mod:`~triagebot.flows.flowcache` instead of compiled again.
+    not written in ``lang``. When a session is being launched (:func:`use_cache`), a flow
+    compiled before from the same text is read back from the cache instead.
     """
     text = read_text(path)
     name = str(path)
-    cached = flowcache.load(name, flowcache.text_digest(text), lang)
+    cache = _cache
+    cached = None if cache is None else cache.load(name, text_digest(text), lang)
     if cached is not None:
         return cached
     compiled = compile_text(text, name, lang)
-    flowcache.store(name, lang, compiled)
+    if cache is not None:
+        cache.store(name, lang, compiled)
     return compiled
+
+
+def compile_validated(flow: Flow, document: Document, sha256: str, language: str) -> CompiledFlow:
+    """Compile a flow already validated in ``language`` (read back from a cache): the
+    checks of meaning run again, with no YAML parsing and no pydantic."""
+    with collection_paused():
+        return _Compiler(flow, document).compile(sha256, language)
 
 
 def compile_text(text: str, name: str, lang: str | None = None) -> CompiledFlow:
@@ -227,27 +267,38 @@ def compile_text(text: str, name: str, lang: str | None = None) -> CompiledFlow:
         safe_text.refuse_raw(text, name)
         document = parse(text, name)
         safe_text.refuse_escaped(document, text)
-        compiled = _compile_document(document, lang)
-    compiled.sha256 = flowcache.text_digest(text)
-    compiled.siblings[compiled.language] = compiled
+        compiled = _compile_document(document, lang, text_digest(text))
+    _translations[id(compiled.document), compiled.language] = compiled
     return compiled
 
 
 def with_language(compiled: CompiledFlow, lang: str) -> CompiledFlow:
     """The same flow (same file text, same sha256) compiled in ``lang``; built once per
     language and shared. Raises :class:`LanguageError` when the flow lacks ``lang``."""
-    found = compiled if lang == compiled.language else compiled.siblings.get(lang)
+    if lang == compiled.language:
+        return compiled
+    found = _translations.get((id(compiled.document), lang))
     if found is not None:
         return found
-    other = flowcache.load(compiled.file, compiled.sha256, lang)
+    cache = _cache
+    other = None if cache is None else cache.load(compiled.file, compiled.sha256, lang)
     if other is None:
         with collection_paused():
-            other = _compile_document(compiled.document, lang)
-        other.sha256 = compiled.sha256
-        flowcache.store(compiled.file, lang, other)
-    other.siblings = compiled.siblings
-    compiled.siblings[lang] = other
+            other = _compile_document(compiled.document, lang, compiled.sha256)
+        if cache is not None:
+            cache.store(compiled.file, lang, other)
+    else:
+        other = replace(other, document=compiled.document)
+    _translations[id(compiled.document), compiled.language] = compiled
+    _translations[id(compiled.document), lang] = other
     return other
+
+
+_translations: WeakValueDictionary[tuple[int, str], CompiledFlow] = WeakValueDictionary()
+"""The flows compiled from one document (one file's text), by the document's identity and
+the language: a flow asked for in another language is compiled once and shared while
+anything holds it. Each flow holds its document, so an identity here is never reused
+while its entries live."""
 
 
 def declared_languages(document: Document) -> tuple[str, ...] | None:
@@ -267,7 +318,7 @@ def declared_languages(document: Document) -> tuple[str, ...] | None:
     return tuple(value)
 
 
-def _compile_document(document: Document, lang: str | None) -> CompiledFlow:
+def _compile_document(document: Document, lang: str | None, sha256: str) -> CompiledFlow:
     languages = declared_languages(document)
     if lang is not None and languages is not None and lang not in languages:
         flow_id = document.data.get("id", document.file) if isinstance(document.data, dict) else ""
@@ -276,9 +327,7 @@ def _compile_document(document: Document, lang: str | None) -> CompiledFlow:
         )
     chosen = lang or (languages[0] if languages else DEFAULT_LANGUAGE)
     flow = validate_shape(document, chosen)
-    compiled = _Compiler(flow, document).compile()
-    compiled.language = chosen
-    return compiled
+    return _Compiler(flow, document).compile(sha256, chosen)
 
 
 @contextmanager
@@ -537,7 +586,7 @@ class _Compiler:
         else:
             self.problems.append(Problem(self.document.file, key.line, key.column, message))
 
-    def compile(self) -> CompiledFlow:
+    def compile(self, sha256: str, language: str) -> CompiledFlow:
         self.check_ids()
         self.check_review_dates()
         self.check_groups()
@@ -555,7 +604,7 @@ class _Compiler:
         return CompiledFlow(
             flow=self.flow,
             file=self.document.file,
-            sha256="",
+            sha256=sha256,
             document=self.document,
             types={**self.types, **self.member_types},
             routes=routes,
@@ -565,6 +614,7 @@ class _Compiler:
             nodes=self.nodes,
             groups=self.groups,
             group_of=self.group_of,
+            language=language,
         )
 
     def scope(self, node_id: str) -> Mapping[str, VarType]:

@@ -39,7 +39,6 @@ from triagebot.flows.expr import (
     Or,
     Value,
 )
-from triagebot.flows.records import record
 from triagebot.flows.schema import OUTCOME_SECTIONS
 
 KINDS = ("outcome", "rule", "threshold", "line")
@@ -56,7 +55,7 @@ ItemKey = tuple[object, ...]
 """What identifies an item: its kind first, then where it is in the flow."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class CoverageItem:
     """One outcome, rule, threshold side or outcome line, and the scenarios that reach it."""
 
@@ -74,7 +73,7 @@ class CoverageItem:
         return bool(self.covered_by)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Coverage:
     """Every coverage item of a flow, covered or not."""
 
@@ -156,7 +155,7 @@ def _walk(node: Expr, env: Env, path: PathKey, ordinals: dict[int, int], trace: 
     return value
 
 
-def shown(node: Expr) -> str:
+def shown(node: Expr) -> str:  # noqa: PLR0911 (one return per kind of expression)
     """A threshold's sides as a reader writes them (``len(red_flags) > 1``)."""
     if isinstance(node, Name):
         return node.name

@@ -21,7 +21,6 @@ from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.engine import FlowRuntimeError, Session
 from triagebot.flows.explore import Answers, ClassFinder, analyse, fixed_clock, tidy
 from triagebot.flows.places import between
-from triagebot.flows.records import record
 from triagebot.flows.schema import (
     UNKNOWN,
     UNSURE,
@@ -41,7 +40,7 @@ GROUP_ROUNDS = 2
 """Rounds of a repeated group compared by default (see the module docstring)."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Change:
     """One answer path and what each version ends in (an outcome id, ``error: ...``, or
     ``refused: ...`` for an answer that version does not accept)."""

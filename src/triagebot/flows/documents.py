@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from triagebot.flows.records import record
-
 MAX_FILE_BYTES = 512 * 1024
 """Largest flow or answers file accepted; the bundled flows are a few tens of kB."""
 
@@ -31,7 +29,7 @@ def dotted(path: PathKey) -> str:
     return name
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Position:
     """A 1-based line and column in a file."""
 
@@ -39,7 +37,7 @@ class Position:
     column: int
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with a file, already placed at a line and column."""
 

@@ -83,7 +83,6 @@ from triagebot.flows.expr import (
 )
 from triagebot.flows.limits import DEFAULT_PATH_LIMIT, DEFAULT_SECONDS
 from triagebot.flows.places import between
-from triagebot.flows.records import record
 from triagebot.flows.rounds import Rounds
 from triagebot.flows.schema import (
     MAX_NUMBER,
@@ -127,7 +126,7 @@ def fixed_clock() -> datetime:
 # --- what the flow's expressions read ---------------------------------------------------
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class NumberAtom:
     """Two number expressions whose order (``<``, ``==``, ``>``) some condition reads."""
 
@@ -135,7 +134,7 @@ class NumberAtom:
     right: Expr
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Guard(Expr):
     """A test the verifier adds for a part of an expression that may fail: true where
     evaluating it succeeds (what stops it otherwise is the test's outcome, see
@@ -306,7 +305,7 @@ def _answer_name(flow: CompiledFlow, expression: Expr, kind: Kind) -> str | None
     return expression.name if var is not None and var.kind is kind else None
 
 
-def _scan(analysis: Analysis, expression: Expr) -> None:
+def _scan(analysis: Analysis, expression: Expr) -> None:  # noqa: PLR0912 (one branch per kind of expression)
     flow = analysis.flow
     if isinstance(expression, Aggregate):
         _scan_aggregate(analysis, expression)
@@ -416,7 +415,7 @@ def _add_atom(analysis: Analysis, left: Expr, right: Expr) -> None:
 # --- answer classes ----------------------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Classes:
     """The answers tried at a question, and why the list is not exhaustive (if it is not)."""
 
@@ -658,7 +657,7 @@ class _NumberCuts:
                 last = signature
         return chosen
 
-    def roots(self, atom: NumberAtom, at: float, start: float, end: float) -> list[float]:
+    def roots(self, atom: NumberAtom, at: float, start: float, end: float) -> list[float]:  # noqa: PLR0911 (each way the root search ends)
         """Where ``atom.left - atom.right`` crosses zero on the piece around ``at``."""
         missing: list[str] = []
         for _ in range(5):
@@ -743,7 +742,7 @@ class _NumberCuts:
         assert isinstance(value, int | float)
         return float(value)
 
-    def _affine(self, expression: Expr, env: _PointEnv) -> Affine:
+    def _affine(self, expression: Expr, env: _PointEnv) -> Affine:  # noqa: PLR0911 (one return per kind of expression)
         """``a * x + b`` near the point; ``b`` is NaN where it waits for later answers."""
         if self.variable not in self.finder.analysis.deps(expression):
             return (0.0, self._later(expression, env))

@@ -5,8 +5,8 @@ of at most 80 characters, headed by the flow, its version and the language, one 
 per question and answer (a repeated group's answers under a numbered line per round:
 "Branch 1", "Branch 2"), then the outcome with its actions and their sources, then the
 disclaimer. Headings and fixed words come from the catalog in the transcript's language.
-FHIR is produced by :mod:`triagebot.fhir`, imported only when asked for (it is slow to
-import and outside the strictly typed core). Transcripts (pydantic models) are only named
+FHIR is built by :mod:`~triagebot.flows.fhir` and validated in the application layer
+(``triagebot.app.exports.render`` makes every format). Transcripts (pydantic models) are only named
 here, so the command line's start does not import pydantic.
 
 A transcript may come from elsewhere: every format writes a control character or a
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 Format = Literal["text", "markdown", "json", "fhir", "fhir-r4b"]
 FORMATS: tuple[Format, ...] = get_args(Format)
+FHIR_FORMATS: tuple[Format, ...] = ("fhir", "fhir-r4b")
+"""The formats made by the application layer, which validates them."""
 """Every export format, in the order offered."""
 
 EXTENSIONS: dict[Format, str] = {
@@ -60,7 +62,7 @@ class ExportError(ValueError):
 
 
 def render(fmt: Format, transcript: Transcript, flow: CompiledFlow | None = None) -> str:
-    """The transcript in ``fmt``. FHIR needs the flow (its Questionnaire) to check linkIds."""
+    """The transcript as text, Markdown or JSON (FHIR: ``triagebot.app.exports.render``)."""
     if fmt == "text":
         return to_text(transcript)
     if fmt == "markdown":
@@ -69,12 +71,7 @@ def render(fmt: Format, transcript: Transcript, flow: CompiledFlow | None = None
         from triagebot.flows.transcript import to_json  # noqa: PLC0415 (see the docstring)
 
         return escaped(to_json(transcript)) + "\n"
-    if flow is None:
-        raise ExportError("a FHIR export needs the flow the transcript was taken on")
-    from triagebot import fhir  # noqa: PLC0415  (slow import, only when exporting FHIR)
-
-    release: fhir.Release = "R4B" if fmt == "fhir-r4b" else "R5"
-    return fhir.response_json(transcript, flow, release) + "\n"
+    raise ExportError(f"internal error: {fmt} is made by triagebot.app.exports.render")
 
 
 # --- plain text ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import re
 from transitions.extensions import GraphMachine
 
 from triagebot.flows.compiler import CompiledFlow
-from triagebot.flows.engine import round_label, skip_label, transition_specs
+from triagebot.flows.machine import round_edge_label, skip_edge_label, transition_specs
 from triagebot.flows.schema import URGENCY_ORDER, GroupNode, OutcomeNode
 
 URGENCY_STYLE = {
@@ -99,7 +99,7 @@ def edge_labels(flow: CompiledFlow) -> dict[tuple[str, str], str]:
     """
     texts: dict[tuple[str, str], list[str]] = {}
     for group_id, group in flow.groups.items():
-        texts[(group_id, group.start)] = [round_label(group)]
+        texts[(group_id, group.start)] = [round_edge_label(group)]
     for node_id, rules in flow.routes.items():
         ends_round = flow.group_of.get(node_id)
         for rule in rules:
@@ -111,7 +111,7 @@ def edge_labels(flow: CompiledFlow) -> dict[tuple[str, str], str]:
                 text = f"end of round when {text}" if rule.text is not None else "end of round"
             texts.setdefault((node_id, rule.goto), []).append(text)
     for group_id, group in flow.groups.items():
-        texts.setdefault((group.another, group_id), []).append(skip_label(group))
+        texts.setdefault((group.another, group_id), []).append(skip_edge_label(group))
     return {edge: " | ".join(dict.fromkeys(t for t in parts if t)) for edge, parts in texts.items()}
 
 
@@ -153,7 +153,7 @@ def to_dot(flow: CompiledFlow) -> str:
     for group_id, group in flow.groups.items():
         lines.append(
             f"  {_quote(group_id)} -> {_quote(group.start)} "
-            f"[label={_quote(round_label(group))}, style=bold];"
+            f"[label={_quote(round_edge_label(group))}, style=bold];"
         )
     for node_id, rules in flow.routes.items():
         for rule in rules:
@@ -165,7 +165,7 @@ def to_dot(flow: CompiledFlow) -> str:
     for group_id, group in flow.groups.items():
         lines.append(
             f"  {_quote(group.another)} -> {_quote(group_id)} "
-            f"[label={_quote(skip_label(group))}, style=dashed];"
+            f"[label={_quote(skip_edge_label(group))}, style=dashed];"
         )
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar, Literal
 
 from triagebot.flows.answers import AnswerError, JsonAnswer
 from triagebot.flows.compiler import CompiledFlow
-from triagebot.flows.engine import Clock, FlowRuntimeError, Session, switch_language, utc_now
-from triagebot.flows.records import record
+from triagebot.flows.engine import Clock, FlowRuntimeError, Session, utc_now
 from triagebot.flows.schema import validator
+from triagebot.flows.switching import switch_language
 
 JOURNAL_FORMAT: Literal[1] = 1
 SUFFIX = ".jsonl"
@@ -38,7 +39,7 @@ class _Line:
     __pydantic_config__: ClassVar[dict[str, object]] = {"extra": "forbid"}
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class JournalFlow(_Line):
     """The flow a journal's session ran: enough to find it again and notice a change."""
 
@@ -49,7 +50,7 @@ class JournalFlow(_Line):
     sha256: str
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class JournalHeader(_Line):
     """The first line of a journal."""
 
@@ -64,7 +65,7 @@ class JournalHeader(_Line):
     triagebot_version: str
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class JournalEvent(_Line):
     """One answer, back, edit or language switch, as
     :class:`~triagebot.flows.engine.SessionEvent` reported (a switch's ``value`` is the
@@ -102,7 +103,7 @@ def _plain(value: object) -> object:
 # --- reading ------------------------------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class JournalContents:
     """A journal as read: its header, its events, and what was wrong but survivable."""
 

@@ -6,10 +6,10 @@ line) is the application layer's: :mod:`triagebot.app.library`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from triagebot.flows.compiler import CompiledFlow, with_language
-from triagebot.flows.records import record
 from triagebot.flows.schema import Source
 
 
@@ -18,7 +18,7 @@ def prefer_language(flow: CompiledFlow, lang: str | None) -> CompiledFlow:
     return with_language(flow, lang) if lang is not None and lang in flow.languages else flow
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ReviewStatus:
     """Where a flow stands against its review dates on a day (spec principle 7): its own
     content review, and each source's review date as the source states it."""

@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,6 @@ from triagebot.flows import expr, safe_text
 from triagebot.flows.compiler import OUTCOME_VARIABLE, CompiledFlow
 from triagebot.flows.documents import Document, FlowError, PathKey, Problem, read_text
 from triagebot.flows.expr import Expr, ExprError, Kind, VarType
-from triagebot.flows.records import record
 
 SUFFIX = ".properties.yaml"
 """How a properties file is named beside its flow's tests: ``<flow-id>.properties.yaml``."""
@@ -51,7 +51,7 @@ _VERSION = re.compile(r"^\d+(?:\.\d+)*$")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Property:
     """One safety property, checked against its flow and ready to prove."""
 
@@ -69,7 +69,7 @@ class Property:
     """``FILE:LINE:COL`` of ``holds`` in the properties file."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class PropertiesFile:
     """A properties file read and checked against one flow."""
 
@@ -121,7 +121,7 @@ def with_properties(flow: CompiledFlow, properties: PropertiesFile) -> CompiledF
     """``flow`` with the properties added to the invariants its verifier checks (keyed by
     :func:`key_of`); the flow itself is not changed."""
     extra = {key_of(prop): prop.tree for prop in properties.properties}
-    return dataclasses.replace(flow, invariants={**flow.invariants, **extra}, cache={})
+    return dataclasses.replace(flow, invariants={**flow.invariants, **extra})
 
 
 def summary_lines(properties: PropertiesFile, holds: Callable[[str], bool]) -> list[str]:

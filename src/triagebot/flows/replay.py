@@ -11,15 +11,17 @@ outcome is shown in the language of the flow given, which may be another.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.compiler import CompiledFlow, with_language
-from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session, switch_language
-from triagebot.flows.records import record
+from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session
 from triagebot.flows.schema import OUTCOME_SECTIONS
+from triagebot.flows.switching import switch_language
 from triagebot.flows.transcript import JsonAnswer, OutcomeRecord, Transcript
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Refused:
     """A recorded answer the flow no longer accepts."""
 
@@ -35,7 +37,7 @@ class Refused:
         return _where(self.question, self.round)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Asked:
     """A question, by id and prompt."""
 
@@ -49,7 +51,7 @@ class Asked:
         return _where(self.question, self.round)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ReplayReport:
     """What a replay found."""
 

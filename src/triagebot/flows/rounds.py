@@ -232,7 +232,7 @@ def _answers_read(flow: CompiledFlow, name: str) -> set[str]:
     return found
 
 
-def _model(flow: CompiledFlow, group: str, checked: list[Expr], found: Domains) -> GroupModel:
+def _model(flow: CompiledFlow, group: str, checked: list[Expr], found: Domains) -> GroupModel:  # noqa: PLR0912 (one branch per kind of aggregate part)
     """The aggregates over ``group`` in the checked expressions, the whole values their
     per-entry arguments read, and whether a summary can be made."""
     model = GroupModel(group)

@@ -22,14 +22,13 @@ Its inputs, and the adapter points the properties and scenarios modules use, are
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from triagebot.flows import verify as verifier
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.diff import DiffResult
 from triagebot.flows.library import review_status
-from triagebot.flows.records import record
 from triagebot.flows.safety_inputs import PropertyInput, ScenarioInput, constrained_outcomes
 from triagebot.flows.schema import OutcomeNode
 from triagebot.flows.signoff import ASSESSED, SignOff, Standing, standing
@@ -37,7 +36,7 @@ from triagebot.flows.signoff import ASSESSED, SignOff, Standing, standing
 # --- outputs ------------------------------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class RuleRef:
     """A routing rule, where it is written and what it does."""
 
@@ -49,14 +48,14 @@ class RuleRef:
     goto: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class OutcomeRef:
     id: str
     title: str
     urgency: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Passage:
     """A source passage an outcome cites: the source's id and title, and the section."""
 
@@ -65,7 +64,7 @@ class Passage:
     section: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Hazard:
     """One entry of the hazard log."""
 
@@ -79,7 +78,7 @@ class Hazard:
     """(judgement, value or None: not yet assessed), from the sign-off."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Proof:
     """How far verify's proof reaches."""
 
@@ -92,14 +91,14 @@ class Proof:
     stopped: str | None
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ChangeLine:
     answers: str
     old: str
     new: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ChangeRecord:
     """``diff`` against the version given with ``--since`` (None: none given)."""
 
@@ -112,7 +111,7 @@ class ChangeRecord:
     rounds: tuple[tuple[str, int], ...] = ()
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class SourceReview:
     id: str
     title: str
@@ -122,7 +121,7 @@ class SourceReview:
     overdue: bool
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Review:
     content_signed_off: date
     content_due: date
@@ -130,7 +129,7 @@ class Review:
     sources: tuple[SourceReview, ...]
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class SafetyCase:
     """Everything the report shows, as data."""
 
@@ -153,7 +152,7 @@ class SafetyCase:
 # --- building -----------------------------------------------------------------------------
 
 
-def build(
+def build(  # noqa: PLR0913 (the case's inputs, all but the first two by keyword)
     flow: CompiledFlow,
     report: verifier.Report,
     properties: Iterable[PropertyInput],

@@ -9,7 +9,7 @@ and :func:`evidence_from_scenarios` (name, outcome, passed, rules fired).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
 from triagebot.flows import verify as verifier
@@ -34,7 +34,6 @@ from triagebot.flows.expr import (
     names_in,
     parse,
 )
-from triagebot.flows.records import record
 
 Origin = Literal["flow", "properties"]
 
@@ -45,7 +44,7 @@ NOT_STATED = "not stated in the flow"
 # --- inputs: plain data -------------------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class PropertyInput:
     """A safety property (or in-flow invariant) and what verify found of it."""
 
@@ -64,7 +63,7 @@ class PropertyInput:
     counterexample_outcome: str | None = None
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ScenarioInput:
     """A scenario test's result as evidence: its name, outcome, and routing rules fired."""
 
@@ -195,7 +194,7 @@ class _OutcomeOnly(Env):
         raise Unavailable(group)
 
 
-def _truth(tree: Expr, outcome: str) -> bool | None:
+def _truth(tree: Expr, outcome: str) -> bool | None:  # noqa: PLR0911 (one three-valued answer per kind of expression)
     """Three-valued: True or False when the outcome alone decides, None otherwise."""
     if isinstance(tree, And | Or):
         parts = [_truth(part, outcome) for part in tree.operands]

@@ -23,6 +23,7 @@ and says every difference in clinical words; the run also measures coverage
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +32,9 @@ from triagebot.flows.answers import AnswerError
 from triagebot.flows.compiler import OUTCOME_VARIABLE, CompiledFlow, with_language
 from triagebot.flows.coverage import Coverage, Trace, evaluate, measure
 from triagebot.flows.documents import Document, FlowError
-from triagebot.flows.engine import OutcomeView, Session, drive
+from triagebot.flows.driving import drive
+from triagebot.flows.engine import OutcomeView, Session
 from triagebot.flows.expr import FlowRuntimeError, Unavailable, Value
-from triagebot.flows.records import record
 from triagebot.flows.schema import OUTCOME_SECTIONS, OutcomeNode
 
 __all__ = [
@@ -48,7 +49,7 @@ __all__ = [
 ]
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ExpectedValue:
     """A computed value (or answer) the outcome must have, within ``tolerance``."""
 
@@ -57,7 +58,7 @@ class ExpectedValue:
     tolerance: float = 0.0
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Expectation:
     """What a scenario expects of the path its answers take."""
 
@@ -71,7 +72,7 @@ class Expectation:
     """Questions the path must not ask."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """One named scenario: answers in, an expectation of the outcome."""
 
@@ -82,7 +83,7 @@ class Scenario:
     """``FILE:LINE:COL`` of the scenario in its file."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ScenarioFile:
     """A read scenarios file; ``document`` keeps every value's position."""
 
@@ -94,7 +95,7 @@ class ScenarioFile:
     """The language the expected lines are written in (default: the flow's first)."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ScenarioResult:
     """How one scenario ran."""
 
@@ -108,7 +109,7 @@ class ScenarioResult:
     where: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ScenarioReport:
     """Every scenario's result and the coverage of the flow they reach together."""
 

@@ -4,48 +4,97 @@ The models check shape only (types, required fields, id patterns, no unknown key
 Whether names refer to real nodes, whether expressions type-check, and whether the flow
 is safe are later stages (``compiler`` and ``verify``), which report with positions too.
 
-The models are records (frozen standard-library dataclasses, ``records.py``), validated
-by pydantic: ``validator`` builds pydantic's validator from their annotations. A compiled
-flow is only these records, so a flow read back from the compiled-flow cache (the TUI's
-start) never imports pydantic (~50 ms). The annotations are strings (``from __future__
-import annotations``) that only pydantic evaluates, on first validation; the constrained
-types they name (``NodeId``, ``LocalText``...) are made then by ``_shapes`` and placed in
-this module, which is where pydantic looks them up. For the type checker they are the
-plain types below.
+The models are frozen standard-library dataclasses, validated by pydantic: ``validator``
+builds pydantic's validator from their annotations. A compiled flow is only these
+dataclasses, so a flow read back from the compiled-flow cache (the TUI's start) never
+imports pydantic (~50 ms). The constrained types the annotations name (``NodeId``,
+``LocalText``...) are ordinary module-level ``Annotated`` types, so
+``typing.get_type_hints(Flow)`` works; their pydantic parts are :class:`Constraint`
+markers, built only when pydantic first reads them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar, Union
 
 from triagebot.flows.catalog import DEFAULT_LANGUAGE, words
-from triagebot.flows.records import record
 
 if TYPE_CHECKING:
-    from pydantic import Field, TypeAdapter, ValidationInfo
-    from pydantic_core import PydanticCustomError
+    from pydantic import GetCoreSchemaHandler, TypeAdapter, ValidationInfo
+    from pydantic_core import CoreSchema, PydanticCustomError
 
-    NodeId = str
-    """A question, info, outcome or computed-value id: lower case, digits and underscores."""
-    FlowId = str
-    """A flow id as typed on the command line, e.g. ``cauda-equina``."""
-    Text = str
-    """Text that is the same in every language: a source's own words, an expression, a
-    note. Never empty, at most ``MAX_TEXT`` characters."""
-    Language = str
-    """A language code as ISO 639-1 writes it: two lower-case letters (``fr``, ``en``)."""
-    LocalText = str
-    """Text a clinician reads, in the flow's languages: a plain string in a one-language
-    flow, or a mapping ``{fr: ..., en: ...}`` with exactly the flow's languages. A compiled
-    flow holds it as a plain string in the language it was compiled in; never empty."""
-    Languages = list[str]
-    """The flow's languages: at least one, none twice."""
-    FlowNumber = float
-    """A number written in a flow (a range end, a suggestion): finite and at most
-    ``MAX_NUMBER`` in size."""
+
+class Constraint:
+    """``Annotated`` metadata standing for pydantic's own (``StringConstraints``,
+    ``Field``, validators), built by ``build`` only when pydantic makes a validator: the
+    models stay importable, and a compiled flow usable, without importing pydantic."""
+
+    __slots__ = ("builds",)
+
+    def __init__(self, *builds: Callable[[], tuple[object, ...]]) -> None:
+        self.builds = builds
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        """The schema of ``source`` under the metadata ``build`` makes (pydantic's hook)."""
+        built = [part for build in self.builds for part in build()]
+        return handler.generate_schema(Annotated[(source, *built)])
+
+
+def _all(*constraints: Constraint) -> Constraint:
+    """The constraints applied in order, as one marker (pydantic reads one marker's schema
+    without the markers before it)."""
+    return Constraint(*(build for constraint in constraints for build in constraint.builds))
+
+
+def _strings(**keywords: object) -> Constraint:
+    """Pydantic's ``StringConstraints(**keywords)``, built when validating."""
+
+    def build() -> tuple[object, ...]:
+        from pydantic import StringConstraints  # noqa: PLC0415 (validating only)
+
+        return (StringConstraints(**keywords),)  # type: ignore[arg-type]
+
+    return Constraint(build)
+
+
+def _field(**keywords: object) -> Constraint:
+    """Pydantic's ``Field(**keywords)`` (lengths, bounds, a discriminator), built when
+    validating."""
+
+    def build() -> tuple[object, ...]:
+        from pydantic import Field  # noqa: PLC0415 (validating only)
+
+        return (Field(**keywords),)  # type: ignore[call-overload]
+
+    return Constraint(build)
+
+
+def _before(function: Callable[..., Any]) -> Constraint:
+    """Pydantic's ``BeforeValidator(function)``, built when validating."""
+
+    def build() -> tuple[object, ...]:
+        from pydantic import BeforeValidator  # noqa: PLC0415 (validating only)
+
+        return (BeforeValidator(function),)
+
+    return Constraint(build)
+
+
+def _after(function: Callable[..., Any]) -> Constraint:
+    """Pydantic's ``AfterValidator(function)``, built when validating."""
+
+    def build() -> tuple[object, ...]:
+        from pydantic import AfterValidator  # noqa: PLC0415 (validating only)
+
+        return (AfterValidator(function),)
+
+    return Constraint(build)
+
 
 MAX_TEXT = 4000
 
@@ -171,7 +220,7 @@ class Strict:
     """Pydantic's config for a standard dataclass (a ``ConfigDict``, a plain dict here)."""
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Source(Strict):
     """A source document a flow rests on."""
 
@@ -198,7 +247,7 @@ class Source(Strict):
     shown with the source, so written in the flow's languages."""
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ContentReview(Strict):
     """The flow's own content review, owned by its clinical author (spec principle 7)."""
 
@@ -210,7 +259,7 @@ class ContentReview(Strict):
     runs but says so on its start screen and in every export."""
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Citation(Strict):
     """Where in a source a question, action or outcome comes from."""
 
@@ -221,7 +270,7 @@ class Citation(Strict):
     same in every language)."""
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Rule(Strict):
     """One routing rule: go to ``goto`` when ``when`` holds (or always, with no ``when``)."""
 
@@ -239,7 +288,7 @@ def _one_next_node_is_a_rule(value: object) -> object:
     return [{"goto": value}] if isinstance(value, str) else value
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Option(Strict):
     """One choice of a choice or multi-choice question."""
 
@@ -251,7 +300,7 @@ class Option(Strict):
     """A longer explanation shown beside the label."""
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Suggestion(Strict):
     """A common value offered for a number question (the user may still type another)."""
 
@@ -261,7 +310,7 @@ class Suggestion(Strict):
     """How it is usually described (e.g. "1 drip per second")."""
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class QuestionBase(Strict):
     """What every question carries."""
 
@@ -277,7 +326,7 @@ class QuestionBase(Strict):
     """Where to go once answered."""
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class YesNoQuestion(QuestionBase):
     """A question answered yes or no (and ``unsure`` where allowed)."""
 
@@ -286,21 +335,21 @@ class YesNoQuestion(QuestionBase):
     """Offer ``unsure``; for red-flag symptoms routing must treat it like ``yes``."""
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ChoiceQuestion(QuestionBase):
     """A question answered with exactly one of its options."""
 
     type: Literal["choice"]
-    options: Annotated[list[Option], Field(min_length=2)]
+    options: Annotated[list[Option], _field(min_length=2)]
     """The options, in the order shown."""
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MultiChoiceQuestion(QuestionBase):
     """A question answered with any number of its options (none is a valid answer)."""
 
     type: Literal["multi_choice"]
-    options: Annotated[list[Option], Field(min_length=1)]
+    options: Annotated[list[Option], _field(min_length=1)]
     """The options, in the order shown."""
     none_label: LocalText = "None of these"
     """How the empty answer is offered (default: the catalog's "None of these" in each of
@@ -315,7 +364,7 @@ def _default_none_label(data: Any, info: ValidationInfo) -> Any:
     return data
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class NumberQuestion(QuestionBase):
     """A question answered with a number in a unit and a range."""
 
@@ -340,7 +389,7 @@ def _range_is_ordered(question: NumberQuestion) -> NumberQuestion:
     return question
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class InfoNode(Strict):
     """A message shown to the clinician (e.g. a warning) before the flow goes on."""
 
@@ -353,7 +402,7 @@ class InfoNode(Strict):
     """Where to go once acknowledged."""
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Item(Strict):
     """A line of an outcome: an action, a reason or a safety-net; may depend on answers.
 
@@ -368,7 +417,7 @@ class Item(Strict):
     """Show the line only when this condition holds."""
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OutcomeNode(Strict):
     """Where a flow ends: what to do, how urgently, and on what source."""
 
@@ -392,7 +441,7 @@ class OutcomeNode(Strict):
     """Computed values (and answers) to display with the outcome, in this order."""
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class GroupNode(Strict):
     """Questions asked again for each entry of a list, e.g. one round per branch tested.
 
@@ -412,7 +461,7 @@ class GroupNode(Strict):
     type: Literal["group"]
     entry: LocalText
     """What one entry is called; each round is shown as "Branch 2 of up to 6"."""
-    max: Annotated[int, Field(ge=1, le=MAX_ROUNDS)]
+    max: Annotated[int, _field(ge=1, le=MAX_ROUNDS)]
     """The most rounds (1 to ``MAX_ROUNDS``); ``another`` is not asked in the last."""
     start: NodeId
     """The member asked first in each round."""
@@ -423,7 +472,7 @@ class GroupNode(Strict):
     """Where the repeated questions come from."""
     why: LocalText | None = None
     """Why the entries are repeated (e.g. "one entry per branch tested")."""
-    nodes: Annotated[dict[NodeId, Member], Field(min_length=1)]
+    nodes: Annotated[dict[NodeId, Member], _field(min_length=1)]
     """The members, by id (unique across the whole flow), asked in each round."""
     next: Routing
     """Where to go once the last round is over; conditions may use aggregates."""
@@ -443,7 +492,7 @@ AnyNode = (
 Question = YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Computed(Strict):
     """A value computed from answers (a score, a dose); unavailable when an input is."""
 
@@ -453,7 +502,7 @@ class Computed(Strict):
     """An expression over answers and other computed values."""
     unit: LocalText | None = None
     """The unit shown after the value."""
-    decimals: Annotated[int, Field(ge=0, le=4)] = 0
+    decimals: Annotated[int, _field(ge=0, le=4)] = 0
     """Decimal places shown (the value itself is kept exact)."""
     labels: dict[str, LocalText] = field(default_factory=dict)
     """For a text value: how each possible value is shown (e.g. ``picu`` → "PICU ECMO")."""
@@ -464,7 +513,7 @@ class Computed(Strict):
     """Where the formula comes from."""
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Invariant(Strict):
     """A safety property that must hold on every path; proven by ``triagebot verify``."""
 
@@ -476,7 +525,7 @@ class Invariant(Strict):
     """A condition over answers, computed values and ``outcome`` that must be true."""
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Flow(Strict):
     """A clinical pathway: questions, routing, computed values and outcomes."""
 
@@ -496,28 +545,18 @@ class Flow(Strict):
     """A paragraph on what the flow does and does not do."""
     disclaimer: LocalText
     """Shown at the start and in every export: decision support, not decision."""
-    sources: Annotated[list[Source], Field(min_length=1)]
+    sources: Annotated[list[Source], _field(min_length=1)]
     """The documents the flow rests on."""
     content_review: ContentReview
     """The flow's own sign-off and content review date (its sources' dates are their own)."""
     start: NodeId
     """The first node."""
-    nodes: Annotated[dict[NodeId, Node], Field(min_length=1)]
+    nodes: Annotated[dict[NodeId, Node], _field(min_length=1)]
     """Every question, info message, outcome and repeated group, by id."""
     computed: dict[NodeId, Computed] = field(default_factory=dict)
     """Values computed from answers, by name."""
     invariants: list[Invariant] = field(default_factory=list)
     """Safety properties proven over every path by the verifier."""
-
-
-if TYPE_CHECKING:
-    Routing = list[Rule]
-    """Either one next node (``next: node_id``), or ordered rules where the first that
-    holds wins."""
-    Node = AnyNode
-    """Any top-level node, told apart by its ``type``."""
-    Member = YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion | InfoNode
-    """A node inside a repeated group: a question or an info message (no outcome, no group)."""
 
 
 def _languages_are_unique(value: list[str]) -> list[str]:
@@ -527,53 +566,50 @@ def _languages_are_unique(value: list[str]) -> list[str]:
     return value
 
 
-def _shapes() -> dict[str, object]:
-    """The constrained types the models' annotations name, as pydantic validates them."""
-    from pydantic import (  # noqa: PLC0415 (only validation needs pydantic)
-        AfterValidator,
-        BeforeValidator,
-        Field,
-        StringConstraints,
-    )
+# The constrained types the models' annotations name. Pydantic reads them (and the
+# Constraint markers in them) when it builds a validator; the type checker reads the plain
+# types under them.
 
-    language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
-    questions = Union[  # noqa: UP007 (Annotated members: typing's Union, not |)
-        YesNoQuestion,
-        ChoiceQuestion,
-        Annotated[MultiChoiceQuestion, BeforeValidator(_default_none_label)],
-        Annotated[NumberQuestion, AfterValidator(_range_is_ordered)],
-        InfoNode,
-    ]
-    return {
-        "Annotated": Annotated,
-        "Field": Field,
-        "NodeId": Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)],
-        "FlowId": Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=64)],
-        "Text": Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)],
-        "FlowNumber": Annotated[float, Field(allow_inf_nan=False, ge=-MAX_NUMBER, le=MAX_NUMBER)],
-        "Language": language,
-        "LocalText": Annotated[
-            str,
-            BeforeValidator(_in_language),
-            StringConstraints(min_length=1, max_length=MAX_TEXT),
-        ],
-        "Routing": Annotated[
-            list[Rule], BeforeValidator(_one_next_node_is_a_rule), Field(min_length=1)
-        ],
-        "Member": Annotated[questions, Field(discriminator="type")],
-        "Node": Annotated[Union[questions, OutcomeNode, GroupNode], Field(discriminator="type")],  # noqa: UP007
-        "Languages": Annotated[
-            list[language],
-            Field(min_length=1),
-            AfterValidator(_languages_are_unique),
-        ],
-    }
-
+NodeId = Annotated[str, _strings(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+"""A question, info, outcome or computed-value id: lower case, digits and underscores."""
+FlowId = Annotated[str, _strings(pattern=r"^[a-z][a-z0-9-]*$", max_length=64)]
+"""A flow id as typed on the command line, e.g. ``cauda-equina``."""
+Text = Annotated[str, _strings(min_length=1, max_length=MAX_TEXT)]
+"""Text that is the same in every language: a source's own words, an expression, a note.
+Never empty, at most ``MAX_TEXT`` characters."""
+Language = Annotated[str, _strings(pattern=r"^[a-z]{2}$")]
+"""A language code as ISO 639-1 writes it: two lower-case letters (``fr``, ``en``)."""
+LocalText = Annotated[str, _all(_before(_in_language), _strings(min_length=1, max_length=MAX_TEXT))]
+"""Text a clinician reads, in the flow's languages: a plain string in a one-language flow,
+or a mapping ``{fr: ..., en: ...}`` with exactly the flow's languages. A compiled flow holds
+it as a plain string in the language it was compiled in; never empty."""
+Languages = Annotated[list[Language], _all(_field(min_length=1), _after(_languages_are_unique))]
+"""The flow's languages: at least one, none twice."""
+FlowNumber = Annotated[float, _field(allow_inf_nan=False, ge=-MAX_NUMBER, le=MAX_NUMBER)]
+"""A number written in a flow (a range end, a suggestion): finite and at most
+``MAX_NUMBER`` in size."""
+Routing = Annotated[list[Rule], _all(_before(_one_next_node_is_a_rule), _field(min_length=1))]
+"""Either one next node (``next: node_id``), or ordered rules where the first that holds
+wins."""
+_Members = Union[  # noqa: UP007 (Annotated members: typing's Union, not |)
+    YesNoQuestion,
+    ChoiceQuestion,
+    Annotated[MultiChoiceQuestion, _before(_default_none_label)],
+    Annotated[NumberQuestion, _after(_range_is_ordered)],
+    InfoNode,
+]
+Member = Annotated[_Members, _field(discriminator="type")]
+"""A node inside a repeated group: a question or an info message (no outcome, no group)."""
+Node = Annotated[
+    Union[_Members, OutcomeNode, GroupNode],  # noqa: UP007
+    _field(discriminator="type"),
+]
+"""Any top-level node, told apart by its ``type``."""
 
 Model = TypeVar("Model")
 
 _validators: dict[type, Any] = {}
-"""Validators built so far, by model; the first one also places the shapes."""
+"""Validators built so far, by model."""
 
 
 def validator(kind: type[Model]) -> TypeAdapter[Model]:
@@ -581,8 +617,6 @@ def validator(kind: type[Model]) -> TypeAdapter[Model]:
     from pydantic import TypeAdapter  # noqa: PLC0415 (only validation needs pydantic)
 
     if kind not in _validators:
-        if not _validators:
-            globals().update(_shapes())
         _validators[kind] = TypeAdapter(kind)
     adapter: TypeAdapter[Model] = _validators[kind]
     return adapter

@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from triagebot.flows.documents import Document, FlowError, PathKey, Problem
-from triagebot.flows.records import record
 
 ASSESSED = ("severity", "likelihood", "risk_rating", "residual_risk", "acceptance")
 """The judgements the CSO makes for each hazard (DCB0129), in the order shown."""
@@ -34,7 +34,7 @@ _TOP_LEVEL = ("flow", "flow_sha256", "clinical_safety_officer", "hazards")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Officer:
     """The Clinical Safety Officer as the sign-off names them (None: not filled in)."""
 
@@ -45,7 +45,7 @@ class Officer:
     """The day they signed."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class SignOff:
     """A sign-off file as read: every judgement as the CSO wrote it, None where blank."""
 
@@ -168,7 +168,7 @@ def _name(path: PathKey) -> str:
 # --- against the flow ---------------------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Standing:
     """Where a sign-off stands against the flow it is read with."""
 

@@ -194,7 +194,7 @@ class _Reader:
                 elif isinstance(node, NumberQuestion):
                     self.domains.orders[member] = []
 
-    def role(self, node: Expr, group: str | None) -> Role | _Affine | None:
+    def role(self, node: Expr, group: str | None) -> Role | _Affine | None:  # noqa: PLR0911, PLR0912 (one return per kind of expression)
         """What data ``node``'s value is (None: not a member's data)."""
         if isinstance(node, Name):
             if node.name == ENTRY_NUMBER and group is not None:
@@ -287,7 +287,7 @@ class _Reader:
             elif node.function == "sum_of" or role != _Affine(_member(role)):
                 self._concrete(role)
 
-    def _uses(self, node: Expr, group: str | None) -> None:
+    def _uses(self, node: Expr, group: str | None) -> None:  # noqa: PLR0912 (one branch per kind of expression)
         if isinstance(node, Compare):
             self._compare(node, group)
         elif isinstance(node, In):

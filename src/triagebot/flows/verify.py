@@ -23,7 +23,6 @@ from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.explore import Answers, Budget, Exploration, explore
 from triagebot.flows.limits import DEFAULT_PATH_LIMIT
 from triagebot.flows.places import plain
-from triagebot.flows.records import record
 from triagebot.flows.schema import OutcomeNode
 
 if TYPE_CHECKING:
@@ -32,7 +31,7 @@ if TYPE_CHECKING:
 Severity = Literal["error", "warning"]
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One thing wrong (or doubtful) with a flow, where it is, and how to reproduce it."""
 
@@ -249,7 +248,7 @@ def _components(graph: dict[str, list[str]], nodes: set[str]) -> list[set[str]]:
 # --- paths --------------------------------------------------------------------------------
 
 
-def check_paths(flow: CompiledFlow, report: Report, reachable: set[str]) -> None:
+def check_paths(flow: CompiledFlow, report: Report, reachable: set[str]) -> None:  # noqa: PLR0912 (one branch per kind of finding)
     """Turn what exploration saw into findings."""
     seen = report.exploration
     proven = report.exhaustive

@@ -227,7 +227,7 @@ class TriageApp(SessionApp):
             yield SystemCommand(f"{label} (F4)", help_text, self.action_offer_resume)
 
 
-def make_app(
+def make_app(  # noqa: PLR0913 (keyword options, as the CLI and tests pass them)
     flow: CompiledFlow | None = None,
     extra_dirs: Iterable[Path] = (),
     *,

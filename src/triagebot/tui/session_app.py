@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 class SessionApp(App[None]):
     """Starts, resumes, shows and leaves sessions; :class:`TriageApp` adds keys and handlers."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (keyword options, as make_app passes them)
         self,
         flow: CompiledFlow | None = None,
         extra_dirs: Iterable[Path] = (),

@@ -27,7 +27,7 @@ class EditScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Cancel", priority=True)]
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (what the screen shows, by keyword)
         self,
         node_id: str,
         question: Question,

@@ -16,6 +16,7 @@ the widget takes the focus as a whole, and ``selected`` says which answer is hig
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
@@ -30,7 +31,6 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from triagebot.flows.catalog import words
-from triagebot.flows.records import record
 from triagebot.tui.keymap import relabel
 from triagebot.tui.messages import EditRequested
 
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from triagebot.flows.conversation import Entry, Key
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Shape:
     """Where a kind of message sits and how wide it may grow."""
 

@@ -1,10 +1,11 @@
 """FHIR export: a flow as a Questionnaire, a transcript as a QuestionnaireResponse.
 
-Validated with the ``fhir.resources`` models, R5 by default or R4B for R4-era systems.
-The models check structure only, not that a response fits its questionnaire, so
-:func:`check_response` does that: every answered linkId is an item of the Questionnaire
-and every coded answer one of that item's options. Imported only when exporting: the
-models take a noticeable time to import.
+Built here as JSON-ready dicts, R5 by default or R4B for R4-era systems; each resource is
+passed to a ``validate`` function as it is made. The application layer's
+:mod:`triagebot.app.fhir` passes the ``fhir.resources`` models' validation (slow to import,
+and outside the core). The models check structure only, not that a response fits its
+questionnaire, so :func:`check_response` does that: every answered linkId is an item of the
+Questionnaire and every coded answer one of that item's options.
 
 Mapping: each question is an item whose linkId is the question id; yes/no and choice
 questions are coded (``coding`` in R5, ``choice`` in R4B) with the answer values as codes;
@@ -24,14 +25,15 @@ per entry, in round order, each with that round's answers.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, Literal
-
-from pydantic import ValidationError
 
 from triagebot.flows.catalog import words
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.exports import ExportError
 from triagebot.flows.expr import Kind
+from triagebot.flows.fhir_checks import NUMBER_VALUE as NUMBER_VALUE  # noqa: PLC0414
+from triagebot.flows.fhir_checks import check_response as check_response  # noqa: PLC0414
 from triagebot.flows.safe_text import escaped
 from triagebot.flows.schema import (
     UNKNOWN,
@@ -49,11 +51,21 @@ from triagebot.flows.transcript import AnswerRecord, Transcript, ValueRecord
 Release = Literal["R5", "R4B"]
 RELEASES: tuple[Release, ...] = ("R5", "R4B")
 
+Json = dict[str, Any]
+
+Validate = Callable[[str, Json, Release], Json]
+"""Checks a resource (its type, the resource, the release) and gives it back as FHIR
+writes it; raises :class:`ExportError` when it is not valid."""
+
+
+def as_built(resource_type: str, resource: Json, release: Release) -> Json:
+    """No validation: the resource as built (for callers that validate elsewhere)."""
+    return resource
+
+
 OUTCOME_LINK = "triagebot.outcome"
 COMPUTED_LINK = "triagebot.computed."
 EXT = "http://hl7.org/fhir/StructureDefinition/"
-NUMBER_VALUE = {"integer": "valueInteger", "decimal": "valueDecimal"}
-"""The value element of each number item type (its bounds and its answers)."""
 
 
 def yes_no_labels(lang: str) -> dict[str, str]:
@@ -64,9 +76,6 @@ def yes_no_labels(lang: str) -> dict[str, str]:
         "no": said.no.capitalize(),
         UNSURE: said.unsure.capitalize(),
     }
-
-
-Json = dict[str, Any]
 
 
 def questionnaire_url(flow_id: str) -> str:
@@ -81,8 +90,10 @@ def _system(flow_id: str, link_id: str) -> str:
 # --- Questionnaire --------------------------------------------------------------------------
 
 
-def questionnaire(flow: CompiledFlow, release: Release = "R5") -> Json:
-    """The flow as a Questionnaire resource (a JSON-ready dict, validated)."""
+def questionnaire(
+    flow: CompiledFlow, release: Release = "R5", validate: Validate = as_built
+) -> Json:
+    """The flow as a Questionnaire resource (a JSON-ready dict, passed to ``validate``)."""
     spec = flow.flow
     resource: Json = {
         "resourceType": "Questionnaire",
@@ -96,7 +107,7 @@ def questionnaire(flow: CompiledFlow, release: Release = "R5") -> Json:
         "purpose": spec.disclaimer,
         "item": _items(flow, release),
     }
-    return _validated("Questionnaire", resource, release)
+    return validate("Questionnaire", resource, release)
 
 
 def _coded(release: Release) -> str:
@@ -213,14 +224,17 @@ def _codings(
 
 
 def questionnaire_response(
-    transcript: Transcript, flow: CompiledFlow, release: Release = "R5"
+    transcript: Transcript,
+    flow: CompiledFlow,
+    release: Release = "R5",
+    validate: Validate = as_built,
 ) -> Json:
     """The transcript as a QuestionnaireResponse to the flow's Questionnaire.
 
     Raises :class:`ExportError` when an answer does not fit the Questionnaire (a
     transcript taken on another version of the flow).
     """
-    form = questionnaire(flow, release)
+    form = questionnaire(flow, release, validate)
     order = {item["linkId"]: index for index, item in enumerate(form["item"])}
     lang = transcript.language
     items = _answer_items(transcript, _number_types(form["item"]))
@@ -255,7 +269,7 @@ def questionnaire_response(
             f"the transcript does not fit flow '{flow.id}' version {flow.flow.version}: "
             + "; ".join(problems)
         )
-    return _validated("QuestionnaireResponse", response, release)
+    return validate("QuestionnaireResponse", response, release)
 
 
 def _number_types(form_items: list[Json]) -> dict[str, str]:
@@ -330,94 +344,24 @@ def _computed_item(value: ValueRecord) -> Json:
     return item
 
 
-def check_response(form: Json, response: Json) -> list[str]:
-    """What in ``response`` does not fit ``form``: unknown linkIds, unknown codes, several
-    answers (or a group given twice) where the item does not repeat; nested items are
-    checked against their group's items."""
-    return _check_items(form.get("item", []), response.get("item", []))
+# --- JSON --------------------------------------------------------------------------------
 
 
-def _check_items(form_items: list[Json], answered_items: list[Json]) -> list[str]:
-    items = {item["linkId"]: item for item in form_items}
-    problems = []
-    seen: set[str] = set()
-    for answered in answered_items:
-        link_id = answered["linkId"]
-        item = items.get(link_id)
-        if item is None:
-            problems.append(f"'{link_id}' is not an item of the Questionnaire")
-            continue
-        if link_id in seen and not item.get("repeats", False):
-            problems.append(f"'{link_id}' is given twice but does not repeat")
-        seen.add(link_id)
-        if answered.get("item"):
-            problems += _check_items(item.get("item", []), answered["item"])
-        options = {
-            (o["valueCoding"].get("system"), o["valueCoding"]["code"])
-            for o in item.get("answerOption", [])
-            if "valueCoding" in o
-        }
-        for answer in answered.get("answer", []):
-            coding = answer.get("valueCoding")
-            if coding is not None and (coding.get("system"), coding["code"]) not in options:
-                problems.append(f"'{coding['code']}' is not an option of '{link_id}'")
-        problems += _number_problems(item, answered)
-        if len(answered.get("answer", [])) > 1 and not item.get("repeats", False):
-            problems.append(f"'{link_id}' has several answers but does not repeat")
-    return problems
+def questionnaire_json(
+    flow: CompiledFlow, release: Release = "R5", validate: Validate = as_built
+) -> str:
+    """The Questionnaire as JSON, escaped as :func:`response_json` is."""
+    form = questionnaire(flow, release, validate)
+    return escaped(json.dumps(form, indent=2, ensure_ascii=False))
 
 
-def _number_problems(item: Json, answered: Json) -> list[str]:
-    """An integer item answered with anything but a whole valueInteger, or a decimal item
-    with anything but a valueDecimal."""
-    expected = NUMBER_VALUE.get(item.get("type", ""))
-    if expected is None:
-        return []
-    problems = []
-    for answer in answered.get("answer", []):
-        value = answer.get(expected)
-        number = isinstance(value, int | float) and not isinstance(value, bool)
-        if not number or (expected == "valueInteger" and not isinstance(value, int)):
-            shown = json.dumps(answer, sort_keys=True)
-            kind = "an integer" if expected == "valueInteger" else "a decimal"
-            problems.append(f"'{item['linkId']}' takes {kind} answer, not {shown}")
-    return problems
-
-
-# --- validation and JSON --------------------------------------------------------------------
-
-
-def _validated(resource_type: str, resource: Json, release: Release) -> Json:
-    """``resource`` checked against the fhir.resources model of ``release``."""
-    model = _model(resource_type, release)
-    try:
-        parsed = model.model_validate(resource)
-    except ValidationError as error:
-        raise ExportError(
-            f"internal error: the {release} {resource_type} is not valid FHIR: {error}"
-        ) from None
-    result: Json = json.loads(parsed.model_dump_json(exclude_none=True))
-    return result
-
-
-def _model(resource_type: str, release: Release) -> Any:
-    if release == "R4B":
-        from fhir.resources.R4B import questionnaire as q4  # noqa: PLC0415
-        from fhir.resources.R4B import questionnaireresponse as qr4  # noqa: PLC0415
-
-        return q4.Questionnaire if resource_type == "Questionnaire" else qr4.QuestionnaireResponse
-    from fhir.resources import questionnaire as q5  # noqa: PLC0415
-    from fhir.resources import questionnaireresponse as qr5  # noqa: PLC0415
-
-    return q5.Questionnaire if resource_type == "Questionnaire" else qr5.QuestionnaireResponse
-
-
-def questionnaire_json(flow: CompiledFlow, release: Release = "R5") -> str:
-    return escaped(json.dumps(questionnaire(flow, release), indent=2, ensure_ascii=False))
-
-
-def response_json(transcript: Transcript, flow: CompiledFlow, release: Release = "R5") -> str:
+def response_json(
+    transcript: Transcript,
+    flow: CompiledFlow,
+    release: Release = "R5",
+    validate: Validate = as_built,
+) -> str:
     """The response as JSON; a control character or bidirectional control in a string
     is written as its JSON escape (the same data, no raw character)."""
-    response = questionnaire_response(transcript, flow, release)
+    response = questionnaire_response(transcript, flow, release, validate)
     return escaped(json.dumps(response, indent=2, ensure_ascii=False))
