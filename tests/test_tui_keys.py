@@ -224,3 +224,28 @@ async def test_enter_then_f8_on_a_question_starts_no_flow(keys: list[str], data:
         await pilot.pause()
         await pilot.pause()
         assert (StartScreen, None) == (type(app.screen), app.session)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("hep\r", "heparin"),  # a filter matching one flow, then Enter, in one read
+        ("sep\r", "septic-cardiomyopathy"),
+        ("ecpr" + DOWN + "\r", "ecpr"),  # Down in a list of one stays on it
+        ("crt\r", "crt-lead"),
+    ],
+)
+async def test_a_filter_typed_with_enter_in_one_read_starts_the_flow_it_shows(
+    typed: str, expected: str
+) -> None:
+    """Typing a filter and Enter in one read starts the flow the filter leaves highlighted,
+    never the first of the unfiltered list (a fast typist got cauda-equina for 'hep')."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        send_bytes(app, typed)
+        await pilot.pause()
+        await pilot.pause()
+        assert app.session is not None
+        assert expected == app.session.flow.id

@@ -79,6 +79,8 @@ class StartScreen(Screen[None]):
         self.flows = {str(e.path): e.flow for e in entries if e.flow is not None}
         self.chosen = False
         """A flow was chosen: the keys that follow start no other."""
+        self.listed_for: str | None = None
+        """The filter the list shows now (None: not filled yet)."""
 
     def compose(self) -> ComposeResult:
         said = words(self.lang)
@@ -102,6 +104,7 @@ class StartScreen(Screen[None]):
 
     def refill(self, words: str) -> None:
         """Show the flows whose id, title or audience contain every word typed."""
+        self.listed_for = words
         terms = words.lower().split()
         options = [
             Option(describe(flow, self.today, self.lang), id=path)
@@ -115,15 +118,26 @@ class StartScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filtered(self, event: Input.Changed) -> None:
-        self.refill(event.value)
+        if event.value != self.listed_for:
+            self.refill(event.value)
+
+    def _catch_up(self) -> None:
+        """List for the filter as typed. Keys read together ("hep" then Enter) reach a
+        binding before the filter's Changed message: without this, Enter would start the
+        first flow of the list as it was before the filter."""
+        typed = self.query_one("#filter", Input).value
+        if typed != self.listed_for:
+            self.refill(typed)
 
     def action_move(self, step: int) -> None:
+        self._catch_up()
         listing = self.query_one("#flow-list", OptionList)
         if listing.option_count:
             current = listing.highlighted or 0
             listing.highlighted = max(0, min(listing.option_count - 1, current + step))
 
     def action_start_highlighted(self) -> None:
+        self._catch_up()
         listing = self.query_one("#flow-list", OptionList)
         if listing.highlighted is not None:
             self._choose(listing.get_option_at_index(listing.highlighted).id)
