@@ -1,4 +1,8 @@
-"""The chat's footer: redrawn when the keys it shows change, and only then."""
+"""The chat's footer: the keys it shows follow what can be done, and nothing else.
+
+Whether Textual's own Footer remounts its keys on a refresh is its business: the
+SteadyFooter that kept them mounted went with the other private-API devices (issue 19),
+so these tests read what the footer shows, not which widgets draw it."""
 
 from __future__ import annotations
 
@@ -19,20 +23,16 @@ def footer_keys(app: TriageApp) -> list[tuple[str, str]]:
 
 
 async def test_answering_keeps_the_footer_as_it_is() -> None:
-    """A run of answers leaves the footer's keys mounted as they were (no redraw)."""
+    """A run of answers leaves the footer showing the same keys."""
     app = make_app(library.resolve("cauda-equina"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        before = list(app.screen.query(FooterKey))
+        before = footer_keys(app)
         for key in ["y", "n", "n"]:
             await pilot.press(key)
         await pilot.pause()
-        after = list(app.screen.query(FooterKey))
         expected = [("f1", "Why?"), ("f2", "Back"), ("f3", "Change"), ("ctrl+p", "palette")]
-        assert (expected, True) == (
-            footer_keys(app),
-            len(before) == len(after) and all(a is b for a, b in zip(before, after, strict=True)),
-        )
+        assert (expected, expected) == (before, footer_keys(app))
 
 
 async def test_the_footer_offers_changing_a_focused_answer() -> None:
