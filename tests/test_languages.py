@@ -362,6 +362,7 @@ def test_the_french_text_export_is_french_throughout(french: CompiledFlow) -> No
         "- Répond au remplissage ? Non",
         "- Lactate ? 3,5 mmol/l",
         "- Signes d'hypoperfusion ? Marbrures",
+        "- Réévaluez après 3,5 mmol/l de lactate.",  # the info message shown, filled
         "- FEVG ? 50 %",
         "- Pression systolique ? 80 mmHg",
         "",
