@@ -22,7 +22,7 @@ from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.screens.edit import EditScreen
 from triagebot.tui.widgets.conversation import BAR, Conversation
 from triagebot.tui.widgets.inputs import QuestionInput
-from triagebot.tui.widgets.transcript import Transcript
+from triagebot.tui.widgets.transcript import TranscriptPane
 
 pytestmark = pytest.mark.asyncio
 SIZE = (80, 24)
@@ -187,7 +187,7 @@ async def test_after_back_and_another_answer_every_line_on_screen_is_the_new_one
         view = conversation(app)
         strips = app.screen._compositor.render_strips()
         top, left = view.region.y, view.region.x  # where line 0 is (above the screen: < 0)
-        region = app.screen.query_one(Transcript).region
+        region = app.screen.query_one(TranscriptPane).region
         shown = range(max(0, region.y - top), min(view.size.height, region.bottom - top))
         on_screen = [
             strips[top + y].crop(left, left + view.size.width).text.replace(BAR, " ").rstrip()

@@ -166,7 +166,7 @@ def _overdue_sentence(transcript: Transcript, said: Words) -> str:
     return said.review_overdue_sentence.format(what=what)
 
 
-def round_name(transcript: Transcript, group: str | None, number: int | None) -> str | None:
+def _round_name(transcript: Transcript, group: str | None, number: int | None) -> str | None:
     """How a round is named, e.g. "Branch 2"; None outside groups."""
     if group is None or number is None:
         return None
@@ -176,7 +176,7 @@ def round_name(transcript: Transcript, group: str | None, number: int | None) ->
 
 def _in_round(transcript: Transcript, group: str | None, number: int | None) -> str:
     """``Branch 2: `` before a change to a group's member; empty outside groups."""
-    name = round_name(transcript, group, number)
+    name = _round_name(transcript, group, number)
     return "" if name is None else f"{name}: "
 
 
@@ -199,7 +199,7 @@ def _answer_rows(transcript: Transcript) -> Iterable[Row]:
             continue
         if last != (answer.group, answer.round):
             last = (answer.group, answer.round)
-            yield 0, "round", round_name(transcript, answer.group, answer.round) or "", None
+            yield 0, "round", _round_name(transcript, answer.group, answer.round) or "", None
         yield 1, "answer", "", answer
     for info in infos:
         yield (0 if last is None else 1), "info", info.text, None

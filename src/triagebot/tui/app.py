@@ -35,7 +35,7 @@ from triagebot.flows.engine import (
     describe_answer,
     utc_now,
 )
-from triagebot.flows.wording import round_label
+from triagebot.flows.wording import round_heading
 from triagebot.tui.keymap import ACTION_KEYS, ACTIONS, FOOTER_KEYS
 from triagebot.tui.messages import (
     AnswerChanged,
@@ -112,7 +112,7 @@ class TriageApp(SessionApp):
         lang = session.flow.language
         question = session.flow.question(event.question_id)
         shown = describe_answer(question, step.value, lang)
-        where = round_label(session.flow, event.question_id, event.round)
+        where = round_heading(session.flow, event.question_id, event.round)
         from triagebot.tui.screens.edit import EditScreen  # noqa: PLC0415 (see the imports)
 
         screen = EditScreen(

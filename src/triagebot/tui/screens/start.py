@@ -99,7 +99,7 @@ class StartScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refill("")
         self.query_one("#filter", Input).focus()
-        self.call_after_refresh(startup.resume)  # drawn: start-up is over
+        self.call_after_refresh(startup.resume_collector)  # drawn: start-up is over
 
     def refill(self, words: str) -> None:
         """Show the flows whose id, title or audience contain every word typed."""
