@@ -139,11 +139,11 @@ FLOOR_CHILD = (
     SETTLED
     + """
 from triagebot import startup
-startup.pause()
+startup.pause_collector()
 from triagebot.app.library import resolve
-startup.resume()
+startup.resume_collector()
 flow = resolve("cauda-equina")
-startup.pause()
+startup.pause_collector()
 from textual.app import App
 from textual.widgets import Static
 class Floor(App):
@@ -350,7 +350,7 @@ async def key_latencies(idle: float, compare: bool = False) -> tuple[Timings, St
 
     async def walk(name: str, flow: CompiledFlow, scripts: list[list[str]]) -> None:
         for keys in scripts:
-            startup.pause()  # as the command line does: the chat resumes it, frozen
+            startup.pause_collector()  # as the command line does: the chat resumes it, frozen
             app = fixture_app(flow)
             async with app.run_test(size=(80, 24)) as pilot:
                 await pilot.pause()
@@ -401,10 +401,10 @@ async def key_latencies(idle: float, compare: bool = False) -> tuple[Timings, St
             stamps.after_change(self)
 
     for name, baseline in (("update one Static", UpdateOne()), ("mount one Static", MountOne())):
-        startup.pause()
+        startup.pause_collector()
         async with baseline.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            startup.resume()
+            startup.resume_collector()
             for _ in range(answers):
                 took = await press(baseline, "x")
                 assert took is not None

@@ -25,6 +25,7 @@ from triagebot.flows.replay import replay
 from triagebot.flows.switching import switch_language
 from triagebot.flows.transcript import from_json, from_session, to_json
 from triagebot.flows.yamlio import FlowError
+from triagebot.tui.words import KEY_WORDS
 
 DATA = Path(__file__).parent / "data" / "lang"
 BILINGUAL = DATA / "bilingual.yaml"
@@ -271,9 +272,26 @@ def test_every_catalog_language_says_every_word() -> None:
         for field in fields(said):
             value = getattr(said, field.name)
             assert value, f"{said.name}: {field.name} is empty"
-        for name in ("urgency", "urgency_short", "evidence", "keys", "outcome_buttons"):
+        for name in ("urgency", "urgency_short", "evidence"):
             assert set(getattr(ENGLISH, name)) == set(getattr(said, name)), name
         assert set(ENGLISH.commands.items()) <= set(said.commands.items())
+
+
+def test_the_tui_names_every_key_in_every_language_the_catalog_speaks() -> None:
+    """The TUI's key words (not the core's catalog) cover every catalog language, none empty,
+    each naming every action and outcome button."""
+    assert set(CATALOG) == set(KEY_WORDS)
+    for code, said in KEY_WORDS.items():
+        for field in fields(said):
+            assert getattr(said, field.name), f"{code}: {field.name} is empty"
+        for name in ("keys", "outcome_buttons"):
+            assert set(getattr(KEY_WORDS["en"], name)) == set(getattr(said, name)), name
+
+
+def test_the_core_catalog_names_no_tui_key() -> None:
+    """The core's words hold no key names: those are the TUI's (triagebot.tui.words)."""
+    tui_only = {field.name for field in fields(KEY_WORDS["en"])}
+    assert set() == tui_only & {field.name for field in fields(ENGLISH)}
 
 
 def test_an_unknown_catalog_language_falls_back_to_english() -> None:
@@ -362,6 +380,7 @@ def test_the_french_text_export_is_french_throughout(french: CompiledFlow) -> No
         "- Répond au remplissage ? Non",
         "- Lactate ? 3,5 mmol/l",
         "- Signes d'hypoperfusion ? Marbrures",
+        "- Réévaluez après 3,5 mmol/l de lactate.",  # the info message shown, filled
         "- FEVG ? 50 %",
         "- Pression systolique ? 80 mmHg",
         "",

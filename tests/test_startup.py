@@ -19,23 +19,23 @@ ROOT = Path(__file__).parents[1]
 def collector() -> Iterator[None]:
     """Leave the collector as it was found: running, nothing frozen."""
     yield
-    startup.resume()
+    startup.resume_collector()
     gc.unfreeze()
     gc.enable()
 
 
 def test_pause_stops_the_collector_and_resume_freezes_and_restarts_it(collector: None) -> None:
     """Paused: not collecting; resumed: collecting, with what start-up built frozen."""
-    startup.pause()
+    startup.pause_collector()
     paused = gc.isenabled()
-    startup.resume()
+    startup.resume_collector()
     assert (paused, gc.isenabled(), gc.get_freeze_count() > 0) == (False, True, True)
 
 
 def test_resume_without_pause_leaves_the_collector_alone(collector: None) -> None:
     """Resuming a collector that start-up did not pause (here: disabled by the caller) keeps it."""
     gc.disable()
-    startup.resume()
+    startup.resume_collector()
     assert gc.isenabled() is False
 
 

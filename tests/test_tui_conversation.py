@@ -3,19 +3,26 @@ selection, and lines that follow the theme and the terminal's width."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.geometry import Offset
 from textual.selection import SELECT_ALL, Selection
 
-from tests.tui_support import every_type, fixture_app, picked
+from tests.tui_support import every_type, fixed_clock, fixture_app, picked, said
+from triagebot.app.exports import to_markdown, to_text
+from triagebot.flows.compiler import load_flow
+from triagebot.flows.engine import Session
+from triagebot.flows.transcript import from_session
+from triagebot.plain import run_plain
 from triagebot.tui.app import TriageApp
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.screens.edit import EditScreen
 from triagebot.tui.widgets.conversation import BAR, Conversation
 from triagebot.tui.widgets.inputs import QuestionInput
-from triagebot.tui.widgets.transcript import Transcript
+from triagebot.tui.widgets.transcript import TranscriptPane
 
 pytestmark = pytest.mark.asyncio
 SIZE = (80, 24)
@@ -180,7 +187,7 @@ async def test_after_back_and_another_answer_every_line_on_screen_is_the_new_one
         view = conversation(app)
         strips = app.screen._compositor.render_strips()
         top, left = view.region.y, view.region.x  # where line 0 is (above the screen: < 0)
-        region = app.screen.query_one(Transcript).region
+        region = app.screen.query_one(TranscriptPane).region
         shown = range(max(0, region.y - top), min(view.size.height, region.bottom - top))
         on_screen = [
             strips[top + y].crop(left, left + view.size.width).text.replace(BAR, " ").rstrip()
@@ -188,3 +195,22 @@ async def test_after_back_and_another_answer_every_line_on_screen_is_the_new_one
         ]
         assert on_screen == [view._plain(y) for y in shown]
         assert any("Moderate" in line for line in on_screen)
+
+
+async def test_an_info_message_reads_the_same_in_every_front_end_and_export() -> None:
+    """An info message, its placeholder filled, is in the TUI, plain mode and both exports."""
+    flow = load_flow(Path(__file__).parent / "data" / "conversation" / "info-placeholder.yaml")
+    app = fixture_app(flow)
+    async with app.run_test(size=SIZE) as pilot:
+        await press_all(pilot, ["y"])
+        tui = [entry.text for entry in said(app, "info")]
+    out = io.StringIO()
+    run_plain(flow, io.StringIO("y\n\n"), out, offer=False)
+    plain = [line.strip() for line in out.getvalue().splitlines() if "Fever answered" in line]
+    session = Session(flow, fixed_clock)
+    session.answer("yes")
+    transcript = from_session(session)
+    text = [line[2:] for line in to_text(transcript).splitlines() if "Fever answered" in line]
+    markdown = [line for line in to_markdown(transcript).splitlines() if "Fever answered" in line]
+    shown = ["Fever answered: yes."]
+    assert (shown, shown, shown, ["- _Fever answered: yes._"]) == (tui, plain, text, markdown)

@@ -20,7 +20,7 @@ from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.engine import Session
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.widgets.outcome import OutcomeCard
-from triagebot.tui.widgets.transcript import Transcript
+from triagebot.tui.widgets.transcript import TranscriptPane
 
 pytestmark = pytest.mark.asyncio
 
@@ -63,7 +63,7 @@ def shows(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Shown]]:
             last.drawn_whole = question_drawn(self)
             cards = self.query(OutcomeCard)
             if cards:
-                last.card_top = cards.first().region.y - self.query_one(Transcript).region.y
+                last.card_top = cards.first().region.y - self.query_one(TranscriptPane).region.y
 
     def laid_out(self: Screen[object], *args: Any, **kwargs: Any) -> None:
         lay_out(self, *args, **kwargs)

@@ -36,7 +36,7 @@ from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.widgets.conversation import Conversation, message_text
 from triagebot.tui.widgets.option_lists import Ticks
 from triagebot.tui.widgets.outcome import OutcomeCard
-from triagebot.tui.widgets.transcript import Transcript
+from triagebot.tui.widgets.transcript import TranscriptPane
 
 FIXTURES = Path(__file__).parent / "data" / "tui"
 EVERY_TYPE = FIXTURES / "every-type.yaml"
@@ -279,7 +279,7 @@ def send_bytes(app: App[object], data: str) -> None:
 
 def said(app: App[Any], kind: str) -> list[Entry]:
     """The transcript's messages of one ``kind`` (``answer``, ``superseded`` …), in order."""
-    entries = app.screen.query_one(Transcript).conversation.entries
+    entries = app.screen.query_one(TranscriptPane).conversation.entries
     return [entry for entry in entries if entry.kind == kind]
 
 
@@ -302,7 +302,7 @@ def question_drawn(screen: Screen[object]) -> bool:
     if not isinstance(screen, ChatScreen):
         return True
     visible = screen._compositor.visible_widgets
-    transcript = screen.query_one(Transcript)
+    transcript = screen.query_one(TranscriptPane)
     cards = transcript.query(OutcomeCard)
     if cards:
         card = cards.last()

@@ -101,7 +101,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0)
     handler = args.handler  # every path through with_default_command names a command
-    startup.resume()
+    startup.resume_collector()
     try:
         code: int = handler(args)
         return code
@@ -124,5 +124,5 @@ def _main(argv: Sequence[str] | None) -> int:
 def entry_point() -> None:
     """The ``triagebot`` command: imports the commands (and the core) in ``main``, with
     the cycle collector paused until a command runs (see :mod:`triagebot.startup`)."""
-    startup.pause()
+    startup.pause_collector()
     sys.exit(main())

@@ -71,7 +71,7 @@ def run_tui(
 
     ``lang`` is the language asked for with ``--lang`` (``flow`` is already compiled in it).
     """
-    startup.pause()  # while textual is imported; the TUI resumes once it is drawn
+    startup.pause_collector()  # while textual is imported; the TUI resumes once it is drawn
     from triagebot.tui.app import make_app  # noqa: PLC0415 (textual is slow to import)
 
     app = make_app(flow, flows, resume=resume, lang=lang)

@@ -164,22 +164,12 @@ class Words:
     flow_failed_unsaved: str
 
     # --- the TUI (triagebot.tui) ---------------------------------------------------------
-    keys: Mapping[str, tuple[str, str]]
-    """TUI action → (its label in the footer and palette, what the palette says it does)."""
-    outcome_buttons: Mapping[str, str]
-    """TUI action → the label of its button under an outcome."""
     key_not_accepted: str
     """A key that answers nothing on the question shown, then how to answer it (``keys``)."""
-    nothing_chosen: str
-    """Enter with no answer moved to (nothing is pre-selected), then how to answer (``keys``)."""
     more_above: str
     more_below: str
     """Options of a list out of view, above and below (``count``)."""
-    choice_hint: str
-    multi_choice_hint: str
-    confirm_button: str
     number_hint: str
-    continue_button: str
     refused: str
     """A refusal without the core's message (should not happen)."""
     answered_one: str
@@ -188,14 +178,11 @@ class Words:
     outcome_after_many: str
     edit_title: str
     answer_now: str
-    esc_cancels: str
-    esc_f1_closes: str
     answer_changed: str
     answer_kept: str
     superseded_line: str
     change_this_answer: str
     no_answer_to_change: str
-    pick_an_answer: str
     later_dropped: str
     export_failed: str
     exported: str
@@ -208,24 +195,14 @@ class Words:
     no_unfinished: str
     kept_many: str
     choose_a_flow: str
-    start_hint: str
-    unfinished_one: str
-    unfinished_many: str
     filter_placeholder: str
     not_loaded: str
     review_overdue_due: str
     review_date: str
     resume_title: str
-    resume_hint: str
-    discard_key: str
-    new_session_key: str
-    keep_key: str
-    damaged_cannot_resume: str
     discard_damaged: str
     discard_unfinished: str
     discard_question: str
     discard_warning: str
-    discard_keys: str
-    """How the discard question is answered; ``yes`` is the key that discards."""
     discarded: str
     could_not_discard: str

@@ -16,7 +16,7 @@ from typing import Literal
 
 from triagebot.flows.engine import Session, describe_answer
 from triagebot.flows.schema import GroupNode, InfoNode, OutcomeNode
-from triagebot.flows.wording import overdue_line, round_label, round_name
+from triagebot.flows.wording import overdue_line, round_heading, round_name
 
 Kind = Literal["note", "warning", "round", "question", "info", "answer", "superseded", "outcome"]
 
@@ -96,7 +96,7 @@ def _asked(session: Session, node_id: str, number: int | None) -> Entry:
     if isinstance(node, InfoNode):
         return Entry("info", node_id, session.fill(node.text), lang=lang)
     assert not isinstance(node, OutcomeNode | GroupNode)
-    heading = round_label(session.flow, node_id, number)
+    heading = round_heading(session.flow, node_id, number)
     return Entry("question", node_id, node.prompt, node.detail, "", number, heading, lang)
 
 

@@ -166,7 +166,7 @@ def _overdue_sentence(transcript: Transcript, said: Words) -> str:
     return said.review_overdue_sentence.format(what=what)
 
 
-def round_name(transcript: Transcript, group: str | None, number: int | None) -> str | None:
+def _round_name(transcript: Transcript, group: str | None, number: int | None) -> str | None:
     """How a round is named, e.g. "Branch 2"; None outside groups."""
     if group is None or number is None:
         return None
@@ -176,22 +176,33 @@ def round_name(transcript: Transcript, group: str | None, number: int | None) ->
 
 def _in_round(transcript: Transcript, group: str | None, number: int | None) -> str:
     """``Branch 2: `` before a change to a group's member; empty outside groups."""
-    name = round_name(transcript, group, number)
+    name = _round_name(transcript, group, number)
     return "" if name is None else f"{name}: "
 
 
-def _answer_rows(transcript: Transcript) -> Iterable[tuple[int, str | None, AnswerRecord | None]]:
-    """The answers with a heading row before each round: (depth, heading, answer)."""
+Row = tuple[int, Literal["round", "info", "answer"], str, "AnswerRecord | None"]
+"""One line of the answers: (depth, kind, heading or info text, answer)."""
+
+
+def _answer_rows(transcript: Transcript) -> Iterable[Row]:
+    """The answers with a heading row before each round and the info messages shown where
+    they were shown (:func:`~triagebot.flows.conversation.entries`, recorded in the
+    transcript): (depth, kind, text, answer)."""
+    infos = list(transcript.infos)
     last: tuple[str, int] | None = None
-    for answer in transcript.answers:
+    for index, answer in enumerate(transcript.answers):
+        while infos and infos[0].after <= index:
+            yield (0 if last is None else 1), "info", infos.pop(0).text, None
         if answer.group is None or answer.round is None:
             last = None
-            yield 0, None, answer
+            yield 0, "answer", "", answer
             continue
         if last != (answer.group, answer.round):
             last = (answer.group, answer.round)
-            yield 0, round_name(transcript, answer.group, answer.round), None
-        yield 1, None, answer
+            yield 0, "round", _round_name(transcript, answer.group, answer.round) or "", None
+        yield 1, "answer", "", answer
+    for info in infos:
+        yield (0 if last is None else 1), "info", info.text, None
 
 
 def to_text(transcript: Transcript) -> str:
@@ -204,10 +215,13 @@ def to_text(transcript: Transcript) -> str:
         sentence = _overdue_sentence(transcript, said)
         lines += _wrap(f"{_heading(said, said.warning)} {sentence}")
     lines.append("")
-    for depth, heading, answer in _answer_rows(transcript):
+    for depth, kind, text, answer in _answer_rows(transcript):
         indent = "  " * depth
+        if kind == "round":
+            lines += _wrap(_heading(said, text), "- ", "  ")
+        if kind == "info":
+            lines += _wrap(text, f"{indent}- ", f"{indent}  ")
         if answer is None:
-            lines += _wrap(_heading(said, heading or ""), "- ", "  ")
             continue
         carried = f" ({said.carried_over})" if answer.carried else ""
         lines += _wrap(f"{answer.prompt} {_shown(answer)}{carried}", f"{indent}- ", f"{indent}  ")
@@ -293,10 +307,13 @@ def to_markdown(transcript: Transcript) -> str:
         sentence = _md(_overdue_sentence(transcript, said))
         lines += ["", f"**{_heading(said, said.warning.capitalize())}** {sentence}"]
     lines += ["", f"## {said.answers}", ""]
-    for depth, heading, a in _answer_rows(transcript):
+    for depth, kind, text, a in _answer_rows(transcript):
         indent = "  " * depth
+        if kind == "round":
+            lines.append(f"- **{_md(text)}**")
+        if kind == "info":
+            lines.append(f"{indent}- _{_md(text)}_")
         if a is None:
-            lines.append(f"- **{_md(heading or '')}**")
             continue
         carried = f" _({said.carried_over})_" if a.carried else ""
         lines.append(f"{indent}- **{_md(a.prompt)}** {_md(_shown(a))}{carried}")

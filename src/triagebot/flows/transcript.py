@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from triagebot import __version__
 from triagebot.flows.answers import AnswerValue, JsonAnswer, to_json_answer
 from triagebot.flows.catalog import DEFAULT_LANGUAGE
+from triagebot.flows.conversation import entries
 from triagebot.flows.engine import (
     OutcomeView,
     RenderedItem,
@@ -170,6 +171,16 @@ class SupersededRecord(Record):
     """The round it was answered in, for a member of a repeated group."""
 
 
+class InfoRecord(Record):
+    """An info message as the clinician was shown it (its ``{placeholders}`` filled)."""
+
+    node: str
+    """The info node's id in the flow."""
+    text: str
+    after: int
+    """How many answers came before it: the exports show it after that many answers."""
+
+
 class LineRecord(Record):
     """An outcome line with its source (the source's id and the section cited)."""
 
@@ -219,6 +230,9 @@ class Transcript(Record):
     """The answers on the path taken, in the order asked."""
     groups: list[GroupRecord] = []
     """The flow's repeated groups (empty for a flow without any)."""
+    infos: list[InfoRecord] = []
+    """The info messages shown, from the conversation view every front end draws (empty in
+    transcripts older than the field)."""
     changes: list[ChangeRecord]
     superseded: list[SupersededRecord]
     computed: dict[str, JsonValue]
@@ -273,6 +287,7 @@ def from_session(session: Session) -> Transcript:
         started_at=session.started_at,
         finished_at=session.finished_at,
         answers=[_answer(session, step) for step in session.steps if step.value is not None],
+        infos=_infos(session),
         groups=[
             GroupRecord(id=group_id, entry=group.entry, max=group.max)
             for group_id, group in flow.groups.items()
@@ -307,6 +322,19 @@ def from_session(session: Session) -> Transcript:
         computed_shown=[_value(session.shown_value(name)) for name in flow.computed],
         outcome=_outcome(session.outcome()),
     )
+
+
+def _infos(session: Session) -> list[InfoRecord]:
+    """The info messages of the conversation view (:func:`~triagebot.flows.conversation.
+    entries`), each placed by the answers shown before it."""
+    result: list[InfoRecord] = []
+    answered = 0
+    for entry in entries(session, session.started_at.date()):
+        if entry.kind == "answer":
+            answered += 1
+        elif entry.kind == "info":
+            result.append(InfoRecord(node=entry.node, text=entry.text, after=answered))
+    return result
 
 
 def _answer(session: Session, step: Step) -> AnswerRecord:
@@ -385,6 +413,7 @@ __all__ = [
     "ChangeRecord",
     "FlowRecord",
     "GroupRecord",
+    "InfoRecord",
     "JsonAnswer",
     "LineRecord",
     "OutcomeRecord",

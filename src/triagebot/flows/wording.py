@@ -97,7 +97,7 @@ def content_review_line(flow: CompiledFlow) -> str:
     )
 
 
-def round_label(flow: CompiledFlow, node: str, number: int | None) -> str | None:
+def round_heading(flow: CompiledFlow, node: str, number: int | None) -> str | None:
     """``Branch 2 of up to 6`` for a member of a repeated group answered in round
     ``number``, in the flow's language; None outside groups."""
     group_id = flow.group_of.get(node)

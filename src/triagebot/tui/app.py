@@ -35,7 +35,7 @@ from triagebot.flows.engine import (
     describe_answer,
     utc_now,
 )
-from triagebot.flows.wording import round_label
+from triagebot.flows.wording import round_heading
 from triagebot.tui.keymap import ACTION_KEYS, ACTIONS, FOOTER_KEYS
 from triagebot.tui.messages import (
     AnswerChanged,
@@ -112,7 +112,7 @@ class TriageApp(SessionApp):
         lang = session.flow.language
         question = session.flow.question(event.question_id)
         shown = describe_answer(question, step.value, lang)
-        where = round_label(session.flow, event.question_id, event.round)
+        where = round_heading(session.flow, event.question_id, event.round)
         from triagebot.tui.screens.edit import EditScreen  # noqa: PLC0415 (see the imports)
 
         screen = EditScreen(
@@ -172,7 +172,7 @@ class TriageApp(SessionApp):
         if self.chat is None or not self.chat.focus_answers():
             self.notify(self.words.no_answer_to_change)
         else:
-            self.notify(self.words.pick_an_answer)
+            self.notify(self.key_words.pick_an_answer)
 
     async def action_switch_language(self) -> None:
         """Go on in the flow's next language: every answer kept, everything re-worded."""
@@ -213,7 +213,7 @@ class TriageApp(SessionApp):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        said = self.words
+        said = self.key_words
         for key, action in ACTION_KEYS:
             if self._available(action, screen):
                 label, help_text = said.keys[action]

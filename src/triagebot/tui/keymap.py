@@ -18,7 +18,17 @@ from textual import events
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-from triagebot.flows.catalog import words
+from triagebot.tui.words import KeyWords, key_words
+
+__all__ = [
+    "ACTIONS",
+    "ACTION_KEYS",
+    "FOOTER_KEYS",
+    "KeyWords",
+    "drop_if_left",
+    "key_words",
+    "relabel",
+]
 
 ACTION_KEYS = [
     ("f1", "why"),
@@ -30,9 +40,10 @@ ACTION_KEYS = [
     ("f8", "choose_flow"),
     ("f9", "switch_language"),
 ]
-"""(key, action) of every app action; each is worded by the catalog (``Words.keys``)."""
+"""(key, action) of every app action; each is worded by ``KeyWords.keys``
+(:mod:`triagebot.tui.words`)."""
 
-ACTIONS = [(key, action, *words(None).keys[action]) for key, action in ACTION_KEYS]
+ACTIONS = [(key, action, *key_words(None).keys[action]) for key, action in ACTION_KEYS]
 """(key, action, footer label, palette help) in English; the app relabels its keys in the
 language it speaks (``TriageApp.speak``)."""
 

@@ -30,7 +30,7 @@ from triagebot.flows.engine import (
     utc_now,
 )
 from triagebot.flows.safe_text import escaped
-from triagebot.tui.keymap import ACTION_KEYS, relabel
+from triagebot.tui.keymap import ACTION_KEYS, KeyWords, key_words, relabel
 from triagebot.tui.screens.chat import ChatScreen
 
 # The other screens are imported when first shown: `triagebot FLOW` opens the chat, and
@@ -88,9 +88,14 @@ class SessionApp(App[None]):
         """The words the app says now: the session's language, else the app's."""
         return words(self.session.flow.language if self.session is not None else self.lang)
 
+    @property
+    def key_words(self) -> KeyWords:
+        """The words about the TUI's keys, in the language of :attr:`words`."""
+        return key_words(self.session.flow.language if self.session is not None else self.lang)
+
     def speak(self) -> None:
         """Word the keys (footer and palette) in the language the app says things in now."""
-        said = self.words
+        said = self.key_words
         if relabel(self, {key: said.keys[action][0] for key, action in ACTION_KEYS}):
             self.refresh_bindings()
 

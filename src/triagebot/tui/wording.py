@@ -10,6 +10,7 @@ from __future__ import annotations
 from triagebot.flows.catalog import Words, is_singular, words
 from triagebot.flows.engine import Session
 from triagebot.flows.schema import UNKNOWN, UNSURE, NumberQuestion, YesNoQuestion
+from triagebot.tui.keymap import key_words
 
 OUTCOME_KEYS = (("f5", "export_transcript"), ("f6", "copy_transcript"), ("f7", "restart"))
 """The keys the progress line names once an outcome is reached."""
@@ -28,7 +29,8 @@ def progress(session: Session) -> str:
         singular = is_singular(count, session.flow.language)
         template = said.outcome_after_one if singular else said.outcome_after_many
         keys = " · ".join(
-            f"{key.upper()} {said.keys[action][0].lower()}" for key, action in OUTCOME_KEYS
+            f"{key.upper()} {key_words(session.flow.language).keys[action][0].lower()}"
+            for key, action in OUTCOME_KEYS
         )
         return f"{template.format(count=count)} · {keys}"
     singular = is_singular(count, session.flow.language)

@@ -20,7 +20,7 @@ from triagebot.tui.keymap import drop_if_left
 from triagebot.tui.widgets.conversation import Conversation
 from triagebot.tui.widgets.inputs import QuestionInput, input_for
 from triagebot.tui.widgets.outcome import OutcomeActions
-from triagebot.tui.widgets.transcript import Transcript
+from triagebot.tui.widgets.transcript import TranscriptPane
 from triagebot.tui.wording import progress
 
 
@@ -36,13 +36,13 @@ class ChatScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"triagebot · {self.flow_title}"), id="topbar")
-        yield Transcript()
+        yield TranscriptPane()
         yield Vertical(id="answer-area")
         yield Static("", id="progress")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.call_after_refresh(startup.resume)  # drawn: start-up is over
+        self.call_after_refresh(startup.resume_collector)  # drawn: start-up is over
 
     def on_key(self, event: events.Key) -> None:
         drop_if_left(self, event)
@@ -53,7 +53,7 @@ class ChatScreen(Screen[None]):
         Drawn once, when the whole change is in place: no frame of a half-updated chat
         (the old input gone, the new one not yet mounted).
         """
-        transcript = self.query_one(Transcript)
+        transcript = self.query_one(TranscriptPane)
         with self.app.batch_update():
             title = session.flow.flow.title
             if title != self.flow_title:  # the language changed
@@ -163,4 +163,4 @@ class ChatScreen(Screen[None]):
 
     def focus_answers(self) -> bool:
         """Focus the latest answer in the transcript (to change it); False if none."""
-        return self.query_one(Transcript).conversation.pick_last()
+        return self.query_one(TranscriptPane).conversation.pick_last()

@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from triagebot.flows.catalog import words
 from triagebot.flows.schema import Question
-from triagebot.tui.keymap import drop_if_left
+from triagebot.tui.keymap import drop_if_left, key_words
 from triagebot.tui.messages import AnswerChanged, AnswerSubmitted
 from triagebot.tui.widgets.inputs import QuestionInput, input_for
 
@@ -55,7 +55,7 @@ class EditScreen(ModalScreen[None]):
             yield Static(Text(self.question.prompt), classes="edit-prompt")
             yield Static(Text(said.answer_now.format(answer=self.current)), classes="hint")
             yield input_for(self.node_id, self.question, self.lang)
-            yield Static(said.esc_cancels, classes="hint")
+            yield Static(key_words(self.lang).esc_cancels, classes="hint")
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._focus)

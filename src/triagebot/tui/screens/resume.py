@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from triagebot.app import journal
 from triagebot.app.resuming import Offer
 from triagebot.flows.catalog import words
-from triagebot.tui.keymap import drop_if_left, relabel
+from triagebot.tui.keymap import drop_if_left, key_words, relabel
 from triagebot.tui.messages import ResumeChosen
 
 
@@ -68,14 +68,17 @@ class ConfirmDiscard(ModalScreen[bool]):
         self.said = words(lang)
         self.discard_keys = {"y", self.said.yes[0].lower()}
         """The keys that discard: y, and the first letter of the language's yes."""
-        relabel(self, {"n": self.said.keep_key, "escape": self.said.keep_key})
+        self.key_words = key_words(lang)
+        relabel(self, {"n": self.key_words.keep_key, "escape": self.key_words.keep_key})
 
     def compose(self) -> ComposeResult:
         said = self.said
         with Vertical(id="confirm-box"):
             yield Static(Text(said.discard_question.format(what=self.what)), classes="edit-title")
             yield Static(said.discard_warning, classes="hint")
-            yield Static(said.discard_keys.format(yes=said.yes[0].lower()), classes="hint")
+            yield Static(
+                self.key_words.discard_keys.format(yes=said.yes[0].lower()), classes="hint"
+            )
 
     def on_key(self, event: events.Key) -> None:
         drop_if_left(self, event)
@@ -101,12 +104,12 @@ class ResumeScreen(Screen[None]):
         self.offers = {str(offer.entry.path): offer for offer in offers}
         self.lang = lang
         self.said = words(lang)
-        discard, new = self.said.discard_key, self.said.new_session_key
+        discard, new = key_words(lang).discard_key, key_words(lang).new_session_key
         relabel(self, {"d": discard, "delete": discard, "escape": new})
 
     def compose(self) -> ComposeResult:
         yield Static(self.said.resume_title, id="start-title")
-        yield Static(self.said.resume_hint, classes="hint")
+        yield Static(key_words(self.lang).resume_hint, classes="hint")
         yield OptionList(id="session-list")
         yield Footer()
 
@@ -136,7 +139,7 @@ class ResumeScreen(Screen[None]):
         if offer is None:
             return
         if offer.error is not None:
-            message = self.said.damaged_cannot_resume.format(error=offer.error)
+            message = key_words(self.lang).damaged_cannot_resume.format(error=offer.error)
             self.notify(message, severity="error", timeout=8)
             return
         self.post_message(ResumeChosen(offer.entry.path))

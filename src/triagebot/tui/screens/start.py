@@ -23,7 +23,7 @@ from triagebot.app.library import Entry
 from triagebot.flows.catalog import language_name, words
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.safe_text import escaped
-from triagebot.tui.keymap import drop_if_left
+from triagebot.tui.keymap import drop_if_left, key_words
 from triagebot.tui.messages import FlowChosen
 from triagebot.tui.widgets.ordered_input import OrderedInput
 
@@ -85,9 +85,10 @@ class StartScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         said = words(self.lang)
         yield Static(said.choose_a_flow, id="start-title")
-        yield Static(said.start_hint, classes="hint")
+        yield Static(key_words(self.lang).start_hint, classes="hint")
         if self.unfinished:
-            template = said.unfinished_one if self.unfinished == 1 else said.unfinished_many
+            keys = key_words(self.lang)
+            template = keys.unfinished_one if self.unfinished == 1 else keys.unfinished_many
             yield Static(template.format(count=self.unfinished), id="unfinished", classes="hint")
         yield FilterInput(placeholder=said.filter_placeholder, id="filter")
         yield OptionList(id="flow-list")
@@ -100,7 +101,7 @@ class StartScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refill("")
         self.query_one("#filter", Input).focus()
-        self.call_after_refresh(startup.resume)  # drawn: start-up is over
+        self.call_after_refresh(startup.resume_collector)  # drawn: start-up is over
 
     def refill(self, words: str) -> None:
         """Show the flows whose id, title or audience contain every word typed."""

@@ -12,10 +12,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from triagebot.flows.catalog import words
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.wording import why_lines
-from triagebot.tui.keymap import drop_if_left
+from triagebot.tui.keymap import drop_if_left, key_words
 
 STYLES = {"heading": "bold", "text": "", "detail": "dim"}
 
@@ -46,7 +45,7 @@ class WhyScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="why-box"):
             yield Static(why_text(self.flow, self.node_id), id="why-text")
-            yield Static(words(self.flow.language).esc_f1_closes, classes="hint")
+            yield Static(key_words(self.flow.language).esc_f1_closes, classes="hint")
 
     def on_key(self, event: events.Key) -> None:
         drop_if_left(self, event)

@@ -9,13 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Button, OptionList, Static
 
-from triagebot.flows.catalog import words
 from triagebot.flows.schema import (
     ChoiceQuestion,
     InfoNode,
     MultiChoiceQuestion,
     Question,
 )
+from triagebot.tui.keymap import key_words
 from triagebot.tui.widgets.option_lists import Item, Options, Ticks
 from triagebot.tui.widgets.question_input import NUMBER_KEYS, QuestionInput, answer_button
 
@@ -46,7 +46,7 @@ class ChoiceInput(QuestionInput):
         self.question = question
 
     def compose(self) -> ComposeResult:
-        yield from self.compose_hint(words(self.lang).choice_hint)
+        yield from self.compose_hint(key_words(self.lang).choice_hint)
         yield Options(_items(self.question))
         yield from self.compose_more()
         yield from self.compose_error()
@@ -63,7 +63,7 @@ class ChoiceInput(QuestionInput):
         return "".join(NUMBER_KEYS[: len(self.question.options)])
 
     def key_help(self) -> str:
-        return f"{words(self.lang).choice_hint} ({_numbers(len(self.question.options))})"
+        return f"{key_words(self.lang).choice_hint} ({_numbers(len(self.question.options))})"
 
     def draft(self) -> object | None:
         return self.query_one(OptionList).highlighted
@@ -100,12 +100,11 @@ class MultiChoiceInput(QuestionInput):
         yield from self.compose_hint(self._hint())
         yield Ticks(_items(self.question))
         yield from self.compose_more()
-        said = words(self.lang)
-        yield answer_button(said.confirm_button, "confirm", "confirm")
+        yield answer_button(key_words(self.lang).confirm_button, "confirm", "confirm")
         yield from self.compose_error()
 
     def _hint(self) -> str:
-        return words(self.lang).multi_choice_hint.format(none=self.question.none_label)
+        return key_words(self.lang).multi_choice_hint.format(none=self.question.none_label)
 
     def answer_keys(self) -> str:
         return "".join(NUMBER_KEYS[: len(self.question.options)]) + "c "

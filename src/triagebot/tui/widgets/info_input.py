@@ -6,11 +6,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Button
 
-from triagebot.flows.catalog import words
 from triagebot.flows.schema import (
     InfoNode,
     Question,
 )
+from triagebot.tui.keymap import key_words
 from triagebot.tui.widgets.question_input import QuestionInput, answer_button
 
 
@@ -18,12 +18,12 @@ class InfoInput(QuestionInput):
     """An info message needs only an acknowledgement."""
 
     def compose(self) -> ComposeResult:
-        label = words(self.lang).continue_button
+        label = key_words(self.lang).continue_button
         yield answer_button(label, "continue", "continue")
         yield from self.compose_error()
 
     def key_help(self) -> str:
-        return words(self.lang).continue_button
+        return key_words(self.lang).continue_button
 
     def reuse_for(self, node_id: str, node: Question | InfoNode) -> bool:
         if not isinstance(node, InfoNode):

@@ -11,6 +11,7 @@ from textual.widgets import Button, Static
 from triagebot.flows.catalog import Words, words
 from triagebot.flows.engine import OutcomeView, RenderedItem
 from triagebot.flows.wording import urgency_word
+from triagebot.tui.keymap import key_words
 
 
 class OutcomeCard(Vertical):
@@ -71,7 +72,7 @@ class OutcomeActions(Horizontal):
         self.lang = lang
 
     def compose(self) -> ComposeResult:
-        labels = words(self.lang).outcome_buttons
+        labels = key_words(self.lang).outcome_buttons
         for action, key, kind in OUTCOME_BUTTONS:
             label = f"{labels[action]} ({key})"
             yield Button(label, action=f"app.{action}", classes=kind, compact=True)

@@ -19,6 +19,7 @@ from triagebot.flows.schema import (
     InfoNode,
     Question,
 )
+from triagebot.tui.keymap import key_words
 from triagebot.tui.messages import AnswerSubmitted
 from triagebot.tui.widgets.option_lists import Options
 
@@ -76,7 +77,7 @@ class QuestionInput(Vertical):
 
     def nothing_chosen(self) -> None:
         """Enter with no answer moved to: nothing is recorded; say which keys answer."""
-        self.show_error(words(self.lang).nothing_chosen.format(keys=self.key_help()))
+        self.show_error(key_words(self.lang).nothing_chosen.format(keys=self.key_help()))
 
     @on(Options.Unmoved)
     def _unmoved(self, event: Options.Unmoved) -> None:

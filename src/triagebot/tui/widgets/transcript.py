@@ -1,7 +1,7 @@
 """The conversation: what the Session did, as messages, kept in step with the Session.
 
 ``entries(session)`` (:mod:`triagebot.flows.conversation`, the core's conversation view)
-says what should be on screen, in the session's language; ``Transcript.show`` hands the
+says what should be on screen, in the session's language; ``TranscriptPane.show`` hands the
 messages to the ``Conversation`` (one widget that draws them as lines,
 ``conversation.py``) and shows an outcome as a card under them. In a repeated group each
 round starts with a mark (``Branch 2``) and each of its questions says its round; answers
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from textual.layout import DockArrangeResult
 
 
-class Transcript(VerticalScroll):
+class TranscriptPane(VerticalScroll):
     """The conversation; follows new messages unless the user has scrolled up.
 
     Its virtual size changes at every answer and needs no layout of its own (the one that
