@@ -9,12 +9,12 @@ from typing import Any
 
 from triagebot.flows.catalog import DEFAULT_LANGUAGE
 from triagebot.flows.documents import Document, FlowError, PathKey, Problem, dotted
-from triagebot.flows.schema import (
+from triagebot.flows.schema import Flow
+from triagebot.flows.schema_fields import (
     LANGUAGE_CONTEXT,
     LANGUAGES_CONTEXT,
     MAX_ROUNDS,
     TRANSLATION_ERROR,
-    Flow,
     validator,
 )
 
