@@ -11,15 +11,10 @@ from hypothesis import strategies as st
 from triagebot.app import library
 from triagebot.flows.answers import AnswerValue
 from triagebot.flows.compiler import CompiledFlow, load_flow
-from triagebot.flows.explore import (
-    Classes,
-    ClassFinder,
-    Entries,
-    Exploration,
-    Explorer,
-    analyse,
-    pieces,
-)
+from triagebot.flows.explore import Exploration, Explorer
+from triagebot.flows.explore_analysis import analyse
+from triagebot.flows.explore_classes import ClassFinder
+from triagebot.flows.explore_points import Classes, Entries, pieces
 from triagebot.flows.schema import UNKNOWN
 
 DATA = Path(__file__).parent / "data" / "verify"

@@ -19,7 +19,10 @@ from triagebot.flows.answers import AnswerValue
 from triagebot.flows.compiler import OUTCOME_VARIABLE, CompiledFlow, compile_text
 from triagebot.flows.driving import drive
 from triagebot.flows.engine import FlowRuntimeError, Session
-from triagebot.flows.explore import Classes, ClassFinder, Entries, Exploration, Explorer, analyse
+from triagebot.flows.explore import Exploration, Explorer
+from triagebot.flows.explore_analysis import analyse
+from triagebot.flows.explore_classes import ClassFinder
+from triagebot.flows.explore_points import Classes, Entries
 from triagebot.flows.expr import Unavailable
 from triagebot.flows.places import positions
 from triagebot.flows.rounds import Rounds

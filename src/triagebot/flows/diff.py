@@ -19,7 +19,10 @@ from typing import Any
 from triagebot.flows.answers import AnswerError, AnswerValue
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.engine import FlowRuntimeError, Session
-from triagebot.flows.explore import Answers, ClassFinder, analyse, fixed_clock, tidy
+from triagebot.flows.explore import Answers, fixed_clock
+from triagebot.flows.explore_analysis import analyse
+from triagebot.flows.explore_classes import ClassFinder
+from triagebot.flows.explore_points import tidy
 from triagebot.flows.places import between
 from triagebot.flows.schema import (
     UNKNOWN,
