@@ -196,3 +196,21 @@ def test_evaluation_is_total_and_bounded(text: str, lactate: float, ph: float) -
     except EvaluationError as error:
         usable = any(node is error.node for node in tree.walk())  # located in the formula
     assert (usable, time.perf_counter() - started < 1) == (True, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1if lactate > 2 else 0",  # a number run into a keyword: Python only warns
+        "lactate > 2and ph < 7",
+        "0x1for",
+    ],
+)
+def test_a_number_run_into_a_word_is_a_syntax_error_not_a_warning(
+    text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Python's SyntaxWarning ("invalid decimal literal") would reach the user's terminal
+    raw: it is refused as a located syntax error, and nothing is written to stderr."""
+    with pytest.raises(ExprError) as caught:
+        infer(text, TYPES)
+    assert (caught.value.message.startswith("syntax error"), capsys.readouterr().err) == (True, "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from collections.abc import Mapping
 
 from triagebot.flows.expr_aggregates import (
@@ -84,7 +85,11 @@ def infer(text: str, types: Mapping[str, VarType]) -> tuple[Expr, VarType]:
     """Parse ``text`` and return it with its type (for formulas, whose type is inferred)."""
     text = text.strip()
     try:
-        tree = ast.parse(text, mode="eval")
+        with warnings.catch_warnings():
+            # Python only warns of '1if x else 2' ("invalid decimal literal"), on stderr
+            # where it would reach the user raw: refuse it as the syntax error it is.
+            warnings.simplefilter("error", SyntaxWarning)
+            tree = ast.parse(text, mode="eval")
     except SyntaxError as error:
         # Python reports offset 0 for an expression that stops short: point at its end.
         offset = error.offset - 1 if error.offset else len(text)
