@@ -66,8 +66,8 @@ def test_plain_mode_refuses_bad_answers_and_asks_again() -> None:
     done = chat(str(EVERY_TYPE), ["1", "", "1", "0", "abc", "50", "38"])
     assert done.returncode == 0
     out = done.stdout.splitlines()
-    assert "Not accepted: 'abc' is not a number: enter a number from 30 to 45 °C, or unknown" in out
-    assert "Not accepted: 50 is out of range: enter a number from 30 to 45 °C, or unknown" in out
+    assert "'abc' is not a number: enter a number from 30 to 45 °C, or unknown" in out
+    assert "50 is out of range: enter a number from 30 to 45 °C, or unknown" in out
     assert sum(line == "Q4. Body temperature?" for line in out) == 3
 
 

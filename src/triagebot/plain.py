@@ -155,7 +155,9 @@ class PlainChat:
             return
         try:
             self.conversation.answer(to_raw(question, text, lang))
-        except (AnswerError, FlowRuntimeError) as error:
+        except AnswerError as error:  # says what it refused and what is accepted
+            self.say(str(error))
+        except FlowRuntimeError as error:  # the flow fails on this answer: taken back
             self.say(said.not_accepted_line.format(error=error))
 
     def command(self, text: str) -> bool:
