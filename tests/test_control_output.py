@@ -25,7 +25,8 @@ from triagebot.app.exports import FORMATS, render
 from triagebot.cli import main
 from triagebot.flows.driving import drive
 from triagebot.flows.safe_text import escaped
-from triagebot.flows.transcript import from_json, from_session, to_json
+from triagebot.flows.transcript import from_json, to_json
+from triagebot.flows.transcript_build import from_session
 from triagebot.plain import run_plain
 
 ROOT = Path(__file__).parents[1]

@@ -11,7 +11,8 @@ from tests.transcript_helpers import CAUDA_EQUINA, DATA, MIXED_URGENT, driven, m
 from triagebot.app import exports
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import Session
-from triagebot.flows.transcript import Transcript, from_json, from_session
+from triagebot.flows.transcript import Transcript, from_json
+from triagebot.flows.transcript_build import from_session
 
 CES_EMERGENCY = {"back_or_leg_pain": "yes", "urinary_difficulty": "unsure"}
 

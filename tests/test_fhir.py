@@ -18,7 +18,7 @@ from triagebot.app import fhir
 from triagebot.app.exports import ExportError, render
 from triagebot.cli import main
 from triagebot.flows.compiler import load_flow
-from triagebot.flows.transcript import from_session
+from triagebot.flows.transcript_build import from_session
 
 MODELS = {"R5": (Questionnaire5, Response5), "R4B": (Questionnaire4, Response4)}
 

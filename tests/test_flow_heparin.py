@@ -14,7 +14,7 @@ from triagebot.flows.compiler import CompiledFlow, compile_text, load_flow
 from triagebot.flows.driving import drive
 from triagebot.flows.engine import OutcomeView, Session
 from triagebot.flows.schema import NumberQuestion
-from triagebot.flows.transcript import from_session
+from triagebot.flows.transcript_build import from_session
 from triagebot.flows.verify import verify
 
 FLOW_FILE = bundled_dir() / "heparin.yaml"

@@ -37,7 +37,8 @@ from triagebot.cli import main
 from triagebot.flows.compiler import compile_text
 from triagebot.flows.documents import FlowError
 from triagebot.flows.engine import Session
-from triagebot.flows.transcript import from_json, from_session, to_json
+from triagebot.flows.transcript import from_json, to_json
+from triagebot.flows.transcript_build import from_session
 from triagebot.flows.yamlio import parse
 from triagebot.plain import run_plain
 from triagebot.tui.safe_output import DropUnsafe

@@ -34,7 +34,8 @@ from triagebot.app import journal, library
 from triagebot.cli import main
 from triagebot.flows.driving import drive
 from triagebot.flows.engine import Session
-from triagebot.flows.transcript import from_session, to_json
+from triagebot.flows.transcript import to_json
+from triagebot.flows.transcript_build import from_session
 
 EXAMPLES = int(os.environ.get("TRIAGEBOT_FUZZ_EXAMPLES", "60"))
 HANG_SECONDS = 10

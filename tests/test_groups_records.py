@@ -20,7 +20,8 @@ from triagebot.flows.compiler import load_flow
 from triagebot.flows.driving import drive
 from triagebot.flows.engine import Session
 from triagebot.flows.replay import replay
-from triagebot.flows.transcript import Transcript, from_json, from_session, to_json
+from triagebot.flows.transcript import Transcript, from_json, to_json
+from triagebot.flows.transcript_build import from_session
 
 DATA = Path(__file__).parent / "data" / "groups"
 CRT_PATH = DATA / "crt.yaml"

@@ -23,7 +23,8 @@ from triagebot.flows.driving import drive
 from triagebot.flows.engine import Session
 from triagebot.flows.replay import replay
 from triagebot.flows.switching import switch_language
-from triagebot.flows.transcript import from_json, from_session, to_json
+from triagebot.flows.transcript import from_json, to_json
+from triagebot.flows.transcript_build import from_session
 from triagebot.flows.yamlio import FlowError
 from triagebot.tui.words import KEY_WORDS
 

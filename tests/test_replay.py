@@ -12,7 +12,8 @@ from triagebot.app.library import resolve
 from triagebot.cli import main
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.replay import Asked, describe, replay
-from triagebot.flows.transcript import Transcript, from_json, from_session, to_json
+from triagebot.flows.transcript import Transcript, from_json, to_json
+from triagebot.flows.transcript_build import from_session
 
 SCENARIOS = sorted((DATA / "scenarios").glob("*.json"))
 

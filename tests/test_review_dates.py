@@ -20,7 +20,7 @@ from triagebot.flows.compiler import CompiledFlow, compile_text
 from triagebot.flows.documents import FlowError
 from triagebot.flows.driving import drive
 from triagebot.flows.engine import Session
-from triagebot.flows.transcript import from_session
+from triagebot.flows.transcript_build import from_session
 from triagebot.flows.wording import overdue_line, source_line
 from triagebot.plain import PlainChat
 

@@ -11,7 +11,8 @@ from tests.transcript_helpers import MIXED_URGENT, driven, mixed, ticking_clock
 from triagebot.app.library import bundled_dir
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import Session
-from triagebot.flows.transcript import Transcript, from_json, from_session, to_json
+from triagebot.flows.transcript import Transcript, from_json, to_json
+from triagebot.flows.transcript_build import from_session
 
 
 def edited_session() -> Session:

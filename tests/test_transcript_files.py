@@ -14,7 +14,8 @@ from triagebot.app import files, flowcache, journal
 from triagebot.cli import main
 from triagebot.flows.compiler import load_flow, use_cache
 from triagebot.flows.engine import Session
-from triagebot.flows.transcript import from_json, from_session
+from triagebot.flows.transcript import from_json
+from triagebot.flows.transcript_build import from_session
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from tests.tui_support import (
 )
 from triagebot.app import library
 from triagebot.flows.exports import to_text
-from triagebot.flows.transcript import from_session
+from triagebot.flows.transcript_build import from_session
 from triagebot.tui.app import make_app
 from triagebot.tui.keymap import ACTIONS
 from triagebot.tui.screens.chat import ChatScreen

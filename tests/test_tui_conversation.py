@@ -15,7 +15,7 @@ from tests.tui_support import every_type, fixed_clock, fixture_app, picked, said
 from triagebot.app.exports import to_markdown, to_text
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import Session
-from triagebot.flows.transcript import from_session
+from triagebot.flows.transcript_build import from_session
 from triagebot.plain import run_plain
 from triagebot.tui.app import TriageApp
 from triagebot.tui.screens.chat import ChatScreen

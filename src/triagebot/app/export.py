@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 def _as_text(session: Session) -> tuple[Transcript, str]:
     """The session's transcript, and its plain text."""
     from triagebot.flows.exports import render  # noqa: PLC0415 (see the module's docstring)
-    from triagebot.flows.transcript import from_session  # noqa: PLC0415
+    from triagebot.flows.transcript_build import from_session  # noqa: PLC0415
 
     transcript = from_session(session)
     return transcript, render("text", transcript)

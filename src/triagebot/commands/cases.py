@@ -91,7 +91,7 @@ def run_case(flow: CompiledFlow, line: bytes | object, number: int) -> dict[str,
             raise CaseError(f"line {number}: {unknown[0]}")
     except CaseError as error:
         return {"case": number, "error": str(error)}
-    from triagebot.flows.transcript import from_session  # noqa: PLC0415 (pydantic when used)
+    from triagebot.flows.transcript_build import from_session  # noqa: PLC0415 (pydantic when used)
 
     try:
         transcript = from_session(drive(flow, answers))

@@ -157,7 +157,7 @@ def run_flow(args: argparse.Namespace) -> int:
     answers = read_answers(args.answers)
     _warn_unknown_ids(flow, answers)
     # Imported here: pydantic and the transcript models are not needed to open a flow.
-    from triagebot.flows.transcript import from_session  # noqa: PLC0415
+    from triagebot.flows.transcript_build import from_session  # noqa: PLC0415
 
     try:
         transcript = from_session(drive(flow, answers))  # the outcome is worked out here

@@ -12,7 +12,8 @@ from pathlib import Path
 from tests.transcript_helpers import CAUDA_EQUINA, MIXED_URGENT, driven, mixed
 
 from triagebot.flows.compiler import load_flow
-from triagebot.flows.transcript import from_session, to_json
+from triagebot.flows.transcript import to_json
+from triagebot.flows.transcript_build import from_session
 
 HERE = Path(__file__).parent
 NO = "no"
