@@ -189,6 +189,12 @@ class Transcript(Record):
     """The language the session was in when the transcript was taken: every text here is in
     it, and replay and exports use it (transcripts older than languages are English)."""
     disclaimer: str
+    patient: str | None = None
+    """The patient reference the user typed (never guessed; None: none given). It goes into
+    every export and FHIR ``subject.display``, never into the flow cache or a log."""
+    clinician: str | None = None
+    """Who ran the session, where known (the reverse proxy's user header under ``serve``);
+    FHIR ``author.display``. None: not known."""
     started_at: datetime
     finished_at: datetime | None
     """When the outcome was reached; None for a session not finished."""
