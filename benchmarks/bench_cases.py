@@ -10,11 +10,17 @@ before any batch.
 Targets: peak memory at 100k within 1.1x of 10k (streamed: each line is read, run, written
 and dropped); time about 10x (each case costs the same).
 
+Issue 19's budget is cases per second at least 3x "today's", the code as it stood when the
+issue was taken up (``BASELINE``, the commit before the application layer began). That
+code is checked out of git into a temporary folder and run the same way in the same run,
+so the ratio does not depend on how busy the machine was on another day.
+
 Run: ``python benchmarks/bench_cases.py``.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -25,6 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "tests" / "data" / "flows" / "cauda-equina.cases.jsonl"
+BASELINE = "e3a688d"
+"""The last commit before issue 19's application layer: "today" in its budget."""
 
 CHILD = """
 import resource, sys, time
@@ -48,9 +56,10 @@ def write_cases(path: Path, count: int) -> None:
             stream.write("\n")
 
 
-def measure(path: Path) -> tuple[int, float]:
-    """(peak resident memory in kB, seconds) of one ``run --cases`` process."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "TRIAGEBOT_FLOW_CACHE": "off"}
+def measure(path: Path, source: Path = ROOT / "src") -> tuple[int, float]:
+    """(peak resident memory in kB, seconds) of one ``run --cases`` process running the
+    triagebot found in ``source``."""
+    env = {**os.environ, "PYTHONPATH": str(source), "TRIAGEBOT_FLOW_CACHE": "off"}
     result = subprocess.run(
         [sys.executable, "-c", CHILD, str(path)],
         capture_output=True,
@@ -63,8 +72,41 @@ def measure(path: Path) -> tuple[int, float]:
     return int(peak), float(elapsed)
 
 
+def checkout(revision: str, folder: Path) -> Path:
+    """The ``src`` and ``flows`` folders of ``revision``, extracted into ``folder``."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision, "src", "flows"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    folder.mkdir()
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder / "src"
+
+
+def against_baseline(path: Path, folder: Path, revision: str, rounds: int) -> None:
+    """Cases per second now and at ``revision``, alternating runs; the best of each."""
+    old_source = checkout(revision, folder / "baseline")
+    now = old = float("inf")
+    for _ in range(rounds):
+        now = min(now, measure(path)[1])
+        old = min(old, measure(path, old_source)[1])
+    count = sum(1 for _ in path.open(encoding="utf-8"))
+    print(
+        f"{count} cases: {count / now:7.0f} cases/s now, {count / old:7.0f} at {revision}: "
+        f"{old / now:.2f}x (issue 19 budget: at least 3x)"
+    )
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", default=BASELINE, help="git revision to compare with")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each, best kept")
+    options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
+        speed = Path(folder) / "speed.jsonl"
+        write_cases(speed, 20_000)
+        against_baseline(speed, Path(folder), options.baseline, options.rounds)
         sizes = {"1": 1, "10k": 10_000, "100k": 100_000}
         results = {}
         for name, count in sizes.items():
