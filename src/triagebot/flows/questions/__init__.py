@@ -8,6 +8,7 @@ way, in ``triagebot.tui.widgets``). Nothing here imports a front end.
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import import_module
 from typing import Any
 
@@ -30,15 +31,12 @@ __all__ = [
     "kind_of",
 ]
 
-_KINDS: dict[str, QuestionKind[Any]] = {}
 
-
+@cache  # asked at every answer and many times a path by the verifier
 def kind_named(type_name: str) -> QuestionKind[Any]:
     """The question type the schema calls ``type_name`` (e.g. ``yes_no``)."""
-    found = _KINDS.get(type_name)
-    if found is None:
-        found = _KINDS[type_name] = import_module(f"{__name__}.{type_name}").KIND
-    return found
+    kind: QuestionKind[Any] = import_module(f"{__name__}.{type_name}").KIND
+    return kind
 
 
 def kind_of(question: Question) -> QuestionKind[Any]:

@@ -12,6 +12,7 @@ finds it by that name, as the core finds the type itself (:mod:`triagebot.flows.
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import import_module
 
 from textual.widget import Widget
@@ -37,7 +38,6 @@ __all__ = [
 ]
 
 _PACKAGE = __name__.rpartition(".")[0]
-_INPUTS: dict[str, InputFor] = {}
 
 
 def shape(node: Question | InfoNode) -> str:
@@ -46,11 +46,10 @@ def shape(node: Question | InfoNode) -> str:
     return node.type
 
 
+@cache
 def input_class(type_name: str) -> InputFor:
     """What builds the input of a node of type ``type_name`` (e.g. ``yes_no``)."""
-    found = _INPUTS.get(type_name)
-    if found is None:
-        found = _INPUTS[type_name] = import_module(f"{_PACKAGE}.{type_name}_input").INPUT
+    found: InputFor = import_module(f"{_PACKAGE}.{type_name}_input").INPUT
     return found
 
 
