@@ -79,6 +79,9 @@ class Scale:
     def labels(self, question: ScaleQuestion, value: object) -> list[str]:
         return []
 
+    def problems(self, question: ScaleQuestion) -> list[tuple[tuple[str | int, ...], str]]:
+        return [] if question.top > 0 else [(("top",), "a scale needs a top above 0")]
+
     def var_type(self, question: ScaleQuestion) -> VarType:
         return VarType(Kind.NUMBER)
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
 from triagebot.flows.catalog import format_number, words
+from triagebot.flows.documents import PathKey
 from triagebot.flows.expr_tree import VarType
 from triagebot.flows.schema import NumberQuestion, QuestionBase
 
@@ -73,6 +74,11 @@ class QuestionKind(Protocol[Q_contra]):
     def labels(self, question: Q_contra, value: AnswerValue) -> list[str]:
         """The labels of the options chosen, for a record that keeps them; none when the
         type has no options."""
+        ...
+
+    def problems(self, question: Q_contra) -> list[tuple[PathKey, str]]:
+        """What is wrong in ``question``'s own fields that their types cannot say (an
+        option listed twice), each with where it is written under the question."""
         ...
 
     def var_type(self, question: Q_contra) -> VarType:
@@ -139,6 +145,15 @@ def shown(raw: object, lang: str | None) -> str:
 
 def clip(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def repeated_options(ids: Sequence[str]) -> list[tuple[PathKey, str]]:
+    """An option id listed twice, at each repeat."""
+    return [
+        (("options", index, "id"), f"option '{option_id}' is listed twice")
+        for index, option_id in enumerate(ids)
+        if ids.index(option_id) != index
+    ]
 
 
 def numbered(text: str, values: Sequence[str]) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from triagebot.flows.catalog import words
+from triagebot.flows.documents import PathKey
 from triagebot.flows.expr_tree import Kind, VarType
 from triagebot.flows.questions.base import (
     AnswerValue,
@@ -11,6 +12,7 @@ from triagebot.flows.questions.base import (
     QuestionKind,
     numbered,
     refused,
+    repeated_options,
 )
 from triagebot.flows.schema import ChoiceQuestion
 
@@ -33,6 +35,9 @@ class Choice:
 
     def labels(self, question: ChoiceQuestion, value: AnswerValue) -> list[str]:
         return [o.label for o in question.options if o.id == value]
+
+    def problems(self, question: ChoiceQuestion) -> list[tuple[PathKey, str]]:
+        return repeated_options([option.id for option in question.options])
 
     def var_type(self, question: ChoiceQuestion) -> VarType:
         return VarType(Kind.TEXT, frozenset(o.id for o in question.options))

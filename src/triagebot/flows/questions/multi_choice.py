@@ -4,6 +4,7 @@ included."""
 from __future__ import annotations
 
 from triagebot.flows.catalog import words
+from triagebot.flows.documents import PathKey
 from triagebot.flows.expr_tree import Kind, VarType
 from triagebot.flows.questions.base import (
     AnswerError,
@@ -13,6 +14,7 @@ from triagebot.flows.questions.base import (
     QuestionKind,
     numbered,
     refused,
+    repeated_options,
     shown,
 )
 from triagebot.flows.schema import MultiChoiceQuestion
@@ -52,6 +54,9 @@ class MultiChoice:
     def labels(self, question: MultiChoiceQuestion, value: AnswerValue) -> list[str]:
         chosen = value if isinstance(value, tuple) else (value,)
         return [o.label for o in question.options if o.id in chosen]
+
+    def problems(self, question: MultiChoiceQuestion) -> list[tuple[PathKey, str]]:
+        return repeated_options([option.id for option in question.options])
 
     def var_type(self, question: MultiChoiceQuestion) -> VarType:
         return VarType(Kind.SET, frozenset(o.id for o in question.options))

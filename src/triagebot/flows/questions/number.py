@@ -7,6 +7,7 @@ import math
 import re
 
 from triagebot.flows.catalog import format_number, words
+from triagebot.flows.documents import PathKey
 from triagebot.flows.expr_tree import Kind, VarType
 from triagebot.flows.questions.base import (
     AnswerError,
@@ -75,6 +76,17 @@ class Number:
 
     def labels(self, question: NumberQuestion, value: AnswerValue) -> list[str]:
         return []
+
+    def problems(self, question: NumberQuestion) -> list[tuple[PathKey, str]]:
+        low, high = question.min, question.max
+        return [
+            (
+                ("suggestions", index, "value"),
+                f"suggested value {suggestion.value} is outside {low}–{high}",
+            )
+            for index, suggestion in enumerate(question.suggestions)
+            if not low <= suggestion.value <= high
+        ]
 
     def var_type(self, question: NumberQuestion) -> VarType:
         return VarType(Kind.NUMBER)

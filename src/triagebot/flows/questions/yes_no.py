@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from triagebot.flows.catalog import words
+from triagebot.flows.documents import PathKey
 from triagebot.flows.expr_tree import Kind, VarType
 from triagebot.flows.questions.base import (
     AnswerValue,
@@ -53,6 +54,9 @@ class YesNo:
         return {"yes": said.yes, "no": said.no, UNSURE: said.unsure}.get(str(value), str(value))
 
     def labels(self, question: YesNoQuestion, value: AnswerValue) -> list[str]:
+        return []
+
+    def problems(self, question: YesNoQuestion) -> list[tuple[PathKey, str]]:
         return []
 
     def var_type(self, question: YesNoQuestion) -> VarType:
