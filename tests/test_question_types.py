@@ -12,8 +12,8 @@ import pytest
 
 from triagebot.flows.answers import AnswerError, accepted, parse_answer
 from triagebot.flows.expr import Kind, VarType
-from triagebot.flows.questions import ClassMaker, QuestionKind, kind_named
-from triagebot.flows.schema import AnyNode, Question
+from triagebot.flows.questions import ClassMaker, QuestionType, type_named
+from triagebot.flows.schema import NODE_TYPES, AnyNode, Question, QuestionTypeName
 from triagebot.flows.views import describe_answer
 from triagebot.plain_prompts import options, to_raw, what_to_type
 from triagebot.tui.widgets.inputs import input_class, input_for
@@ -26,7 +26,6 @@ def type_name(model: type) -> str:
 
 
 QUESTION_TYPES = sorted(type_name(model) for model in get_args(Question))
-NODE_TYPES = sorted(type_name(model) for model in get_args(AnyNode))
 C = TypeVar("C")
 
 
@@ -36,13 +35,22 @@ def test_the_schema_question_types_are_the_four_known() -> None:
     assert expected == QUESTION_TYPES
 
 
+def test_the_type_names_the_schema_lists_are_its_models() -> None:
+    """The names a transcript records and an error lists are the unions' own, in order."""
+    expected = (
+        [type_name(model) for model in get_args(Question)],
+        [type_name(model) for model in get_args(AnyNode)],
+    )
+    assert expected == (list(get_args(QuestionTypeName)), list(NODE_TYPES))
+
+
 @pytest.mark.parametrize("name", QUESTION_TYPES)
 def test_every_question_type_has_a_core_module_and_a_tui_input(name: str) -> None:
     """Each question type of the schema is found by its name in the core and the TUI."""
     widget = input_class(name)
     expected = (f"triagebot.flows.questions.{name}", f"triagebot.tui.widgets.{name}_input")
     assert issubclass(widget, QuestionInput)
-    assert expected == (type(kind_named(name)).__module__, widget.__module__)
+    assert expected == (type(type_named(name)).__module__, widget.__module__)
 
 
 def test_an_info_node_has_its_input_by_the_same_rule() -> None:
@@ -63,7 +71,7 @@ class ScaleQuestion:
 
 
 class Scale:
-    """The toy type's kind: every piece the protocol asks for, in a few lines."""
+    """The toy question type: every piece the protocol asks for, in a few lines."""
 
     def accepted(self, question: ScaleQuestion, lang: str | None) -> str:
         return f"0 to {question.top}"
@@ -122,15 +130,15 @@ class Listed:
 @pytest.fixture
 def scale(monkeypatch: pytest.MonkeyPatch) -> Iterator[ScaleQuestion]:
     """The toy type's two modules, as if written at the names the rule gives."""
-    kind: QuestionKind[ScaleQuestion] = Scale()
+    toy: QuestionType[ScaleQuestion] = Scale()
     core = ModuleType("triagebot.flows.questions.scale")
-    core.KIND = kind
+    core.TYPE = toy
     tui = ModuleType("triagebot.tui.widgets.scale_input")
     tui.INPUT = ScaleInput
     monkeypatch.setitem(sys.modules, core.__name__, core)
     monkeypatch.setitem(sys.modules, tui.__name__, tui)
     yield ScaleQuestion(type="scale", prompt="Pain?", top=3)
-    kind_named.cache_clear()  # forget the toy once its modules go
+    type_named.cache_clear()  # forget the toy once its modules go
     input_class.cache_clear()
 
 
@@ -146,7 +154,7 @@ def test_a_new_type_is_reached_through_its_modules_alone(scale: ScaleQuestion) -
         options(question),
         what_to_type(question),
         to_raw(question, " 3 "),
-        kind_named("scale").answer_classes(question, Listed()),
+        type_named("scale").answer_classes(question, Listed()),
         type(widget).__name__,
         widget.node_id,
     )

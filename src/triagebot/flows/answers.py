@@ -10,7 +10,7 @@ where the rest of triagebot asks.
 from __future__ import annotations
 
 from triagebot.flows.catalog import format_number
-from triagebot.flows.questions import kind_of
+from triagebot.flows.questions import type_of
 from triagebot.flows.questions.base import AnswerError, AnswerValue, JsonAnswer
 from triagebot.flows.questions.number import MAX_TYPED_LENGTH, number_range
 from triagebot.flows.schema import Question
@@ -22,13 +22,13 @@ def to_json_answer(value: AnswerValue) -> JsonAnswer:
 
 def accepted(question: Question, lang: str | None = None) -> str:
     """A short description of the answers a question accepts, in ``lang`` (default English)."""
-    return kind_of(question).accepted(question, lang)
+    return type_of(question).accepted(question, lang)
 
 
 def parse_answer(question: Question, raw: object, lang: str | None = None) -> AnswerValue:
     """Check ``raw`` against ``question``; raise :class:`AnswerError` saying what is accepted
     (in ``lang``, default English)."""
-    return kind_of(question).parse(question, raw, lang)
+    return type_of(question).parse(question, raw, lang)
 
 
 __all__ = [

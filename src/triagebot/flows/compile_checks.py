@@ -12,7 +12,7 @@ from triagebot.flows import expr
 from triagebot.flows.compiled import OUTCOME_VARIABLE
 from triagebot.flows.documents import Document, PathKey, Problem
 from triagebot.flows.expr import Expr, ExprError, Kind, VarType
-from triagebot.flows.questions import kind_of
+from triagebot.flows.questions import type_of
 from triagebot.flows.schema import (
     AnyNode,
     Citation,
@@ -42,7 +42,7 @@ def variable_types(flow: Flow) -> dict[str, VarType]:
 
 
 def _answer_type(node: AnyNode) -> VarType | None:
-    return kind_of(node).var_type(node) if isinstance(node, QuestionBase) else None
+    return type_of(node).var_type(node) if isinstance(node, QuestionBase) else None
 
 
 def flat_nodes(flow: Flow) -> tuple[dict[str, AnyNode], dict[str, str]]:

@@ -15,7 +15,7 @@ from triagebot.flows.compile_shape import unique_problems
 from triagebot.flows.compiled import OUTCOME_VARIABLE, CompiledFlow, CompiledItem, CompiledRule
 from triagebot.flows.documents import FlowError, PathKey
 from triagebot.flows.expr import Expr, ExprError, Kind, VarType
-from triagebot.flows.questions import kind_of
+from triagebot.flows.questions import type_of
 from triagebot.flows.schema import (
     OUTCOME_SECTIONS,
     InfoNode,
@@ -227,7 +227,7 @@ class Compiler(FlowChecks):
         for node_id, node in self.nodes.items():
             base = self.path(node_id)
             if isinstance(node, QuestionBase):
-                for where, message in kind_of(node).problems(node):
+                for where, message in type_of(node).problems(node):
                     self.fail((*base, *where), message)
             if isinstance(node, InfoNode):
                 self.placeholders(node.text, (*base, "text"), self.scope(node_id))

@@ -25,7 +25,7 @@ from triagebot.flows.explore_analysis import analyse
 from triagebot.flows.explore_classes import ClassFinder
 from triagebot.flows.explore_points import tidy
 from triagebot.flows.places import between
-from triagebot.flows.questions import kind_of
+from triagebot.flows.questions import type_of
 from triagebot.flows.schema import (
     UNKNOWN,
     NumberQuestion,
@@ -134,7 +134,7 @@ class _Differ:
             # A member, once per round: both versions' classes (every value would multiply
             # the paths by its count in each round).
             return list(dict.fromkeys(values))
-        return kind_of(question).answer_classes(question, _Merged(found, values))
+        return type_of(question).answer_classes(question, _Merged(found, values))
 
     def run(self) -> DiffResult:
         stack: list[dict[Key, AnswerValue]] = [{}]
@@ -174,7 +174,7 @@ class _Merged:
         self.explored = explored
 
     def values(self, values: Sequence[str]) -> list[AnswerValue]:
-        every = [v for q in self.found for v in kind_of(q).answer_classes(q, _Few())]
+        every = [v for q in self.found for v in type_of(q).answer_classes(q, _Few())]
         return list(dict.fromkeys(every))
 
     def subsets(self, ids: Sequence[str]) -> list[AnswerValue]:

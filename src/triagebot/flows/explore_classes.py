@@ -11,7 +11,7 @@ from triagebot.flows.answers import AnswerValue
 from triagebot.flows.explore_analysis import Analysis
 from triagebot.flows.explore_cuts import NumberCuts
 from triagebot.flows.explore_points import Classes, Entries, PointEnv, outcome_of
-from triagebot.flows.questions import kind_of
+from triagebot.flows.questions import type_of
 from triagebot.flows.schema import NumberQuestion
 
 
@@ -31,7 +31,7 @@ class ClassFinder:
         the path (a comparison reading an incomplete group waits for it)."""
         question = self.flow.question(question_id)
         making = _Making(self, question_id, answers, groups or {})
-        return kind_of(question).answer_classes(question, making)
+        return type_of(question).answer_classes(question, making)
 
     def numbers(
         self,
@@ -110,7 +110,7 @@ class ClassFinder:
 
 class _Making:
     """The finder's ways of making classes, for one question after ``answers`` (what a
-    question type picks from: :meth:`~triagebot.flows.questions.QuestionKind.answer_classes`)."""
+    question type picks from: :meth:`~triagebot.flows.questions.QuestionType.answer_classes`)."""
 
     def __init__(
         self,

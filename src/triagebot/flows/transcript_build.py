@@ -19,7 +19,7 @@ from triagebot.flows.engine import (
 )
 from triagebot.flows.expr import Value
 from triagebot.flows.library import ReviewStatus, review_status
-from triagebot.flows.questions import kind_of
+from triagebot.flows.questions import type_of
 from triagebot.flows.schema import (
     NumberQuestion,
     Question,
@@ -136,7 +136,7 @@ def _answer(session: Session, step: Step) -> AnswerRecord:
 
 
 def _labels(question: Question, value: AnswerValue) -> list[str]:
-    return kind_of(question).labels(question, value)
+    return type_of(question).labels(question, value)
 
 
 def _plain(value: Value | None) -> JsonValue:

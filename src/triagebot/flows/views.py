@@ -16,7 +16,7 @@ from triagebot.flows.answers import AnswerValue, format_number
 from triagebot.flows.catalog import words
 from triagebot.flows.compiler import OUTCOME_VARIABLE, PLACEHOLDER_NAME
 from triagebot.flows.expr import EvaluationError, Expr, Unavailable, Value
-from triagebot.flows.questions import kind_of
+from triagebot.flows.questions import type_of
 from triagebot.flows.schema import (
     OUTCOME_SECTIONS,
     OutcomeNode,
@@ -179,7 +179,7 @@ def display(session: Session, name: str) -> str:
 def describe_answer(question: Question, value: AnswerValue, lang: str | None = None) -> str:
     """An answer as shown in a transcript: option labels, numbers with their unit, yes/no
     and numbers in ``lang`` (default English)."""
-    return kind_of(question).describe(question, value, lang)
+    return type_of(question).describe(question, value, lang)
 
 
 def _placeholders(text: str) -> list[str]:

@@ -1,7 +1,7 @@
-"""One module per question type, each behind :class:`~.base.QuestionKind`.
+"""One module per question type, each behind :class:`~.base.QuestionType`.
 
 A type's module is named after the schema's ``type`` (``number.py`` for ``type: number``)
-and exports ``KIND``; :func:`kind_of` finds it by that name, so a new question type is its
+and exports ``TYPE``; :func:`type_of` finds it by that name, so a new question type is its
 schema model, its module here, and its front ends' pieces (the TUI finds its input the same
 way, in ``triagebot.tui.widgets``). Nothing here imports a front end.
 """
@@ -17,7 +17,7 @@ from triagebot.flows.questions.base import (
     AnswerValue,
     ClassMaker,
     JsonAnswer,
-    QuestionKind,
+    QuestionType,
 )
 from triagebot.flows.schema import Question
 
@@ -26,19 +26,19 @@ __all__ = [
     "AnswerValue",
     "ClassMaker",
     "JsonAnswer",
-    "QuestionKind",
-    "kind_named",
-    "kind_of",
+    "QuestionType",
+    "type_named",
+    "type_of",
 ]
 
 
 @cache  # asked at every answer and many times a path by the verifier
-def kind_named(type_name: str) -> QuestionKind[Any]:
+def type_named(type_name: str) -> QuestionType[Any]:
     """The question type the schema calls ``type_name`` (e.g. ``yes_no``)."""
-    kind: QuestionKind[Any] = import_module(f"{__name__}.{type_name}").KIND
-    return kind
+    found: QuestionType[Any] = import_module(f"{__name__}.{type_name}").TYPE
+    return found
 
 
-def kind_of(question: Question) -> QuestionKind[Any]:
+def type_of(question: Question) -> QuestionType[Any]:
     """What the core knows of ``question``'s type."""
-    return kind_named(question.type)
+    return type_named(question.type)

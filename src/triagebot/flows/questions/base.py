@@ -1,9 +1,9 @@
-"""What every question type provides (:class:`QuestionKind`), and the pieces they share:
+"""What every question type provides (:class:`QuestionType`), and the pieces they share:
 answer values, the refusal error, and how a refused answer is quoted back.
 
 Each type lives in its own module of this package, named after the schema's ``type``
-(``yes_no.py`` for ``type: yes_no``), and exports its kind as ``KIND``; see
-:func:`triagebot.flows.questions.kind_of`.
+(``yes_no.py`` for ``type: yes_no``), and exports it as ``TYPE``; see
+:func:`triagebot.flows.questions.type_of`.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class AnswerError(ValueError):
 
 class ClassMaker(Protocol[C_co]):
     """How the verifier builds a question's answer classes (``C_co``), one way per shape of
-    answer; a question type picks the way that fits it (:meth:`QuestionKind.answer_classes`).
+    answer; a question type picks the way that fits it (:meth:`QuestionType.answer_classes`).
     """
 
     def values(self, values: Sequence[str]) -> C_co:
@@ -52,7 +52,7 @@ class ClassMaker(Protocol[C_co]):
         ...
 
 
-class QuestionKind(Protocol[Q_contra]):
+class QuestionType(Protocol[Q_contra]):
     """What the core and the plain front end know of one question type (``Q_contra``).
 
     Everything here is pure: words come from the catalog in the language given (``lang``,

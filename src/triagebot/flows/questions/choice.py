@@ -9,7 +9,7 @@ from triagebot.flows.questions.base import (
     AnswerValue,
     C,
     ClassMaker,
-    QuestionKind,
+    QuestionType,
     numbered,
     refused,
     repeated_options,
@@ -59,4 +59,4 @@ class Choice:
         return numbered(text, [o.id for o in question.options]) or labels.get(text.lower(), text)
 
 
-KIND: QuestionKind[ChoiceQuestion] = Choice()
+TYPE: QuestionType[ChoiceQuestion] = Choice()

@@ -11,7 +11,7 @@ from triagebot.flows.questions.base import (
     AnswerValue,
     C,
     ClassMaker,
-    QuestionKind,
+    QuestionType,
     numbered,
     refused,
     repeated_options,
@@ -81,4 +81,4 @@ class MultiChoice:
         return [numbered(part, ids) or part for part in parts] if parts else text
 
 
-KIND: QuestionKind[MultiChoiceQuestion] = MultiChoice()
+TYPE: QuestionType[MultiChoiceQuestion] = MultiChoice()

@@ -14,7 +14,7 @@ from triagebot.flows.questions.base import (
     AnswerValue,
     C,
     ClassMaker,
-    QuestionKind,
+    QuestionType,
     clip,
     refused,
     shown_number,
@@ -136,4 +136,4 @@ def _to_number(question: NumberQuestion, raw: object, lang: str | None) -> float
     return float(text.replace(",", "."))
 
 
-KIND: QuestionKind[NumberQuestion] = Number()
+TYPE: QuestionType[NumberQuestion] = Number()

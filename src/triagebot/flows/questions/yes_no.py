@@ -9,7 +9,7 @@ from triagebot.flows.questions.base import (
     AnswerValue,
     C,
     ClassMaker,
-    QuestionKind,
+    QuestionType,
     numbered,
     refused,
 )
@@ -80,4 +80,4 @@ class YesNo:
         return numbered(text, ids) or yes_no_words(question, lang).get(text.lower(), text)
 
 
-KIND: QuestionKind[YesNoQuestion] = YesNo()
+TYPE: QuestionType[YesNoQuestion] = YesNo()
