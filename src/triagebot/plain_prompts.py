@@ -1,104 +1,31 @@
 """Plain mode's prompts: how a question's answers are offered as numbered lines, and how a
-typed line becomes the raw answer the core checks (numbers, labels, the language's words)."""
+typed line becomes the raw answer the core checks (numbers, labels, the language's words).
+
+Each question type words its own (:class:`triagebot.flows.questions.QuestionType`): they
+are plain text, so they live with the type in the core, and this module is where plain mode
+asks for them."""
 
 from __future__ import annotations
 
-from triagebot.flows.answers import accepted, format_number
-from triagebot.flows.catalog import words
-from triagebot.flows.schema import (
-    UNKNOWN,
-    UNSURE,
-    ChoiceQuestion,
-    MultiChoiceQuestion,
-    NumberQuestion,
-    Question,
-    YesNoQuestion,
-)
+from triagebot.flows.questions import type_of
+from triagebot.flows.questions.base import is_number
+from triagebot.flows.schema import Question
 
-
-def yes_no_words(question: YesNoQuestion, lang: str | None = None) -> dict[str, str]:
-    """What may be typed at a yes/no question → the answer id: the ids, the language's words
-    (``oui``, ``non``, ``incertain``) and their first letters (the language's first)."""
-    said = words(lang)
-    ids = ["yes", "no", *([UNSURE] if question.allow_unsure else [])]
-    shown = {"yes": said.yes, "no": said.no, UNSURE: said.unsure}
-    typed: dict[str, str] = {}
-    for answer in ids:
-        typed.setdefault(shown[answer].lower(), answer)
-        typed.setdefault(shown[answer][0].lower(), answer)
-    for answer in ids:
-        typed.setdefault(answer, answer)
-        typed.setdefault(answer[0], answer)
-    return typed
+__all__ = ["is_number", "options", "to_raw", "what_to_type"]
 
 
 def options(question: Question, lang: str | None = None) -> list[str]:
     """How a question's answers are offered: numbered options, or unit and range."""
-    said = words(lang)
-    if isinstance(question, YesNoQuestion):
-        shown = [said.yes, said.no, *([said.unsure] if question.allow_unsure else [])]
-        return ["   " + "   ".join(f"{n}. {w}" for n, w in enumerate(shown, 1))]
-    if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
-        lines = [f"   {n}. {o.label}" for n, o in enumerate(question.options, 1)]
-        if isinstance(question, MultiChoiceQuestion):
-            lines.append(f"   0. {question.none_label}")
-            lines.append(f"   {said.multi_hint}")
-        return lines
-    assert isinstance(question, NumberQuestion)
-    lines = ["   " + said.enter.format(accepted=accepted(question, lang))]
-    if question.suggestions:
-        unit = f" {question.unit}" if question.unit else ""
-        common = "; ".join(
-            f"{format_number(s.value, lang)}{unit} ({s.label})" for s in question.suggestions
-        )
-        lines.append("   " + said.common_values.format(values=common))
-    return lines
+    return type_of(question).offered(question, lang)
 
 
 def what_to_type(question: Question, lang: str | None = None) -> str:
     """What answers ``question`` when typed here: an option's number or word, the numbers
     of every option that applies, or a value."""
-    said = words(lang)
-    if isinstance(question, MultiChoiceQuestion):
-        return said.type_ticks.format(none=question.none_label)
-    if isinstance(question, YesNoQuestion):
-        count = 3 if question.allow_unsure else 2
-    elif isinstance(question, ChoiceQuestion):
-        count = len(question.options)
-    else:
-        return said.type_value.format(accepted=accepted(question, lang))
-    numbers = "1" if count == 1 else f"1–{count}"
-    return said.type_numbers_or.format(numbers=numbers, accepted=accepted(question, lang))
+    return type_of(question).what_to_type(question, lang)
 
 
 def to_raw(question: Question, text: str, lang: str | None = None) -> object:
     """Turn a typed line into the raw answer ``parse_answer`` checks: numbers and labels pick
     options, and the language's words (``oui``, ``aucun``, ``inconnu``) stand for the ids."""
-    said = words(lang)
-    if isinstance(question, YesNoQuestion):
-        ids = ["yes", "no", *([UNSURE] if question.allow_unsure else [])]
-        return numbered(text, ids) or yes_no_words(question, lang).get(text.lower(), text)
-    if isinstance(question, ChoiceQuestion):
-        labels = {o.label.lower(): o.id for o in question.options}
-        return numbered(text, [o.id for o in question.options]) or labels.get(text.lower(), text)
-    if isinstance(question, MultiChoiceQuestion):
-        if text.lower() in said.none_words:
-            return []
-        ids = [o.id for o in question.options]
-        parts = text.replace(",", " ").split()
-        return [numbered(part, ids) or part for part in parts] if parts else text
-    if question.allow_unknown and text.strip().lower() == said.unknown:
-        return UNKNOWN
-    return text
-
-
-def numbered(text: str, values: list[str]) -> str | None:
-    if is_number(text) and 1 <= int(text) <= len(values):
-        return values[int(text) - 1]
-    return None
-
-
-def is_number(text: str) -> bool:
-    """An option's number as typed: ASCII digits (``str.isdigit`` takes ``¹`` too, which
-    ``int`` then refuses)."""
-    return text.isascii() and text.isdigit()
+    return type_of(question).from_typed(question, text, lang)

@@ -12,17 +12,14 @@ from triagebot.flows import expr
 from triagebot.flows.compiled import OUTCOME_VARIABLE
 from triagebot.flows.documents import Document, PathKey, Problem
 from triagebot.flows.expr import Expr, ExprError, Kind, VarType
+from triagebot.flows.questions import type_of
 from triagebot.flows.schema import (
-    UNSURE,
-    YES_NO_VALUES,
     AnyNode,
-    ChoiceQuestion,
     Citation,
     Flow,
     GroupNode,
-    MultiChoiceQuestion,
-    NumberQuestion,
     OutcomeNode,
+    QuestionBase,
     YesNoQuestion,
 )
 
@@ -44,17 +41,8 @@ def variable_types(flow: Flow) -> dict[str, VarType]:
     return types
 
 
-def _answer_type(node: object) -> VarType | None:
-    if isinstance(node, YesNoQuestion):
-        values = set(YES_NO_VALUES) | ({UNSURE} if node.allow_unsure else set())
-        return VarType(Kind.TEXT, frozenset(values))
-    if isinstance(node, ChoiceQuestion):
-        return VarType(Kind.TEXT, frozenset(o.id for o in node.options))
-    if isinstance(node, MultiChoiceQuestion):
-        return VarType(Kind.SET, frozenset(o.id for o in node.options))
-    if isinstance(node, NumberQuestion):
-        return VarType(Kind.NUMBER)
-    return None
+def _answer_type(node: AnyNode) -> VarType | None:
+    return type_of(node).var_type(node) if isinstance(node, QuestionBase) else None
 
 
 def flat_nodes(flow: Flow) -> tuple[dict[str, AnyNode], dict[str, str]]:

@@ -15,13 +15,12 @@ from triagebot.flows.compile_shape import unique_problems
 from triagebot.flows.compiled import OUTCOME_VARIABLE, CompiledFlow, CompiledItem, CompiledRule
 from triagebot.flows.documents import FlowError, PathKey
 from triagebot.flows.expr import Expr, ExprError, Kind, VarType
+from triagebot.flows.questions import type_of
 from triagebot.flows.schema import (
     OUTCOME_SECTIONS,
-    ChoiceQuestion,
     InfoNode,
-    MultiChoiceQuestion,
-    NumberQuestion,
     OutcomeNode,
+    QuestionBase,
 )
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -227,21 +226,9 @@ class Compiler(FlowChecks):
     def check_questions(self) -> None:
         for node_id, node in self.nodes.items():
             base = self.path(node_id)
-            if isinstance(node, ChoiceQuestion | MultiChoiceQuestion):
-                ids = [option.id for option in node.options]
-                for index, option_id in enumerate(ids):
-                    if ids.index(option_id) != index:
-                        self.fail(
-                            (*base, "options", index, "id"),
-                            f"option '{option_id}' is listed twice",
-                        )
-            if isinstance(node, NumberQuestion):
-                for index, suggestion in enumerate(node.suggestions):
-                    if not node.min <= suggestion.value <= node.max:
-                        self.fail(
-                            (*base, "suggestions", index, "value"),
-                            f"suggested value {suggestion.value} is outside {node.min}–{node.max}",
-                        )
+            if isinstance(node, QuestionBase):
+                for where, message in type_of(node).problems(node):
+                    self.fail((*base, *where), message)
             if isinstance(node, InfoNode):
                 self.placeholders(node.text, (*base, "text"), self.scope(node_id))
 

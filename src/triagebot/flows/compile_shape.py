@@ -9,7 +9,7 @@ from typing import Any
 
 from triagebot.flows.catalog import DEFAULT_LANGUAGE
 from triagebot.flows.documents import Document, FlowError, PathKey, Problem, dotted
-from triagebot.flows.schema import Flow
+from triagebot.flows.schema import NODE_TYPES, Flow
 from triagebot.flows.schema_fields import (
     LANGUAGE_CONTEXT,
     LANGUAGES_CONTEXT,
@@ -137,9 +137,7 @@ def _shape_message(detail: Any, kind: str, last: Any) -> str:
     elif kind == "missing":
         message = f"missing required field '{last}'"
     elif kind == "union_tag_not_found":
-        message = (
-            "missing 'type' (one of: yes_no, choice, multi_choice, number, info, outcome, group)"
-        )
+        message = f"missing 'type' (one of: {', '.join(NODE_TYPES)})"
     elif kind == "union_tag_invalid":
         context = detail["ctx"]
         message = f"unknown type {context['tag']!r} (expected one of: {context['expected_tags']})"

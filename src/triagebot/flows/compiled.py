@@ -12,21 +12,16 @@ from triagebot.flows.documents import Document, PathKey
 from triagebot.flows.expr import EvaluationError, Expr, VarType
 from triagebot.flows.schema import (
     AnyNode,
-    ChoiceQuestion,
     Flow,
     GroupNode,
     Item,
-    MultiChoiceQuestion,
-    NumberQuestion,
     OutcomeNode,
     Question,
-    YesNoQuestion,
+    QuestionBase,
 )
 
 OUTCOME_VARIABLE = "outcome"
 """The name invariants use for the outcome reached."""
-
-_QUESTION_TYPES = (YesNoQuestion, ChoiceQuestion, MultiChoiceQuestion, NumberQuestion)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,19 +85,19 @@ class CompiledFlow:
     def question(self, node_id: str) -> Question:
         """A question by id (a group's member included)."""
         node = self.nodes[node_id]
-        assert isinstance(node, _QUESTION_TYPES)
+        assert isinstance(node, QuestionBase)
         return node
 
     def questions(self) -> Iterator[tuple[str, Question]]:
         """The top-level questions (a group's members: :meth:`members`)."""
         for node_id, node in self.flow.nodes.items():
-            if isinstance(node, _QUESTION_TYPES):
+            if isinstance(node, QuestionBase):
                 yield node_id, node
 
     def members(self, group_id: str) -> Iterator[tuple[str, Question]]:
         """The questions of a repeated group, in the order written."""
         for node_id, node in self.groups[group_id].nodes.items():
-            if isinstance(node, _QUESTION_TYPES):
+            if isinstance(node, QuestionBase):
                 yield node_id, node
 
     def path_of(self, node_id: str) -> PathKey:

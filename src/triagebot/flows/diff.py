@@ -13,6 +13,7 @@ members at both versions' answer classes rather than every value; the report say
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,16 +25,12 @@ from triagebot.flows.explore_analysis import analyse
 from triagebot.flows.explore_classes import ClassFinder
 from triagebot.flows.explore_points import tidy
 from triagebot.flows.places import between
+from triagebot.flows.questions import type_of
 from triagebot.flows.schema import (
     UNKNOWN,
-    UNSURE,
-    YES_NO_VALUES,
-    ChoiceQuestion,
-    MultiChoiceQuestion,
     NumberQuestion,
     OutcomeNode,
     Question,
-    YesNoQuestion,
 )
 from triagebot.flows.verify import answers_inline, answers_mapping, json_answer
 
@@ -137,12 +134,7 @@ class _Differ:
             # A member, once per round: both versions' classes (every value would multiply
             # the paths by its count in each round).
             return list(dict.fromkeys(values))
-        if isinstance(question, NumberQuestion):
-            return _merge_numbers(values, question)
-        if isinstance(question, MultiChoiceQuestion):
-            return list(dict.fromkeys(values))
-        everything = [v for q in found for v in _all_values(q)]
-        return list(dict.fromkeys(everything))
+        return type_of(question).answer_classes(question, _Merged(found, values))
 
     def run(self) -> DiffResult:
         stack: list[dict[Key, AnswerValue]] = [{}]
@@ -172,11 +164,37 @@ class _Differ:
         return self.result
 
 
-def _all_values(question: Question) -> list[AnswerValue]:
-    if isinstance(question, YesNoQuestion):
-        return [*YES_NO_VALUES, *([UNSURE] if question.allow_unsure else [])]
-    assert isinstance(question, ChoiceQuestion)
-    return [option.id for option in question.options]
+class _Merged:
+    """Both versions' answer classes of a question (of one type in both), merged the way
+    its type makes them: every value of either version, or the classes each version
+    explored (sets of options; numbers, with a value between each two)."""
+
+    def __init__(self, found: list[Question], explored: list[AnswerValue]) -> None:
+        self.found = found
+        self.explored = explored
+
+    def values(self, values: Sequence[str]) -> list[AnswerValue]:
+        every = [v for q in self.found for v in type_of(q).answer_classes(q, _Few())]
+        return list(dict.fromkeys(every))
+
+    def subsets(self, ids: Sequence[str]) -> list[AnswerValue]:
+        return list(dict.fromkeys(self.explored))
+
+    def cuts(self, question: NumberQuestion) -> list[AnswerValue]:
+        return _merge_numbers(self.explored, question)
+
+
+class _Few:
+    """A question's every value, when its type has a few (none otherwise)."""
+
+    def values(self, values: Sequence[str]) -> list[AnswerValue]:
+        return list(values)
+
+    def subsets(self, ids: Sequence[str]) -> list[AnswerValue]:
+        return []
+
+    def cuts(self, question: NumberQuestion) -> list[AnswerValue]:
+        return []
 
 
 def _merge_numbers(values: list[AnswerValue], question: NumberQuestion) -> list[AnswerValue]:

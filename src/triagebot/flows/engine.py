@@ -34,14 +34,11 @@ from triagebot.flows.groupentries import GroupEntries, Undo
 from triagebot.flows.machine import SKIP, TRIGGER, MachineModel, machine_of
 from triagebot.flows.schema import (
     UNKNOWN,
-    ChoiceQuestion,
     GroupNode,
     InfoNode,
-    MultiChoiceQuestion,
-    NumberQuestion,
     OutcomeNode,
     Question,
-    YesNoQuestion,
+    QuestionBase,
 )
 
 # Re-exported: front ends and the tests read a session's records from here.
@@ -152,7 +149,7 @@ class Session:
     def question(self) -> Question | None:
         """The question being asked, or None at an info message or the outcome."""
         node = self.node
-        if isinstance(node, YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion):
+        if isinstance(node, QuestionBase):
             return node
         return None
 

@@ -18,7 +18,7 @@ reads them (the fields, :mod:`~triagebot.flows.schema_fields`; the sources,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args
 
 from triagebot.flows.catalog import DEFAULT_LANGUAGE
 
@@ -281,6 +281,13 @@ AnyNode = (
 """Any node: a top-level node or a group's member."""
 
 Question = YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion
+
+QuestionTypeName = Literal["yes_no", "choice", "multi_choice", "number"]
+"""The ``type`` of each model in ``Question``: what a transcript records as its kind, and
+the name its module has in :mod:`triagebot.flows.questions`."""
+
+NODE_TYPES: tuple[str, ...] = (*get_args(QuestionTypeName), "info", "outcome", "group")
+"""The ``type`` of each model in ``AnyNode``, in the order an error lists them."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

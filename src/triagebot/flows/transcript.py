@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from triagebot.flows.answers import JsonAnswer, to_json_answer
 from triagebot.flows.catalog import DEFAULT_LANGUAGE
+from triagebot.flows.schema import QuestionTypeName
 
 FORMAT: Literal[1] = 1
 """The version of the transcript record's JSON form; bumped when a field changes meaning."""
@@ -28,7 +29,7 @@ FORMAT: Literal[1] = 1
 JsonValue = bool | int | float | str | list[str] | None
 """A computed or displayed value as stored in JSON (None: not available on this path)."""
 
-QuestionKind = Literal["yes_no", "choice", "multi_choice", "number"]
+QuestionKind = QuestionTypeName
 
 
 class Record(BaseModel):

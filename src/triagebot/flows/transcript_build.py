@@ -19,9 +19,8 @@ from triagebot.flows.engine import (
 )
 from triagebot.flows.expr import Value
 from triagebot.flows.library import ReviewStatus, review_status
+from triagebot.flows.questions import type_of
 from triagebot.flows.schema import (
-    ChoiceQuestion,
-    MultiChoiceQuestion,
     NumberQuestion,
     Question,
     Source,
@@ -137,10 +136,7 @@ def _answer(session: Session, step: Step) -> AnswerRecord:
 
 
 def _labels(question: Question, value: AnswerValue) -> list[str]:
-    if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
-        chosen = value if isinstance(value, tuple) else (value,)
-        return [o.label for o in question.options if o.id in chosen]
-    return []
+    return type_of(question).labels(question, value)
 
 
 def _plain(value: Value | None) -> JsonValue:

@@ -16,15 +16,12 @@ from triagebot.flows.answers import AnswerValue, format_number
 from triagebot.flows.catalog import words
 from triagebot.flows.compiler import OUTCOME_VARIABLE, PLACEHOLDER_NAME
 from triagebot.flows.expr import EvaluationError, Expr, Unavailable, Value
+from triagebot.flows.questions import type_of
 from triagebot.flows.schema import (
     OUTCOME_SECTIONS,
-    UNKNOWN,
-    ChoiceQuestion,
-    MultiChoiceQuestion,
-    NumberQuestion,
     OutcomeNode,
     Question,
-    YesNoQuestion,
+    QuestionBase,
 )
 
 if TYPE_CHECKING:
@@ -155,11 +152,7 @@ def shown_value(session: Session, name: str) -> ShownValue:
 
 def _question_label(session: Session, name: str) -> str:
     node = session.flow.nodes.get(name)
-    return (
-        node.prompt
-        if isinstance(node, YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion)
-        else name
-    )
+    return node.prompt if isinstance(node, QuestionBase) else name
 
 
 def display(session: Session, name: str) -> str:
@@ -186,21 +179,7 @@ def display(session: Session, name: str) -> str:
 def describe_answer(question: Question, value: AnswerValue, lang: str | None = None) -> str:
     """An answer as shown in a transcript: option labels, numbers with their unit, yes/no
     and numbers in ``lang`` (default English)."""
-    if isinstance(question, YesNoQuestion):
-        said = words(lang)
-        return {"yes": said.yes, "no": said.no, "unsure": said.unsure}.get(str(value), str(value))
-    if isinstance(question, ChoiceQuestion):
-        return next(o.label for o in question.options if o.id == value)
-    if isinstance(question, MultiChoiceQuestion):
-        assert isinstance(value, tuple)
-        labels = [o.label for o in question.options if o.id in value]
-        return "; ".join(labels) if labels else question.none_label
-    if isinstance(question, NumberQuestion):
-        if value == UNKNOWN:
-            return words(lang).unknown
-        unit = f" {question.unit}" if question.unit else ""
-        return f"{format_number(value, lang)}{unit}"  # type: ignore[arg-type]
-    return str(value)
+    return type_of(question).describe(question, value, lang)
 
 
 def _placeholders(text: str) -> list[str]:

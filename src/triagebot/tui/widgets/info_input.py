@@ -11,11 +11,14 @@ from triagebot.flows.schema import (
     Question,
 )
 from triagebot.tui.keymap import key_words
-from triagebot.tui.widgets.question_input import QuestionInput, answer_button
+from triagebot.tui.widgets.question_input import InputFor, QuestionInput, answer_button
 
 
 class InfoInput(QuestionInput):
     """An info message needs only an acknowledgement."""
+
+    def __init__(self, node_id: str, node: InfoNode, lang: str | None = None) -> None:
+        super().__init__(node_id, lang)
 
     def compose(self) -> ComposeResult:
         label = key_words(self.lang).continue_button
@@ -36,3 +39,6 @@ class InfoInput(QuestionInput):
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.submit(None)
+
+
+INPUT: InputFor = InfoInput

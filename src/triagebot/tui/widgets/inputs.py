@@ -1,27 +1,28 @@
-"""The input under the transcript: one widget per question type, all posting AnswerSubmitted.
+"""The input under the transcript: one widget per node type, all posting AnswerSubmitted.
 
 Validation is the core's (``parse_answer``): these widgets only collect what was typed or
 picked, and show the core's message when the app refuses it. Each input speaks the
 session's language (``lang``): its buttons, hints and refusals come from the catalog, and a
 yes/no question also answers to its words' first letters (``o`` for oui).
+
+Each node type's input lives in a module of this package named after the schema's ``type``
+(``number_input.py`` for ``type: number``), which exports it as ``INPUT``: :func:`input_for`
+finds it by that name, as the core finds the type itself (:mod:`triagebot.flows.questions`).
 """
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import import_module
+
 from textual.widget import Widget
 
-from triagebot.flows.schema import (
-    ChoiceQuestion,
-    InfoNode,
-    MultiChoiceQuestion,
-    NumberQuestion,
-    Question,
-    YesNoQuestion,
-)
-from triagebot.tui.widgets.choice_inputs import ChoiceInput, MultiChoiceInput
+from triagebot.flows.schema import InfoNode, Question
+from triagebot.tui.widgets.choice_input import ChoiceInput
 from triagebot.tui.widgets.info_input import InfoInput
+from triagebot.tui.widgets.multi_choice_input import MultiChoiceInput
 from triagebot.tui.widgets.number_input import NumberInput
-from triagebot.tui.widgets.question_input import QuestionInput
+from triagebot.tui.widgets.question_input import InputFor, QuestionInput
 from triagebot.tui.widgets.yes_no_input import YesNoInput
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
     "shape",
 ]
 
+_PACKAGE = __name__.rpartition(".")[0]
+
 
 def shape(node: Question | InfoNode) -> str:
     """Which input shows ``node``: an input built for one node can show any other node of
@@ -43,17 +46,16 @@ def shape(node: Question | InfoNode) -> str:
     return node.type
 
 
+@cache
+def input_class(type_name: str) -> InputFor:
+    """What builds the input of a node of type ``type_name`` (e.g. ``yes_no``)."""
+    found: InputFor = import_module(f"{_PACKAGE}.{type_name}_input").INPUT
+    return found
+
+
 def input_for(node_id: str, node: Question | InfoNode, lang: str | None = None) -> QuestionInput:
     """The input widget for a node, speaking ``lang`` (default English)."""
-    if isinstance(node, YesNoQuestion):
-        return YesNoInput(node_id, node, lang)
-    if isinstance(node, ChoiceQuestion):
-        return ChoiceInput(node_id, node, lang)
-    if isinstance(node, MultiChoiceQuestion):
-        return MultiChoiceInput(node_id, node, lang)
-    if isinstance(node, NumberQuestion):
-        return NumberInput(node_id, node, lang)
-    return InfoInput(node_id, lang)
+    return input_class(node.type)(node_id, node, lang)
 
 
 def focus_first(widget: Widget) -> None:

@@ -18,7 +18,7 @@ from triagebot.flows.schema import (
 )
 from triagebot.tui.widgets.option_lists import Item, Options
 from triagebot.tui.widgets.ordered_input import OrderedInput
-from triagebot.tui.widgets.question_input import QuestionInput
+from triagebot.tui.widgets.question_input import InputFor, QuestionInput
 from triagebot.tui.wording import number_raw
 
 
@@ -147,3 +147,6 @@ def _unit(question: NumberQuestion) -> str:
 
 def _first(result: ValidationResult, lang: str | None) -> str:
     return result.failure_descriptions[0] if result.failure_descriptions else words(lang).refused
+
+
+INPUT: InputFor = NumberInput

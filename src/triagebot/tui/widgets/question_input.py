@@ -8,6 +8,9 @@ yes/no question also answers to its words' first letters (``o`` for oui).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -149,3 +152,8 @@ def answer_button(label: str, name: str, classes: str) -> Button:
     button = Button(label, name=name, classes=classes, compact=True)
     button.active_effect_duration = 0
     return button
+
+
+InputFor = Callable[[str, Any, str | None], QuestionInput]
+"""What builds a node type's input from its id, the node and the language: each
+``<type>_input`` module of this package exports its own as ``INPUT`` (see ``inputs.py``)."""

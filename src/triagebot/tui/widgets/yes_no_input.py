@@ -18,7 +18,7 @@ from triagebot.flows.schema import (
     Question,
     YesNoQuestion,
 )
-from triagebot.tui.widgets.question_input import QuestionInput, answer_button
+from triagebot.tui.widgets.question_input import InputFor, QuestionInput, answer_button
 from triagebot.tui.wording import key_of, yes_no_keys
 
 YES_NO_LETTERS = sorted(
@@ -111,3 +111,6 @@ class YesNoInput(QuestionInput, can_focus=True):
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.submit(event.button.name)
+
+
+INPUT: InputFor = YesNoInput
