@@ -1,9 +1,22 @@
 """One module per question type, each behind :class:`~.base.QuestionType`.
 
 A type's module is named after the schema's ``type`` (``number.py`` for ``type: number``)
-and exports ``TYPE``; :func:`type_of` finds it by that name, so a new question type is its
-schema model, its module here, and its front ends' pieces (the TUI finds its input the same
-way, in ``triagebot.tui.widgets``). Nothing here imports a front end.
+and exports ``TYPE``; :func:`type_of` finds it by that name. Nothing here imports a front
+end: the TUI finds a type's input the same way, in ``triagebot.tui.widgets``, and plain
+mode's prompts are plain text, so they are part of the type here.
+
+A new question type is written in:
+
+1. ``flows/schema.py``: its model (each field documented), named in ``Question``,
+   ``QuestionTypeName`` and ``AnyNode`` (and ``Member`` if a group may ask it);
+2. ``flows/questions/<type>.py``: its ``TYPE``;
+3. ``tui/widgets/<type>_input.py``: its ``INPUT``;
+4. the words it says that the catalog lacks (``flows/catalog_words.py`` with
+   ``catalog_en.py`` and ``catalog_fr.py``; a key hint in ``tui/words.py``);
+
+and, for now, its FHIR item and answer in ``flows/fhir.py``.
+
+``tests/test_question_types.py`` adds a toy type by 2 and 3 alone.
 """
 
 from __future__ import annotations
