@@ -20,11 +20,17 @@ No textual here: front ends import this module, it imports the core.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from triagebot.app import journal
-from triagebot.app.export import Exported, export_transcript, transcript_text
+from triagebot.app.export import (
+    Exported,
+    export_transcript,
+    transcript_download,
+    transcript_text,
+)
 from triagebot.app.files import WriteError
 from triagebot.app.journal import Journal, JournalError
 from triagebot.flows.catalog import Words, words
@@ -40,6 +46,10 @@ from triagebot.flows.switching import switch_language
 
 Report = Callable[[str], None]
 """Says a problem with the journal to the user, worded in the session's language."""
+
+CLINICIAN_VARIABLE = "TRIAGEBOT_CLINICIAN"
+"""Environment variable naming the clinician (``serve`` sets it from the reverse proxy's
+user header); recorded in every transcript as ``clinician``."""
 
 JOURNAL_ERRORS = (OSError, WriteError, JournalError)
 """What writing a journal raises when the data folder fails: reported, never a crash."""
@@ -86,6 +96,8 @@ class Conversation:
         """Set once the journal could not be written: said once, not retried per step."""
         self.left = False
         """Set once the user left the session: nothing journals it again."""
+        self.clinician = os.environ.get(CLINICIAN_VARIABLE, "").strip() or None
+        """Who runs the session, where known (:data:`CLINICIAN_VARIABLE`); in its transcripts."""
 
     @classmethod
     def new(cls, flow: CompiledFlow, report: Report, clock: Clock = utc_now) -> Conversation:
@@ -246,8 +258,12 @@ class Conversation:
     def export(self, folder: Path | None = None) -> Exported:
         """Write the plain-text transcript where it overwrites nothing (see
         :func:`~triagebot.app.export.export_transcript`). Raises OSError or WriteError."""
-        return export_transcript(self.session, folder)
+        return export_transcript(self.session, folder, self.clinician)
+
+    def download(self) -> tuple[str, str]:
+        """The transcript's file name and plain text, for a browser (nothing is written)."""
+        return transcript_download(self.session, self.clinician)
 
     def text(self) -> str:
         """The transcript as plain text (what is copied and exported)."""
-        return transcript_text(self.session)
+        return transcript_text(self.session, self.clinician)
