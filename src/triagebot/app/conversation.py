@@ -23,11 +23,13 @@ import contextlib
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from triagebot.app import journal
 from triagebot.app.export import (
     Exported,
     export_transcript,
+    session_transcript,
     transcript_download,
     transcript_text,
 )
@@ -43,6 +45,9 @@ from triagebot.flows.engine import (
     utc_now,
 )
 from triagebot.flows.switching import switch_language
+
+if TYPE_CHECKING:
+    from triagebot.flows.transcript import Transcript
 
 Report = Callable[[str], None]
 """Says a problem with the journal to the user, worded in the session's language."""
@@ -259,6 +264,10 @@ class Conversation:
         """Write the plain-text transcript where it overwrites nothing (see
         :func:`~triagebot.app.export.export_transcript`). Raises OSError or WriteError."""
         return export_transcript(self.session, folder, self.clinician)
+
+    def transcript(self) -> Transcript:
+        """The session's transcript as it stands, the clinician recorded in it."""
+        return session_transcript(self.session, self.clinician)
 
     def download(self) -> tuple[str, str]:
         """The transcript's file name and plain text, for a browser (nothing is written)."""

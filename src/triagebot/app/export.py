@@ -18,14 +18,21 @@ if TYPE_CHECKING:
     from triagebot.flows.transcript import Transcript
 
 
-def _as_text(session: Session, clinician: str | None = None) -> tuple[Transcript, str]:
-    """The session's transcript (``clinician`` recorded in it), and its plain text."""
-    from triagebot.flows.exports import render  # noqa: PLC0415 (see the module's docstring)
-    from triagebot.flows.transcript_build import from_session  # noqa: PLC0415
+def session_transcript(session: Session, clinician: str | None = None) -> Transcript:
+    """The session's transcript as it stands, ``clinician`` recorded in it."""
+    from triagebot.flows.transcript_build import from_session  # noqa: PLC0415 (see above)
 
     transcript = from_session(session)
     if clinician is not None:
         transcript = transcript.model_copy(update={"clinician": clinician})
+    return transcript
+
+
+def _as_text(session: Session, clinician: str | None = None) -> tuple[Transcript, str]:
+    """The session's transcript (``clinician`` recorded in it), and its plain text."""
+    from triagebot.flows.exports import render  # noqa: PLC0415 (see the module's docstring)
+
+    transcript = session_transcript(session, clinician)
     return transcript, render("text", transcript)
 
 

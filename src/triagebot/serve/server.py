@@ -49,8 +49,6 @@ from triagebot.serve.session import KEEP_EXPORTS_VARIABLE
 from triagebot.serve.words import serve_words
 
 TEMPLATES = Path(__file__).parent / "templates"
-IDENTITY = "triagebot.identity"
-"""The request's :class:`Identity`, set by :meth:`TriageServer.guard`."""
 CLOSING_WAIT = 5.0
 """Seconds a user's new session waits for their last one to close (and free its journal)."""
 
@@ -64,6 +62,10 @@ class Identity:
 
     user: str
     clinician: str | None = None
+
+
+IDENTITY = web.RequestKey("identity", Identity)
+"""The request's :class:`Identity`, set by :meth:`TriageServer.guard`."""
 
 
 @dataclass
@@ -185,9 +187,9 @@ class TriageServer(Server):
         if not isinstance(given, str) or not token_matches(self.secret, given):
             self.failures.failed(address)
             return pages.sign_in(said, error=said.wrong_token, status=401)
-        response = web.HTTPSeeOther(location="/")
-        self._set_cookie(response, new_cookie(self.secret))
-        return response
+        signed_in = web.HTTPSeeOther(location="/")
+        self._set_cookie(signed_in, new_cookie(self.secret))
+        raise signed_in
 
     def _set_cookie(self, response: web.StreamResponse, value: str) -> None:
         secure = self.public_url.startswith("https:")
