@@ -218,3 +218,36 @@ def test_no_request_leaves_the_machine(browser: Any, tmp_path: Path) -> None:
         )
         context.close()
     assert (outside, fonts) == ([], True)
+
+
+def test_f_keys_reach_the_app_and_a_click_gives_keys_back(browser: Any, tmp_path: Path) -> None:
+    """In Chromium every F-key acts in the app, none reloads or leaves the page, the footer
+    shows the terminal's keys, and after a click on a blank area y still answers."""
+    with serving(tmp_path) as served:
+        page = open_app(browser, served.url)
+        page.evaluate("() => { window.__same_page = true; }")
+        start_cauda_equina(page)
+        footer = all(key in shown(page) for key in ("f1 Why?", "f2 Back", "f3 Change"))
+        acted = []
+        for key, said in [
+            ("F1", "Why we ask"),
+            ("Escape", FIRST_QUESTION),
+            ("F3", "No answer to change yet"),
+            ("F6", "Transcript copied"),
+            ("F7", FIRST_QUESTION),
+        ]:
+            at = mark(page)
+            press(page, key)
+            acted.append(bool(wait_for(page, said, at) >= 0))
+        page.mouse.click(500, 300)  # the transcript's blank space
+        at = mark(page)
+        press(page, "y")
+        wait_for(page, "1 question answered", at)
+        at = mark(page)
+        press(page, "F2")
+        acted.append(bool(wait_for(page, FIRST_QUESTION, at) >= 0))
+        at = mark(page)
+        press(page, "F8")
+        acted.append(bool(wait_for(page, "choose a flow", at) >= 0))
+        same_page = page.evaluate("() => window.__same_page === true")
+    assert (footer, acted, same_page) == (True, [True] * 7, True)
