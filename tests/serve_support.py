@@ -146,17 +146,27 @@ def mark(page: Any) -> int:
     return int(page.evaluate("() => window.__triagebot.text.length"))
 
 
+DRAWN = r"""
+([at, text]) => window.__triagebot.text.slice(at)
+  .replace(/\x1b(\[[0-9;?<>=]*[ -\/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])/g, "")
+  .includes(text)
+"""
+"""True once the app has drawn ``text`` after ``at`` (:data:`ESCAPES`, in JavaScript)."""
+
+
 def wait_for(page: Any, text: str, since: int = 0, timeout: float = 30) -> float:
-    """Wait until the app draws ``text`` (after ``since``); the seconds it took."""
+    """Wait until the app draws ``text`` (after ``since``); the seconds it took.
+
+    Checked in the page every 5 ms, so a wait adds little to what it times."""
     started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        raw = page.evaluate("(at) => window.__triagebot.text.slice(at)", since)
-        if text in ESCAPES.sub("", raw):
-            return time.monotonic() - started
-        page.wait_for_timeout(20)
-    raise AssertionError(
-        f"{text!r} was not drawn; the app drew: {drawn_since(page, since)[-600:]!r}"
-    )
+    try:
+        page.wait_for_function(DRAWN, arg=[since, text], polling=5, timeout=timeout * 1000)
+    except Exception as error:
+        if type(error).__name__ != "TimeoutError":
+            raise
+        drawn = drawn_since(page, since)[-600:]
+        raise AssertionError(f"{text!r} was not drawn; the app drew: {drawn!r}") from None
+    return time.monotonic() - started
 
 
 def cells(page: Any) -> tuple[int, int]:
