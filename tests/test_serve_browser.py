@@ -251,3 +251,37 @@ def test_f_keys_reach_the_app_and_a_click_gives_keys_back(browser: Any, tmp_path
         acted.append(bool(wait_for(page, "choose a flow", at) >= 0))
         same_page = page.evaluate("() => window.__same_page === true")
     assert (footer, acted, same_page) == (True, [True] * 7, True)
+
+
+def test_keep_exports_writes_the_download_on_the_server_too(browser: Any, tmp_path: Path) -> None:
+    """--keep-exports DIR: F5 downloads the transcript and leaves the same text in DIR."""
+    kept = tmp_path / "kept"
+    with serving(tmp_path, "--keep-exports", str(kept)) as served:
+        page = open_app(browser, served.url)
+        start_cauda_equina(page)
+        downloads = record_downloads(page)
+        at = mark(page)
+        press(page, "y", "n", "y")
+        wait_for(page, EMERGENCY, at)
+        at = mark(page)
+        press(page, "F5")
+        wait_for(page, "Transcript downloaded", at)
+        page.wait_for_timeout(500)
+    files = [path.read_text(encoding="utf-8") for path in kept.glob("*.txt")]
+    assert (len(files), files == downloads) == (1, True)
+
+
+def test_one_session_over_the_cap_gets_a_page_that_says_so(browser: Any, tmp_path: Path) -> None:
+    """--max-sessions 1: a second browser is told all sessions are in use; once the first
+    leaves, it gets one."""
+    with serving(tmp_path, "--max-sessions", "1") as served:
+        first = open_app(browser, served.url)
+        wait_for(first, "cauda equina")
+        second = browser.new_context().new_page()
+        refused = second.goto(served.url)
+        said = second.inner_text("main")
+        first.context.close()
+        second.wait_for_timeout(1500)
+        again = second.goto(served.url)
+        second.context.close()
+    assert (refused.status, "All 1 sessions are in use" in said, again.status) == (503, True, 200)
