@@ -94,7 +94,11 @@ def serve_browsers(args: argparse.Namespace) -> int:
     )
     if secret.announcement:
         print(secret.announcement, flush=True)
-    TriageServer(options, secret).run()
+    try:
+        TriageServer(options, secret).run()
+    except OSError as error:  # the port taken, the address not this machine's
+        reason = error.strerror or str(error)
+        raise CommandError(f"cannot serve on {args.host}:{args.port}: {reason}") from None
     return 0
 
 

@@ -122,13 +122,17 @@ class TriageServer(Server):
         app.on_shutdown.append(self.on_shutdown)
         return app
 
-    def run(self, announce: Callable[[str], None] = print) -> None:
+    def run(self) -> None:
         """Serve until interrupted (Ctrl+C, SIGTERM): every session is closed first, its
         journal kept."""
         self.initialize_logging()
-        announce(f"Serving triagebot on {self.public_url}  (Ctrl+C stops)")
+        said = f"Serving triagebot on {self.public_url}  (Ctrl+C stops)"
+        # run_app prints once it listens: said then, not before a port found taken.
         web.run_app(
-            self.web_app(), host=self.options.host, port=self.options.port, print=lambda *_: None
+            self.web_app(),
+            host=self.options.host,
+            port=self.options.port,
+            print=lambda *_: print(said, flush=True),
         )
 
     async def on_startup(self, app: web.Application) -> None:
