@@ -189,6 +189,24 @@ async def test_with_a_user_header_a_request_without_it_gets_401(tmp_path: Path) 
         assert (anonymous.status, named.status) == (401, 200)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",  # empty
+        "dr\u202ejones",  # a bidirectional override: it would reach transcripts
+        "x" * 201,  # longer than any user name
+    ],
+)
+@pytest.mark.asyncio
+async def test_a_user_header_no_proxy_sends_is_refused(tmp_path: Path, value: str) -> None:
+    """A user header that is empty, too long or holds control characters names nobody: 401."""
+    options = Options(serve_dir=tmp_path, user_header="X-Remote-User")
+    server = TriageServer(options, secret(None))
+    async with TestClient(TestServer(server.web_app())) as test_client:
+        response = await test_client.get("/", headers={"X-Remote-User": value})
+        assert response.status == 401
+
+
 def test_each_user_has_a_data_folder_of_their_own(tmp_path: Path) -> None:
     """Two users, two folders; a name from a header never becomes a path."""
     folders = {access.user_folder(tmp_path, user) for user in ("user:a", "user:b", "user:../x")}

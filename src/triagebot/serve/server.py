@@ -21,6 +21,7 @@ import contextlib
 import json
 import shlex
 import sys
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,7 +164,7 @@ class TriageServer(Server):
                 return pages.sign_in(said, status=401)
             return web.Response(status=401, text="401: sign in first\n")
         header = self.options.user_header
-        named = request.headers.get(header, "").strip()[:200] if header else None
+        named = _user_named(request.headers.get(header, "")) if header else None
         if header and not named:
             return pages.message(said, said.no_user.format(header=header), status=401)
         identity = Identity(f"user:{named}" if named else f"browser:{browser}", named)
@@ -233,9 +234,7 @@ class TriageServer(Server):
         if len(self.running) >= self.options.max_sessions:
             return web.Response(status=503, text=said.full_title)
         identity: Identity = request[IDENTITY]
-        await self._settled(identity.user)
         websocket = web.WebSocketResponse(heartbeat=15)
-        await websocket.prepare(request)
         service = AppService(
             self.session_command(identity),
             write_bytes=websocket.send_bytes,
@@ -243,8 +242,10 @@ class TriageServer(Server):
             close=lambda: _close_quietly(websocket),
             download_manager=self.download_manager,
         )
-        self.running.add(service)
+        self.running.add(service)  # counted before any wait: two at once cannot pass the cap
         try:
+            await self._settled(identity.user)
+            await websocket.prepare(request)
             width = _to_int(request.query.get("width", "80"), 80)
             height = _to_int(request.query.get("height", "24"), 24)
             await service.start(width, height)
@@ -289,6 +290,15 @@ class TriageServer(Server):
         if options.lang:
             words += ["--lang", options.lang]
         return "exec " + shlex.join(words)
+
+
+def _user_named(value: str) -> str | None:
+    """The user the proxy named, or None for none or a value no proxy sends (control
+    characters: it goes into transcripts)."""
+    value = value.strip()
+    if not value or len(value) > 200 or any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
+        return None
+    return value
 
 
 async def _relay(websocket: web.WebSocketResponse, service: AppService) -> None:
