@@ -15,6 +15,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from triagebot import startup
+from triagebot.app import flowcache
+
 KEEP_EXPORTS_VARIABLE = "TRIAGEBOT_SERVE_KEEP_EXPORTS"
 """Where exports are also written on the server (``--keep-exports``); unset: nowhere."""
 
@@ -28,7 +31,14 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the TUI on the web driver until the browser leaves (textual-serve's quit)."""
-    args = parse(sys.argv[1:] if argv is None else argv)
+    return run(parse(sys.argv[1:] if argv is None else argv))
+
+
+@flowcache.launching
+def run(args: argparse.Namespace) -> int:
+    """As ``triagebot chat`` runs the TUI (flows from the cache, the collector paused while
+    Textual is imported, until the TUI is drawn), on the web driver."""
+    startup.pause_collector()
     from textual.drivers.web_driver import WebDriver  # noqa: PLC0415 (slow: after parsing)
 
     from triagebot.tui.app import make_app  # noqa: PLC0415
