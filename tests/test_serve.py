@@ -15,6 +15,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from triagebot.app import library
 from triagebot.app.conversation import CLINICIAN_VARIABLE, Conversation
 from triagebot.cli import build_parser, command_names, main
+from triagebot.flows.exports import EXTENSIONS, FORMATS, Format
 from triagebot.serve import access
 from triagebot.serve.access import (
     COOKIE,
@@ -277,6 +278,21 @@ def test_the_clinician_named_by_the_proxy_is_in_the_transcript(
     monkeypatch.delenv(CLINICIAN_VARIABLE)
     other = Conversation.new(library.resolve("cauda-equina"), lambda _: None)
     assert (conversation.transcript().clinician, other.transcript().clinician) == ("dr.jones", None)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)  # each format a browser may download
+def test_a_download_is_named_for_its_format_and_names_the_clinician(
+    monkeypatch: pytest.MonkeyPatch, fmt: Format
+) -> None:
+    """Every export format downloads (nothing written), named with its extension; the
+    JSON record carries the clinician."""
+    monkeypatch.setenv(CLINICIAN_VARIABLE, "dr.jones")
+    conversation = Conversation.new(library.resolve("cauda-equina"), lambda _: None)
+    for answer in ("yes", "no", "yes"):
+        conversation.answer(answer)
+    name, text = conversation.download(fmt)
+    carries = "dr.jones" in text if fmt == "json" else True  # FHIR author: not built yet
+    assert (name.endswith("." + EXTENSIONS[fmt]), carries) == (True, True)
 
 
 def test_the_page_loads_no_font_from_elsewhere() -> None:

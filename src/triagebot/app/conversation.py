@@ -26,13 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from triagebot.app import journal
-from triagebot.app.export import (
-    Exported,
-    export_transcript,
-    session_transcript,
-    transcript_download,
-    transcript_text,
-)
+from triagebot.app.download import download, session_transcript
+from triagebot.app.export import Exported, export_transcript, transcript_text
 from triagebot.app.files import WriteError
 from triagebot.app.journal import Journal, JournalError
 from triagebot.flows.catalog import Words, words
@@ -47,6 +42,7 @@ from triagebot.flows.engine import (
 from triagebot.flows.switching import switch_language
 
 if TYPE_CHECKING:
+    from triagebot.flows.exports import Format
     from triagebot.flows.transcript import Transcript
 
 Report = Callable[[str], None]
@@ -263,16 +259,19 @@ class Conversation:
     def export(self, folder: Path | None = None) -> Exported:
         """Write the plain-text transcript where it overwrites nothing (see
         :func:`~triagebot.app.export.export_transcript`). Raises OSError or WriteError."""
-        return export_transcript(self.session, folder, self.clinician)
+        return export_transcript(self.session, folder)
+
+    def text(self) -> str:
+        """The transcript as plain text (what is copied and exported)."""
+        return transcript_text(self.session)
+
+    # --- in a browser (triagebot serve) ------------------------------------------------
 
     def transcript(self) -> Transcript:
         """The session's transcript as it stands, the clinician recorded in it."""
         return session_transcript(self.session, self.clinician)
 
-    def download(self) -> tuple[str, str]:
-        """The transcript's file name and plain text, for a browser (nothing is written)."""
-        return transcript_download(self.session, self.clinician)
-
-    def text(self) -> str:
-        """The transcript as plain text (what is copied and exported)."""
-        return transcript_text(self.session, self.clinician)
+    def download(self, fmt: Format = "text") -> tuple[str, str]:
+        """The transcript's file name and text in ``fmt``, for a browser: nothing is written
+        on the server. Raises ExportError (FHIR that does not validate)."""
+        return download(self.session, fmt, self.clinician)

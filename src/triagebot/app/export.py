@@ -18,33 +18,18 @@ if TYPE_CHECKING:
     from triagebot.flows.transcript import Transcript
 
 
-def session_transcript(session: Session, clinician: str | None = None) -> Transcript:
-    """The session's transcript as it stands, ``clinician`` recorded in it."""
-    from triagebot.flows.transcript_build import from_session  # noqa: PLC0415 (see above)
+def _as_text(session: Session) -> tuple[Transcript, str]:
+    """The session's transcript, and its plain text."""
+    from triagebot.flows.exports import render  # noqa: PLC0415 (see the module's docstring)
+    from triagebot.flows.transcript_build import from_session  # noqa: PLC0415
 
     transcript = from_session(session)
-    if clinician is not None:
-        transcript = transcript.model_copy(update={"clinician": clinician})
-    return transcript
-
-
-def _as_text(session: Session, clinician: str | None = None) -> tuple[Transcript, str]:
-    """The session's transcript (``clinician`` recorded in it), and its plain text."""
-    from triagebot.flows.exports import render  # noqa: PLC0415 (see the module's docstring)
-
-    transcript = session_transcript(session, clinician)
     return transcript, render("text", transcript)
 
 
-def transcript_text(session: Session, clinician: str | None = None) -> str:
+def transcript_text(session: Session) -> str:
     """The session's transcript as plain text (what is copied and exported)."""
-    return _as_text(session, clinician)[1]
-
-
-def transcript_download(session: Session, clinician: str | None = None) -> tuple[str, str]:
-    """The name and plain text of the transcript handed to a browser (nothing written)."""
-    transcript, text = _as_text(session, clinician)
-    return default_export_path(transcript, "text").name, text
+    return _as_text(session)[1]
 
 
 @dataclass(frozen=True)
@@ -56,9 +41,7 @@ class Exported:
     """False: a file written before holds this very transcript; nothing new was written."""
 
 
-def export_transcript(
-    session: Session, folder: Path | None = None, clinician: str | None = None
-) -> Exported:
+def export_transcript(session: Session, folder: Path | None = None) -> Exported:
     """Write the plain-text transcript, owner-only and atomically, where it overwrites
     nothing.
 
@@ -68,7 +51,7 @@ def export_transcript(
     transcript is found where it was written, a changed one (more answers) is written
     next to it as ``...-2.txt``, ``...-3.txt``.
     """
-    transcript, text = _as_text(session, clinician)
+    transcript, text = _as_text(session)
     first = default_export_path(transcript, "text", folder)
     for path in _names(first):
         if _holds(path, text):
