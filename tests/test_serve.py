@@ -171,6 +171,22 @@ def test_the_command_refuses_a_short_token_in_one_line(
     assert (code, err.count("\n"), "Traceback" in err) == (1, 1, False)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "triage.example",  # no scheme
+        "https://triage.example/app",  # a path: the page, websocket and cookie are at /
+        "ftp://triage.example",  # not the web
+    ],
+)
+def test_a_public_url_that_is_not_an_address_is_a_usage_error(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--public-url takes http(s)://HOST[:PORT] only (exit 2, saying what it takes)."""
+    code = main(["serve", "--public-url", url])
+    assert (code, "triage.example" in capsys.readouterr().err) == (2, True)
+
+
 def test_new_tokens_differ() -> None:
     """Each generated token is fresh."""
     assert len({new_token() for _ in range(20)}) == 20

@@ -53,6 +53,7 @@ def register(subparsers: Any) -> None:
     )
     serve.add_argument(
         "--public-url",
+        type=_public_url,
         metavar="URL",
         help="the address browsers use, behind a reverse proxy (e.g. https://triage.example)",
     )
@@ -117,6 +118,14 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
     return value
+
+
+def _public_url(text: str) -> str:
+    if not re.match(r"^https?://[^/\s]+/?$", text):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not an address such as https://triage.example (no path)"
+        )
+    return text.rstrip("/")
 
 
 def _header(text: str) -> str:
