@@ -221,11 +221,16 @@ def test_no_request_leaves_the_machine(browser: Any, tmp_path: Path) -> None:
 
 
 def test_f_keys_reach_the_app_and_a_click_gives_keys_back(browser: Any, tmp_path: Path) -> None:
-    """In Chromium every F-key acts in the app, none reloads or leaves the page, the footer
-    shows the terminal's keys, and after a click on a blank area y still answers."""
+    """In Chromium every F-key (F1-F9) acts in the app, none reloads or leaves the page, the
+    footer shows the terminal's keys, and after a click on a blank area y still answers."""
     with serving(tmp_path) as served:
         page = open_app(browser, served.url)
         page.evaluate("() => { window.__same_page = true; }")
+        wait_for(page, "cauda equina")
+        focus_terminal(page)
+        at = mark(page)
+        press(page, "F4")
+        f4 = wait_for(page, "No unfinished sessions", at) >= 0
         start_cauda_equina(page)
         footer = all(key in shown(page) for key in ("f1 Why?", "f2 Back", "f3 Change"))
         acted = []
@@ -249,8 +254,15 @@ def test_f_keys_reach_the_app_and_a_click_gives_keys_back(browser: Any, tmp_path
         at = mark(page)
         press(page, "F8")
         acted.append(bool(wait_for(page, "choose a flow", at) >= 0))
+        page.keyboard.type("sepsis")  # the flow written in French and English
+        at = mark(page)
+        press(page, "Enter")
+        wait_for(page, "Dysfonction myocardique", at)
+        at = mark(page)
+        press(page, "F9")
+        acted.append(bool(wait_for(page, "Language: English (en)", at) >= 0))
         same_page = page.evaluate("() => window.__same_page === true")
-    assert (footer, acted, same_page) == (True, [True] * 7, True)
+    assert (f4, footer, acted, same_page) == (True, True, [True] * 8, True)
 
 
 def test_keep_exports_writes_the_download_on_the_server_too(browser: Any, tmp_path: Path) -> None:
