@@ -68,6 +68,19 @@ async def test_the_right_token_sets_an_httponly_samesite_strict_cookie(client: T
 
 
 @pytest.mark.asyncio
+async def test_signing_in_again_keeps_the_browser_and_its_cookie_outlives_the_browser(
+    client: TestClient,  # type: ignore[type-arg]
+) -> None:
+    """The cookie lasts 30 days (a browser closed and reopened is the same user), and the
+    token given again keeps the browser's id (its journals stay its own)."""
+    first = await client.post("/login", data={"token": TOKEN}, allow_redirects=False)
+    again = await client.post("/login", data={"token": TOKEN}, allow_redirects=False)
+    kept, given_again = first.cookies[COOKIE], again.cookies[COOKIE]
+    same = kept.value == given_again.value
+    assert (same, kept["max-age"]) == (True, str(30 * 24 * 3600))
+
+
+@pytest.mark.asyncio
 async def test_a_wrong_token_is_refused_and_sets_no_cookie(client: TestClient) -> None:  # type: ignore[type-arg]
     """A wrong token: 401, the form again with why, no cookie."""
     refused = await client.post("/login", data={"token": TOKEN + "x"}, allow_redirects=False)

@@ -50,6 +50,9 @@ from triagebot.serve.session import KEEP_EXPORTS_VARIABLE
 from triagebot.serve.words import serve_words
 
 TEMPLATES = Path(__file__).parent / "templates"
+COOKIE_DAYS = 30
+"""How long a browser keeps its cookie: a browser closed and opened again is the same
+user, and is offered its unfinished sessions."""
 CLOSING_WAIT = 5.0
 """Seconds a user's new session waits for their last one to close (and free its journal)."""
 
@@ -193,13 +196,22 @@ class TriageServer(Server):
             self.failures.failed(address)
             return pages.sign_in(said, error=said.wrong_token, status=401)
         signed_in = web.HTTPSeeOther(location="/")
-        self._set_cookie(signed_in, new_cookie(self.secret))
+        held = request.cookies.get(COOKIE, "")
+        # Signing in again keeps the browser's id: its journals stay its own.
+        kept = held if browser_of(self.secret, held) is not None else new_cookie(self.secret)
+        self._set_cookie(signed_in, kept)
         raise signed_in
 
     def _set_cookie(self, response: web.StreamResponse, value: str) -> None:
         secure = self.public_url.startswith("https:")
         response.set_cookie(
-            COOKIE, value, httponly=True, samesite="Strict", secure=secure, path="/"
+            COOKIE,
+            value,
+            httponly=True,
+            samesite="Strict",
+            secure=secure,
+            path="/",
+            max_age=COOKIE_DAYS * 24 * 3600,
         )
 
     # --- the page and its sessions -------------------------------------------------------
