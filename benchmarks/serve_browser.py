@@ -9,11 +9,12 @@ way (textual-serve, a process per websocket): ratios in one run, not promises.
   redrawn line in the minimal app, and against the same key in a terminal (the TUI on a
   pty: what the browser path adds).
 - Sessions held: N browser sessions open at once, keys pressed round-robin; the median key
-  latency at each N, until it passes 100 ms (the budget) or N reaches ``--max``.
+  latency at each N up to ``--max``, those over the 100 ms budget marked.
 
-Chromium runs on the same machine and takes its share of the CPU: the figures are an upper
-bound for a server whose browsers are elsewhere. Needs Debian's chromium and the
-playwright package (``pip install -e '.[test]'``).
+Chromium runs on the same machine and takes its share of the CPU (headless, it draws the
+terminal's WebGL canvas in software): the figures are an upper bound for a server whose
+browsers are elsewhere. The load average is printed: on a shared machine, read the
+ratios. Needs Debian's chromium and the playwright package (``pip install -e '.[test]'``).
 
 Run: ``python benchmarks/serve_browser.py [--max 24] [--keys 20]``.
 """
@@ -271,10 +272,8 @@ def held(browser: Any, url: str, keys: int, most: int) -> None:
         median = statistics.median(latencies)
         p90 = statistics.quantiles(latencies, n=10)[-1] if len(latencies) > 1 else median
         pss = sum(p for _, p in memory_of("triagebot.serve.session")) / 1024
-        print(f"{count:8}  {median * 1000:14.0f}  {p90 * 1000:8.0f}  {pss:22.0f}")
-        if median >= 0.1:
-            print(f"median key latency passed 100 ms at {count} sessions")
-            break
+        over = "  (over the 100 ms budget)" if median >= 0.1 else ""
+        print(f"{count:8}  {median * 1000:14.0f}  {p90 * 1000:8.0f}  {pss:22.0f}{over}")
         count = count * 2 if count < 8 else count + 4
     for page in pages:
         page.context.close()
@@ -291,6 +290,7 @@ def main() -> int:
         return 1
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as folder:
         browser = launch(playwright)
         try:
