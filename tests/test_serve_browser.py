@@ -189,8 +189,9 @@ def test_two_browsers_do_not_see_each_others_sessions(browser: Any, tmp_path: Pa
         third.wait_for_timeout(1000)
         offered_to_third = "New session" in shown(third)
         users = (served.data_dir / "users").iterdir()
-        journals = sorted(len(list(folder.rglob("*.jsonl"))) for folder in users)
-    assert (offered_to_third, journals) == (False, [1, 1])
+        # The third browser's folder may hold the flow cache, and no journal.
+        journals = sorted(len(list(folder.rglob("sessions/*.jsonl"))) for folder in users)
+    assert (offered_to_third, [count for count in journals if count]) == (False, [1, 1])
 
 
 def test_no_request_leaves_the_machine(browser: Any, tmp_path: Path) -> None:
