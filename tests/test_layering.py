@@ -16,7 +16,13 @@ PACKAGE = Path(__file__).parents[1] / "src" / "triagebot"
 CORE_MAY_IMPORT = {"pydantic", "pydantic_core", "yaml", "transitions"}
 """Besides the standard library and the core itself."""
 
-ABOVE_THE_APP = ("triagebot.tui", "triagebot.plain", "triagebot.commands", "triagebot.cli")
+ABOVE_THE_APP = (
+    "triagebot.tui",
+    "triagebot.plain",
+    "triagebot.serve",
+    "triagebot.commands",
+    "triagebot.cli",
+)
 
 KNOWN_EXCEPTIONS: set[tuple[str, str]] = set()
 """(module, imported) pairs allowed for now: none."""

@@ -20,10 +20,13 @@ No textual here: front ends import this module, it imports the core.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from triagebot.app import journal
+from triagebot.app.download import download, session_transcript
 from triagebot.app.export import Exported, export_transcript, transcript_text
 from triagebot.app.files import WriteError
 from triagebot.app.journal import Journal, JournalError
@@ -38,8 +41,16 @@ from triagebot.flows.engine import (
 )
 from triagebot.flows.switching import switch_language
 
+if TYPE_CHECKING:
+    from triagebot.flows.exports import Format
+    from triagebot.flows.transcript import Transcript
+
 Report = Callable[[str], None]
 """Says a problem with the journal to the user, worded in the session's language."""
+
+CLINICIAN_VARIABLE = "TRIAGEBOT_CLINICIAN"
+"""Environment variable naming the clinician (``serve`` sets it from the reverse proxy's
+user header); recorded in every transcript as ``clinician``."""
 
 JOURNAL_ERRORS = (OSError, WriteError, JournalError)
 """What writing a journal raises when the data folder fails: reported, never a crash."""
@@ -86,6 +97,8 @@ class Conversation:
         """Set once the journal could not be written: said once, not retried per step."""
         self.left = False
         """Set once the user left the session: nothing journals it again."""
+        self.clinician = os.environ.get(CLINICIAN_VARIABLE, "").strip() or None
+        """Who runs the session, where known (:data:`CLINICIAN_VARIABLE`); in its transcripts."""
 
     @classmethod
     def new(cls, flow: CompiledFlow, report: Report, clock: Clock = utc_now) -> Conversation:
@@ -251,3 +264,14 @@ class Conversation:
     def text(self) -> str:
         """The transcript as plain text (what is copied and exported)."""
         return transcript_text(self.session)
+
+    # --- in a browser (triagebot serve) ------------------------------------------------
+
+    def transcript(self) -> Transcript:
+        """The session's transcript as it stands, the clinician recorded in it."""
+        return session_transcript(self.session, self.clinician)
+
+    def download(self, fmt: Format = "text") -> tuple[str, str]:
+        """The transcript's file name and text in ``fmt``, for a browser: nothing is written
+        on the server. Raises ExportError (FHIR that does not validate)."""
+        return download(self.session, fmt, self.clinician)

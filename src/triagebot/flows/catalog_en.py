@@ -184,6 +184,7 @@ ENGLISH = Words(
     export_failed="Could not export: {error}",
     exported="Transcript saved to {path}",
     already_exported="This transcript is already saved in {path}",
+    downloaded="Transcript downloaded: {name} (see your browser's downloads)",
     copied="Transcript copied to the clipboard",
     cannot_resume="Cannot resume: {error}",
     resumed_with_warning="Resumed with a warning",

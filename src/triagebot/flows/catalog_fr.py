@@ -212,6 +212,7 @@ FRENCH = Words(
     export_failed="Exportation impossible : {error}",
     exported="Compte rendu enregistré dans {path}",
     already_exported="Ce compte rendu est déjà enregistré dans {path}",
+    downloaded="Compte rendu téléchargé : {name} (voir les téléchargements du navigateur)",
     copied="Compte rendu copié dans le presse-papiers",
     cannot_resume="Reprise impossible : {error}",
     resumed_with_warning="Reprise avec un avertissement",

@@ -188,6 +188,8 @@ class Words:
     exported: str
     already_exported: str
     """F5 again with nothing changed: the file that holds this very transcript."""
+    downloaded: str
+    """F5 in a browser (``triagebot serve``): the file's name, handed to the browser."""
     copied: str
     cannot_resume: str
     resumed_with_warning: str

@@ -14,6 +14,7 @@ otherwise.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -190,17 +191,29 @@ class TriageApp(SessionApp):
     def action_export_transcript(self) -> None:
         if self.conversation is None or self.session is None:
             return
+        if self.is_web and self.export_dir is None:
+            self._download_transcript()
+            return
         try:
             exported = self.conversation.export(self.export_dir)
         except (OSError, WriteError) as error:
             self.notify(self.words.export_failed.format(error=error), severity="error")
             return
         path = exported.path
-        if self.is_web:
-            # Under textual-serve the file is on the server: hand it to the browser too.
+        if self.is_web:  # kept on the server (serve --keep-exports), and downloaded
             self.deliver_text(path, save_filename=path.name)
+            self.notify(self.words.downloaded.format(name=path.name))
+            return
         said = self.words.exported if exported.written else self.words.already_exported
         self.notify(said.format(path=path))
+
+    def _download_transcript(self) -> None:
+        """In a browser (``triagebot serve``): the transcript goes to the browser as a
+        download, and nothing stays on the server."""
+        assert self.conversation is not None
+        name, text = self.conversation.download()
+        self.deliver_text(io.StringIO(text), save_filename=name, encoding="utf-8")
+        self.notify(self.words.downloaded.format(name=name))
 
     def action_copy_transcript(self) -> None:
         if self.conversation is not None and self.session is not None:

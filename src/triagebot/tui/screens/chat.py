@@ -47,6 +47,22 @@ class ChatScreen(Screen[None]):
     def on_key(self, event: events.Key) -> None:
         drop_if_left(self, event)
 
+    def on_click(self, event: events.Click) -> None:
+        # A click on a blank area (the transcript, the top bar) would leave the keys with
+        # nothing that answers, silently: they go back to the question. A click on an
+        # answer opens it to change (the conversation's own click), a click on the input
+        # or a button keeps the focus there. At once, not after a refresh: a key typed
+        # right after the click must find the question.
+        self._keys_to_question()
+
+    def _keys_to_question(self) -> None:
+        focused = self.focused
+        if not self.is_active or isinstance(focused, Button):
+            return
+        area = self.query_one("#answer-area", Vertical)
+        if focused is None or (focused is not area and area not in focused.ancestors):
+            self.focus_question()
+
     async def show(self, session: Session) -> None:
         """Bring transcript, input and progress in line with ``session``.
 
