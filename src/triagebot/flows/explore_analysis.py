@@ -28,7 +28,8 @@ from triagebot.flows.expr import (
     names_in,
 )
 from triagebot.flows.schema import MAX_NUMBER, NumberQuestion
-from triagebot.flows.symmetry import Domains, crossing, domains
+from triagebot.flows.symmetry import Domains, domains
+from triagebot.flows.symmetry_roles import crossing
 
 _COMPARED_ACROSS = ("min_of", "max_of", "sum_of", "first_min", "first_max")
 
