@@ -28,7 +28,8 @@ from triagebot.flows.expr import (
     names_in,
 )
 from triagebot.flows.schema import MAX_NUMBER, NumberQuestion
-from triagebot.flows.symmetry import Domains, crossing, domains
+from triagebot.flows.symmetry import Domains, domains
+from triagebot.flows.symmetry_roles import crossing
 
 _COMPARED_ACROSS = ("min_of", "max_of", "sum_of", "first_min", "first_max")
 
@@ -104,11 +105,21 @@ class Analysis:
         yield from self.flow.computed.values()
         yield from self.flow.invariants.values()
 
+    _deps: dict[int, tuple[Expr, frozenset[str]]] = field(default_factory=dict, repr=False)
+    """id() of an expression -> it (kept, so that its id is never reused) and its answers."""
+
     def deps(self, expression: Expr) -> frozenset[str]:
+        """The answers ``expression`` reads, through computed values (asked for the same
+        parts of the flow's expressions again and again: found once each)."""
+        known = self._deps.get(id(expression))
+        if known is not None:
+            return known[1]
         found: set[str] = set()
         for name in names_in(expression):
             found |= self.depends.get(name, frozenset({name}))
-        return frozenset(found)
+        result = frozenset(found)
+        self._deps[id(expression)] = (expression, result)
+        return result
 
 
 def analyse(flow: CompiledFlow) -> Analysis:

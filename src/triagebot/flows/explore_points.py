@@ -52,6 +52,8 @@ class PointEnv:
         self.answers = answers
         self.extra = extra
         self.groups = groups or {}
+        self._computed: dict[str, Value] = {}
+        """Computed values found here (a point is fixed: each is evaluated once)."""
 
     def entries(self, group: str) -> Sequence[Mapping[str, Value]]:
         if group not in self.groups:
@@ -64,10 +66,14 @@ class PointEnv:
             if value == UNKNOWN and self.flow.types[name].kind is Kind.NUMBER:
                 raise Unavailable(name, "unknown")
             return value
+        if name in self._computed:
+            return self._computed[name]
         formula = self.flow.computed.get(name)
         if formula is None:
             raise Unavailable(name)
-        return formula.evaluate(self)
+        value = formula.evaluate(self)
+        self._computed[name] = value
+        return value
 
     def is_answered(self, name: str) -> bool:
         return name in self.answers or name in self.extra

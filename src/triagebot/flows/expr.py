@@ -15,7 +15,7 @@ A repeated group's entries are read through aggregates (``count_of``, ``any_of``
 
 The language is written in three modules, re-exported here: the tree and its evaluation
 (``expr_tree``), aggregates over a group's entries (``expr_aggregates``), and parsing with
-type checking (``expr_parse``).
+type checking (``expr_parse``, its calls of functions and aggregates in ``expr_calls``).
 """
 
 from __future__ import annotations
@@ -27,14 +27,12 @@ from triagebot.flows.expr_aggregates import Count as Count  # noqa: PLC0414
 from triagebot.flows.expr_aggregates import EntryPart as EntryPart  # noqa: PLC0414
 from triagebot.flows.expr_aggregates import _EntryEnv as _EntryEnv  # noqa: PLC0414
 from triagebot.flows.expr_aggregates import names_in as names_in  # noqa: PLC0414
-from triagebot.flows.expr_parse import _AGGREGATE_KEYWORDS as _AGGREGATE_KEYWORDS  # noqa: PLC0414
+from triagebot.flows.expr_calls import AGGREGATE_FORMS as AGGREGATE_FORMS  # noqa: PLC0414
+from triagebot.flows.expr_calls import BOOL as BOOL  # noqa: PLC0414
+from triagebot.flows.expr_calls import FUNCTIONS_HELP as FUNCTIONS_HELP  # noqa: PLC0414
+from triagebot.flows.expr_calls import NUMBER as NUMBER  # noqa: PLC0414
 from triagebot.flows.expr_parse import _AST_ARITHMETIC as _AST_ARITHMETIC  # noqa: PLC0414
 from triagebot.flows.expr_parse import _AST_COMPARISONS as _AST_COMPARISONS  # noqa: PLC0414
-from triagebot.flows.expr_parse import AGGREGATE_FORMS as AGGREGATE_FORMS  # noqa: PLC0414
-from triagebot.flows.expr_parse import BOOL as BOOL  # noqa: PLC0414
-from triagebot.flows.expr_parse import FUNCTIONS_HELP as FUNCTIONS_HELP  # noqa: PLC0414
-from triagebot.flows.expr_parse import NUMBER as NUMBER  # noqa: PLC0414
-from triagebot.flows.expr_parse import _Checker as _Checker  # noqa: PLC0414
 from triagebot.flows.expr_parse import _describe as _describe  # noqa: PLC0414
 from triagebot.flows.expr_parse import infer as infer  # noqa: PLC0414
 from triagebot.flows.expr_parse import parse as parse  # noqa: PLC0414

@@ -8,21 +8,12 @@ import math
 import warnings
 from collections.abc import Mapping
 
-from triagebot.flows.expr_aggregates import (
-    AGGREGATES,
-    ENTRY_NUMBER,
-    Aggregate,
-    Count,
-)
+from triagebot.flows.expr_calls import BOOL, NUMBER, call
 from triagebot.flows.expr_tree import (
     MAX_DEPTH,
     MAX_EXPRESSION_LENGTH,
-    NUMBER_FUNCTIONS,
-    ROUND_DIGITS,
     And,
-    Answered,
     Arith,
-    Call,
     Compare,
     Const,
     Expr,
@@ -30,7 +21,6 @@ from triagebot.flows.expr_tree import (
     IfElse,
     In,
     Kind,
-    Known,
     Name,
     Negate,
     Not,
@@ -39,35 +29,6 @@ from triagebot.flows.expr_tree import (
     _number,
 )
 from triagebot.flows.schema import MAX_NUMBER
-
-# --- parsing and type checking ----------------------------------------------------------
-
-FUNCTIONS_HELP = (
-    "answered(x), known(x), len(x), "
-    + ", ".join(f"{n}(…)" for n in NUMBER_FUNCTIONS)
-    + ", and over a repeated group: "
-    + ", ".join(f"{n}(…)" for n in AGGREGATES)
-)
-
-AGGREGATE_FORMS = {
-    "count_of": "count_of(group) or count_of(group, condition)",
-    "any_of": "any_of(group, condition)",
-    "all_of": "all_of(group, condition)",
-    "min_of": "min_of(group, value, where=condition)",
-    "max_of": "max_of(group, value, where=condition)",
-    "sum_of": "sum_of(group, value, where=condition)",
-    "first_min": "first_min(group, value, by=key, where=condition)",
-    "first_max": "first_max(group, value, by=key, where=condition)",
-}
-"""How each aggregate is written (``where`` is optional)."""
-
-_AGGREGATE_KEYWORDS = {
-    "min_of": frozenset({"where"}),
-    "max_of": frozenset({"where"}),
-    "sum_of": frozenset({"where"}),
-    "first_min": frozenset({"by", "where"}),
-    "first_max": frozenset({"by", "where"}),
-}
 
 
 def parse(text: str, types: Mapping[str, VarType], expect: Kind | None = None) -> Expr:
@@ -97,13 +58,10 @@ def infer(text: str, types: Mapping[str, VarType]) -> tuple[Expr, VarType]:
     except (RecursionError, MemoryError, ValueError) as error:
         # Python's own parser gives up on some nestings and on numbers of over 4300 digits.
         raise ExprError(f"cannot be read: {error}"[:200]) from None
-    checker = _Checker(text, types)
+    checker = Checker(text, types)
     checker.check_depth(tree.body)
     return checker.convert(tree.body)
 
-
-NUMBER = VarType(Kind.NUMBER)
-BOOL = VarType(Kind.BOOL)
 
 _AST_COMPARISONS = {
     ast.Eq: "==",
@@ -116,7 +74,7 @@ _AST_COMPARISONS = {
 _AST_ARITHMETIC = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 
 
-class _Checker:
+class Checker:
     """Turns a Python ``ast`` into the typed tree, refusing anything not whitelisted."""
 
     def __init__(self, text: str, types: Mapping[str, VarType]) -> None:
@@ -321,102 +279,12 @@ class _Checker:
         return value
 
     def _Call(self, node: ast.Call) -> tuple[Expr, VarType]:
-        if not isinstance(node.func, ast.Name):
-            raise self.fail(node, f"only these functions may be called: {FUNCTIONS_HELP}")
-        name = node.func.id
-        if name in AGGREGATES:
-            return self.aggregate(node, name)
-        if node.keywords:
-            raise self.fail(node, f"{name}() takes no keyword arguments")
-        if name in ("answered", "known"):
-            return self.presence_test(node, name)
-        if name == "len":
-            if len(node.args) != 1:
-                raise self.fail(node, "len() takes one multi-choice answer")
-            return Count(
-                self.offset(node), self.expect(node.args[0], Kind.SET, "len()'s argument")
-            ), NUMBER
-        if name not in NUMBER_FUNCTIONS:
-            raise self.fail(node, f"'{name}' is not a function here; allowed: {FUNCTIONS_HELP}")
-        _, fewest, most = NUMBER_FUNCTIONS[name]
-        if not fewest <= len(node.args) <= most:
-            raise self.fail(node, f"{name}() takes {fewest} to {most} arguments")
-        args = tuple(self.expect(arg, Kind.NUMBER, f"{name}()'s argument") for arg in node.args)
-        if name == "round" and len(args) == 2:
-            self.check_digits(node.args[1], args[1])
-        return Call(self.offset(node), name, args), NUMBER
+        return call(self, node)
 
-    def check_digits(self, node: ast.expr, digits: Expr) -> None:
-        """round()'s digits are a whole number from -15 to 15, written as a constant."""
-        value = digits.value if isinstance(digits, Const) else None
-        if not isinstance(value, int | float) or value != int(value) or abs(value) > ROUND_DIGITS:
-            message = (
-                f"round()'s digits must be a whole number from -{ROUND_DIGITS} to "
-                f"{ROUND_DIGITS}, written as a number (e.g. round(x, 1))"
-            )
-            raise self.fail(node, message)
-
-    def aggregate(self, node: ast.Call, name: str) -> tuple[Expr, VarType]:
-        """An aggregate over a group: first argument the group, the rest per entry."""
-        form = AGGREGATE_FORMS[name]
-        fewest = 1 if name == "count_of" else 2
-        allowed = _AGGREGATE_KEYWORDS.get(name, frozenset())
-        keywords: dict[str, ast.expr] = {}
-        for keyword in node.keywords:
-            if keyword.arg not in allowed or keyword.arg in keywords:
-                raise self.fail(keyword.value, f"{name}() is written {form}")
-            keywords[keyword.arg] = keyword.value
-        if not fewest <= len(node.args) <= 2:
-            raise self.fail(node, f"{name}() is written {form}")
-        if name.startswith("first_") and "by" not in keywords:
-            raise self.fail(node, f"{name}() needs a key to compare entries by: {form}")
-        group, group_type = self.group_argument(node, name)
-        members = dict(group_type.members)
-        if ENTRY_NUMBER in members or ENTRY_NUMBER in self.types:
-            raise self.fail(
-                node, f"'{ENTRY_NUMBER}' is reserved for the entry's number in {name}()"
-            )
-        inner = _Checker(self.text, {**self.types, **members, ENTRY_NUMBER: NUMBER})
-        value = key = where = None
-        result = NUMBER
-        if name in ("count_of", "any_of", "all_of"):
-            if len(node.args) == 2:
-                where = inner.expect(node.args[1], Kind.BOOL, f"{name}()'s condition")
-            result = NUMBER if name == "count_of" else BOOL
-        elif name.startswith("first_"):
-            value, result = inner.convert(node.args[1])
-            key = inner.expect(keywords["by"], Kind.NUMBER, f"{name}()'s key (by=)")
-        else:
-            value = inner.expect(node.args[1], Kind.NUMBER, f"{name}()'s value")
-        if "where" in keywords:
-            where = inner.expect(keywords["where"], Kind.BOOL, f"{name}()'s where=")
-        numbers = frozenset(m for m, t in members.items() if t.kind is Kind.NUMBER)
-        tree = Aggregate(
-            self.offset(node), name, group, value, key, where, frozenset(members), numbers
-        )
-        return tree, result
-
-    def group_argument(self, node: ast.Call, name: str) -> tuple[str, VarType]:
-        first = node.args[0] if node.args else node
-        groups = sorted(n for n, t in self.types.items() if t.kind is Kind.GROUP)
-        if isinstance(first, ast.Name):
-            found = self.types.get(first.id)
-            if found is not None and found.kind is Kind.GROUP:
-                return first.id, found
-        listed = ", ".join(groups) if groups else "this flow has none"
-        raise self.fail(first, f"{name}()'s first argument must be a repeated group ({listed})")
-
-    def presence_test(self, node: ast.Call, name: str) -> tuple[Expr, VarType]:
-        if len(node.args) != 1 or not isinstance(node.args[0], ast.Name):
-            raise self.fail(node, f"{name}() takes one variable name")
-        variable = node.args[0].id
-        if variable not in self.types:
-            self.member_outside(node.args[0], variable)
-            raise self.fail(node.args[0], f"unknown name '{variable}'")
-        if self.types[variable].kind is Kind.GROUP:
-            raise self.fail(node.args[0], f"'{variable}' is a repeated group: use count_of()")
-        cls = Answered if name == "answered" else Known
-        return cls(self.offset(node), variable), BOOL
+    def within(self, members: Mapping[str, VarType]) -> Checker:
+        """A checker of the same text for an aggregate's per-entry arguments, where the
+        group's ``members`` are names too."""
+        return Checker(self.text, {**self.types, **members})
 
 
 def _describe(node: ast.AST) -> str:

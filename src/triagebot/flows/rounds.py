@@ -69,7 +69,8 @@ from triagebot.flows.expr import (
 from triagebot.flows.places import positions
 from triagebot.flows.schema import UNKNOWN, ChoiceQuestion, NumberQuestion
 from triagebot.flows.summary import Context, GroupModel, Summary, _Read
-from triagebot.flows.symmetry import Domains, Threshold, shape
+from triagebot.flows.symmetry import Domains
+from triagebot.flows.symmetry_roles import Threshold, shape
 
 MAX_CONTEXTS = 50_000
 """Summaries kept for reuse at most (the cache is emptied past it)."""

@@ -8,7 +8,7 @@ See :mod:`triagebot.flows.rounds` for why equal summaries may be merged. Here:
 - One whose arguments read a *whole value* (a computed value that is itself an aggregate
   over the group, e.g. ``best_branch``) is summed up as a decision tree: its ``so_far``
   for each value the whole value may still end with (``_candidates``), branches with the
-  same outcome joined (``_simplified``).
+  same outcome joined (``simplified``).
 - Options, numbers and entry numbers in the result are then renamed by their place
   (``_renamed``): first appearance for options and entry numbers, rank between the
   thresholds for numbers.
@@ -17,44 +17,26 @@ See :mod:`triagebot.flows.rounds` for why equal summaries may be merged. Here:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from triagebot.flows.compiler import OUTCOME_VARIABLE, CompiledFlow
-from triagebot.flows.expr import (
-    ENTRY_NUMBER,
-    Aggregate,
-    EntryPart,
-    Env,
-    EvaluationError,
-    Name,
-    Unavailable,
-    Value,
+from triagebot.flows.expr import Aggregate, EntryPart, Env, EvaluationError, Unavailable, Value
+from triagebot.flows.places import rank
+from triagebot.flows.summary_endings import ends, later_values
+from triagebot.flows.summary_trees import (
+    NONE,
+    OTHER,
+    Candidate,
+    Datum,
+    Unfit,
+    as_datum,
+    as_float,
+    data_in,
+    mapped,
+    simplified,
 )
-from triagebot.flows.places import Place, positions, rank
-from triagebot.flows.schema import UNSURE, YES_NO_VALUES, ChoiceQuestion, NumberQuestion
 from triagebot.flows.symmetry import Domains
-
-NONE = "<none>"
-"""A value a whole value may end with: none (no entry takes part)."""
-
-OTHER = "<other>"
-"""How an option the entries so far never took is shown in a summary, with its class
-(any one of the class stands for them all)."""
-
-_MISSING = object()
-
-Candidate = tuple[Hashable, object]
-"""A value a whole value may end with: how the summary shows it, and the value."""
-
-
-@dataclass(frozen=True, slots=True)
-class Datum:
-    """A value of interchangeable data in a summary, before it is renamed."""
-
-    domain: str
-    """``"L:member"``, ``"N:member"`` or ``"E:group"`` (see ``Domains.role``)."""
-    value: object
 
 
 @dataclass(slots=True)
@@ -88,10 +70,6 @@ class Context:
     """Domain -> its values the summary keeps, in first appearance."""
     cuts: dict[str, list[float]]
     """Order member -> its thresholds here, with its range ends, in order."""
-
-
-class Unfit(Exception):
-    """A whole value whose later values cannot be listed: no summary."""
 
 
 class _Branch(Exception):
@@ -191,7 +169,7 @@ class Summary:
         except Unfit:
             return None
         kept: dict[str, list[object]] = {}
-        for datum in _data(raw):
+        for datum in data_in(raw):
             values = kept.setdefault(datum.domain, [])
             if datum.value not in values:
                 values.append(datum.value)
@@ -206,7 +184,7 @@ class Summary:
                 (shown, self._tree(aggregate, {**assumed, **values}))
                 for shown, values in self._assumptions(name, assumed)
             ]
-            return _simplified(name, children, self._other_of)
+            return simplified(name, children, self._other_of)
         except EvaluationError as error:
             return ("raises", id(error.node), error.message)
 
@@ -265,7 +243,7 @@ class Summary:
             return (OTHER, self.domains.label_class(member, str(shown.value)))
         return None
 
-    def _role(self, aggregate: Aggregate, part: str) -> str | None:
+    def role(self, aggregate: Aggregate, part: str) -> str | None:
         found = getattr(aggregate, part)
         return None if found is None else self.domains.role(found, aggregate.group)
 
@@ -275,12 +253,12 @@ class Summary:
             assert isinstance(found, Hashable)
             return found
         if aggregate.function in ("min_of", "max_of"):
-            return _datum(self._role(aggregate, "value"), found)
+            return as_datum(self.role(aggregate, "value"), found)
         assert isinstance(found, tuple)
         value, key = found
         return (
-            _datum(self._role(aggregate, "value"), value),
-            _datum(self._role(aggregate, "key"), key),
+            as_datum(self.role(aggregate, "value"), value),
+            as_datum(self.role(aggregate, "key"), key),
         )
 
     def _assumptions(
@@ -294,7 +272,7 @@ class Summary:
                 found = self._selections(name)
             else:
                 values = (
-                    self._later(self.model.wholes[name], self._now(name))
+                    later_values(self, self.model.wholes[name], self._now(name))
                     if later
                     else self._candidates(name)
                 )
@@ -320,7 +298,7 @@ class Summary:
 
     def _candidates(self, name: str) -> list[Candidate]:
         """Every value the whole value ``name`` may still end with (a superset), one for
-        each class of interchangeable values; numbers in order (``_simplified`` joins
+        each class of interchangeable values; numbers in order (``simplified`` joins
         runs of them)."""
         if name == OUTCOME_VARIABLE:
             return [(outcome, outcome) for outcome in self.model.outcomes]
@@ -328,12 +306,12 @@ class Summary:
             whole = self.model.wholes[name]
             found: list[Candidate] = []
             for now in self._nows(whole, {}):
-                for shown, value in self._ends(whole, now):
+                for shown, value in ends(self, whole, now):
                     if all(value != other for _, other in found):
                         found.append((shown, value))
-            role = self._role(whole, "value")
+            role = self.role(whole, "value")
             if role is not None and role.startswith("N:"):
-                found.sort(key=lambda item: -math.inf if item[1] == NONE else _float(item[1]))
+                found.sort(key=lambda item: -math.inf if item[1] == NONE else as_float(item[1]))
             self._found[name] = found
         return self._found[name]
 
@@ -351,80 +329,15 @@ class Summary:
         except EvaluationError:
             raise Unfit from None
 
-    def _ends(self, whole: Aggregate, now: object) -> list[Candidate]:
-        """The values ``whole`` may end with when its ``so_far`` is ``now``: a count may
-        still grow by the rounds to come, any/all turn once; otherwise its value now (or
-        none) and a later entry's."""
-        function = whole.function
-        if function == "count_of":
-            assert isinstance(now, int)
-            return [(count, count) for count in range(now, now + self.left + 1)]
-        if function in ("any_of", "all_of"):
-            settled = (now is True) == (function == "any_of")
-            return [
-                (value, value) for value in ([now] if settled or not self.left else [now, not now])
-            ]
-        found: list[Candidate] = [(NONE, NONE)] if now is None else []
-        if now is not None:
-            value = now[0] if isinstance(now, tuple) else now
-            found.append((_datum(self._role(whole, "value"), value), value))
-        return found + (self._later(whole, now) if self.left else [])
-
-    def _later(self, whole: Aggregate, now: object) -> list[Candidate]:
-        """The values a later entry may bring as ``whole``'s value: of a least (greatest)
-        number, only those below (above) the current one; a later entry replaces the
-        current one only with a strictly better key."""
-        value = whole.value
-        if not isinstance(value, Name):
-            raise Unfit
-        role = self._role(whole, "value")
-        if value.name == ENTRY_NUMBER:
-            start = len(self.entries) + 1
-            if role is not None:  # every later number compares alike with those so far
-                return [(Datum(role, "later"), start)]
-            last = self.flow.groups[whole.group].max
-            return [(number, number) for number in range(start, last + 1)]
-        question = self.flow.nodes.get(value.name)
-        if role is not None and role.startswith("N:"):
-            assert isinstance(question, NumberQuestion)
-            return self._later_numbers(whole, value.name, question.integer, role, now)
-        if role is not None and role.startswith("L:"):
-            seen = {entry.get(value.name) for entry in self.entries}
-            found: list[Candidate] = []
-            for index, options in enumerate(self.domains.label_classes(value.name)):
-                found += [(Datum(role, option), option) for option in options if option in seen]
-                other = next((option for option in options if option not in seen), None)
-                if other is not None:  # stands for every option of its class not seen
-                    found.append(((OTHER, index), other))
-            return found
-        if isinstance(question, ChoiceQuestion):
-            return [(option.id, option.id) for option in question.options]
-        if question is not None and question.type == "yes_no":
-            return [(v, v) for v in (*YES_NO_VALUES, UNSURE)]
-        raise Unfit
-
-    def _later_numbers(
-        self, whole: Aggregate, member: str, integer: bool, role: str, now: object
-    ) -> list[Candidate]:
-        seen = {_float(e[member]) for e in self.entries if _is_number(e.get(member))}
-        places = positions(sorted(seen | set(self.cuts[member])), integer, None)[0]
-        if now is not None and _ranked(whole):
-            bound = _float(now[1] if isinstance(now, tuple) else now)
-            least = whole.function in ("min_of", "first_min")
-            places = [
-                p for p in places if (_float(p[1]) < bound if least else _float(p[1]) > bound)
-            ]
-        return [(_shown(role, where), found) for where, found in places]
-
     def _renamed(self, raw: Hashable, kept: dict[str, list[object]]) -> Hashable:
         """``raw`` with interchangeable data renamed by place (module docstring)."""
         names: dict[tuple[str, object], object] = {}
         for domain, values in kept.items():
             kind, member = domain.split(":", 1)
             if kind == "N":
-                numbers = [_float(value) for value in values]
+                numbers = [as_float(value) for value in values]
                 for value in values:
-                    names[(domain, value)] = rank(_float(value), self.cuts[member], numbers)
+                    names[(domain, value)] = rank(as_float(value), self.cuts[member], numbers)
                 continue
             if kind == "L":  # by class, then first appearance within it
                 classes = [self.domains.label_class(member, str(v)) for v in values]
@@ -437,101 +350,4 @@ class Summary:
                 plain = sorted(plain)  # type: ignore[type-var]
             for value in values:
                 names[(domain, value)] = value if value == "later" else plain.index(value)
-        return _mapped(raw, names)
-
-
-def _ranked(whole: Aggregate) -> bool:
-    """The whole value is its own key: a least or greatest number (``min_of``,
-    ``first_min(g, x, by=x)``)."""
-    if whole.function in ("min_of", "max_of"):
-        return True
-    value, key = whole.value, whole.key
-    return isinstance(value, Name) and isinstance(key, Name) and value.name == key.name
-
-
-def _float(value: object) -> float:
-    assert isinstance(value, int | float)
-    return float(value)
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _datum(role: str | None, value: object) -> Hashable:
-    if role is None:
-        assert isinstance(value, Hashable)
-        return value
-    return Datum(role, value)
-
-
-def _shown(role: str, where: Place) -> Hashable:
-    kind, low, high = where
-    if kind == "at":
-        return Datum(role, low)
-    return ("between", Datum(role, low), Datum(role, high))
-
-
-def _simplified(
-    name: str, children: list[tuple[Hashable, Hashable]], other_of: Callable[[Hashable], Hashable]
-) -> Hashable:
-    """A branch on a whole value, as small as its meaning allows: one child when all
-    agree; options behaving like an option of their class the entries never took are
-    left out (they mean: like it); numbers next to each other that behave alike are one
-    run (its first place stands for it)."""
-    subtrees = {subtree for _, subtree in children}
-    if len(subtrees) == 1:
-        return subtrees.pop()
-    others: dict[Hashable, Hashable] = {
-        shown: sub for shown, sub in children if isinstance(shown, tuple) and shown[:1] == (OTHER,)
-    }
-    if others:
-        children = [
-            (shown, sub) for shown, sub in children if others.get(other_of(shown), _MISSING) != sub
-        ]
-    runs: list[tuple[Hashable, Hashable]] = []
-    for shown, sub in children:
-        if runs and _ordered(shown) and _ordered(runs[-1][0]) and runs[-1][1] == sub:
-            continue
-        runs.append((shown, sub))
-    return ("?", name, tuple(runs))
-
-
-def _ordered(shown: Hashable) -> bool:
-    """A number's place (a kept number or a gap between two)."""
-    if isinstance(shown, Datum):
-        return shown.domain.startswith("N:")
-    return isinstance(shown, tuple) and shown[:1] == ("between",)
-
-
-def _data(tree: object) -> Iterator[Datum]:
-    if isinstance(tree, Datum):
-        yield tree
-    elif isinstance(tree, tuple):
-        for part in tree:
-            yield from _data(part)
-
-
-def _mapped(tree: object, names: dict[tuple[str, object], object]) -> Hashable:
-    """``tree`` renamed; a branch over options lists them in the order of their new names
-    (their order as found follows the option ids, which renaming must not show)."""
-    if isinstance(tree, Datum):
-        return Datum(tree.domain, names[(tree.domain, tree.value)])
-    if not isinstance(tree, tuple):
-        assert isinstance(tree, Hashable)
-        return tree
-    mapped = tuple(_mapped(part, names) for part in tree)
-    children = mapped[2] if len(mapped) == 3 and mapped[0] == "?" else ()
-    assert isinstance(children, tuple)
-    if any(_is_option(child[0]) for child in children):
-        return ("?", mapped[1], tuple(sorted(children, key=_option_order)))
-    return mapped
-
-
-def _is_option(shown: object) -> bool:
-    return isinstance(shown, Datum) and shown.domain.startswith("L:")
-
-
-def _option_order(child: tuple[Hashable, Hashable]) -> tuple[int, str]:
-    shown = child[0]
-    return (0, repr(shown.value)) if _is_option(shown) else (1, repr(shown))  # type: ignore[attr-defined]
+        return mapped(raw, names)

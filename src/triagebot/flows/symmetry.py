@@ -32,13 +32,11 @@ outcome lines and every computed value (then evaluated on every path).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.expr import (
-    ENTRY_NUMBER,
     Aggregate,
     Arith,
     Compare,
@@ -46,40 +44,11 @@ from triagebot.flows.expr import (
     Expr,
     IfElse,
     In,
-    Name,
     Negate,
     names_in,
 )
 from triagebot.flows.schema import MAX_NUMBER, ChoiceQuestion, NumberQuestion
-
-Role = tuple[str, ...]
-"""What kind of data a value is: ``("label", member)``, ``("order", member)`` or
-``("entry", group)``; an order member's value after affine steps carries them apart."""
-
-
-@dataclass(frozen=True, slots=True)
-class Threshold:
-    """Where an order member's value may change a condition: where ``value * scale +
-    shift`` equals ``limit`` (``shift`` None for 0), i.e. at ``(limit - shift) / scale``."""
-
-    limit: Expr
-    scale: float = 1.0
-    shift: Expr | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Affine:
-    """An order member's value after ``* scale + shift`` (the shift a threshold expression).
-    Two are equal when their shifts are written alike, wherever they are written: then
-    comparing them compares the member's values."""
-
-    member: str
-    scale: float = 1.0
-    shift: Expr | None = field(default=None, compare=False)
-    shape: object = field(default=None, init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "shape", None if self.shift is None else shape(self.shift))
+from triagebot.flows.symmetry_roles import Role, Roles, ScaledMember, Threshold, member_of
 
 
 @dataclass(slots=True)
@@ -117,7 +86,7 @@ class Domains:
         """Which of :meth:`label_classes` an option is in."""
         return next(i for i, found in enumerate(self.label_classes(member)) if option in found)
 
-    reader: _Reader | None = field(default=None, repr=False)
+    reader: Roles | None = field(default=None, repr=False)
 
     def at_threshold(self, left: Expr, right: Expr) -> str | None:
         """The order member whose value one side is (after affine steps) when the other
@@ -126,7 +95,7 @@ class Domains:
         for side, other in ((left, right), (right, left)):
             found = self.reader.role(side, None)
             if (
-                isinstance(found, _Affine)
+                isinstance(found, ScaledMember)
                 and found.member in self.orders
                 and self.reader.role(other, None) is None
                 and self.reader.is_threshold(other)
@@ -141,8 +110,8 @@ class Domains:
         with others), with the member or group: ``"L:branch_name"``; None otherwise."""
         assert self.reader is not None
         found = self.reader.role(node, group)
-        if isinstance(found, _Affine):
-            plain = found == _Affine(found.member) and found.member in self.orders
+        if isinstance(found, ScaledMember):
+            plain = found == ScaledMember(found.member) and found.member in self.orders
             return f"N:{found.member}" if plain else None
         if found is not None and found[0] == "label" and found[1] in self.labels:
             return f"L:{found[1]}"
@@ -173,18 +142,17 @@ def checked_expressions(flow: CompiledFlow, may_fail: bool) -> Iterator[Expr]:
                 todo.append(flow.computed[name])
 
 
-class _Reader:
+class _Reader(Roles):
     """Walks the checked expressions, finding how each member's values are used."""
 
     def __init__(self, flow: CompiledFlow) -> None:
-        self.flow = flow
         self.domains = Domains()
+        super().__init__(flow, self.domains.labels, self.domains.orders)
         self.concrete: set[str] = set()
         self.entry_concrete: set[str] = set()
         """Groups whose entry numbers meet other values (a number written, arithmetic)."""
         self.entry_ordered: set[str] = set()
         """Groups whose entry numbers are compared by order (with each other only)."""
-        self._formulas: dict[str, Role | _Affine | None] = {}
         for group_id, group in flow.groups.items():
             self.domains.entries.add(group_id)
             for member, node in group.nodes.items():
@@ -193,69 +161,6 @@ class _Reader:
                     self.domains.options[member] = tuple(o.id for o in node.options)
                 elif isinstance(node, NumberQuestion):
                     self.domains.orders[member] = []
-
-    def role(self, node: Expr, group: str | None) -> Role | _Affine | None:  # noqa: PLR0911, PLR0912 (one return per kind of expression)
-        """What data ``node``'s value is (None: not a member's data)."""
-        if isinstance(node, Name):
-            if node.name == ENTRY_NUMBER and group is not None:
-                return ("entry", group)
-            if node.name in self.domains.labels:
-                return ("label", node.name)
-            if node.name in self.domains.orders:
-                return _Affine(node.name)
-            if node.name in self.flow.computed:
-                if node.name not in self._formulas:
-                    self._formulas[node.name] = self.role(self.flow.computed[node.name], None)
-                return self._formulas[node.name]
-            return None
-        if isinstance(node, Aggregate) and node.value is not None:
-            inner = self.role(node.value, node.group)
-            if node.function.startswith("first_"):
-                return inner
-            if node.function in ("min_of", "max_of") and inner == _Affine(_member(inner)):
-                return inner
-            return None
-        if isinstance(node, IfElse):
-            return self._choice_of_labels(node, group)
-        if isinstance(node, Negate):
-            inner = self.role(node.operand, group)
-            if isinstance(inner, _Affine):
-                return _Affine(inner.member, -inner.scale, _negated(inner.shift))
-            return None
-        if isinstance(node, Arith):
-            return self._affine(node, group)
-        return None
-
-    def _choice_of_labels(self, node: IfElse, group: str | None) -> Role | None:
-        """``a if c else b`` where each side is one label member's value or an option id
-        (which is then distinguished): that member's label; else None."""
-        sides = (node.then, node.otherwise)
-        roles = {self.role(side, group) for side in sides if not isinstance(side, Const)}
-        role = roles.pop() if len(roles) == 1 else None
-        if isinstance(role, tuple) and role[0] == "label":
-            return role
-        return None
-
-    def _affine(self, node: Arith, group: str | None) -> _Affine | None:
-        left, right = self.role(node.left, group), self.role(node.right, group)
-        if isinstance(left, _Affine) and right is None and self.is_threshold(node.right):
-            return _shifted(left, node.op, node.right, member_first=True)
-        if isinstance(right, _Affine) and left is None and self.is_threshold(node.left):
-            return _shifted(right, node.op, node.left, member_first=False)
-        return None
-
-    def is_threshold(self, node: Expr) -> bool:
-        """An expression of answers outside every group (and constants): a fixed number
-        once the group is reached (checked again on each path, see ``rounds``)."""
-        for name in names_in(node):
-            if name == ENTRY_NUMBER or name in self.flow.group_of or name in self.flow.groups:
-                return False
-            if name in self.flow.computed and (
-                self.role(Name(0, name), None) is not None
-                or any(g in self.flow.groups for g in _reads(self.flow, name))
-            ):
-                return False
-        return True
 
     # --- uses -----------------------------------------------------------------------
 
@@ -284,7 +189,7 @@ class _Reader:
                 continue
             if role == ("entry", node.group) and node.function != "sum_of":
                 self.entry_ordered.add(node.group)  # the first or last entry that...
-            elif node.function == "sum_of" or role != _Affine(_member(role)):
+            elif node.function == "sum_of" or role != ScaledMember(member_of(role)):
                 self._concrete(role)
 
     def _uses(self, node: Expr, group: str | None) -> None:  # noqa: PLR0912 (one branch per kind of expression)
@@ -324,10 +229,10 @@ class _Reader:
             return
         if left is not None and right is not None:
             same = left == right or (
-                isinstance(left, _Affine)
-                and isinstance(right, _Affine)
-                and left == _Affine(left.member)
-                and right == _Affine(left.member)
+                isinstance(left, ScaledMember)
+                and isinstance(right, ScaledMember)
+                and left == ScaledMember(left.member)
+                and right == ScaledMember(left.member)
             )
             entry = isinstance(left, tuple) and left[0] == "entry"
             if same and entry and node.op not in ("==", "!="):
@@ -341,11 +246,11 @@ class _Reader:
         role, other = (left, node.right) if left is not None else (right, node.left)
         self._against(role, other, node.op)
 
-    def _against(self, role: Role | _Affine | None, other: Expr, op: str) -> None:
+    def _against(self, role: Role | ScaledMember | None, other: Expr, op: str) -> None:
         """``role``'s value compared (by ``op``) with ``other``, which is no member's data."""
         if role is None:
             return
-        if isinstance(role, _Affine):
+        if isinstance(role, ScaledMember):
             if self.is_threshold(other):
                 self.domains.orders.get(role.member, []).append(
                     Threshold(other, role.scale, role.shift)
@@ -359,8 +264,8 @@ class _Reader:
         else:
             self._concrete(role)
 
-    def _concrete(self, role: Role | _Affine | None) -> None:
-        if isinstance(role, _Affine):
+    def _concrete(self, role: Role | ScaledMember | None) -> None:
+        if isinstance(role, ScaledMember):
             self.concrete.add(role.member)
         elif role is not None and role[0] == "entry":
             self.entry_concrete.add(role[1])
@@ -371,75 +276,9 @@ class _Reader:
         """A part that may overflow: an order member under it is cut at plus and minus
         ``MAX_NUMBER`` too."""
         role = self.role(part, None)
-        if isinstance(role, _Affine):
+        if isinstance(role, ScaledMember):
             for limit in (MAX_NUMBER, -MAX_NUMBER):
                 self._against(role, Const(part.offset, limit), "<=")
-
-
-def crossing(threshold: Threshold) -> Expr:
-    """Where an order member's value meets ``threshold``, as an expression of the answers
-    it reads (``(limit - shift) / scale``)."""
-    found = threshold.limit
-    if threshold.shift is not None:
-        found = Arith(found.offset, "-", found, threshold.shift)
-    if threshold.scale != 1:
-        found = Arith(found.offset, "/", found, Const(0, threshold.scale))
-    return found
-
-
-def shape(node: Expr) -> object:
-    """How an expression is written, wherever it is (its columns left out)."""
-    written = []
-    for part in dataclasses.fields(node):
-        value = getattr(node, part.name)
-        inner = value if isinstance(value, tuple) else (value,)
-        if part.name != "offset" and not any(isinstance(item, Expr) for item in inner):
-            written.append(repr(value))  # the parts that are expressions: children below
-    return (type(node).__name__, *written, *map(shape, node.children()))
-
-
-def _member(role: Role | _Affine | None) -> str:
-    return role.member if isinstance(role, _Affine) else ""
-
-
-def _negated(shift: Expr | None) -> Expr | None:
-    return None if shift is None else Negate(shift.offset, shift)
-
-
-def _shifted(inner: _Affine, op: str, other: Expr, member_first: bool) -> _Affine | None:
-    """``inner op other`` (or ``other op inner``) as an affine step, if it is one."""
-    shift = inner.shift
-    if op in ("+", "-") and (op == "+" or member_first):
-        sign = 1 if op == "+" else -1
-        step = other if sign == 1 else Negate(other.offset, other)
-        total = step if shift is None else Arith(other.offset, "+", shift, step)
-        return _Affine(inner.member, inner.scale, total)
-    if op == "-":  # other - inner
-        total = other if shift is None else Arith(other.offset, "-", other, shift)
-        return _Affine(inner.member, -inner.scale, total)
-    if not isinstance(other, Const) or not isinstance(other.value, int | float) or not other.value:
-        return None
-    if op == "*":
-        factor = float(other.value)
-    elif op == "/" and member_first:
-        factor = 1 / float(other.value)
-    else:
-        return None
-    scaled = None if shift is None else Arith(other.offset, "*", shift, Const(0, factor))
-    return _Affine(inner.member, inner.scale * factor, scaled)
-
-
-def _reads(flow: CompiledFlow, name: str) -> set[str]:
-    """Every name a computed value reads, through other computed values."""
-    found: set[str] = set()
-    todo = [name]
-    while todo:
-        for read in names_in(flow.computed[todo.pop()]):
-            if read not in found:
-                found.add(read)
-                if read in flow.computed:
-                    todo.append(read)
-    return found
 
 
 def domains(flow: CompiledFlow, may_fail: bool, failing: list[Expr]) -> Domains:
