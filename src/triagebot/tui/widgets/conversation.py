@@ -27,6 +27,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.geometry import Region, Size
+from textual.reactive import Reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -96,6 +97,10 @@ class Conversation(Widget, can_focus=True):
         "conversation--info-bar",
         "conversation--selected",
     }
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """As Widget's, but a change lays nothing out: Textual asks for a second layout
+    whenever a widget's virtual size changes, and the layout that placed new messages
+    changes it; this widget never scrolls, so the layout that sized it is enough."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "edit", "Change this answer"),
         Binding("up", "pick(-1)", "Previous answer", show=False),
@@ -115,15 +120,6 @@ class Conversation(Widget, can_focus=True):
         """The first line of each message (its space above included), at ``_width``; None
         until they are placed."""
         self._height = 0
-
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        # A private Textual API (listed and guarded in triagebot.tui.private_api): Textual
-        # asks for a second layout whenever a widget's virtual size changes, and the layout
-        # that placed new messages changes it; this widget never scrolls, so it takes the
-        # size without asking (as Textual itself does when it only scrolls).
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
     # What is shown
 

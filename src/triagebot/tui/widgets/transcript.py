@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.containers import VerticalScroll
 from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 
@@ -37,6 +38,10 @@ class TranscriptPane(VerticalScroll):
     up still lays out again.
     """
 
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """As Widget's, but a change lays nothing out (see the class docstring); the
+    scrollbars follow it all the same."""
+
     def __init__(self) -> None:
         super().__init__(id="transcript")
         self.shown: list[Entry] = []
@@ -49,6 +54,15 @@ class TranscriptPane(VerticalScroll):
 
     def on_mount(self) -> None:
         self.anchor()
+        # Textual also arranges the transcript to answer where a widget is (with the last
+        # layout's sizes, in the middle of a change): only a layout that placed the card
+        # and is drawn (which ends by publishing this signal) has shown it from its top.
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._laid_out, immediate=True)
+
+    def _laid_out(self, _screen: object) -> None:
+        if self._card_placed:
+            self.outcome_shown = None
+            self._card_placed = False
 
     def arrange(self, size: Size, optimal: bool = False) -> DockArrangeResult:
         """Arrange the messages; scroll an outcome card just shown to the top of the view
@@ -68,17 +82,6 @@ class TranscriptPane(VerticalScroll):
             self.set_reactive(Widget.scroll_target_y, top)
             self.vertical_scrollbar.set_reactive(ScrollBar.position, top)
         return arrangement
-
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        # Textual also arranges the transcript to answer where a widget is (with the last
-        # layout's sizes, in the middle of a change): only a layout that placed the card
-        # and is drawn (which ends here) has shown it from its top.
-        if self._card_placed:
-            self.outcome_shown = None
-            self._card_placed = False
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
     @property
     def container_size(self) -> Size:
