@@ -245,7 +245,7 @@ async def test_the_resume_screen_and_discard_speak_the_apps_language() -> None:
         [line] = listed(app)
         assert "· 1 réponse\n  en cours : Q2. How severe is it?" in line
         title = str(app.screen.query_one("#start-title", Static).content)
-        [discard] = app.screen._bindings.get_bindings_for_key("d")
+        discard = app.screen.active_bindings["d"].binding
         assert (title, discard.description) == ("triagebot — sessions inachevées", "Supprimer")
         await pilot.press("d")
         await pilot.pause()

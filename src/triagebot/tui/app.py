@@ -21,7 +21,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.filter import LineFilter
 from textual.screen import Screen
 
@@ -36,7 +36,7 @@ from triagebot.flows.engine import (
     utc_now,
 )
 from triagebot.flows.wording import round_heading
-from triagebot.tui.keymap import ACTION_KEYS, ACTIONS, FOOTER_KEYS
+from triagebot.tui.keymap import ACTION_KEYS, APP_BINDINGS, in_language
 from triagebot.tui.messages import (
     AnswerChanged,
     AnswerSubmitted,
@@ -54,10 +54,7 @@ class TriageApp(SessionApp):
 
     CSS_PATH = "app.tcss"
     TITLE = "triagebot"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key, action, label, priority=True, show=key in FOOTER_KEYS)
-        for key, action, label, _ in ACTIONS
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
     def on_mount(self) -> None:
         self.speak()
@@ -142,7 +139,7 @@ class TriageApp(SessionApp):
     # --- actions (keys, buttons and the command palette) ----------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self._available(action, self.screen)
+        return in_language(parameters, self.key_language) and self._available(action, self.screen)
 
     def _available(self, action: str, screen: Screen[object]) -> bool:
         """Whether ``action`` applies over ``screen`` (the palette asks about the screen it

@@ -24,7 +24,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.reactive import Reactive
@@ -32,7 +32,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from triagebot.flows.catalog import words
-from triagebot.tui.keymap import relabel
+from triagebot.tui.keymap import CONVERSATION_BINDINGS, in_language
 from triagebot.tui.messages import EditRequested
 
 if TYPE_CHECKING:
@@ -101,11 +101,7 @@ class Conversation(Widget, can_focus=True):
     """As Widget's, but a change lays nothing out: Textual asks for a second layout
     whenever a widget's virtual size changes, and the layout that placed new messages
     changes it; this widget never scrolls, so the layout that sized it is enough."""
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "edit", "Change this answer"),
-        Binding("up", "pick(-1)", "Previous answer", show=False),
-        Binding("down", "pick(1)", "Next answer", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = CONVERSATION_BINDINGS
 
     def __init__(self) -> None:
         super().__init__(id="conversation")
@@ -131,8 +127,7 @@ class Conversation(Widget, can_focus=True):
         lang = entries[0].lang if entries else None
         if lang != self._lang:
             self._lang = lang
-            relabel(self, {"enter": words(lang).change_this_answer})
-            self.refresh_bindings()
+            self.refresh_bindings()  # Enter's description is in the messages' language
         # Lines of messages no longer shown are not kept (a language switch re-words all).
         shown = set(self.entries)
         self._drawn = {key: lines for key, lines in self._drawn.items() if key[0] in shown}
@@ -170,6 +165,9 @@ class Conversation(Widget, can_focus=True):
             self.screen.focus_next()
         elif wanted >= 0:
             self._select(keys[wanted])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return in_language(parameters, self._lang)
 
     def action_edit(self) -> None:
         if self.selected is not None:
