@@ -15,8 +15,6 @@ otherwise.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
-from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -28,12 +26,9 @@ from textual.screen import Screen
 from triagebot.app.files import WriteError
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.catalog import language_name
-from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.engine import (
-    Clock,
     FlowRuntimeError,
     describe_answer,
-    utc_now,
 )
 from triagebot.flows.wording import round_heading
 from triagebot.tui.keymap import ACTION_KEYS, APP_BINDINGS, in_language
@@ -222,34 +217,3 @@ class TriageApp(SessionApp):
         if isinstance(screen, StartScreen):
             label, help_text = said.keys["offer_resume"]
             yield SystemCommand(f"{label} (F4)", help_text, self.action_offer_resume)
-
-
-def make_app(  # noqa: PLR0913 (keyword options, as the CLI and tests pass them)
-    flow: CompiledFlow | None = None,
-    extra_dirs: Iterable[Path] = (),
-    *,
-    bundled: bool = True,
-    clock: Clock = utc_now,
-    today: date | None = None,
-    export_dir: Path | None = None,
-    resume: Path | None = None,
-    lang: str | None = None,
-) -> TriageApp:
-    """The app as the CLI runs it: ``flow`` opens the chat directly, else the start screen.
-
-    ``resume`` reopens that unfinished session's journal. ``lang`` (``--lang``) is the
-    app's language: the start screen's, the flows' where they are written in it, and a
-    resumed session's (else its journal's); ``flow`` is opened in ``lang`` when it is
-    written in it. Tests pass ``bundled=False`` (only ``extra_dirs``), a fixed
-    ``clock`` and ``today``.
-    """
-    return TriageApp(
-        flow,
-        extra_dirs,
-        bundled=bundled,
-        clock=clock,
-        today=today,
-        export_dir=export_dir,
-        resume=resume,
-        lang=lang,
-    )

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 class SessionApp(App[None]):
     """Starts, resumes, shows and leaves sessions; :class:`TriageApp` adds keys and handlers."""
 
-    def __init__(  # noqa: PLR0913 (keyword options, as make_app passes them)
+    def __init__(  # noqa: PLR0913 (keyword options, as the CLI and tests pass them)
         self,
         flow: CompiledFlow | None = None,
         extra_dirs: Iterable[Path] = (),
@@ -54,6 +54,14 @@ class SessionApp(App[None]):
         resume: Path | None = None,
         lang: str | None = None,
     ) -> None:
+        """The app as the CLI runs it: ``flow`` opens the chat directly, else the start screen.
+
+        ``resume`` reopens that unfinished session's journal. ``lang`` (``--lang``) is the
+        app's language: the start screen's, the flows' where they are written in it, and a
+        resumed session's (else its journal's); ``flow`` is opened in ``lang`` when it is
+        written in it. ``extra_dirs`` are flow folders besides the bundled flows (none with
+        ``bundled=False``, as the tests pass it, with a fixed ``clock`` and ``today``).
+        """
         super().__init__()
         self.lang = lang
         """The language asked for (``--lang``); None: English, flows in their own default."""

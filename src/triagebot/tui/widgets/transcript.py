@@ -2,8 +2,8 @@
 
 ``entries(session)`` (:mod:`triagebot.flows.conversation`, the core's conversation view)
 says what should be on screen, in the session's language; ``TranscriptPane.show`` hands the
-messages to the ``Conversation`` (one widget that draws them as lines,
-``conversation.py``) and shows an outcome as a card under them. In a repeated group each
+messages to the ``ChatLog`` (one widget that draws them as lines,
+``chat_log.py``) and shows an outcome as a card under them. In a repeated group each
 round starts with a mark (``Branch 2``) and each of its questions says its round; answers
 are told apart by (question, round).
 """
@@ -23,7 +23,7 @@ from textual.widget import Widget
 
 from triagebot.flows.conversation import Entry
 from triagebot.flows.engine import Session
-from triagebot.tui.widgets.conversation import Conversation
+from triagebot.tui.widgets.chat_log import ChatLog
 from triagebot.tui.widgets.outcome import OutcomeCard
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class TranscriptPane(VerticalScroll):
         self.outcome_shown: OutcomeCard | None = None
         """An outcome card just mounted, to scroll to when it is laid out."""
         self._card_placed = False
-        self.conversation = Conversation()
+        self.chat_log = ChatLog()
         """The messages but the outcome card (kept here: ``show`` runs at every answer)."""
 
     def on_mount(self) -> None:
@@ -98,7 +98,7 @@ class TranscriptPane(VerticalScroll):
         return Size(size.width, self._arranged_height + self.scrollbar_size_horizontal)
 
     def compose(self) -> ComposeResult:
-        yield self.conversation
+        yield self.chat_log
 
     def show(self, session: Session, wanted: list[Entry]) -> AwaitComplete:
         """Make the transcript show ``wanted``: the messages as lines, the outcome as a card.
@@ -109,9 +109,9 @@ class TranscriptPane(VerticalScroll):
         """
         outcome = wanted[-1] if wanted and wanted[-1].kind == "outcome" else None
         messages = wanted[:-1] if outcome is not None else wanted
-        changed = messages != self.conversation.entries
+        changed = messages != self.chat_log.entries
         if changed:
-            self.conversation.update(messages)
+            self.chat_log.update(messages)
         steps: list[Awaitable[object]] = []
         # A card is drawn from the session (values, doses): kept only if nothing changed.
         cards = list(self.query(OutcomeCard))

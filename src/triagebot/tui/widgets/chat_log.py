@@ -88,14 +88,16 @@ def message_text(entry: Entry) -> Text:
     return text
 
 
-class Conversation(Widget, can_focus=True):
-    """Every message of the conversation but the outcome card, in order."""
+class ChatLog(Widget, can_focus=True):
+    """Every message of the conversation but the outcome card, in order, as lines (as
+    Textual's ``Log``): what the chat screen draws of the application layer's
+    ``Conversation``."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        *(f"conversation--{kind}" for kind in SHAPES),
-        "conversation--question-bar",
-        "conversation--info-bar",
-        "conversation--selected",
+        *(f"chat-log--{kind}" for kind in SHAPES),
+        "chat-log--question-bar",
+        "chat-log--info-bar",
+        "chat-log--selected",
     }
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
     """As Widget's, but a change lays nothing out: Textual asks for a second layout
@@ -104,7 +106,7 @@ class Conversation(Widget, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = CONVERSATION_BINDINGS
 
     def __init__(self) -> None:
-        super().__init__(id="conversation")
+        super().__init__(id="chat-log")
         self.entries: list[Entry] = []
         self.selected: Key | None = None
         """The answer highlighted while the conversation has the focus: (question, round)."""
@@ -266,12 +268,12 @@ class Conversation(Widget, can_focus=True):
     def _draw(self, entry: Entry, highlighted: bool) -> list[Strip]:
         """The lines of one message at ``_width``: indent, bar, padding, wrapped text."""
         shape = SHAPES[entry.kind]
-        style = self.get_component_rich_style(f"conversation--{entry.kind}")
+        style = self.get_component_rich_style(f"chat-log--{entry.kind}")
         if highlighted:
-            style += self.get_component_rich_style("conversation--selected", partial=True)
+            style += self.get_component_rich_style("chat-log--selected", partial=True)
         box = Style(bgcolor=style.bgcolor)  # padding: the background, no text style
         bar = self.get_component_rich_style(
-            f"conversation--{entry.kind}-bar", partial=True, default=box
+            f"chat-log--{entry.kind}-bar", partial=True, default=box
         )
         room = int((self._width - shape.indent) * shape.widest)  # as Textual sizes max-width
         text_room = max(1, room - 2 * PADDING - shape.bar)
