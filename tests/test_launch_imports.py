@@ -12,14 +12,14 @@ LAUNCH = """
 import asyncio, json, sys
 from triagebot.app import flowcache
 from triagebot.app import library
-from triagebot.tui.app import make_app
+from triagebot.tui.app import TriageApp
 
 flowcache.use_for_sessions()
 flow = library.resolve("cauda-equina")
 
 
 async def launch() -> str:
-    app = make_app(flow, [])
+    app = TriageApp(flow, [])
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         return type(app.screen).__name__

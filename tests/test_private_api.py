@@ -38,7 +38,7 @@ async def _instances() -> dict[str, object]:
     app = _Probe()
     async with app.run_test(size=(20, 5)) as pilot:
         await pilot.pause()
-        return {"App": app, "Screen": app.screen, "DOMNode": app.screen}
+        return {"App": app, "Screen": app.screen}
 
 
 @pytest.mark.asyncio

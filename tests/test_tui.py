@@ -19,7 +19,7 @@ from tests.tui_support import (
 from triagebot.app import library
 from triagebot.flows.exports import to_text
 from triagebot.flows.transcript_build import from_session
-from triagebot.tui.app import make_app
+from triagebot.tui.app import TriageApp
 from triagebot.tui.keymap import ACTIONS
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.screens.edit import EditScreen
@@ -57,7 +57,7 @@ async def test_bundled_flow_reaches_its_outcome_by_keys(
     flow_id: str, keys: list[str], outcome: str
 ) -> None:
     """Keys alone walk a bundled flow to the expected outcome, shown as a card."""
-    app = make_app(library.resolve(flow_id))
+    app = TriageApp(library.resolve(flow_id))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await press_all(pilot, keys)
@@ -363,7 +363,7 @@ async def test_consecutive_yes_no_questions_reuse_one_input() -> None:
 
     (A key already on its way to the old input must not answer the earlier question.)
     """
-    app = make_app(library.resolve("cauda-equina"))
+    app = TriageApp(library.resolve("cauda-equina"))
     async with app.run_test(size=SIZE) as pilot:
         await press_all(pilot, ["y"])  # on to the run of questions that allow unsure
         first = app.screen.query_one(QuestionInput)

@@ -26,7 +26,7 @@ from tests.tui_support import (
 from triagebot.app import library
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.schema import InfoNode
-from triagebot.tui.app import TriageApp, make_app
+from triagebot.tui.app import TriageApp
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.screens.edit import EditScreen
 from triagebot.tui.widgets.inputs import QuestionInput
@@ -186,7 +186,7 @@ async def test_a_stray_enter_answers_no_bundled_question(flow_id: str) -> None:
     """At every question of every bundled flow, a stray Enter records nothing (in eCPR it
     must not end the flow at "contraindication?")."""
     flow = library.resolve(flow_id)
-    app = make_app(flow, clock=fixed_clock, today=TODAY)
+    app = TriageApp(flow, clock=fixed_clock, today=TODAY)
     answered = {}
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -204,7 +204,7 @@ async def test_a_stray_enter_answers_no_bundled_question(flow_id: str) -> None:
 async def test_a_button_moved_to_does_not_carry_to_the_next_question() -> None:
     """Yes moved to and entered: the next yes/no question (the same input, reused) has
     nothing moved to, and a second Enter records nothing."""
-    app = make_app(library.resolve("cauda-equina"), clock=fixed_clock, today=TODAY)
+    app = TriageApp(library.resolve("cauda-equina"), clock=fixed_clock, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await press_all(pilot, ["right", "enter"])
         after_one = where(app)

@@ -79,7 +79,7 @@ def test_plain_mode_without_a_flow_is_a_message() -> None:
     assert expected == done.stderr
 
 
-def test_lang_on_the_command_line_reaches_make_app(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lang_on_the_command_line_reaches_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     """``triagebot septic-cardiomyopathy --lang en`` in a terminal builds the app with the
     flow in English and the app's language English."""
     built: list[tuple[str, object]] = []
@@ -90,11 +90,11 @@ def test_lang_on_the_command_line_reaches_make_app(monkeypatch: pytest.MonkeyPat
         def run(self) -> None:
             pass
 
-    def fake_make_app(flow: Any, extra: Any, **options: Any) -> Ran:
+    def fake_app(flow: Any, extra: Any, **options: Any) -> Ran:
         built.append((flow.language, options["lang"]))
         return Ran()
 
-    monkeypatch.setattr(tui_app, "make_app", fake_make_app)
+    monkeypatch.setattr(tui_app, "TriageApp", fake_app)
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     expected = (0, [("en", "en")])

@@ -14,7 +14,7 @@ from textual.color import Color
 
 from tests.control_support import HOSTILE, HOSTILE_FLOW, hostile_journals, raw_controls, unchecked
 from tests.tui_support import TODAY, fixed_clock, fixture_app
-from triagebot.tui.app import TriageApp, make_app
+from triagebot.tui.app import TriageApp
 from triagebot.tui.safe_output import DropUnsafe
 from triagebot.tui.screens.resume import ResumeScreen
 from triagebot.tui.screens.why import WhyScreen
@@ -36,7 +36,7 @@ def screen_text(app: TriageApp) -> str:
 async def test_chat_why_and_outcome_draw_no_raw_control() -> None:
     """A flow whose every text holds escape sequences (past the load check) is drawn, as a
     question, its why and its outcome card, with none of them raw and its words intact."""
-    app = make_app(unchecked(HOSTILE_FLOW), bundled=False, clock=fixed_clock, today=TODAY)
+    app = TriageApp(unchecked(HOSTILE_FLOW), bundled=False, clock=fixed_clock, today=TODAY)
     drawn = {}
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -87,7 +87,7 @@ async def test_resume_screen_escapes_unfinished_sessions_from_elsewhere() -> Non
 async def test_start_screen_escapes_the_name_of_a_flow_it_cannot_load(tmp_path: Path) -> None:
     """A flow file whose name holds escape sequences is named escaped under the list."""
     (tmp_path / "bad\x1b]0;PWNED\x07.yaml").write_text("id: [\n", encoding="utf-8")
-    app = make_app(None, [tmp_path], bundled=False, today=TODAY)
+    app = TriageApp(None, [tmp_path], bundled=False, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         text = screen_text(app)

@@ -20,7 +20,7 @@ from triagebot.plain import run_plain
 from triagebot.tui.app import TriageApp
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.screens.edit import EditScreen
-from triagebot.tui.widgets.conversation import BAR, Conversation
+from triagebot.tui.widgets.chat_log import BAR, ChatLog
 from triagebot.tui.widgets.inputs import QuestionInput
 from triagebot.tui.widgets.transcript import TranscriptPane
 
@@ -36,8 +36,8 @@ async def press_all(pilot: Any, keys: list[str]) -> None:
     await pilot.pause()
 
 
-def conversation(app: TriageApp) -> Conversation:
-    return app.screen.query_one(Conversation)
+def conversation(app: TriageApp) -> ChatLog:
+    return app.screen.query_one(ChatLog)
 
 
 def line_of(app: TriageApp, kind: str, node: str) -> int:
@@ -63,7 +63,7 @@ async def test_a_click_on_an_answer_opens_it_to_change() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await press_all(pilot, TO_TEMPERATURE)
         y = line_of(app, "answer", "severity")
-        assert await pilot.click(Conversation, offset=(14, y))
+        assert await pilot.click(ChatLog, offset=(14, y))
         await pilot.pause()
         assert isinstance(app.screen, EditScreen)
         assert app.screen.node_id == "severity"
@@ -74,7 +74,7 @@ async def test_a_click_on_a_question_changes_nothing() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await press_all(pilot, TO_TEMPERATURE)
         y = line_of(app, "question", "severity")
-        await pilot.click(Conversation, offset=(4, y))
+        await pilot.click(ChatLog, offset=(4, y))
         await pilot.pause()
         assert isinstance(app.screen, ChatScreen)
         assert app.session is not None and app.session.current == "temperature"
@@ -161,7 +161,7 @@ async def test_messages_are_redrawn_in_a_new_themes_colours() -> None:
         await pilot.pause()
         after = cell(app, 15, y).bgcolor
         assert after != before
-        assert after == view.get_component_rich_style("conversation--answer").bgcolor
+        assert after == view.get_component_rich_style("chat-log--answer").bgcolor
 
 
 async def test_a_narrower_terminal_wraps_the_messages_again() -> None:

@@ -11,7 +11,7 @@ from textual.widgets._footer import FooterKey
 
 from tests.tui_support import every_type, fixture_app
 from triagebot.app import library
-from triagebot.tui.app import TriageApp, make_app
+from triagebot.tui.app import TriageApp
 
 pytestmark = pytest.mark.asyncio
 
@@ -24,7 +24,7 @@ def footer_keys(app: TriageApp) -> list[tuple[str, str]]:
 
 async def test_answering_keeps_the_footer_as_it_is() -> None:
     """A run of answers leaves the footer showing the same keys."""
-    app = make_app(library.resolve("cauda-equina"))
+    app = TriageApp(library.resolve("cauda-equina"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         before = footer_keys(app)

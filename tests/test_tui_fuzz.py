@@ -20,7 +20,7 @@ from textual._xterm_parser import XTermParser
 
 from tests.tui_support import every_type, fixture_app
 from triagebot.app import library
-from triagebot.tui.app import TriageApp, make_app
+from triagebot.tui.app import TriageApp
 
 SIZE = (80, 24)
 BURSTS = int(os.environ.get("TRIAGEBOT_KEY_BURSTS", "40"))
@@ -56,8 +56,8 @@ STARTS: dict[str, tuple[Callable[[], TriageApp], list[str]]] = {
     "outcome": (lambda: fixture_app(every_type()), ["y", "enter", "3"]),
     "edit": (lambda: fixture_app(every_type()), ["y", "enter", "f3", "up", "enter"]),
     "why": (lambda: fixture_app(every_type()), ["f1"]),
-    "rounds, French": (lambda: make_app(library.resolve("septic-cardiomyopathy")), []),
-    "group rounds": (lambda: make_app(library.resolve("crt-lead")), []),
+    "rounds, French": (lambda: TriageApp(library.resolve("septic-cardiomyopathy")), []),
+    "group rounds": (lambda: TriageApp(library.resolve("crt-lead")), []),
 }
 
 LEAVING = [f"f{n}" for n in range(1, 10)] + ["escape", "enter", "down", "up", "tab"]

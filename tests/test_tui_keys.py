@@ -17,7 +17,7 @@ from textual.widgets import Input, OptionList
 from tests.tui_support import FIXTURES, every_type, fixture_app, send_bytes
 from triagebot.app import library
 from triagebot.flows.compiler import load_flow
-from triagebot.tui.app import make_app
+from triagebot.tui.app import TriageApp
 from triagebot.tui.screens.start import StartScreen
 
 SIZE = (80, 24)
@@ -131,7 +131,7 @@ async def test_digits_typed_just_before_back_never_land_in_the_previous_field() 
 @pytest.mark.asyncio
 async def test_an_answer_key_just_before_back_never_answers_the_previous_question() -> None:
     """n then F2 in one read at the third question: Back acts first; n answers nothing."""
-    app = make_app(library.resolve("cauda-equina"))
+    app = TriageApp(library.resolve("cauda-equina"))
     async with app.run_test(size=SIZE) as pilot:
         for key in ["y", "n"]:  # to the third question, past a run of yes/no questions
             await pilot.press(key)
@@ -154,7 +154,7 @@ DOWN = "\x1b[B"
 async def test_f8_down_f8_in_one_read_lists_the_flows() -> None:
     """F8 Down F8 in one read: the flows are listed, the app runs on (it crashed on a Down
     sent to a start screen that had left)."""
-    app = make_app(library.resolve("ecpr"))
+    app = TriageApp(library.resolve("ecpr"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         send_bytes(app, F8 + DOWN + F8)
@@ -241,7 +241,7 @@ async def test_a_filter_typed_with_enter_in_one_read_starts_the_flow_it_shows(
 ) -> None:
     """Typing a filter and Enter in one read starts the flow the filter leaves highlighted,
     never the first of the unfiltered list (a fast typist got cauda-equina for 'hep')."""
-    app = make_app()
+    app = TriageApp()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         send_bytes(app, typed)

@@ -11,7 +11,7 @@ from textual.widgets._footer import FooterKey
 
 from tests.tui_support import SEPTIC_FRENCH_KEYS, TODAY, fixture_app, shown_text
 from triagebot.app import journal, library
-from triagebot.tui.app import TriageApp, make_app
+from triagebot.tui.app import TriageApp
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.widgets.inputs import QuestionInput
 from triagebot.tui.widgets.outcome import OutcomeCard
@@ -60,7 +60,7 @@ def footer(app: TriageApp) -> list[tuple[str, str]]:
 async def test_the_french_flow_by_french_keys_reads_french() -> None:
     """o/n answer oui/non; the transcript says "oui" and "47,5 %"; the card and its buttons
     are French."""
-    app = make_app(library.resolve(SEPTIC))
+    app = TriageApp(library.resolve(SEPTIC))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         first = (buttons(app), footer(app))
@@ -92,7 +92,7 @@ async def test_the_french_flow_by_french_keys_reads_french() -> None:
 
 async def test_a_bad_number_is_refused_in_french() -> None:
     """A bad LVEF is refused with the French message and the range with a decimal comma."""
-    app = make_app(library.resolve(SEPTIC))
+    app = TriageApp(library.resolve(SEPTIC))
     async with app.run_test(size=SIZE) as pilot:
         await press_all(pilot, ["o", "2", "o", *"90", "enter"])
         shown = app.screen.query_one(QuestionInput)
@@ -107,10 +107,10 @@ async def test_a_bad_number_is_refused_in_french() -> None:
         assert expected == (hint, error, app.session.current)
 
 
-async def test_lang_en_through_make_app_opens_the_flow_in_english() -> None:
-    """make_app(lang="en") opens the French-first flow in English: English keys, words and
+async def test_lang_en_given_to_the_app_opens_the_flow_in_english() -> None:
+    """TriageApp(lang="en") opens the French-first flow in English: English keys, words and
     decimal point, and the same outcome as in French."""
-    app = make_app(library.resolve(SEPTIC), lang="en")
+    app = TriageApp(library.resolve(SEPTIC), lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         first = buttons(app)
@@ -136,7 +136,7 @@ async def test_f9_switches_mid_session_keeping_every_answer_and_the_outcome() ->
     """F9 after three French answers (and a number half typed) re-words the transcript and
     the question in English; the walk ends at the outcome the French walk reaches, and the
     journal records the switch."""
-    app = make_app(library.resolve(SEPTIC))
+    app = TriageApp(library.resolve(SEPTIC))
     async with app.run_test(size=SIZE) as pilot:
         await press_all(pilot, ["o", "2", "o", *"47"])
         assert app.session is not None
@@ -168,14 +168,14 @@ async def test_f9_switches_mid_session_keeping_every_answer_and_the_outcome() ->
 
 async def test_a_switch_is_journaled_and_resumed_in_the_language_it_was_left_in() -> None:
     """A session switched to English and left is resumed in English; --lang fr wins."""
-    app = make_app(library.resolve(SEPTIC))
+    app = TriageApp(library.resolve(SEPTIC))
     async with app.run_test(size=SIZE) as pilot:
         await press_all(pilot, ["o", "f9", "2"])
     [entry] = journal.unfinished()
     recorded = [(e.type, e.value) for e in journal.read(entry.path).events]
     languages = []
     for lang in (None, "fr"):
-        resumed = make_app(None, resume=entry.path, lang=lang)
+        resumed = TriageApp(None, resume=entry.path, lang=lang)
         async with resumed.run_test(size=SIZE) as pilot:
             await pilot.pause()
             assert resumed.session is not None
@@ -189,7 +189,7 @@ async def test_a_switch_is_journaled_and_resumed_in_the_language_it_was_left_in(
 
 async def test_the_language_key_is_absent_from_a_flow_in_one_language() -> None:
     """cauda-equina has only English: no F9 in the footer or palette, and F9 does nothing."""
-    app = make_app(library.resolve("cauda-equina"))
+    app = TriageApp(library.resolve("cauda-equina"))
     async with app.run_test(size=SIZE) as pilot:
         await press_all(pilot, ["y", "f9"])
         assert app.session is not None
@@ -206,7 +206,7 @@ async def test_the_language_key_is_absent_from_a_flow_in_one_language() -> None:
 async def test_the_palette_speaks_the_session_language() -> None:
     """ctrl+p in a French session lists the session's actions in French, the switch
     included (asked about the chat under the palette, not the palette itself)."""
-    app = make_app(library.resolve(SEPTIC))
+    app = TriageApp(library.resolve(SEPTIC))
     async with app.run_test(size=SIZE) as pilot:
         await press_all(pilot, ["ctrl+p"])
         await pilot.pause(0.3)  # the palette gathers its commands in a worker
@@ -220,7 +220,7 @@ async def test_the_palette_speaks_the_session_language() -> None:
 async def test_the_start_screen_speaks_the_app_language_and_lists_languages() -> None:
     """With --lang fr the start screen is French and each flow names its languages; a flow
     started from it opens in French where it is written in French."""
-    app = make_app(None, [], lang="fr", today=TODAY)
+    app = TriageApp(None, [], lang="fr", today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         title = str(app.screen.query_one("#start-title", Static).content)

@@ -29,7 +29,7 @@ from tests.tui_support import (
 from triagebot.app import library
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.schema import ChoiceQuestion, MultiChoiceQuestion, NumberQuestion
-from triagebot.tui.app import TriageApp, make_app
+from triagebot.tui.app import TriageApp
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.widgets.option_lists import Options
 
@@ -132,7 +132,7 @@ async def test_every_option_of_a_bundled_question_shows_or_is_counted(flow_id: s
     """Each list of every bundled flow at 80x24: every option with its detail on screen,
     or the line under it counts those out of view, as the keys move through them."""
     flow = library.resolve(flow_id)
-    app = make_app(flow, clock=fixed_clock, today=TODAY)
+    app = TriageApp(flow, clock=fixed_clock, today=TODAY)
     problems: dict[str, list[str]] = {}
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

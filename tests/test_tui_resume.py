@@ -21,7 +21,7 @@ from tests.tui_support import (
 from triagebot.app import journal
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session
-from triagebot.tui.app import TriageApp, make_app
+from triagebot.tui.app import TriageApp
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.screens.resume import ConfirmDiscard, ResumeScreen
 from triagebot.tui.screens.start import StartScreen
@@ -175,7 +175,7 @@ async def test_resume_path_opens_the_chat_and_warns_of_a_changed_flow(tmp_path: 
     session.answer("no")
     record.close()
     flow_path.write_text(EVERY_TYPE.read_text().replace("How severe is it?", "How bad is it?"))
-    app = make_app(None, [tmp_path], bundled=False, clock=fixed_clock, resume=record.path)
+    app = TriageApp(None, [tmp_path], bundled=False, clock=fixed_clock, resume=record.path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ChatScreen)
@@ -238,14 +238,14 @@ async def test_the_resume_screen_and_discard_speak_the_apps_language() -> None:
     """With --lang fr the offer, its keys and the discard question are in French; o (oui)
     discards, as y does."""
     await answer_two_and_leave()
-    app = make_app(None, [FIXTURES], bundled=False, clock=fixed_clock, lang="fr")
+    app = TriageApp(None, [FIXTURES], bundled=False, clock=fixed_clock, lang="fr")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ResumeScreen)
         [line] = listed(app)
         assert "· 1 réponse\n  en cours : Q2. How severe is it?" in line
         title = str(app.screen.query_one("#start-title", Static).content)
-        [discard] = app.screen._bindings.get_bindings_for_key("d")
+        discard = app.screen.active_bindings["d"].binding
         assert (title, discard.description) == ("triagebot — sessions inachevées", "Supprimer")
         await pilot.press("d")
         await pilot.pause()

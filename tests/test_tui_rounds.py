@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from tests.tui_support import CRT_CANDIDATE, picked, said, shown_text
 from triagebot.app import library
-from triagebot.tui.app import TriageApp, make_app
+from triagebot.tui.app import TriageApp
 from triagebot.tui.screens.chat import ChatScreen
 from triagebot.tui.screens.edit import EditScreen
 
@@ -23,7 +23,7 @@ ROUND_2 = ["2", *"138", "enter", "n", "n"]
 
 
 def crt_app() -> TriageApp:
-    return make_app(library.resolve("crt-lead"))
+    return TriageApp(library.resolve("crt-lead"))
 
 
 async def press_all(pilot: Any, keys: list[str]) -> None:

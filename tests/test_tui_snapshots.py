@@ -24,7 +24,7 @@ from tests.tui_support import (
     show_question,
 )
 from triagebot.app import library
-from triagebot.tui.app import TriageApp, make_app
+from triagebot.tui.app import TriageApp
 
 SIZE = (80, 24)
 
@@ -78,7 +78,7 @@ def test_outcome_card_in_an_ansi_theme(snap_compare: Any) -> None:
 
 
 def bundled_app(flow_id: str) -> TriageApp:
-    return make_app(library.resolve(flow_id), clock=fixed_clock, today=TODAY)
+    return TriageApp(library.resolve(flow_id), clock=fixed_clock, today=TODAY)
 
 
 def test_a_question_in_french(snap_compare: Any) -> None:

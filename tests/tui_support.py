@@ -31,9 +31,9 @@ from triagebot.flows.schema import (
     OutcomeNode,
     YesNoQuestion,
 )
-from triagebot.tui.app import TriageApp, make_app
+from triagebot.tui.app import TriageApp
 from triagebot.tui.screens.chat import ChatScreen
-from triagebot.tui.widgets.conversation import Conversation, message_text
+from triagebot.tui.widgets.chat_log import ChatLog, message_text
 from triagebot.tui.widgets.option_lists import Ticks
 from triagebot.tui.widgets.outcome import OutcomeCard
 from triagebot.tui.widgets.transcript import TranscriptPane
@@ -53,7 +53,7 @@ def every_type() -> CompiledFlow:
 
 def fixture_app(flow: CompiledFlow | None = None, export_dir: Path | None = None) -> TriageApp:
     """The app as the CLI builds it, on the fixture folder only, with a fixed clock and date."""
-    return make_app(
+    return TriageApp(
         flow, [FIXTURES], bundled=False, clock=fixed_clock, today=TODAY, export_dir=export_dir
     )
 
@@ -279,7 +279,7 @@ def send_bytes(app: App[object], data: str) -> None:
 
 def said(app: App[Any], kind: str) -> list[Entry]:
     """The transcript's messages of one ``kind`` (``answer``, ``superseded`` …), in order."""
-    entries = app.screen.query_one(TranscriptPane).conversation.entries
+    entries = app.screen.query_one(TranscriptPane).chat_log.entries
     return [entry for entry in entries if entry.kind == kind]
 
 
@@ -292,7 +292,7 @@ def picked(app: App[Any]) -> tuple[str, int | None] | None:
     """The answer picked to change (question, round): None unless the transcript has the
     focus."""
     focused = app.focused
-    return focused.selected if isinstance(focused, Conversation) else None
+    return focused.selected if isinstance(focused, ChatLog) else None
 
 
 def question_drawn(screen: Screen[object]) -> bool:
@@ -311,12 +311,12 @@ def question_drawn(screen: Screen[object]) -> bool:
         region, clip = visible[card]
         in_view = clip.contains(region.x, region.y)
     else:
-        conversation = transcript.conversation
-        said = conversation.entries
-        if not said or said[-1].kind not in ("question", "info") or conversation not in visible:
+        chat_log = transcript.chat_log
+        said = chat_log.entries
+        if not said or said[-1].kind not in ("question", "info") or chat_log not in visible:
             return False
-        region, clip = visible[conversation]
-        first, end = conversation.span(len(said) - 1)
+        region, clip = visible[chat_log]
+        first, end = chat_log.span(len(said) - 1)
         lines = Region(region.x, region.y + first, region.width, end - first)
         in_view = end <= region.height and clip.contains_region(lines)
     parts = list(_displayed(screen.query_one("#answer-area")))

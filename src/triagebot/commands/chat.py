@@ -72,9 +72,9 @@ def run_tui(
     ``lang`` is the language asked for with ``--lang`` (``flow`` is already compiled in it).
     """
     startup.pause_collector()  # while textual is imported; the TUI resumes once it is drawn
-    from triagebot.tui.app import make_app  # noqa: PLC0415 (textual is slow to import)
+    from triagebot.tui.app import TriageApp  # noqa: PLC0415 (textual is slow to import)
 
-    app = make_app(flow, flows, resume=resume, lang=lang)
+    app = TriageApp(flow, flows, resume=resume, lang=lang)
     app.run()
     if app.farewell:
         print(app.farewell)

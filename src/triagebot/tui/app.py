@@ -16,28 +16,23 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from datetime import date
-from pathlib import Path
 from typing import ClassVar
 
 from textual import on
 from textual.app import SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.filter import LineFilter
 from textual.screen import Screen
 
 from triagebot.app.files import WriteError
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.catalog import language_name
-from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.engine import (
-    Clock,
     FlowRuntimeError,
     describe_answer,
-    utc_now,
 )
 from triagebot.flows.wording import round_heading
-from triagebot.tui.keymap import ACTION_KEYS, ACTIONS, FOOTER_KEYS
+from triagebot.tui.keymap import ACTION_KEYS, APP_BINDINGS, in_language
 from triagebot.tui.messages import (
     AnswerChanged,
     AnswerSubmitted,
@@ -55,10 +50,7 @@ class TriageApp(SessionApp):
 
     CSS_PATH = "app.tcss"
     TITLE = "triagebot"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key, action, label, priority=True, show=key in FOOTER_KEYS)
-        for key, action, label, _ in ACTIONS
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
     def on_mount(self) -> None:
         self.speak()
@@ -143,7 +135,7 @@ class TriageApp(SessionApp):
     # --- actions (keys, buttons and the command palette) ----------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self._available(action, self.screen)
+        return in_language(parameters, self.key_language) and self._available(action, self.screen)
 
     def _available(self, action: str, screen: Screen[object]) -> bool:
         """Whether ``action`` applies over ``screen`` (the palette asks about the screen it
@@ -238,34 +230,3 @@ class TriageApp(SessionApp):
         if isinstance(screen, StartScreen):
             label, help_text = said.keys["offer_resume"]
             yield SystemCommand(f"{label} (F4)", help_text, self.action_offer_resume)
-
-
-def make_app(  # noqa: PLR0913 (keyword options, as the CLI and tests pass them)
-    flow: CompiledFlow | None = None,
-    extra_dirs: Iterable[Path] = (),
-    *,
-    bundled: bool = True,
-    clock: Clock = utc_now,
-    today: date | None = None,
-    export_dir: Path | None = None,
-    resume: Path | None = None,
-    lang: str | None = None,
-) -> TriageApp:
-    """The app as the CLI runs it: ``flow`` opens the chat directly, else the start screen.
-
-    ``resume`` reopens that unfinished session's journal. ``lang`` (``--lang``) is the
-    app's language: the start screen's, the flows' where they are written in it, and a
-    resumed session's (else its journal's); ``flow`` is opened in ``lang`` when it is
-    written in it. Tests pass ``bundled=False`` (only ``extra_dirs``), a fixed
-    ``clock`` and ``today``.
-    """
-    return TriageApp(
-        flow,
-        extra_dirs,
-        bundled=bundled,
-        clock=clock,
-        today=today,
-        export_dir=export_dir,
-        resume=resume,
-        lang=lang,
-    )

@@ -1,34 +1,86 @@
-"""The TUI's keys: the app's actions and their keys, their descriptions in the session's
-language, and keys that outlive their screen.
+"""Every key of the TUI's app, screens and conversation, in one place, worded in the
+session's language; and keys that outlive their screen.
 
-Textual's bindings are declared once per class (``BINDINGS``), with one description each;
-the footer and the command palette show that description. A node's own bindings map is a
-copy of its class's, made when the node is created: ``relabel`` rewrites the descriptions
-in that copy, so one app or widget can say "Why?" and another (or the same, after a
-language switch) "Pourquoi ?" without touching what the keys do.
+Each class takes its ``BINDINGS`` from here. (The question inputs' own keys, numbers
+and letters that answer, stay with each input: they are part of how it answers.)
+
+Textual gives a binding one description, shared by every node of its class, and the
+footer and the key panel show it. A key that must be worded in the session's language
+is therefore bound once per language the TUI speaks (``worded``), each copy described in
+its language and carrying that language as its action's last parameter; the class's
+``check_action`` lets only the copy of the language spoken act and be shown
+(``in_language``), and the class calls ``refresh_bindings`` when its language changes.
+An action method takes the parameters it names and no more (Textual passes an action
+only as many parameters as its method takes), so the language needs no parameter there.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable
 from typing import Any
 
 from textual import events
-from textual.dom import DOMNode
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from triagebot.tui.words import KeyWords, key_words
+from triagebot.flows.catalog import DEFAULT_LANGUAGE, words
+from triagebot.tui.words import KEY_WORDS, KeyWords, key_words
 
 __all__ = [
     "ACTIONS",
     "ACTION_KEYS",
+    "APP_BINDINGS",
+    "CONFIRM_DISCARD_BINDINGS",
+    "CONVERSATION_BINDINGS",
+    "EDIT_BINDINGS",
+    "FILTER_BINDINGS",
     "FOOTER_KEYS",
+    "RESUME_BINDINGS",
+    "START_BINDINGS",
+    "WHY_BINDINGS",
     "KeyWords",
     "drop_if_left",
+    "in_language",
     "key_words",
-    "relabel",
 ]
+
+SPOKEN = tuple(KEY_WORDS)
+"""The languages the TUI words its keys in; any other is spoken in English."""
+LANGUAGE_MARK = "lang:"
+"""Marks a worded binding's last action parameter: ``why('lang:fr')``."""
+
+
+def worded(
+    key: str, action: str, word: Callable[[str], str], *, show: bool = True, priority: bool = False
+) -> list[Binding]:
+    """``key`` bound to ``action`` once per language spoken, each described by ``word``
+    in its language and carrying it as its action's last parameter (see the module)."""
+    name, parameters = action.partition("(")[0], action.partition("(")[2].rstrip(")")
+    before = f"{parameters}, " if parameters else ""
+    return [
+        Binding(
+            key,
+            f"{name}({before}{LANGUAGE_MARK + lang!r})",
+            word(lang),
+            show=show,
+            priority=priority,
+        )
+        for lang in SPOKEN
+    ]
+
+
+def in_language(parameters: tuple[object, ...], lang: str | None) -> bool:
+    """Whether an action with ``parameters`` may act while the TUI speaks ``lang``: True
+    unless it is a worded binding's copy for another language."""
+    last = parameters[-1] if parameters else None
+    if not (isinstance(last, str) and last.startswith(LANGUAGE_MARK)):
+        return True
+    spoken = lang if lang in SPOKEN else DEFAULT_LANGUAGE
+    return last == LANGUAGE_MARK + spoken
+
+
+# The app's actions: F-keys, which act on any screen (priority) when ``check_action``
+# allows them there.
 
 ACTION_KEYS = [
     ("f1", "why"),
@@ -44,29 +96,75 @@ ACTION_KEYS = [
 (:mod:`triagebot.tui.words`)."""
 
 ACTIONS = [(key, action, *key_words(None).keys[action]) for key, action in ACTION_KEYS]
-"""(key, action, footer label, palette help) in English; the app relabels its keys in the
-language it speaks (``TriageApp.speak``)."""
+"""(key, action, footer label, palette help) in English."""
 
 FOOTER_KEYS = ("f1", "f2", "f3", "f9")
 """Shown in the footer (80 columns); the rest are on the outcome's buttons and the palette.
 F9 (language) only when the flow is written in more than one language."""
 
 
-def relabel(node: DOMNode, descriptions: Mapping[str, str]) -> bool:
-    """Give ``node``'s bindings for each key the description given; True if one changed.
+def _label(action: str) -> Callable[[str], str]:
+    return lambda lang: key_words(lang).keys[action][0]
 
-    The caller refreshes the bindings (``refresh_bindings``) when the node is on screen.
-    """
-    changed = False
-    bindings = node._bindings.key_to_bindings
-    for key, description in descriptions.items():
-        found = bindings.get(key, [])
-        if any(binding.description != description for binding in found):
-            bindings[key] = [
-                dataclasses.replace(binding, description=description) for binding in found
-            ]
-            changed = True
-    return changed
+
+APP_BINDINGS: list[BindingType] = [
+    binding
+    for key, action in ACTION_KEYS
+    for binding in worded(key, action, _label(action), show=key in FOOTER_KEYS, priority=True)
+]
+"""TriageApp's keys (``ACTION_KEYS``), worded in the language the app speaks."""
+
+
+# The conversation (transcript) once it has the focus (F3): pick an answer to change.
+
+CONVERSATION_BINDINGS: list[BindingType] = [
+    *worded("enter", "edit", lambda lang: words(lang).change_this_answer),
+    Binding("up", "pick(-1)", "Previous answer", show=False),
+    Binding("down", "pick(1)", "Next answer", show=False),
+]
+
+
+# The start screen and its filter.
+
+START_BINDINGS: list[BindingType] = [
+    Binding("down", "move(1)", "Next", show=False),
+    Binding("up", "move(-1)", "Previous", show=False),
+    Binding("f4", "app.offer_resume", "Unfinished", show=False),
+]
+
+FILTER_BINDINGS: list[BindingType] = [Binding("enter", "screen.start_highlighted", show=False)]
+"""The filter's own Enter, run in turn with the keys around it (``FilterInput``)."""
+
+
+# The screens over the chat.
+
+WHY_BINDINGS: list[BindingType] = [
+    Binding("escape", "dismiss", "Close", priority=True),
+    Binding("f1", "dismiss", "Close", priority=True),
+]
+
+EDIT_BINDINGS: list[BindingType] = [Binding("escape", "dismiss", "Cancel", priority=True)]
+
+
+# Unfinished sessions: the resume screen and its discard question.
+
+RESUME_BINDINGS: list[BindingType] = [
+    *worded("d", "discard", lambda lang: key_words(lang).discard_key),
+    *worded("delete", "discard", lambda lang: key_words(lang).discard_key, show=False),
+    *worded("escape", "new_session", lambda lang: key_words(lang).new_session_key),
+]
+
+CONFIRM_DISCARD_BINDINGS: list[BindingType] = [
+    *worded("n", "answer(False)", lambda lang: key_words(lang).keep_key, priority=True),
+    *worded(
+        "escape",
+        "answer(False)",
+        lambda lang: key_words(lang).keep_key,
+        show=False,
+        priority=True,
+    ),
+]
+"""``y`` (or the language's first letter of yes) discards: ``ConfirmDiscard.on_key``."""
 
 
 def drop_if_left(screen: Screen[Any], event: events.Key) -> None:

@@ -11,17 +11,11 @@ In the application:
 - ``Input._on_key`` and ``App._check_bindings`` (``widgets/ordered_input.py``): the
   correctness fix for Textualize/textual#6605 (an Input's bound keys acting out of order
   with typed characters: a wrong number, silently). Drop once Textual ships PR #6631.
-- ``Widget._size_updated`` (``widgets/conversation.py``, ``widgets/transcript.py``): the
-  conversation and its scrolling transcript take a new virtual size without asking for a
-  second layout (the layout that placed the new messages changed it); without it every
-  answer is laid out twice (``tests/test_tui_frames.py`` counts the layouts).
-- ``DOMNode._bindings`` (``keymap.relabel``): a node's own copy of its class's bindings,
-  re-described in the session's language (Textual has one description per binding class).
 
 In the tests and benchmarks only (they observe frames and keys as a terminal sends them):
 
 - ``textual._xterm_parser.XTermParser``: turns the bytes a terminal sends into keys.
-- ``Screen._compositor`` (``render_strips``, ``visible_widgets``), ``Screen._bindings``,
+- ``Screen._compositor`` (``render_strips``, ``visible_widgets``),
   ``App._notifications``, ``textual.widgets._footer.FooterKey``: what is on screen.
 - ``Screen._compositor_refresh``, ``Screen._refresh_layout`` and, in
   ``benchmarks/bench_tui.py``, ``Screen._layout_required``, ``_repaint_required``,
@@ -52,13 +46,6 @@ class PrivateApi:
 PRIVATE_APIS: tuple[PrivateApi, ...] = (
     PrivateApi("textual.widgets", "Input", "_on_key", ("self", "event")),
     PrivateApi("textual.app", "App", "_check_bindings", ("self", "key", "priority")),
-    PrivateApi(
-        "textual.widget",
-        "Widget",
-        "_size_updated",
-        ("self", "size", "virtual_size", "container_size", "layout"),
-    ),
-    PrivateApi("textual.dom", "DOMNode", "_bindings", attribute=True),
     PrivateApi("textual._xterm_parser", None, "XTermParser"),
     PrivateApi("textual.widgets._footer", None, "FooterKey"),
     PrivateApi("textual.screen", "Screen", "_compositor", attribute=True),

@@ -30,7 +30,7 @@ from triagebot.flows.engine import (
     utc_now,
 )
 from triagebot.flows.safe_text import escaped
-from triagebot.tui.keymap import ACTION_KEYS, KeyWords, key_words, relabel
+from triagebot.tui.keymap import KeyWords, key_words
 from triagebot.tui.screens.chat import ChatScreen
 
 # The other screens are imported when first shown: `triagebot FLOW` opens the chat, and
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 class SessionApp(App[None]):
     """Starts, resumes, shows and leaves sessions; :class:`TriageApp` adds keys and handlers."""
 
-    def __init__(  # noqa: PLR0913 (keyword options, as make_app passes them)
+    def __init__(  # noqa: PLR0913 (keyword options, as the CLI and tests pass them)
         self,
         flow: CompiledFlow | None = None,
         extra_dirs: Iterable[Path] = (),
@@ -54,6 +54,14 @@ class SessionApp(App[None]):
         resume: Path | None = None,
         lang: str | None = None,
     ) -> None:
+        """The app as the CLI runs it: ``flow`` opens the chat directly, else the start screen.
+
+        ``resume`` reopens that unfinished session's journal. ``lang`` (``--lang``) is the
+        app's language: the start screen's, the flows' where they are written in it, and a
+        resumed session's (else its journal's); ``flow`` is opened in ``lang`` when it is
+        written in it. ``extra_dirs`` are flow folders besides the bundled flows (none with
+        ``bundled=False``, as the tests pass it, with a fixed ``clock`` and ``today``).
+        """
         super().__init__()
         self.lang = lang
         """The language asked for (``--lang``); None: English, flows in their own default."""
@@ -68,6 +76,8 @@ class SessionApp(App[None]):
         self.clock = clock
         self.today = today or date.today()
         self.export_dir = export_dir
+        self._spoken: str | None = None
+        """The language the keys were last worded in (``speak``)."""
 
     @property
     def session(self) -> Session | None:
@@ -86,17 +96,23 @@ class SessionApp(App[None]):
     @property
     def words(self) -> Words:
         """The words the app says now: the session's language, else the app's."""
-        return words(self.session.flow.language if self.session is not None else self.lang)
+        return words(self.key_language)
+
+    @property
+    def key_language(self) -> str | None:
+        """The language the app says things in now: the session's, else the app's."""
+        return self.session.flow.language if self.session is not None else self.lang
 
     @property
     def key_words(self) -> KeyWords:
         """The words about the TUI's keys, in the language of :attr:`words`."""
-        return key_words(self.session.flow.language if self.session is not None else self.lang)
+        return key_words(self.key_language)
 
     def speak(self) -> None:
-        """Word the keys (footer and palette) in the language the app says things in now."""
-        said = self.key_words
-        if relabel(self, {key: said.keys[action][0] for key, action in ACTION_KEYS}):
+        """Word the keys (footer and palette) in the language the app says things in now:
+        its bindings in that language act and show (``check_action``)."""
+        if self.key_language != self._spoken:
+            self._spoken = self.key_language
             self.refresh_bindings()
 
     def notify(self, message: str, *, title: str = "", **options: Any) -> None:

@@ -17,7 +17,7 @@ from triagebot.flows.conversation import entries
 from triagebot.flows.engine import Session
 from triagebot.flows.schema import OutcomeNode
 from triagebot.tui.keymap import drop_if_left
-from triagebot.tui.widgets.conversation import Conversation
+from triagebot.tui.widgets.chat_log import ChatLog
 from triagebot.tui.widgets.inputs import QuestionInput, input_for
 from triagebot.tui.widgets.outcome import OutcomeActions
 from triagebot.tui.widgets.transcript import TranscriptPane
@@ -163,8 +163,8 @@ class ChatScreen(Screen[None]):
 
     def can_view_entire(self, widget: Widget) -> bool:
         # Textual scrolls a widget given the focus (Tab) to show it from its top: the
-        # conversation shows its picked answer instead (Conversation.on_focus).
-        return isinstance(widget, Conversation) or super().can_view_entire(widget)
+        # conversation shows its picked answer instead (ChatLog.on_focus).
+        return isinstance(widget, ChatLog) or super().can_view_entire(widget)
 
     def focus_question(self) -> None:
         """Give the keys back to what answers now: the question's input, or the outcome's
@@ -179,4 +179,4 @@ class ChatScreen(Screen[None]):
 
     def focus_answers(self) -> bool:
         """Focus the latest answer in the transcript (to change it); False if none."""
-        return self.query_one(TranscriptPane).conversation.pick_last()
+        return self.query_one(TranscriptPane).chat_log.pick_last()

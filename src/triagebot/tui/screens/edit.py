@@ -7,14 +7,14 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from triagebot.flows.catalog import words
 from triagebot.flows.schema import Question
-from triagebot.tui.keymap import drop_if_left, key_words
+from triagebot.tui.keymap import EDIT_BINDINGS, drop_if_left, key_words
 from triagebot.tui.messages import AnswerChanged, AnswerSubmitted
 from triagebot.tui.widgets.inputs import QuestionInput, input_for
 
@@ -25,7 +25,7 @@ class EditScreen(ModalScreen[None]):
     A repeated group's member is changed in one ``round``, named under the title.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Cancel", priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = EDIT_BINDINGS
 
     def __init__(  # noqa: PLR0913 (what the screen shows, by keyword)
         self,

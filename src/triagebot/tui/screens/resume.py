@@ -12,7 +12,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, OptionList, Static
@@ -21,7 +21,13 @@ from textual.widgets.option_list import Option
 from triagebot.app import journal
 from triagebot.app.resuming import Offer
 from triagebot.flows.catalog import words
-from triagebot.tui.keymap import drop_if_left, key_words, relabel
+from triagebot.tui.keymap import (
+    CONFIRM_DISCARD_BINDINGS,
+    RESUME_BINDINGS,
+    drop_if_left,
+    in_language,
+    key_words,
+)
 from triagebot.tui.messages import ResumeChosen
 
 
@@ -57,10 +63,7 @@ class ConfirmDiscard(ModalScreen[bool]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "answer(False)", "Keep", priority=True),
-        Binding("escape", "answer(False)", "Keep", priority=True, show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = CONFIRM_DISCARD_BINDINGS
 
     def __init__(self, what: str, lang: str | None = None) -> None:
         super().__init__()
@@ -68,8 +71,8 @@ class ConfirmDiscard(ModalScreen[bool]):
         self.said = words(lang)
         self.discard_keys = {"y", self.said.yes[0].lower()}
         """The keys that discard: y, and the first letter of the language's yes."""
+        self.lang = lang
         self.key_words = key_words(lang)
-        relabel(self, {"n": self.key_words.keep_key, "escape": self.key_words.keep_key})
 
     def compose(self) -> ComposeResult:
         said = self.said
@@ -86,6 +89,9 @@ class ConfirmDiscard(ModalScreen[bool]):
             event.stop()
             self.dismiss(True)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return in_language(parameters, self.lang)
+
     def action_answer(self, discard: bool) -> None:
         self.dismiss(discard)
 
@@ -93,19 +99,13 @@ class ConfirmDiscard(ModalScreen[bool]):
 class ResumeScreen(Screen[None]):
     """Unfinished sessions, newest first: Enter resumes, d discards, Esc for the flows."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("d", "discard", "Discard"),
-        Binding("delete", "discard", "Discard", show=False),
-        Binding("escape", "dismiss", "New session"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = RESUME_BINDINGS
 
     def __init__(self, offers: list[Offer], lang: str | None = None) -> None:
         super().__init__()
         self.offers = {str(offer.entry.path): offer for offer in offers}
         self.lang = lang
         self.said = words(lang)
-        discard, new = key_words(lang).discard_key, key_words(lang).new_session_key
-        relabel(self, {"d": discard, "delete": discard, "escape": new})
 
     def compose(self) -> ComposeResult:
         yield Static(self.said.resume_title, id="start-title")
@@ -143,6 +143,13 @@ class ResumeScreen(Screen[None]):
             self.notify(message, severity="error", timeout=8)
             return
         self.post_message(ResumeChosen(offer.entry.path))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return in_language(parameters, self.lang)
+
+    async def action_new_session(self) -> None:
+        """Leave the offer for the flows (the start screen under it)."""
+        await self.action_dismiss()
 
     def action_discard(self) -> None:
         offer = self.highlighted()

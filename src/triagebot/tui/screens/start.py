@@ -12,7 +12,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -23,7 +23,12 @@ from triagebot.app.library import Entry
 from triagebot.flows.catalog import language_name, words
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.safe_text import escaped
-from triagebot.tui.keymap import drop_if_left, key_words
+from triagebot.tui.keymap import (
+    FILTER_BINDINGS,
+    START_BINDINGS,
+    drop_if_left,
+    key_words,
+)
 from triagebot.tui.messages import FlowChosen
 from triagebot.tui.widgets.ordered_input import OrderedInput
 
@@ -52,19 +57,13 @@ class FilterInput(OrderedInput):
     read the highlight they had moved.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "screen.start_highlighted", show=False)
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = FILTER_BINDINGS
 
 
 class StartScreen(Screen[None]):
     """Pick a flow: type to filter, ↑↓ to move, Enter to start."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "move(1)", "Next", show=False),
-        Binding("up", "move(-1)", "Previous", show=False),
-        Binding("f4", "app.offer_resume", "Unfinished", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = START_BINDINGS
 
     def __init__(
         self, entries: list[Entry], today: date, unfinished: int = 0, lang: str | None = None

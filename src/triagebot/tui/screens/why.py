@@ -7,14 +7,14 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.wording import why_lines
-from triagebot.tui.keymap import drop_if_left, key_words
+from triagebot.tui.keymap import WHY_BINDINGS, drop_if_left, key_words
 
 STYLES = {"heading": "bold", "text": "", "detail": "dim"}
 
@@ -32,10 +32,7 @@ class WhyScreen(ModalScreen[None]):
     """Shows why the current node is asked, and its source, in the flow's language; Escape
     or F1 closes it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss", "Close", priority=True),
-        Binding("f1", "dismiss", "Close", priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = WHY_BINDINGS
 
     def __init__(self, flow: CompiledFlow, node_id: str) -> None:
         super().__init__()

@@ -2,8 +2,8 @@
 
 ``entries(session)`` (:mod:`triagebot.flows.conversation`, the core's conversation view)
 says what should be on screen, in the session's language; ``TranscriptPane.show`` hands the
-messages to the ``Conversation`` (one widget that draws them as lines,
-``conversation.py``) and shows an outcome as a card under them. In a repeated group each
+messages to the ``ChatLog`` (one widget that draws them as lines,
+``chat_log.py``) and shows an outcome as a card under them. In a repeated group each
 round starts with a mark (``Branch 2``) and each of its questions says its round; answers
 are told apart by (question, round).
 """
@@ -17,12 +17,13 @@ from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.containers import VerticalScroll
 from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 
 from triagebot.flows.conversation import Entry
 from triagebot.flows.engine import Session
-from triagebot.tui.widgets.conversation import Conversation
+from triagebot.tui.widgets.chat_log import ChatLog
 from triagebot.tui.widgets.outcome import OutcomeCard
 
 if TYPE_CHECKING:
@@ -37,6 +38,10 @@ class TranscriptPane(VerticalScroll):
     up still lays out again.
     """
 
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """As Widget's, but a change lays nothing out (see the class docstring); the
+    scrollbars follow it all the same."""
+
     def __init__(self) -> None:
         super().__init__(id="transcript")
         self.shown: list[Entry] = []
@@ -44,11 +49,20 @@ class TranscriptPane(VerticalScroll):
         self.outcome_shown: OutcomeCard | None = None
         """An outcome card just mounted, to scroll to when it is laid out."""
         self._card_placed = False
-        self.conversation = Conversation()
+        self.chat_log = ChatLog()
         """The messages but the outcome card (kept here: ``show`` runs at every answer)."""
 
     def on_mount(self) -> None:
         self.anchor()
+        # Textual also arranges the transcript to answer where a widget is (with the last
+        # layout's sizes, in the middle of a change): only a layout that placed the card
+        # and is drawn (which ends by publishing this signal) has shown it from its top.
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._laid_out, immediate=True)
+
+    def _laid_out(self, _screen: object) -> None:
+        if self._card_placed:
+            self.outcome_shown = None
+            self._card_placed = False
 
     def arrange(self, size: Size, optimal: bool = False) -> DockArrangeResult:
         """Arrange the messages; scroll an outcome card just shown to the top of the view
@@ -69,17 +83,6 @@ class TranscriptPane(VerticalScroll):
             self.vertical_scrollbar.set_reactive(ScrollBar.position, top)
         return arrangement
 
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        # Textual also arranges the transcript to answer where a widget is (with the last
-        # layout's sizes, in the middle of a change): only a layout that placed the card
-        # and is drawn (which ends here) has shown it from its top.
-        if self._card_placed:
-            self.outcome_shown = None
-            self._card_placed = False
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
-
     @property
     def container_size(self) -> Size:
         """The height being laid out, not the last layout's.
@@ -95,7 +98,7 @@ class TranscriptPane(VerticalScroll):
         return Size(size.width, self._arranged_height + self.scrollbar_size_horizontal)
 
     def compose(self) -> ComposeResult:
-        yield self.conversation
+        yield self.chat_log
 
     def show(self, session: Session, wanted: list[Entry]) -> AwaitComplete:
         """Make the transcript show ``wanted``: the messages as lines, the outcome as a card.
@@ -106,9 +109,9 @@ class TranscriptPane(VerticalScroll):
         """
         outcome = wanted[-1] if wanted and wanted[-1].kind == "outcome" else None
         messages = wanted[:-1] if outcome is not None else wanted
-        changed = messages != self.conversation.entries
+        changed = messages != self.chat_log.entries
         if changed:
-            self.conversation.update(messages)
+            self.chat_log.update(messages)
         steps: list[Awaitable[object]] = []
         # A card is drawn from the session (values, doses): kept only if nothing changed.
         cards = list(self.query(OutcomeCard))

@@ -24,14 +24,15 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.content import Content
 from textual.geometry import Region, Size
+from textual.reactive import Reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
 from triagebot.flows.catalog import words
-from triagebot.tui.keymap import relabel
+from triagebot.tui.keymap import CONVERSATION_BINDINGS, in_language
 from triagebot.tui.messages import EditRequested
 
 if TYPE_CHECKING:
@@ -87,23 +88,25 @@ def message_text(entry: Entry) -> Text:
     return text
 
 
-class Conversation(Widget, can_focus=True):
-    """Every message of the conversation but the outcome card, in order."""
+class ChatLog(Widget, can_focus=True):
+    """Every message of the conversation but the outcome card, in order, as lines (as
+    Textual's ``Log``): what the chat screen draws of the application layer's
+    ``Conversation``."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        *(f"conversation--{kind}" for kind in SHAPES),
-        "conversation--question-bar",
-        "conversation--info-bar",
-        "conversation--selected",
+        *(f"chat-log--{kind}" for kind in SHAPES),
+        "chat-log--question-bar",
+        "chat-log--info-bar",
+        "chat-log--selected",
     }
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "edit", "Change this answer"),
-        Binding("up", "pick(-1)", "Previous answer", show=False),
-        Binding("down", "pick(1)", "Next answer", show=False),
-    ]
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """As Widget's, but a change lays nothing out: Textual asks for a second layout
+    whenever a widget's virtual size changes, and the layout that placed new messages
+    changes it; this widget never scrolls, so the layout that sized it is enough."""
+    BINDINGS: ClassVar[list[BindingType]] = CONVERSATION_BINDINGS
 
     def __init__(self) -> None:
-        super().__init__(id="conversation")
+        super().__init__(id="chat-log")
         self.entries: list[Entry] = []
         self.selected: Key | None = None
         """The answer highlighted while the conversation has the focus: (question, round)."""
@@ -116,15 +119,6 @@ class Conversation(Widget, can_focus=True):
         until they are placed."""
         self._height = 0
 
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        # A private Textual API (listed and guarded in triagebot.tui.private_api): Textual
-        # asks for a second layout whenever a widget's virtual size changes, and the layout
-        # that placed new messages changes it; this widget never scrolls, so it takes the
-        # size without asking (as Textual itself does when it only scrolls).
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
-
     # What is shown
 
     def update(self, entries: list[Entry]) -> None:
@@ -135,8 +129,7 @@ class Conversation(Widget, can_focus=True):
         lang = entries[0].lang if entries else None
         if lang != self._lang:
             self._lang = lang
-            relabel(self, {"enter": words(lang).change_this_answer})
-            self.refresh_bindings()
+            self.refresh_bindings()  # Enter's description is in the messages' language
         # Lines of messages no longer shown are not kept (a language switch re-words all).
         shown = set(self.entries)
         self._drawn = {key: lines for key, lines in self._drawn.items() if key[0] in shown}
@@ -174,6 +167,9 @@ class Conversation(Widget, can_focus=True):
             self.screen.focus_next()
         elif wanted >= 0:
             self._select(keys[wanted])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return in_language(parameters, self._lang)
 
     def action_edit(self) -> None:
         if self.selected is not None:
@@ -272,12 +268,12 @@ class Conversation(Widget, can_focus=True):
     def _draw(self, entry: Entry, highlighted: bool) -> list[Strip]:
         """The lines of one message at ``_width``: indent, bar, padding, wrapped text."""
         shape = SHAPES[entry.kind]
-        style = self.get_component_rich_style(f"conversation--{entry.kind}")
+        style = self.get_component_rich_style(f"chat-log--{entry.kind}")
         if highlighted:
-            style += self.get_component_rich_style("conversation--selected", partial=True)
+            style += self.get_component_rich_style("chat-log--selected", partial=True)
         box = Style(bgcolor=style.bgcolor)  # padding: the background, no text style
         bar = self.get_component_rich_style(
-            f"conversation--{entry.kind}-bar", partial=True, default=box
+            f"chat-log--{entry.kind}-bar", partial=True, default=box
         )
         room = int((self._width - shape.indent) * shape.widest)  # as Textual sizes max-width
         text_room = max(1, room - 2 * PADDING - shape.bar)
