@@ -35,8 +35,10 @@ from triagebot.flows.exports import ExportError
 from triagebot.flows.expr import Kind
 from triagebot.flows.fhir_checks import NUMBER_VALUE as NUMBER_VALUE  # noqa: PLC0414
 from triagebot.flows.fhir_checks import check_response as check_response  # noqa: PLC0414
+from triagebot.flows.fhir_gates import gates, shown_when
 from triagebot.flows.fhir_outcome import OUTCOME_LINK as OUTCOME_LINK  # noqa: PLC0414
 from triagebot.flows.fhir_outcome import outcome_answer, outcome_item
+from triagebot.flows.fhir_rules import Shown
 from triagebot.flows.fhir_values import answer_codings, option_codings
 from triagebot.flows.fhir_values import questionnaire_url as questionnaire_url  # noqa: PLC0414
 from triagebot.flows.fhir_values import yes_no_labels as yes_no_labels  # noqa: PLC0414
@@ -99,12 +101,13 @@ def _coded(release: Release) -> str:
 
 def _items(flow: CompiledFlow, release: Release) -> list[Json]:
     spec = flow.flow
+    shown = gates(flow)
     items: list[Json] = []
     for node_id, node in spec.nodes.items():
         if isinstance(node, GroupNode):
-            items.append(_group_item(flow, node_id, node, release))
+            items.append(_gated(flow, _group_item(flow, node_id, node, release, shown), shown))
         elif not isinstance(node, OutcomeNode):
-            items.append(_node_item(flow, node_id, node, release))
+            items.append(_gated(flow, _node_item(flow, node_id, node, release), shown))
     items.append(outcome_item(flow, _coded(release)))
     for name, computed in spec.computed.items():
         kind = flow.types[name].kind
@@ -135,7 +138,16 @@ def _node_item(flow: CompiledFlow, node_id: str, node: Any, release: Release) ->
     return item
 
 
-def _group_item(flow: CompiledFlow, group_id: str, group: GroupNode, release: Release) -> Json:
+def _gated(flow: CompiledFlow, item: Json, shown: dict[str, Shown]) -> Json:
+    """``item`` with its enableWhen, or the extension saying why it has none."""
+    when = shown_when(flow, shown[item["linkId"]])
+    extensions = item.get("extension", []) + when.pop("extension", [])
+    return item | when | ({"extension": extensions} if extensions else {})
+
+
+def _group_item(
+    flow: CompiledFlow, group_id: str, group: GroupNode, release: Release, shown: dict[str, Shown]
+) -> Json:
     """A repeated group: a ``group`` item that repeats, its members' items inside."""
     return {
         "linkId": group_id,
@@ -144,7 +156,7 @@ def _group_item(flow: CompiledFlow, group_id: str, group: GroupNode, release: Re
         "repeats": True,
         "extension": [{"url": EXT + "questionnaire-maxOccurs", "valueInteger": group.max}],
         "item": [
-            _node_item(flow, member_id, member, release)
+            _gated(flow, _node_item(flow, member_id, member, release), shown)
             for member_id, member in group.nodes.items()
         ],
     }

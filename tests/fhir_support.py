@@ -1,0 +1,70 @@
+"""Helpers for the FHIR tests: which items a renderer enables, by the rules of FHIR's
+enableWhen (read from the Questionnaire's JSON, as any renderer reads it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from triagebot.flows.compiler import CompiledFlow
+from triagebot.flows.fhir_values import value_coding
+from triagebot.flows.schema import UNKNOWN, NumberQuestion
+
+Json = dict[str, Any]
+
+COMPARE = {
+    "=": lambda a, b: a == b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def answer_values(flow: CompiledFlow, answers: dict[str, object]) -> dict[str, list[object]]:
+    """Each answer as the values a renderer compares: codes (system|code) and numbers;
+    ``unknown`` has none (it is recorded as absent)."""
+    values: dict[str, list[object]] = {}
+    for question, value in answers.items():
+        node = flow.nodes[question]
+        if isinstance(node, NumberQuestion):
+            values[question] = [] if value == UNKNOWN else [value]
+            continue
+        codes = list(value) if isinstance(value, list | tuple) else [value]
+        codings = [
+            value_coding(flow.id, question, node, str(code), flow.language)  # type: ignore[arg-type]
+            for code in codes or [""]
+        ]
+        values[question] = [f"{c['system']}|{c['code']}" for c in codings]
+    return values
+
+
+def enabled(form: Json, values: dict[str, list[object]]) -> set[str]:
+    """The linkIds of the top-level items a renderer enables, given the answers typed into
+    the enabled items (``values``); an answer to a disabled item does not count."""
+    items = {item["linkId"]: item for item in form["item"]}
+    memo: dict[str, bool] = {}
+
+    def is_enabled(link_id: str) -> bool:
+        if link_id not in memo:
+            conditions = items[link_id].get("enableWhen", [])
+            results = [
+                _holds(c, values.get(c["question"], []) if is_enabled(c["question"]) else [])
+                for c in conditions
+            ]
+            every = items[link_id].get("enableBehavior", "all") == "all"
+            memo[link_id] = not results or (all(results) if every else any(results))
+        return memo[link_id]
+
+    return {link_id for link_id in items if is_enabled(link_id)}
+
+
+def _holds(condition: Json, answers: list[object]) -> bool:
+    operator = condition["operator"]
+    if operator == "exists":
+        return bool(answers) == condition["answerBoolean"]
+    expected = next(v for k, v in condition.items() if k.startswith("answer"))
+    if isinstance(expected, dict):
+        expected = f"{expected['system']}|{expected['code']}"
+    if operator == "!=":
+        return bool(answers) and all(answer != expected for answer in answers)
+    return any(COMPARE[operator](answer, expected) for answer in answers)

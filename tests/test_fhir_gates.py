@@ -1,0 +1,197 @@
+"""enableWhen derived from a flow's routing: on every path the exploration walks, a
+renderer following the Questionnaire's enableWhen shows exactly the questions triagebot
+asked (items it cannot gate say so, and are shown always)."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pytest
+
+from tests.fhir_support import answer_values, enabled
+from triagebot.app import fhir
+from triagebot.app.library import bundled_dir
+from triagebot.flows.compiler import CompiledFlow, load_flow
+from triagebot.flows.engine import Session
+from triagebot.flows.explore import Explorer
+from triagebot.flows.fhir_gates import NOT_GATED_URL, coverage
+from triagebot.flows.schema import MultiChoiceQuestion, NumberQuestion, Question, YesNoQuestion
+
+GATES = Path(__file__).parent / "data" / "fhir" / "gates.yaml"
+FLOWS = [*sorted(bundled_dir().glob("*.yaml")), GATES]
+
+
+def not_gated(form: dict) -> set[str]:
+    """Items shown always though asked only on some paths (they say so)."""
+    return {
+        item["linkId"]
+        for item in form["item"]
+        if any(e["url"] == NOT_GATED_URL for e in item.get("extension", []))
+    }
+
+
+def asked_on(flow: CompiledFlow, path: tuple[tuple[str, object], ...]) -> dict[str, object]:
+    """The top-level questions asked on a path, with their answers (a group counts as
+    asked when any of its members was)."""
+    asked: dict[str, object] = {}
+    for node_id, value in path:
+        group = flow.group_of.get(node_id)
+        asked[group or node_id] = value if group is None else None
+    return asked
+
+
+def thresholds(form: dict) -> dict[str, set[float]]:
+    """The numbers each question is compared with in the Questionnaire's enableWhen."""
+    found: dict[str, set[float]] = {}
+    for item in form["item"]:
+        for when in item.get("enableWhen", []):
+            for key in ("answerInteger", "answerDecimal"):
+                if key in when:
+                    found.setdefault(when["question"], set()).add(when[key])
+    return found
+
+
+def near(node: NumberQuestion, at: float) -> list[float]:
+    """``at`` and its neighbours on either side, within the question's range."""
+    step = 1 if node.integer else 0.01
+    return [v for v in (at - step, at, at + step) if node.min <= v <= node.max]
+
+
+def default(node: Question) -> object:
+    """Some answer to a question a changed answer leads to."""
+    if isinstance(node, NumberQuestion):
+        return node.min
+    if isinstance(node, MultiChoiceQuestion):
+        return []
+    return "no" if isinstance(node, YesNoQuestion) else node.options[0].id
+
+
+def along(flow: CompiledFlow, answers: dict[str, object]) -> dict[str, object]:
+    """The top-level questions a session asks given ``answers`` (others answered by
+    :func:`default`), up to the outcome or a repeated group (which counts as asked)."""
+    session = Session(flow)
+    asked: dict[str, object] = {}
+    while not session.finished:
+        question = session.question
+        if question is None:
+            session.answer()
+            continue
+        if session.round_info is not None:
+            asked[session.round_info.group] = None
+            break
+        value = answers.get(session.current, default(question))
+        asked[session.current] = value
+        session.answer(value)
+    return asked
+
+
+def neighbours(flow: CompiledFlow, form: dict, asked: dict[str, object]) -> list[dict]:
+    """Paths through each number answer moved to each threshold of the Questionnaire and
+    either side of it (the explored paths take one value per class, not its edges)."""
+    found = []
+    for question, cuts in thresholds(form).items():
+        node = flow.nodes[question]
+        if question in asked and isinstance(node, NumberQuestion):
+            for cut in cuts:
+                for value in near(node, cut):
+                    found.append(along(flow, {**asked, question: value}))
+    return found
+
+
+@functools.cache
+def explored(path: Path) -> list[dict[str, object]]:
+    """The top-level answers of every path the exploration walks (each once)."""
+    flow = load_flow(path)
+    walked = Explorer(flow, keep_paths=True).run().outcomes_by_path or []
+    unique = {repr(asked): asked for asked in (asked_on(flow, w) for w, _ in walked)}
+    return list(unique.values())
+
+
+@pytest.mark.parametrize("path", FLOWS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("release", ["R5", "R4B"])
+def test_a_renderer_shows_exactly_the_questions_asked(path: Path, release: str) -> None:
+    """On every explored path, and with each number moved to each enableWhen threshold
+    and either side of it, the enabled items are the questions asked, plus only items
+    marked as not gated."""
+    flow = load_flow(path)
+    form = fhir.questionnaire(flow, release)
+    questions = {i["linkId"] for i in form["item"] if not i["linkId"].startswith("triagebot.")}
+    free = not_gated(form)
+    paths = explored(path)
+    assert paths
+    paths = paths + [moved for asked in paths for moved in neighbours(flow, form, asked)]
+    wrong = []
+    for asked in paths:
+        answers = {q: v for q, v in asked.items() if q not in flow.groups}
+        shown = enabled(form, answer_values(flow, answers)) & questions
+        if set(asked) - shown or (shown - set(asked)) - free:
+            wrong.append((asked, sorted(set(asked) ^ shown)))
+    expected: list[object] = []
+    assert expected == wrong[:3]
+
+
+@pytest.mark.parametrize(
+    ("link_id", "expected"),
+    [
+        # a strict threshold on a whole number
+        ("high", [{"question": "score", "operator": ">", "answerInteger": 7}]),
+        # a fractional threshold on a whole number: 4.5 <= score is score >= 5
+        (
+            "middle",
+            [
+                {"question": "score", "operator": ">=", "answerInteger": 5},
+                {"question": "score", "operator": "<=", "answerInteger": 7},
+            ],
+        ),
+        # after a number that may be unknown (no value): the same gate as that number
+        (
+            "after_middle",
+            [
+                {"question": "score", "operator": ">=", "answerInteger": 5},
+                {"question": "score", "operator": "<=", "answerInteger": 7},
+            ],
+        ),
+        # nothing ticked is an answer that can be compared with
+        (
+            "nothing",
+            [
+                {
+                    "question": "low",
+                    "operator": "=",
+                    "answerCoding": {
+                        "system": "http://snomed.info/sct",
+                        "code": "260413007",
+                        "display": "None of these",
+                    },
+                }
+            ],
+        ),
+    ],
+)
+def test_enable_when_says_the_rule(link_id: str, expected: list[dict]) -> None:
+    """Each item's enableWhen, in the gates test flow."""
+    form = fhir.questionnaire(load_flow(GATES))
+    item = next(i for i in form["item"] if i["linkId"] == link_id)
+    assert expected == item["enableWhen"]
+
+
+@pytest.mark.parametrize(
+    ("link_id", "expected"),
+    [
+        ("ticks", "combination"),  # b or c, or a with middle unknown: not one box
+        ("level", "after-not-gated"),  # reached from ticks, which is shown always
+    ],
+)
+def test_an_item_enable_when_cannot_gate_says_why(link_id: str, expected: str) -> None:
+    """No enableWhen, and the not-gated extension with the reason."""
+    form = fhir.questionnaire(load_flow(GATES))
+    item = next(i for i in form["item"] if i["linkId"] == link_id)
+    reasons = [e["valueCode"] for e in item["extension"] if e["url"] == NOT_GATED_URL]
+    assert ([expected], None) == (reasons, item.get("enableWhen"))
+
+
+def test_coverage_counts_gated_always_and_all_items() -> None:
+    """gates-test: 5 items gated, the first always asked, 9 items (3 not gated)."""
+    expected = (5, 1, 9)
+    assert expected == coverage(load_flow(GATES))
