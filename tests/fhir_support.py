@@ -3,11 +3,18 @@ enableWhen (read from the Questionnaire's JSON, as any renderer reads it)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from triagebot.flows.compiler import CompiledFlow
+from triagebot.app.library import bundled_dir
+from triagebot.flows.compiler import CompiledFlow, load_flow
+from triagebot.flows.driving import drive
 from triagebot.flows.fhir_values import value_coding
+from triagebot.flows.scenarios import load_scenarios
 from triagebot.flows.schema import UNKNOWN, NumberQuestion
+from triagebot.flows.transcript import Transcript
+from triagebot.flows.transcript_build import from_session
 
 Json = dict[str, Any]
 
@@ -68,3 +75,29 @@ def _holds(condition: Json, answers: list[object]) -> bool:
     if operator == "!=":
         return bool(answers) and all(answer != expected for answer in answers)
     return any(COMPARE[operator](answer, expected) for answer in answers)
+
+
+TOOLS = Path(__file__).parent / "data" / "fhir"
+"""The npm project of outside tools: ``npm ci --prefix tests/data/fhir``."""
+NODE_MODULES = TOOLS / "node_modules"
+BUNDLED = bundled_dir()
+FLOW_IDS = sorted(path.stem for path in BUNDLED.glob("*.yaml"))
+
+
+def outcome_cases(flow_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """One scenario per outcome of a bundled flow (its own scenario file's first that
+    reaches it): (outcome, answers)."""
+    flow = load_flow(BUNDLED / f"{flow_id}.yaml")
+    file = load_scenarios(BUNDLED / "tests" / f"{flow_id}.scenarios.yaml", flow)
+    cases: dict[str, dict[str, Any]] = {}
+    for scenario in file.scenarios:
+        cases.setdefault(scenario.expect.outcome, scenario.answers)
+    return sorted(cases.items())
+
+
+def transcript_of(flow: CompiledFlow, answers: dict[str, Any]) -> Transcript:
+    """The transcript of a session on ``answers``, with a patient and a clinician."""
+    session = drive(flow, answers, lambda: datetime(2026, 12, 5, 16, 15, tzinfo=UTC))
+    return from_session(session).model_copy(
+        update={"patient": "Test patient 1", "clinician": "Dr Test"}
+    )
