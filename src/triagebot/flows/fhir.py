@@ -38,6 +38,7 @@ from triagebot.flows.fhir_checks import check_response as check_response  # noqa
 from triagebot.flows.fhir_gates import gates, shown_when
 from triagebot.flows.fhir_outcome import OUTCOME_LINK as OUTCOME_LINK  # noqa: PLC0414
 from triagebot.flows.fhir_outcome import outcome_answer, outcome_item
+from triagebot.flows.fhir_paths import CALCULATED_URL, calculated
 from triagebot.flows.fhir_rules import Shown
 from triagebot.flows.fhir_values import answer_codings, option_codings
 from triagebot.flows.fhir_values import questionnaire_url as questionnaire_url  # noqa: PLC0414
@@ -109,17 +110,21 @@ def _items(flow: CompiledFlow, release: Release) -> list[Json]:
         elif not isinstance(node, OutcomeNode):
             items.append(_gated(flow, _node_item(flow, node_id, node, release), shown))
     items.append(outcome_item(flow, _coded(release)))
+    paths = calculated(flow)
     for name, computed in spec.computed.items():
         kind = flow.types[name].kind
         value_type = {Kind.NUMBER: "decimal", Kind.BOOL: "boolean"}.get(kind, "string")
-        items.append(
-            {
-                "linkId": COMPUTED_LINK + name,
-                "text": computed.label,
-                "type": value_type,
-                "readOnly": True,
-            }
-        )
+        item: Json = {
+            "linkId": COMPUTED_LINK + name,
+            "text": computed.label,
+            "type": value_type,
+            "readOnly": True,
+        }
+        path = paths[name]
+        if path is not None:
+            expression = {"language": "text/fhirpath", "expression": path}
+            item["extension"] = [{"url": CALCULATED_URL, "valueExpression": expression}]
+        items.append(item)
     return items
 
 
