@@ -3,6 +3,7 @@ enableWhen (read from the Questionnaire's JSON, as any renderer reads it)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from triagebot.app.library import bundled_dir
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.driving import drive
+from triagebot.flows.explore import Explorer
 from triagebot.flows.fhir_values import value_coding
 from triagebot.flows.scenarios import load_scenarios
 from triagebot.flows.schema import UNKNOWN, NumberQuestion
@@ -101,3 +103,22 @@ def transcript_of(flow: CompiledFlow, answers: dict[str, Any]) -> Transcript:
     return from_session(session).model_copy(
         update={"patient": "Test patient 1", "clinician": "Dr Test"}
     )
+
+
+def asked_on(flow: CompiledFlow, path: tuple[tuple[str, object], ...]) -> dict[str, object]:
+    """The top-level questions asked on a path, with their answers (a group counts as
+    asked when any of its members was)."""
+    asked: dict[str, object] = {}
+    for node_id, value in path:
+        group = flow.group_of.get(node_id)
+        asked[group or node_id] = value if group is None else None
+    return asked
+
+
+@functools.cache
+def explored(path: Path) -> list[dict[str, object]]:
+    """The top-level answers of every path the exploration walks (each once)."""
+    flow = load_flow(path)
+    walked = Explorer(flow, keep_paths=True).run().outcomes_by_path or []
+    unique = {repr(asked): asked for asked in (asked_on(flow, w) for w, _ in walked)}
+    return list(unique.values())

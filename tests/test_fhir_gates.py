@@ -4,17 +4,15 @@ asked (items it cannot gate say so, and are shown always)."""
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import pytest
 
-from tests.fhir_support import answer_values, enabled
+from tests.fhir_support import answer_values, enabled, explored
 from triagebot.app import fhir
 from triagebot.app.library import bundled_dir
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.engine import Session
-from triagebot.flows.explore import Explorer
 from triagebot.flows.fhir_gates import NOT_GATED_URL, coverage
 from triagebot.flows.schema import MultiChoiceQuestion, NumberQuestion, Question, YesNoQuestion
 
@@ -29,16 +27,6 @@ def not_gated(form: dict) -> set[str]:
         for item in form["item"]
         if any(e["url"] == NOT_GATED_URL for e in item.get("extension", []))
     }
-
-
-def asked_on(flow: CompiledFlow, path: tuple[tuple[str, object], ...]) -> dict[str, object]:
-    """The top-level questions asked on a path, with their answers (a group counts as
-    asked when any of its members was)."""
-    asked: dict[str, object] = {}
-    for node_id, value in path:
-        group = flow.group_of.get(node_id)
-        asked[group or node_id] = value if group is None else None
-    return asked
 
 
 def thresholds(form: dict) -> dict[str, set[float]]:
@@ -97,15 +85,6 @@ def neighbours(flow: CompiledFlow, form: dict, asked: dict[str, object]) -> list
                 for value in near(node, cut):
                     found.append(along(flow, {**asked, question: value}))
     return found
-
-
-@functools.cache
-def explored(path: Path) -> list[dict[str, object]]:
-    """The top-level answers of every path the exploration walks (each once)."""
-    flow = load_flow(path)
-    walked = Explorer(flow, keep_paths=True).run().outcomes_by_path or []
-    unique = {repr(asked): asked for asked in (asked_on(flow, w) for w, _ in walked)}
-    return list(unique.values())
 
 
 @pytest.mark.parametrize("path", FLOWS, ids=lambda p: p.stem)
