@@ -4,6 +4,7 @@ asked (items it cannot gate say so, and are shown always)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from tests.fhir_support import answer_values, enabled, explored
 from triagebot.app import fhir
 from triagebot.app.library import bundled_dir
+from triagebot.cli import main
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.engine import Session
 from triagebot.flows.fhir_gates import NOT_GATED_URL, coverage
@@ -174,3 +176,24 @@ def test_coverage_counts_gated_always_and_all_items() -> None:
     """gates-test: 5 items gated, the first always asked, 9 items (3 not gated)."""
     expected = (5, 1, 9)
     assert expected == coverage(load_flow(GATES))
+
+
+def test_verify_counts_enable_when_and_calculated_expressions(capsys) -> None:
+    """``triagebot verify`` says how much of the flow the FHIR export gates and computes."""
+    main(["verify", str(GATES)])
+    text = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    main(["verify", str(GATES), "--format", "json"])
+    data = json.loads(capsys.readouterr().out)[0]["fhir"]
+    expected = (
+        "FHIR: 5 of 9 items have enableWhen, 1 always asked; shown always: "
+        "2 after-not-gated, 1 combination; 1 of 1 computed values have a calculatedExpression",
+        {
+            "items": 9,
+            "enable_when": 5,
+            "always_asked": 1,
+            "not_gated": {"after-not-gated": 2, "combination": 1},
+            "computed": 1,
+            "calculated_expression": 1,
+        },
+    )
+    assert expected == (next(line for line in text if line.startswith("FHIR:")), data)

@@ -33,6 +33,7 @@ import math
 from typing import Any
 
 from triagebot.flows.compiled import CompiledFlow
+from triagebot.flows.fhir_paths import calculated
 from triagebot.flows.fhir_rules import (
     ALWAYS,
     Atom,
@@ -106,6 +107,38 @@ def coverage(flow: CompiledFlow) -> tuple[int, int, int]:
     gated = sum(1 for g in found.values() if isinstance(g, Gate) and g.atoms)
     always = sum(1 for g in found.values() if g == ALWAYS)
     return gated, always, len(found)
+
+
+def coverage_data(flow: CompiledFlow) -> dict[str, Any]:
+    """What the FHIR export covers: items with enableWhen, always asked, shown always
+    (by reason), and computed values with a calculatedExpression."""
+    found = gates(flow)
+    gated, always, items = coverage(flow)
+    reasons: dict[str, int] = {}
+    for shown in found.values():
+        if isinstance(shown, NotGated):
+            reasons[shown.reason] = reasons.get(shown.reason, 0) + 1
+    paths = calculated(flow)
+    return {
+        "items": items,
+        "enable_when": gated,
+        "always_asked": always,
+        "not_gated": dict(sorted(reasons.items())),
+        "computed": len(paths),
+        "calculated_expression": sum(1 for path in paths.values() if path is not None),
+    }
+
+
+def coverage_line(flow: CompiledFlow) -> str:
+    """:func:`coverage_data` in a line, for ``triagebot verify``."""
+    data = coverage_data(flow)
+    reasons = ", ".join(f"{n} {reason}" for reason, n in data["not_gated"].items())
+    shown = f"; shown always: {reasons}" if reasons else ""
+    return (
+        f"FHIR: {data['enable_when']} of {data['items']} items have enableWhen, "
+        f"{data['always_asked']} always asked{shown}; {data['calculated_expression']} of "
+        f"{data['computed']} computed values have a calculatedExpression"
+    )
 
 
 # --- the graph -----------------------------------------------------------------------------
