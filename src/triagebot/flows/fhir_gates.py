@@ -30,6 +30,7 @@ too many.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from triagebot.flows.compiled import CompiledFlow
@@ -85,17 +86,14 @@ def gates(flow: CompiledFlow) -> dict[str, Shown]:
                 shown[node_id] = NotGated("combination")
         return shown
     incoming = _incoming(flow, order)
-    dominators = _dominators(order, incoming)
+    graph = _Graph(_dominators(order, incoming), _post_dominators(flow, order))
     for node_id in order:
         if isinstance(flow.flow.nodes[node_id], OutcomeNode):
             continue
         if node_id == flow.flow.start:
             shown[node_id] = ALWAYS
             continue
-        reps = [
-            _rule(flow, source, rule, shown, dominators[source])
-            for source, rule in incoming[node_id]
-        ]
+        reps = [_rule(flow, source, rule, shown, graph) for source, rule in incoming[node_id]]
         shown[node_id] = _combined(reps)
     return shown
 
@@ -191,12 +189,34 @@ def _dominators(
 # --- one rule ------------------------------------------------------------------------------
 
 
+def _post_dominators(flow: CompiledFlow, order: list[str]) -> dict[str, frozenset[str]]:
+    """The nodes on every path from each node to an outcome (the node included)."""
+    found: dict[str, frozenset[str]] = {}
+    for node_id in reversed(order):
+        after = [found[rule.goto] for rule in flow.routes.get(node_id, ())]
+        common = frozenset.intersection(*after) if after else frozenset()
+        found[node_id] = common | {node_id}
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Graph:
+    """The nodes on every path to each node (``before``) and from it (``after``)."""
+
+    before: dict[str, frozenset[str]]
+    after: dict[str, frozenset[str]]
+
+    def leading(self, source: str, shown: dict[str, Shown]) -> frozenset[str]:
+        """The gated questions before ``source`` from which every path goes through it."""
+        return frozenset(
+            name
+            for name in self.before[source]
+            if source in self.after[name] and isinstance(shown.get(name), Gate)
+        )
+
+
 def _rule(
-    flow: CompiledFlow,
-    source: str,
-    index: int,
-    shown: dict[str, Shown],
-    dominators: frozenset[str],
+    flow: CompiledFlow, source: str, index: int, shown: dict[str, Shown], graph: _Graph
 ) -> Rep:
     """What the rule ``index`` of ``source`` says as enableWhen."""
     before = shown[source]
@@ -211,7 +231,8 @@ def _rule(
         return _as_edge(before)
     if not isinstance(node, YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion):
         return NotGated("group" if isinstance(node, GroupNode) else "combination")
-    return conditional(flow, source, parts, dominators)
+    leading = graph.leading(source, shown)
+    return conditional(flow, source, parts, graph.before[source], leading)
 
 
 def _as_edge(gate: Gate) -> Edge:

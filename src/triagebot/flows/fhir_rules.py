@@ -97,8 +97,16 @@ def single(atom: Atom) -> Edge:
 
 
 def conditional(  # noqa: PLR0911 (one return per way a rule is left alone)
-    flow: CompiledFlow, source: str, parts: list[tuple[Expr, bool]], dominators: frozenset[str]
+    flow: CompiledFlow,
+    source: str,
+    parts: list[tuple[Expr, bool]],
+    dominators: frozenset[str],
+    leading: frozenset[str] = frozenset(),
 ) -> Rep:
+    """The rule with conditions ``parts`` at ``source`` as enableWhen. It may read the
+    questions asked on every path to ``source`` (``dominators``); ``leading`` are those
+    that are gated and from which every path goes through ``source``, so an answer to one
+    of them means ``source`` is reached (they may stand alone in an ``any``)."""
     trees = [tree for tree, _ in parts]
     if any(isinstance(node, Aggregate) for tree in trees for node in tree.walk()):
         return NotGated("group")
@@ -124,7 +132,7 @@ def conditional(  # noqa: PLR0911 (one return per way a rule is left alone)
         return NotGated("combination")
     if not fired:
         return None
-    return _edge(flow, ordered, domains, fired)
+    return _edge(flow, ordered, domains, fired, leading)
 
 
 def _fired(
@@ -230,6 +238,7 @@ def _edge(
     names: list[str],
     domains: list[list[Value]],
     fired: set[tuple[Value, ...]],
+    leading: frozenset[str] = frozenset(),
 ) -> Rep:
     """The combinations a rule fires on, as enableWhen (the first name is the rule's own
     node, which every form must require to be answered)."""
@@ -247,12 +256,41 @@ def _edge(
             conj.extend(atoms)
     else:
         conj = None
-    disj = _any_of(flow, names[0], domains[0], sides[0]) if len(names) == 1 else None
+    if len(names) == 1:
+        disj = _any_of(flow, names[0], domains[0], sides[0])
+    else:
+        disj = _union(flow, names, domains, fired, leading)
     if conj is not None and len(conj) == 1:
         disj = disj or tuple(conj)
     if conj is None and disj is None:
         return NotGated("combination")
     return Edge(None if conj is None else tuple(conj), disj)
+
+
+def _union(
+    flow: CompiledFlow,
+    names: list[str],
+    domains: list[list[Value]],
+    fired: set[tuple[Value, ...]],
+    leading: frozenset[str],
+) -> tuple[Atom, ...] | None:
+    """The combinations as "one of the questions has one of some answers" (``any``),
+    where each question but the rule's own node is ``leading``; None otherwise."""
+    every = list(itertools.product(*domains))
+    atoms: list[Atom] = []
+    covered: set[tuple[Value, ...]] = set()
+    for index, (name, domain) in enumerate(zip(names, domains, strict=True)):
+        picked = {v for v in domain if all(c in fired for c in every if c[index] == v)}
+        if not picked:
+            continue
+        if (index > 0 and name not in leading) or UNKNOWN in picked:
+            return None
+        found = _any_of(flow, name, domain, picked)
+        if found is None:
+            return None
+        atoms.extend(found)
+        covered |= {c for c in every if c[index] in picked}
+    return tuple(atoms) if covered == fired else None
 
 
 def _side(  # noqa: PLR0911 (one return per kind of side)
