@@ -161,15 +161,20 @@ def test_no_made_up_code_system_for_yes_no() -> None:
 
 
 def test_none_of_these_is_an_explicit_answer() -> None:
-    """A multi-choice answer with nothing ticked is SNOMED CT None, an option of the item."""
+    """A multi-choice answer with nothing ticked is SNOMED CT None, an option of the item
+    that excludes the others."""
     flow = mixed()
     transcript = from_session(driven(flow, {**MIXED_URGENT, "symptoms": []}))
     response = fhir.questionnaire_response(transcript, flow)
     symptoms = next(i for i in response["item"] if i["linkId"] == "symptoms")
     form = next(i for i in fhir.questionnaire(flow)["item"] if i["linkId"] == "symptoms")
     none = {"system": SNOMED, "code": "260413007", "display": "None of these"}
-    expected = ([{"valueCoding": none}], True)
-    assert expected == (symptoms["answer"], {"valueCoding": none} in form["answerOption"])
+    exclusive = {
+        "url": "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive",
+        "valueBoolean": True,
+    }
+    expected = ([{"valueCoding": none}], {"extension": [exclusive], "valueCoding": none})
+    assert expected == (symptoms["answer"], form["answerOption"][-1])
 
 
 def test_outcome_is_a_group_with_urgency_and_cited_lines() -> None:

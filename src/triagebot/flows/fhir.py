@@ -40,17 +40,19 @@ from triagebot.flows.fhir_outcome import OUTCOME_LINK as OUTCOME_LINK  # noqa: P
 from triagebot.flows.fhir_outcome import outcome_answer, outcome_item
 from triagebot.flows.fhir_paths import CALCULATED_URL, calculated
 from triagebot.flows.fhir_rules import Shown
-from triagebot.flows.fhir_values import answer_codings, option_codings
+from triagebot.flows.fhir_values import NONE_CODE, answer_codings, option_codings
 from triagebot.flows.fhir_values import questionnaire_url as questionnaire_url  # noqa: PLC0414
 from triagebot.flows.fhir_values import yes_no_labels as yes_no_labels  # noqa: PLC0414
 from triagebot.flows.safe_text import escaped
 from triagebot.flows.schema import (
     UNKNOWN,
+    ChoiceQuestion,
     GroupNode,
     InfoNode,
     MultiChoiceQuestion,
     NumberQuestion,
     OutcomeNode,
+    YesNoQuestion,
 )
 from triagebot.flows.transcript import AnswerRecord, Transcript, ValueRecord
 
@@ -70,6 +72,7 @@ def as_built(resource_type: str, resource: Json, release: Release) -> Json:
 
 
 COMPUTED_LINK = "triagebot.computed."
+ItemNode = YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion | InfoNode
 EXT = "http://hl7.org/fhir/StructureDefinition/"
 
 
@@ -128,7 +131,7 @@ def _items(flow: CompiledFlow, release: Release) -> list[Json]:
     return items
 
 
-def _node_item(flow: CompiledFlow, node_id: str, node: Any, release: Release) -> Json:
+def _node_item(flow: CompiledFlow, node_id: str, node: ItemNode, release: Release) -> Json:
     if isinstance(node, InfoNode):
         return {"linkId": node_id, "type": "display", "text": node.text}
     item: Json = {"linkId": node_id, "text": node.prompt}
@@ -136,11 +139,19 @@ def _node_item(flow: CompiledFlow, node_id: str, node: Any, release: Release) ->
         return item | _number_item(node)
     item["type"] = _coded(release)
     item["answerOption"] = [
-        {"valueCoding": coding} for coding in option_codings(flow.id, node_id, node, flow.language)
+        _option(coding) for coding in option_codings(flow.id, node_id, node, flow.language)
     ]
     if isinstance(node, MultiChoiceQuestion):
         item["repeats"] = True
     return item
+
+
+def _option(coding: Json) -> Json:
+    """An answerOption; "none of these" excludes every other option."""
+    if coding["code"] != NONE_CODE:
+        return {"valueCoding": coding}
+    exclusive = {"url": EXT + "questionnaire-optionExclusive", "valueBoolean": True}
+    return {"extension": [exclusive], "valueCoding": coding}
 
 
 def _gated(flow: CompiledFlow, item: Json, shown: dict[str, Shown]) -> Json:
