@@ -97,6 +97,13 @@ def outcome_cases(flow_id: str) -> list[tuple[str, dict[str, Any]]]:
     return sorted(cases.items())
 
 
+def scenario_cases(flow_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """Every scenario of a bundled flow: (name, answers)."""
+    flow = load_flow(BUNDLED / f"{flow_id}.yaml")
+    file = load_scenarios(BUNDLED / "tests" / f"{flow_id}.scenarios.yaml", flow)
+    return [(scenario.name, scenario.answers) for scenario in file.scenarios]
+
+
 def transcript_of(flow: CompiledFlow, answers: dict[str, Any]) -> Transcript:
     """The transcript of a session on ``answers``, with a patient and a clinician."""
     session = drive(flow, answers, lambda: datetime(2026, 12, 5, 16, 15, tzinfo=UTC))

@@ -80,6 +80,8 @@ def gates(flow: CompiledFlow) -> dict[str, Shown]:
     shown: dict[str, Shown] = {}
     for member in flow.group_of:
         shown[member] = NotGated("member")
+    for group in flow.groups.values():
+        shown |= dict.fromkeys(_every_round(flow, group), ALWAYS)
     if order is None:
         for node_id, node in flow.flow.nodes.items():
             if not isinstance(node, OutcomeNode):
@@ -213,6 +215,22 @@ class _Graph:
             for name in self.before[source]
             if source in self.after[name] and isinstance(shown.get(name), Gate)
         )
+
+
+def _every_round(flow: CompiledFlow, group: GroupNode) -> list[str]:
+    """The members asked in every round of ``group``: its start, and each member an
+    unconditional rule leads to from one of them (not ``another``, which the last round
+    does not ask). Inside its group an item is shown once per round, so these need no
+    enableWhen."""
+    found: list[str] = []
+    member: str | None = group.start
+    while member is not None and member != group.another and member in group.nodes:
+        if member in found:
+            break
+        found.append(member)
+        rules = flow.routes.get(member, ())
+        member = rules[0].goto if len(rules) == 1 and rules[0].condition is None else None
+    return found
 
 
 def _rule(
