@@ -10,9 +10,14 @@ cannot be decided gives empty rather than FHIRPath's "otherwise" branch, and ``i
 compared by their SNOMED CT codes. A text value is shown by its label, as in the
 transcript.
 
-Not translated (the value has no calculatedExpression): aggregates over a repeated group,
-``answered`` of a number that may be unknown, ``min``, ``max`` and ``round`` (FHIRPath
-rounds halves differently), and any use of a yes/no answer other than comparing it.
+A repeated group's entries are its items in the response, one per round, in round order:
+``count_of``, ``min_of``, ``max_of``, ``first_min`` and ``first_max`` read them, an entry
+whose condition, value or key is empty taking no part, as in triagebot.
+
+Not translated (the value has no calculatedExpression): ``any_of``, ``all_of``,
+``sum_of`` and ``entry_number``, ``answered`` of a number that may be unknown, ``min``,
+``max`` and ``round`` (FHIRPath rounds halves differently), and any use of a yes/no answer
+other than comparing it.
 """
 
 from __future__ import annotations
@@ -92,6 +97,14 @@ class _Translator:
     def __init__(self, flow: CompiledFlow) -> None:
         self.flow = flow
         self.depth = 0
+        self.entry: frozenset[str] = frozenset()
+        """A repeated group's members, while translating an aggregate's per-entry
+        arguments: read from the entry (the context), not the whole response."""
+
+    def _answer(self, name: str) -> str:
+        if name in self.entry:
+            return f"item.where(linkId={_text(name)}).answer"
+        return _answer(name)
 
     def computed(self, name: str) -> str:
         self.depth += 1
@@ -105,7 +118,7 @@ class _Translator:
     def of(self, node: Expr) -> str:
         kind = type(node)
         handler: Callable[[Expr], str] | None = getattr(self, f"_{kind.__name__.lower()}", None)
-        if handler is None or isinstance(node, Aggregate):
+        if handler is None:
             raise Untranslatable(kind.__name__)
         return handler(node)
 
@@ -121,13 +134,14 @@ class _Translator:
         if node.name in self.flow.computed:
             return f"({self.computed(node.name)})"
         question = self.flow.nodes.get(node.name)
-        if node.name in self.flow.group_of or isinstance(
-            question, YesNoQuestion | MultiChoiceQuestion
-        ):
+        if question is None:
+            raise Untranslatable(node.name)  # entry_number: a round's number
+        outside = node.name in self.flow.group_of and node.name not in self.entry
+        if outside or isinstance(question, YesNoQuestion | MultiChoiceQuestion):
             raise Untranslatable(node.name)
         if isinstance(question, NumberQuestion):
-            return f"{_answer(node.name)}.value"
-        return f"{_answer(node.name)}.value.code"
+            return f"{self._answer(node.name)}.value"
+        return f"{self._answer(node.name)}.value.code"
 
     def _negate(self, node: Expr) -> str:
         assert isinstance(node, Negate)
@@ -160,7 +174,7 @@ class _Translator:
         as SNOMED CT codes."""
         if self._is_yes_no(node):
             assert isinstance(node, Name)
-            return f"{_answer(node.name)}.value.code"
+            return f"{self._answer(node.name)}.value.code"
         if self._is_yes_no(other) and isinstance(node, Const) and isinstance(node.value, str):
             return _text(YES_NO_CODES[node.value])
         return self.of(node)
@@ -174,7 +188,7 @@ class _Translator:
             values = list(node.haystack)
             if self._is_yes_no(node.needle):
                 assert isinstance(node.needle, Name)
-                needle = f"{_answer(node.needle.name)}.value.code"
+                needle = f"{self._answer(node.needle.name)}.value.code"
                 values = [YES_NO_CODES[str(value)] for value in values]
             else:
                 needle = self.of(node.needle)
@@ -194,7 +208,7 @@ class _Translator:
             self.flow.nodes.get(node.name), MultiChoiceQuestion
         ):
             raise Untranslatable("in")
-        answer = _answer(node.name)
+        answer = self._answer(node.name)
         return answer, f"{answer}.value.code.where($this != '{NONE_CODE}')"
 
     def _count(self, node: Expr) -> str:
@@ -214,13 +228,13 @@ class _Translator:
         question = self.flow.nodes.get(node.name)
         if isinstance(question, NumberQuestion) and question.allow_unknown:
             raise Untranslatable("answered")
-        return f"{_answer(node.name)}.exists()"
+        return f"{self._answer(node.name)}.exists()"
 
     def _known(self, node: Expr) -> str:
         assert isinstance(node, Known)
         if node.name in self.flow.computed:
             return f"({self.computed(node.name)}).exists()"
-        return f"{_answer(node.name)}.value.exists()"
+        return f"{self._answer(node.name)}.value.exists()"
 
     def _call(self, node: Expr) -> str:
         assert isinstance(node, Call)
@@ -228,3 +242,34 @@ class _Translator:
         if function is None:
             raise Untranslatable(node.function)
         return f"({self.of(node.args[0])}).{function}()"
+
+    def _aggregate(self, node: Expr) -> str:
+        """An aggregate over a repeated group's entries (the group's items, one per
+        round): an entry whose condition, value or key is empty takes no part."""
+        assert isinstance(node, Aggregate)
+        if self.entry:
+            raise Untranslatable("an aggregate inside an aggregate")
+        entries = f"%resource.item.where(linkId={_text(node.group)})"
+        self.entry = node.members
+        try:
+            where = "" if node.where is None else f".where({self.of(node.where)})"
+            value = None if node.value is None else self.of(node.value)
+            key = None if node.key is None else self.of(node.key)
+        finally:
+            self.entry = frozenset()
+        return _combined(node.function, entries + where, value, key)
+
+
+def _combined(function: str, taking: str, value: str | None, key: str | None) -> str:
+    """An aggregate function over the entries taking part (``taking``)."""
+    if function == "count_of":
+        return f"{taking}.count()"
+    if function in ("any_of", "all_of"):
+        raise Untranslatable(function)  # the condition is the where clause: see count_of
+    if function in ("min_of", "max_of") and value is not None:
+        return f"{taking}.select({value}).{function[:3]}()"
+    if function in ("first_min", "first_max") and value is not None and key is not None:
+        present = f"{taking}.where(({key}).exists() and ({value}).exists())"
+        best = f"{present}.select({key}).{function[-3:]}()"
+        return f"{present}.where(({key}) = {best}).first().select({value})"
+    raise Untranslatable(function)
