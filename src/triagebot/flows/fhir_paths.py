@@ -15,9 +15,9 @@ A repeated group's entries are its items in the response, one per round, in roun
 whose condition, value or key is empty taking no part, as in triagebot.
 
 Not translated (the value has no calculatedExpression): ``any_of``, ``all_of``,
-``sum_of`` and ``entry_number``, ``answered`` of a number that may be unknown, ``min``,
-``max`` and ``round`` (FHIRPath rounds halves differently), and any use of a yes/no answer
-other than comparing it.
+``sum_of``, ``entry_number`` other than as the value of ``first_min`` or ``first_max``,
+``answered`` of a number that may be unknown, ``min``, ``max`` and ``round`` (FHIRPath
+rounds halves differently), and any use of a yes/no answer other than comparing it.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from collections.abc import Callable
 
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.expr import (
+    ENTRY_NUMBER,
     Aggregate,
     And,
     Answered,
@@ -250,26 +251,35 @@ class _Translator:
         if self.entry:
             raise Untranslatable("an aggregate inside an aggregate")
         entries = f"%resource.item.where(linkId={_text(node.group)})"
+        numbered = isinstance(node.value, Name) and node.value.name == ENTRY_NUMBER
         self.entry = node.members
         try:
-            where = "" if node.where is None else f".where({self.of(node.where)})"
-            value = None if node.value is None else self.of(node.value)
+            where = "true" if node.where is None else self.of(node.where)
+            value = None if node.value is None or numbered else self.of(node.value)
             key = None if node.key is None else self.of(node.key)
         finally:
             self.entry = frozenset()
-        return _combined(node.function, entries + where, value, key)
+        if numbered and key is not None and node.function in ("first_min", "first_max"):
+            return _first_number(node.function, entries, where, key)
+        return _combined(node.function, f"{entries}.where({where})", value, key)
 
 
 def _combined(function: str, taking: str, value: str | None, key: str | None) -> str:
     """An aggregate function over the entries taking part (``taking``)."""
     if function == "count_of":
         return f"{taking}.count()"
-    if function in ("any_of", "all_of"):
-        raise Untranslatable(function)  # the condition is the where clause: see count_of
     if function in ("min_of", "max_of") and value is not None:
         return f"{taking}.select({value}).{function[:3]}()"
     if function in ("first_min", "first_max") and value is not None and key is not None:
         present = f"{taking}.where(({key}).exists() and ({value}).exists())"
         best = f"{present}.select({key}).{function[-3:]}()"
         return f"{present}.where(({key}) = {best}).first().select({value})"
-    raise Untranslatable(function)
+    raise Untranslatable(function)  # any_of, all_of, sum_of
+
+
+def _first_number(function: str, entries: str, where: str, key: str) -> str:
+    """``first_min(g, entry_number, by=key)``: the round number (1 for the first) of the
+    first entry whose key is the least (greatest) among those taking part."""
+    taking = f"({where}) and ({key}).exists()"
+    best = f"{entries}.where({taking}).select({key}).{function[-3:]}()"
+    return f"{entries}.select(iif({taking} and ({key}) = {best}, $index + 1, {{}})).first()"
