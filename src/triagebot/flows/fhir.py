@@ -14,10 +14,14 @@ questions are coded (``coding`` in R5, ``choice`` in R4B; the codes:
 recorded as a data-absent-reason. Info messages are ``display`` items. The outcome (a group:
 :mod:`~triagebot.flows.fhir_outcome`) and the computed values are read-only items under
 ``triagebot.``-prefixed linkIds (flow ids cannot contain dots, so these never collide with
-a question). The response names its ``subject`` (the patient reference) and ``author``
-(the clinician) where the transcript knows them. Both resources carry the language they
-are written in (``language``: the flow's compiled language, the transcript's language);
-fixed wording (yes/no labels, "Outcome reached") comes from the catalog in that language.
+a question). Each item is shown when triagebot would ask it (``enableWhen`` derived from
+the routing, or an extension saying why not: :mod:`~triagebot.flows.fhir_gates`), and each
+computed value carries its formula as a FHIRPath ``calculatedExpression`` where it can be
+translated (:mod:`~triagebot.flows.fhir_paths`). The response names its ``subject`` (the
+patient reference) and ``author`` (the clinician) where the transcript knows them. Both
+resources carry the language they are written in (``language``: the flow's compiled
+language, the transcript's language); fixed wording (yes/no labels, "Outcome reached")
+comes from the catalog in that language.
 
 A repeated group is a ``group`` item that repeats (``repeats: true``, at most ``max``
 times by the maxOccurs extension) holding its members' items; a response repeats it once
