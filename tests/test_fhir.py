@@ -20,6 +20,10 @@ from triagebot.cli import main
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.transcript_build import from_session
 
+SNOMED = "http://snomed.info/sct"
+URINARY_YES = {"urinary_difficulty": "yes"}
+SADDLE_YES = {"saddle_sensation": "yes"}
+
 MODELS = {"R5": (Questionnaire5, Response5), "R4B": (Questionnaire4, Response4)}
 
 SCENARIOS = [
@@ -85,7 +89,8 @@ def test_coded_items_use_each_releases_type() -> None:
 
 
 def test_response_items_follow_questionnaire_order_and_carry_values() -> None:
-    """Answers become codings, integers and decimals; the outcome is a coded read-only item."""
+    """Answers become codings, integers and decimals; yes/no is SNOMED CT; the outcome is a
+    read-only group."""
     flow = mixed()
     response = fhir.questionnaire_response(from_session(driven(flow, MIXED_URGENT)), flow)
     values = [(i["linkId"], i.get("answer")) for i in response["item"]]
@@ -116,25 +121,105 @@ def test_response_items_follow_questionnaire_order_and_carry_values() -> None:
                 },
             ],
         ),
-        (
-            "smoker",
-            [{"valueCoding": {"system": system + "smoker", "code": "yes", "display": "Yes"}}],
-        ),
-        (
-            "triagebot.outcome",
-            [
-                {
-                    "valueCoding": {
-                        "system": system + "triagebot.outcome",
-                        "code": "urgent",
-                        "display": "Urgent review",
-                    }
-                }
-            ],
-        ),
+        ("smoker", [{"valueCoding": {"system": SNOMED, "code": "373066001", "display": "Yes"}}]),
+        ("triagebot.outcome", None),
         ("triagebot.computed.dose", [{"valueDecimal": 141.0}]),
     ]
     assert expected == values
+
+
+@pytest.mark.parametrize(
+    ("lang", "answer", "expected"),
+    [
+        ("en", "yes", {"system": SNOMED, "code": "373066001", "display": "Yes"}),  # yes
+        ("en", "no", {"system": SNOMED, "code": "373067005", "display": "No"}),  # no
+        # unsure is SNOMED CT Unknown, shown as triagebot's own unsure
+        ("en", "unsure", {"system": SNOMED, "code": "261665006", "display": "Unsure"}),
+        ("fr", "unsure", {"system": SNOMED, "code": "261665006", "display": "Incertain"}),
+    ],
+)
+def test_yes_no_answers_are_snomed_ct_codes(lang, answer, expected) -> None:
+    flow = load_flow(CAUDA_EQUINA)
+    transcript = from_session(
+        driven(flow, {"back_or_leg_pain": "yes", "urinary_difficulty": answer} | SADDLE_YES)
+    ).model_copy(update={"language": lang})
+    response = fhir.questionnaire_response(transcript, flow)
+    urinary = next(i for i in response["item"] if i["linkId"] == "urinary_difficulty")
+    assert expected == urinary["answer"][0]["valueCoding"]
+
+
+def test_no_made_up_code_system_for_yes_no() -> None:
+    """Every yes/no option of the Questionnaire is a SNOMED CT coding."""
+    form = fhir.questionnaire(load_flow(CAUDA_EQUINA))
+    systems = {
+        option["valueCoding"]["system"]
+        for item in form["item"]
+        if item["linkId"] == "urinary_difficulty"
+        for option in item["answerOption"]
+    }
+    assert {SNOMED} == systems
+
+
+def test_none_of_these_is_an_explicit_answer() -> None:
+    """A multi-choice answer with nothing ticked is SNOMED CT None, an option of the item
+    that excludes the others."""
+    flow = mixed()
+    transcript = from_session(driven(flow, {**MIXED_URGENT, "symptoms": []}))
+    response = fhir.questionnaire_response(transcript, flow)
+    symptoms = next(i for i in response["item"] if i["linkId"] == "symptoms")
+    form = next(i for i in fhir.questionnaire(flow)["item"] if i["linkId"] == "symptoms")
+    none = {"system": SNOMED, "code": "260413007", "display": "None of these"}
+    exclusive = {
+        "url": "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive",
+        "valueBoolean": True,
+    }
+    expected = ([{"valueCoding": none}], {"extension": [exclusive], "valueCoding": none})
+    assert expected == (symptoms["answer"], form["answerOption"][-1])
+
+
+def test_outcome_is_a_group_with_urgency_and_cited_lines() -> None:
+    """The outcome carries what was decided, its urgency, and each line with its source."""
+    flow = load_flow(CAUDA_EQUINA)
+    transcript = from_session(driven(flow, {"back_or_leg_pain": "yes"} | URINARY_YES))
+    outcome = next(
+        i
+        for i in fhir.questionnaire_response(transcript, flow)["item"]
+        if i["linkId"] == "triagebot.outcome"
+    )
+    parts = {i["linkId"]: i["answer"] for i in outcome["item"]}
+    expected = {
+        "triagebot.outcome.reached": "emergency_mri",
+        "triagebot.outcome.urgency": "emergency",
+        "lines cited": True,
+    }
+    lines = [
+        a["valueString"]
+        for key in ("reasons", "actions")
+        for a in parts[f"triagebot.outcome.{key}"]
+    ]
+    assert expected == {
+        "triagebot.outcome.reached": parts["triagebot.outcome.reached"][0]["valueCoding"]["code"],
+        "triagebot.outcome.urgency": parts["triagebot.outcome.urgency"][0]["valueCoding"]["code"],
+        "lines cited": bool(lines) and all("(source: NHS West Yorkshire" in line for line in lines),
+    }
+
+
+@pytest.mark.parametrize(
+    ("patient", "clinician", "expected"),
+    [
+        (None, None, (None, None)),  # neither known: neither written
+        ("NHS 943 476 5919", None, ({"display": "NHS 943 476 5919"}, None)),  # patient only
+        ("Bed 4", "Dr A", ({"display": "Bed 4"}, {"display": "Dr A"})),  # both
+    ],
+)
+def test_subject_and_author_when_known(patient, clinician, expected) -> None:
+    flow = mixed()
+    transcript = from_session(driven(flow, MIXED_URGENT)).model_copy(
+        update={"patient": patient, "clinician": clinician}
+    )
+    for release in ("R5", "R4B"):
+        response = fhir.questionnaire_response(transcript, flow, release)
+        assert expected == (response.get("subject"), response.get("author"))
 
 
 def test_unknown_number_is_a_data_absent_reason() -> None:

@@ -416,7 +416,7 @@ def test_fhir_resources_carry_the_language(french: CompiledFlow) -> None:
     transcript = from_session(drive(french, INOTROPE, clock))
     response = json.loads(exports.render("fhir", transcript, french))
     shock = next(item for item in response["item"] if item["linkId"] == "shock")
-    expected = ("fr", {"code": "yes", "display": "Oui"})
+    expected = ("fr", {"code": "373066001", "display": "Oui"})  # SNOMED CT Yes
     assert expected == (
         response["language"],
         {k: shock["answer"][0]["valueCoding"][k] for k in ("code", "display")},

@@ -94,6 +94,7 @@ ENGLISH = Words(
     values="Values",
     export_source_line="{id}: {title} ({evidence}, {version}{review}; file {file})",
     outcome_reached="Outcome reached",
+    urgency_heading="Urgency",
     help="Commands: 'why' (why we ask, and the source), 'back', 'lang' (language), 'quit'.",
     title_line="{title} (flow {id} v{version})",
     review_overdue_line="REVIEW OVERDUE: {what}.",

@@ -100,6 +100,7 @@ FRENCH = Words(
     values="Valeurs",
     export_source_line="{id} : {title} ({evidence}, {version}{review} ; fichier {file})",
     outcome_reached="Conduite retenue",
+    urgency_heading="Urgence",
     help=(
         "Commandes : 'pourquoi' (pourquoi cette question, et la source), 'retour', "
         "'langue', 'quitter'."

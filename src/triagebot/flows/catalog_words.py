@@ -99,6 +99,8 @@ class Words:
     export_source_line: str
     outcome_reached: str
     """The FHIR item holding the outcome reached."""
+    urgency_heading: str
+    """The FHIR item holding the outcome's urgency."""
 
     # --- plain mode --------------------------------------------------------------------
     help: str

@@ -8,14 +8,20 @@ questionnaire, so :func:`check_response` does that: every answered linkId is an 
 Questionnaire and every coded answer one of that item's options.
 
 Mapping: each question is an item whose linkId is the question id; yes/no and choice
-questions are coded (``coding`` in R5, ``choice`` in R4B) with the answer values as codes;
-multi-choice items repeat; numbers are ``integer`` or ``decimal`` with their unit and range
-as the standard extensions, and ``unknown`` is recorded as a data-absent-reason. Info
-messages are ``display`` items. The outcome reached and the computed values are read-only
-items under ``triagebot.``-prefixed linkIds (flow ids cannot contain dots, so these never
-collide with a question). Both resources carry the language they are written in
-(``language``: the flow's compiled language, the transcript's language); fixed wording
-(yes/no labels, "Outcome reached") comes from the catalog in that language.
+questions are coded (``coding`` in R5, ``choice`` in R4B; the codes:
+:mod:`~triagebot.flows.fhir_values`); multi-choice items repeat; numbers are ``integer`` or
+``decimal`` with their unit and range as the standard extensions, and ``unknown`` is
+recorded as a data-absent-reason. Info messages are ``display`` items. The outcome (a group:
+:mod:`~triagebot.flows.fhir_outcome`) and the computed values are read-only items under
+``triagebot.``-prefixed linkIds (flow ids cannot contain dots, so these never collide with
+a question). Each item is shown when triagebot would ask it (``enableWhen`` derived from
+the routing, or an extension saying why not: :mod:`~triagebot.flows.fhir_gates`), and each
+computed value carries its formula as a FHIRPath ``calculatedExpression`` where it can be
+translated (:mod:`~triagebot.flows.fhir_paths`). The response names its ``subject`` (the
+patient reference) and ``author`` (the clinician) where the transcript knows them. Both
+resources carry the language they are written in (``language``: the flow's compiled
+language, the transcript's language); fixed wording (yes/no labels, "Outcome reached")
+comes from the catalog in that language.
 
 A repeated group is a ``group`` item that repeats (``repeats: true``, at most ``max``
 times by the maxOccurs extension) holding its members' items; a response repeats it once
@@ -28,16 +34,22 @@ import json
 from collections.abc import Callable
 from typing import Any, Literal
 
-from triagebot.flows.catalog import words
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.exports import ExportError
 from triagebot.flows.expr import Kind
 from triagebot.flows.fhir_checks import NUMBER_VALUE as NUMBER_VALUE  # noqa: PLC0414
 from triagebot.flows.fhir_checks import check_response as check_response  # noqa: PLC0414
+from triagebot.flows.fhir_gates import gates, shown_when
+from triagebot.flows.fhir_outcome import OUTCOME_LINK as OUTCOME_LINK  # noqa: PLC0414
+from triagebot.flows.fhir_outcome import outcome_answer, outcome_item
+from triagebot.flows.fhir_paths import CALCULATED_URL, calculated
+from triagebot.flows.fhir_rules import Shown
+from triagebot.flows.fhir_values import NONE_CODE, answer_codings, option_codings
+from triagebot.flows.fhir_values import questionnaire_url as questionnaire_url  # noqa: PLC0414
+from triagebot.flows.fhir_values import yes_no_labels as yes_no_labels  # noqa: PLC0414
 from triagebot.flows.safe_text import escaped
 from triagebot.flows.schema import (
     UNKNOWN,
-    UNSURE,
     ChoiceQuestion,
     GroupNode,
     InfoNode,
@@ -63,28 +75,9 @@ def as_built(resource_type: str, resource: Json, release: Release) -> Json:
     return resource
 
 
-OUTCOME_LINK = "triagebot.outcome"
 COMPUTED_LINK = "triagebot.computed."
+ItemNode = YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion | InfoNode
 EXT = "http://hl7.org/fhir/StructureDefinition/"
-
-
-def yes_no_labels(lang: str) -> dict[str, str]:
-    """The displays of the yes/no/unsure codes in ``lang`` (``Yes``, ``Oui``...)."""
-    said = words(lang)
-    return {
-        "yes": said.yes.capitalize(),
-        "no": said.no.capitalize(),
-        UNSURE: said.unsure.capitalize(),
-    }
-
-
-def questionnaire_url(flow_id: str) -> str:
-    """The Questionnaire's canonical URL (a URN: triagebot publishes no server)."""
-    return f"urn:triagebot:flow:{flow_id}"
-
-
-def _system(flow_id: str, link_id: str) -> str:
-    return f"{questionnaire_url(flow_id)}:{link_id}"
 
 
 # --- Questionnaire --------------------------------------------------------------------------
@@ -116,45 +109,33 @@ def _coded(release: Release) -> str:
 
 def _items(flow: CompiledFlow, release: Release) -> list[Json]:
     spec = flow.flow
+    shown = gates(flow)
     items: list[Json] = []
     for node_id, node in spec.nodes.items():
         if isinstance(node, GroupNode):
-            items.append(_group_item(spec.id, node_id, node, release, flow.language))
+            items.append(_gated(flow, _group_item(flow, node_id, node, release, shown), shown))
         elif not isinstance(node, OutcomeNode):
-            items.append(_node_item(spec.id, node_id, node, release, flow.language))
-    items.append(
-        {
-            "linkId": OUTCOME_LINK,
-            "text": words(flow.language).outcome_reached,
-            "type": _coded(release),
-            "readOnly": True,
-            "answerOption": [
-                {"valueCoding": _coding(spec.id, OUTCOME_LINK, outcome_id, outcome.title)}
-                for outcome_id, outcome in flow.outcomes()
-            ],
-        }
-    )
+            items.append(_gated(flow, _node_item(flow, node_id, node, release), shown))
+    items.append(outcome_item(flow, _coded(release)))
+    paths = calculated(flow)
     for name, computed in spec.computed.items():
         kind = flow.types[name].kind
         value_type = {Kind.NUMBER: "decimal", Kind.BOOL: "boolean"}.get(kind, "string")
-        items.append(
-            {
-                "linkId": COMPUTED_LINK + name,
-                "text": computed.label,
-                "type": value_type,
-                "readOnly": True,
-            }
-        )
+        item: Json = {
+            "linkId": COMPUTED_LINK + name,
+            "text": computed.label,
+            "type": value_type,
+            "readOnly": True,
+        }
+        path = paths[name]
+        if path is not None:
+            expression = {"language": "text/fhirpath", "expression": path}
+            item["extension"] = [{"url": CALCULATED_URL, "valueExpression": expression}]
+        items.append(item)
     return items
 
 
-def _node_item(
-    flow_id: str,
-    node_id: str,
-    node: YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion | InfoNode,
-    release: Release,
-    lang: str,
-) -> Json:
+def _node_item(flow: CompiledFlow, node_id: str, node: ItemNode, release: Release) -> Json:
     if isinstance(node, InfoNode):
         return {"linkId": node_id, "type": "display", "text": node.text}
     item: Json = {"linkId": node_id, "text": node.prompt}
@@ -162,14 +143,31 @@ def _node_item(
         return item | _number_item(node)
     item["type"] = _coded(release)
     item["answerOption"] = [
-        {"valueCoding": coding} for coding in _codings(flow_id, node_id, node, lang).values()
+        _option(coding) for coding in option_codings(flow.id, node_id, node, flow.language)
     ]
     if isinstance(node, MultiChoiceQuestion):
         item["repeats"] = True
     return item
 
 
-def _group_item(flow_id: str, group_id: str, group: GroupNode, release: Release, lang: str) -> Json:
+def _option(coding: Json) -> Json:
+    """An answerOption; "none of these" excludes every other option."""
+    if coding["code"] != NONE_CODE:
+        return {"valueCoding": coding}
+    exclusive = {"url": EXT + "questionnaire-optionExclusive", "valueBoolean": True}
+    return {"extension": [exclusive], "valueCoding": coding}
+
+
+def _gated(flow: CompiledFlow, item: Json, shown: dict[str, Shown]) -> Json:
+    """``item`` with its enableWhen, or the extension saying why it has none."""
+    when = shown_when(flow, shown[item["linkId"]])
+    extensions = item.get("extension", []) + when.pop("extension", [])
+    return item | when | ({"extension": extensions} if extensions else {})
+
+
+def _group_item(
+    flow: CompiledFlow, group_id: str, group: GroupNode, release: Release, shown: dict[str, Shown]
+) -> Json:
     """A repeated group: a ``group`` item that repeats, its members' items inside."""
     return {
         "linkId": group_id,
@@ -178,7 +176,7 @@ def _group_item(flow_id: str, group_id: str, group: GroupNode, release: Release,
         "repeats": True,
         "extension": [{"url": EXT + "questionnaire-maxOccurs", "valueInteger": group.max}],
         "item": [
-            _node_item(flow_id, member_id, member, release, lang)
+            _gated(flow, _node_item(flow, member_id, member, release), shown)
             for member_id, member in group.nodes.items()
         ],
     }
@@ -202,24 +200,6 @@ def _number_item(node: NumberQuestion) -> Json:
     return {"type": value_type, "extension": extensions}
 
 
-def _coding(flow_id: str, link_id: str, code: str, display: str) -> Json:
-    return {"system": _system(flow_id, link_id), "code": code, "display": display}
-
-
-def _codings(
-    flow_id: str,
-    node_id: str,
-    node: YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion,
-    lang: str,
-) -> dict[str, Json]:
-    if isinstance(node, YesNoQuestion):
-        values = ["yes", "no", UNSURE] if node.allow_unsure else ["yes", "no"]
-        labels = [(value, yes_no_labels(lang)[value]) for value in values]
-    else:
-        labels = [(option.id, option.label) for option in node.options]
-    return {code: _coding(flow_id, node_id, code, label) for code, label in labels}
-
-
 # --- QuestionnaireResponse ------------------------------------------------------------------
 
 
@@ -236,33 +216,23 @@ def questionnaire_response(
     """
     form = questionnaire(flow, release, validate)
     order = {item["linkId"]: index for index, item in enumerate(form["item"])}
-    lang = transcript.language
     items = _answer_items(transcript, _number_types(form["item"]))
     if transcript.outcome is not None:
-        outcome = transcript.outcome
-        items.append(
-            {
-                "linkId": OUTCOME_LINK,
-                "text": words(lang).outcome_reached,
-                "answer": [
-                    {
-                        "valueCoding": _coding(
-                            transcript.flow.id, OUTCOME_LINK, outcome.id, outcome.title
-                        )
-                    }
-                ],
-            }
-        )
+        items.append(outcome_answer(transcript, transcript.outcome))
     items += [_computed_item(value) for value in transcript.computed_shown]
     items.sort(key=lambda item: order.get(item["linkId"], len(order)))  # stable: rounds keep order
     response: Json = {
         "resourceType": "QuestionnaireResponse",
-        "language": lang,
+        "language": transcript.language,
         "questionnaire": f"{form['url']}|{form['version']}",
         "status": "completed" if transcript.finished_at is not None else "in-progress",
-        "authored": (transcript.finished_at or transcript.started_at).isoformat(),
-        "item": items,
     }
+    if transcript.patient:
+        response["subject"] = {"display": transcript.patient}
+    response["authored"] = (transcript.finished_at or transcript.started_at).isoformat()
+    if transcript.clinician:
+        response["author"] = {"display": transcript.clinician}
+    response["item"] = items
     problems = check_response(form, response)
     if problems:
         raise ExportError(
@@ -309,26 +279,22 @@ def _answer_item(
     flow_id: str, answer: AnswerRecord, lang: str, number_types: dict[str, str]
 ) -> Json:
     item: Json = {"linkId": answer.question, "text": answer.prompt}
-    value = answer.answer
     if answer.kind == "number":
-        if value == UNKNOWN:
-            item["extension"] = [{"url": EXT + "data-absent-reason", "valueCode": "unknown"}]
-        else:
-            value_type = number_types.get(answer.question, "decimal")
-            # 38.0 read back from JSON is the whole number it was; a fraction is left as
-            # it is, for check_response to refuse (a transcript of another version).
-            if value_type == "integer" and isinstance(value, float) and value.is_integer():
-                value = int(value)
-            item["answer"] = [{NUMBER_VALUE[value_type]: value}]
-        return item
-    codes = value if isinstance(value, list) else [str(value)]
-    labels = answer.labels or [yes_no_labels(lang).get(code, code) for code in codes]
-    if codes:  # an empty multi-choice answer (none of these) has no answer element
-        item["answer"] = [
-            {"valueCoding": _coding(flow_id, answer.question, code, label)}
-            for code, label in zip(codes, labels, strict=True)
-        ]
+        return item | _number_answer(answer, number_types.get(answer.question, "decimal"))
+    item["answer"] = [{"valueCoding": c} for c in answer_codings(flow_id, answer, lang)]
     return item
+
+
+def _number_answer(answer: AnswerRecord, value_type: str) -> Json:
+    """A number answer's value, or the data-absent-reason of ``unknown``."""
+    value = answer.answer
+    if value == UNKNOWN:
+        return {"extension": [{"url": EXT + "data-absent-reason", "valueCode": "unknown"}]}
+    # 38.0 read back from JSON is the whole number it was; a fraction is left as it is,
+    # for check_response to refuse (a transcript of another version).
+    if value_type == "integer" and isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return {"answer": [{NUMBER_VALUE[value_type]: value}]}
 
 
 def _computed_item(value: ValueRecord) -> Json:

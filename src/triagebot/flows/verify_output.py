@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from triagebot.flows.answers import AnswerValue
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.explore import Answers
+from triagebot.flows.fhir_gates import coverage_data, coverage_line
 from triagebot.flows.places import plain
 
 if TYPE_CHECKING:
@@ -114,6 +115,7 @@ def summary_line(report: Report) -> str:
 def to_text(report: Report) -> str:
     flow = report.flow
     lines = [f"{flow.id} v{flow.flow.version}  {flow.file}", "  " + summary_line(report)]
+    lines.append("  " + coverage_line(flow))
     for finding in report.findings:
         lines.append(f"{finding.where}: {finding.severity}: {finding.message}")
         if finding.detail:
@@ -175,6 +177,7 @@ def to_data(report: Report) -> dict[str, Any]:
         "sampled": dict(sorted(seen.sampled.items())),
         "merged_answers": {q: [list(g) for g in groups] for q, groups in seen.merged.items()},
         "seconds": round(report.seconds, 4),
+        "fhir": coverage_data(flow),
         "invariants": [
             {"name": inv.name, "says": inv.says, "holds": inv.name not in seen.violations}
             for inv in flow.flow.invariants
