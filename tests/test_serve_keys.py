@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from triagebot.app import library
-from triagebot.tui.app import make_app
+from triagebot.tui.app import TriageApp
 from triagebot.tui.widgets.transcript import TranscriptPane
 
 pytestmark = pytest.mark.asyncio
@@ -25,7 +25,7 @@ async def test_a_click_on_the_transcript_gives_the_keys_back_to_the_question(
     where: tuple[int, int],
 ) -> None:
     """After a click on a blank part of the transcript, y still answers the question."""
-    app = make_app(library.resolve("cauda-equina"))
+    app = TriageApp(library.resolve("cauda-equina"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.click(TranscriptPane, offset=where)

@@ -41,10 +41,10 @@ def run(args: argparse.Namespace) -> int:
     startup.pause_collector()
     from textual.drivers.web_driver import WebDriver  # noqa: PLC0415 (slow: after parsing)
 
-    from triagebot.tui.app import make_app  # noqa: PLC0415
+    from triagebot.tui.app import TriageApp  # noqa: PLC0415
 
     keep = os.environ.get(KEEP_EXPORTS_VARIABLE)
-    app = make_app(None, args.flows, lang=args.lang, export_dir=Path(keep) if keep else None)
+    app = TriageApp(None, args.flows, lang=args.lang, export_dir=Path(keep) if keep else None)
     app.driver_class = WebDriver
     app.run()
     return 0
