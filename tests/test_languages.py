@@ -404,8 +404,8 @@ def test_the_french_markdown_export_has_french_headings(french: CompiledFlow) ->
         "## Conduite à tenir : Discuter un inotrope (rapidement)",
         "### Motifs",
         "### Actions",
-        "### Consignes de surveillance",
         "### Valeurs",
+        "### Consignes de surveillance",
         "## Sources",
     ]
     assert expected == headings

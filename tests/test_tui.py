@@ -278,7 +278,7 @@ async def test_why_key_shows_reason_and_source_even_from_an_input() -> None:
         assert isinstance(app.screen, WhyScreen)
         text = str(app.screen.query_one("#why-text", Static).content)
         assert "A high temperature makes it urgent." in text
-        assert "Section 5 — The fixture's own made-up source" in text
+        assert "The fixture's own made-up source, Section 5" in text
         await press_all(pilot, ["escape"])
         assert isinstance(app.screen, ChatScreen)
 

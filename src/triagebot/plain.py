@@ -36,9 +36,11 @@ from triagebot.flows.conversation import asking
 from triagebot.flows.engine import (
     FlowRuntimeError,
     OutcomeView,
+    RenderedItem,
     Session,
     describe_answer,
 )
+from triagebot.flows.layout import SECTIONS, citation, heading, labelled
 from triagebot.flows.safe_text import escaping
 from triagebot.flows.wording import overdue_line, round_name, urgency_word, why_lines
 from triagebot.plain_prompts import is_number, options, to_raw, what_to_type
@@ -206,20 +208,22 @@ class PlainChat:
         )
         if view.summary:
             self.say(view.summary)
-        for heading, items in (
-            (said.why, view.reasons),
-            (said.actions, view.actions),
-            (said.evidence_heading, view.evidence),
-            (said.safety_netting, view.safety_netting),
-        ):
+        for section in SECTIONS:  # the card's and the exports' sections, in their order
+            if section == "values":
+                if view.shown:
+                    self.say(_colon(said, said.values))
+                for value in view.shown:
+                    self.say(f"- {labelled(value.label, value.display, said.colon)}")
+                continue
+            items: tuple[RenderedItem, ...] = getattr(view, section)
             if items:
-                self.say(_colon(said, heading))
+                self.say(_colon(said, heading(said, section)))
                 for item in items:
-                    source = said.source_ref.format(doc=item.doc, section=item.section)
-                    self.say(f"- {item.text} {source}")
-        for value in view.shown:
-            label = value.label if value.label.endswith("?") else _colon(said, value.label)
-            self.say(f"{label} {value.display}")
+                    self.say(f"- {item.text} {citation(said, item.cited, item.section)}")
+        sources = self.session.flow.flow.sources
+        self.say(_colon(said, said.sources))
+        for source in sources:
+            self.say(f"- {source.cited}")
         self.say(self.session.flow.flow.disclaimer)
 
 

@@ -64,7 +64,7 @@ FRENCH = Words(
     why_we_ask="Pourquoi cette question",
     source="Source",
     outcome_rests_on="Cette conduite repose sur :",
-    source_line="{title} ({evidence} ; {version}{review} ; fichier {file}).{note}",
+    source_line="{title} ({evidence} ; {version}{review}).{note}",
     review_on=", révision {date}",
     review_not_stated=", date de révision : non indiquée",
     content_review_line=(
@@ -98,7 +98,7 @@ FRENCH = Words(
     answers="Réponses",
     changes="Modifications",
     values="Valeurs",
-    export_source_line="{id} : {title} ({evidence}, {version}{review} ; fichier {file})",
+    export_source_line="{name} ({evidence}, {version}{review})",
     outcome_reached="Conduite retenue",
     help=(
         "Commandes : 'pourquoi' (pourquoi cette question, et la source), 'retour', "

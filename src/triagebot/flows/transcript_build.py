@@ -182,6 +182,7 @@ def _source(source: Source, status: ReviewStatus) -> SourceRecord:
     return SourceRecord(
         id=source.id,
         title=source.title,
+        short=source.short,
         file=source.file,
         version=source.version,
         review=source.review,

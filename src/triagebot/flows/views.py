@@ -37,7 +37,10 @@ class RenderedItem:
 
     text: str
     doc: str
+    """The cited source's id (for records; never shown: ``cited`` is)."""
     section: str
+    cited: str = ""
+    """The source's short title, as a citation shows it (:attr:`Source.cited`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,12 +121,14 @@ def outcome_of(session: Session) -> OutcomeView | None:
 def _rendered(session: Session, outcome_id: str, section: str) -> Iterator[RenderedItem]:
     node = session.flow.flow.nodes[outcome_id]
     assert isinstance(node, OutcomeNode)
+    cited = {source.id: source.cited for source in session.flow.flow.sources}
     for index in range(len(getattr(node, section))):
         compiled = session.flow.items[(outcome_id, section, index)]
         if compiled.condition is not None and not _holds(session, compiled.condition):
             continue
         citation = compiled.item.source
-        yield RenderedItem(fill(session, compiled.item.text), citation.doc, citation.section)
+        text = fill(session, compiled.item.text)
+        yield RenderedItem(text, citation.doc, citation.section, cited[citation.doc])
 
 
 def _holds(session: Session, condition: Expr) -> bool:
