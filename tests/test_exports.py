@@ -71,13 +71,15 @@ def test_plain_text_lines_fit_80_columns_without_markup(answers) -> None:
 
 
 def test_plain_text_is_headed_by_flow_and_version() -> None:
-    """First the flow's title, then its id, version and language with the date and times."""
+    """First the flow's title, then its id, version and language, then the date and times
+    with their UTC offset."""
     lines = exports.to_text(ces(CES_EMERGENCY)).splitlines()
     expected = [
         "Suspected cauda equina syndrome (CES) symptom screen",
-        "triagebot flow cauda-equina version 2.0.0 (en), 2025-03-14 09:30-09:30 UTC",
+        "triagebot flow cauda-equina version 2.0.0 (en)",
+        "2025-03-14 09:30–09:30 (UTC+00:00)",
     ]
-    assert expected == lines[:2]
+    assert expected == lines[:3]
 
 
 def test_plain_text_orders_answers_outcome_actions_sources_disclaimer() -> None:
@@ -132,7 +134,7 @@ def test_plain_text_warns_when_the_review_date_had_passed() -> None:
         "review was due 2027-12-05; a source's review date has passed (January 2027 (or",
         "as NICE guidance changes)).",
     ]
-    assert ("WARNING" not in text) and (expected == overdue.splitlines()[2:5])
+    assert ("WARNING" not in text) and (expected == overdue.splitlines()[3:6])
 
 
 def test_plain_text_of_an_unfinished_session_says_so() -> None:

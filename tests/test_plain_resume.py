@@ -12,6 +12,7 @@ from tests.tui_support import EVERY_TYPE, every_type
 from triagebot.app import journal, locks
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session
+from triagebot.flows.times import day_and_time
 from triagebot.plain import PlainChat, run_plain
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,7 +99,7 @@ def journaled(*answers: object) -> journal.Journal:
 def test_terminal_offer_resumes_the_chosen_session() -> None:
     """With the offer on (a terminal), typing its number resumes it with its answers."""
     record = journaled("yes", None)
-    started = f"{journal.read(record.path).header.started_at:%Y-%m-%d %H:%M} UTC"
+    started = day_and_time(journal.read(record.path).header.started_at)
     out = io.StringIO()
     code = run_plain(every_type(), io.StringIO("1\n3\n"), out, offer=True)
     lines = out.getvalue().splitlines()
@@ -130,7 +131,7 @@ def test_terminal_offer_reports_a_damaged_journal_and_goes_on() -> None:
     first = out.getvalue().splitlines()[0]
     expected = (
         0,
-        "1 unfinished session(s) cannot be resumed (damaged); `triagebot resume` lists them.",
+        "1 unfinished session cannot be resumed (damaged); `triagebot resume` lists it.",
     )
     assert expected == (code, first)
 
@@ -142,7 +143,7 @@ def test_the_offer_is_worded_in_the_flows_language() -> None:
     record = journal.Journal.start(session)
     session.answer("yes")
     record.close()
-    started = f"{journal.read(record.path).header.started_at:%Y-%m-%d %H:%M} UTC"
+    started = day_and_time(journal.read(record.path).header.started_at)
     out = io.StringIO()
     run_plain(flow, io.StringIO("\n"), out, offer=True)
     expected = (

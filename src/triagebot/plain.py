@@ -30,10 +30,11 @@ from triagebot.app import journal, resuming
 from triagebot.app.conversation import Conversation, ResumeRefused
 from triagebot.app.journal import Journal, JournalError
 from triagebot.flows.answers import AnswerError
-from triagebot.flows.catalog import Words, language_name, words
+from triagebot.flows.catalog import Words, counted, language_name, words
 from triagebot.flows.compiler import CompiledFlow, LanguageError
 from triagebot.flows.conversation import asking
 from triagebot.flows.engine import (
+    Clock,
     FlowRuntimeError,
     OutcomeView,
     RenderedItem,
@@ -41,7 +42,9 @@ from triagebot.flows.engine import (
     describe_answer,
 )
 from triagebot.flows.layout import SECTIONS, citation, heading, labelled
+from triagebot.flows.patient import PatientError, patient_reference
 from triagebot.flows.safe_text import escaping
+from triagebot.flows.times import local_now
 from triagebot.flows.wording import overdue_line, round_name, urgency_word, why_lines
 from triagebot.plain_prompts import is_number, options, to_raw, what_to_type
 
@@ -97,6 +100,8 @@ class PlainChat:
         said = self.words
         flow = self.session.flow.flow
         self.say(said.title_line.format(title=flow.title, id=flow.id, version=flow.version))
+        if self.session.patient is not None:
+            self.say(f"{_colon(said, said.patient)} {self.session.patient}")
         self.say(flow.disclaimer)
         warning = overdue_line(self.session.flow)
         if warning is not None:
@@ -270,8 +275,13 @@ def run_plain(  # noqa: PLR0913 (the streams and options the CLI passes)
     offer: bool | None = None,
     extra: Sequence[Path] = (),
     lang: str | None = None,
+    patient: str | None = None,
+    clock: Clock = local_now,
 ) -> int:
     """Run ``flow`` as a line-by-line conversation; returns the exit code.
+
+    ``patient``: the patient reference given on the command line (checked); without one,
+    it is asked for once when stdin is a terminal (Enter skips it).
 
     ``offer``: offer unfinished sessions of this flow first (default: when stdin is a
     terminal). ``lang``: the language asked for on the command line (``flow`` is already
@@ -283,8 +293,27 @@ def run_plain(  # noqa: PLR0913 (the streams and options the CLI passes)
     chosen = choose_unfinished(flow, stdin, stdout, extra) if offer else None
     if chosen is not None:
         return resume_plain(chosen, stdin, stdout, extra, lang)
-    session = Session(flow)
+    if patient is None and _isatty(stdin):  # a pipe reads no extra line (scripts)
+        patient = ask_patient(flow.language, stdin, stdout)
+    session = Conversation.new(flow, lambda _: None, clock, patient).session
     return PlainChat(session, stdin, stdout, start_journal(session, stdout)).run()
+
+
+def ask_patient(lang: str, stdin: TextIO, stdout: TextIO) -> str | None:
+    """Ask once for an optional patient reference: Enter (or input ending) skips it; a
+    refused one says why and is asked again."""
+    said = words(lang)
+    while True:
+        stdout.write(said.patient_prompt)
+        stdout.flush()
+        line = stdin.readline()
+        if not line:
+            stdout.write("\n")
+            return None
+        try:
+            return patient_reference(line.rstrip("\n"), lang)
+        except PatientError as error:
+            stdout.write(f"{error}\n")
 
 
 def choose_unfinished(
@@ -300,7 +329,8 @@ def choose_unfinished(
     good = [o for o in found if o.error is None]
     damaged = [o for o in found if o.error is not None]
     if damaged:
-        stdout.write(said.damaged_sessions.format(count=len(damaged)) + "\n")
+        many, one = said.damaged_sessions, said.damaged_sessions_one
+        stdout.write(counted(len(damaged), one, many, flow.language) + "\n")
     if not good:
         return None
     stdout.write(said.unfinished_sessions.format(title=flow.flow.title) + "\n")

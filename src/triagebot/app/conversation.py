@@ -34,9 +34,9 @@ from triagebot.flows.engine import (
     EditResult,
     FlowRuntimeError,
     Session,
-    utc_now,
 )
 from triagebot.flows.switching import switch_language
+from triagebot.flows.times import local_now
 
 Report = Callable[[str], None]
 """Says a problem with the journal to the user, worded in the session's language."""
@@ -88,9 +88,19 @@ class Conversation:
         """Set once the user left the session: nothing journals it again."""
 
     @classmethod
-    def new(cls, flow: CompiledFlow, report: Report, clock: Clock = utc_now) -> Conversation:
-        """A new session of ``flow``, not journaled yet (:meth:`start_journal`, :meth:`keep`)."""
-        return cls(Session(flow, clock), report)
+    def new(
+        cls,
+        flow: CompiledFlow,
+        report: Report,
+        clock: Clock = local_now,
+        patient: str | None = None,
+    ) -> Conversation:
+        """A new session of ``flow`` for ``patient`` (a reference the user typed, checked by
+        :func:`~triagebot.flows.patient.patient_reference`; None: none given), not
+        journaled yet (:meth:`start_journal`, :meth:`keep`)."""
+        session = Session(flow, clock)
+        session.patient = patient
+        return cls(session, report)
 
     @classmethod
     def resume(
@@ -98,7 +108,7 @@ class Conversation:
         path: Path | journal.Unfinished,
         report: Report,
         extra: Sequence[Path] = (),
-        clock: Clock = utc_now,
+        clock: Clock = local_now,
         lang: str | None = None,
     ) -> tuple[Conversation, list[str]]:
         """The session of an unfinished journal, recording into it again, and the warnings

@@ -41,6 +41,12 @@ def is_singular(count: int, language: str | None) -> bool:
     return count == 1 or (count == 0 and language in _SINGULAR_ZERO)
 
 
+def counted(count: int, one: str, many: str, language: str | None) -> str:
+    """``one`` or ``many`` as ``count`` takes it in ``language``, its ``{count}`` filled:
+    "1 later answer no longer applies", never "answer(s)"."""
+    return (one if is_singular(count, language) else many).format(count=count)
+
+
 def language_name(code: str) -> str:
     """A language's own name (``français``), or its code when the catalog lacks it."""
     found = CATALOG.get(code)

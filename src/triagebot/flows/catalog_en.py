@@ -67,11 +67,11 @@ ENGLISH = Words(
     review_not_stated=", review date: none stated",
     content_review_line="Flow content signed off {signed_off}; content review due {due}.",
     note=" Note: {note}",
-    flow_line="triagebot flow {id} version {version} ({language}), {period}",
+    flow_line="triagebot flow {id} version {version} ({language})",
     flow_line_markdown="Flow `{id}` version {version} ({language}), {period}",
-    period_not_finished="{start} UTC, not finished",
-    period_same_day="{start}-{end} UTC",
-    period_days="{start} to {end} UTC",
+    period_not_finished="{start}{zone}, not finished",
+    period_same_day="{start}–{end}{zone}",
+    period_days="{start} to {end}{zone}",
     warning="WARNING",
     review_overdue_sentence="the flow was past its review when this was recorded: {what}.",
     overdue_content="the flow's content review was due {date}",
@@ -138,7 +138,10 @@ ENGLISH = Words(
     resume_prompt="Resume 1-{count}, or press Enter for a new session > ",
     resume_retry="Type a number from 1 to {count}, or press Enter.",
     damaged_sessions=(
-        "{count} unfinished session(s) cannot be resumed (damaged); `triagebot resume` lists them."
+        "{count} unfinished sessions cannot be resumed (damaged); `triagebot resume` lists them."
+    ),
+    damaged_sessions_one=(
+        "{count} unfinished session cannot be resumed (damaged); `triagebot resume` lists it."
     ),
     answers_one="{count} answer",
     answers_many="{count} answers",
@@ -180,7 +183,21 @@ ENGLISH = Words(
     superseded_line="No longer applies: {text}",
     change_this_answer="Change this answer",
     no_answer_to_change="No answer to change yet",
-    later_dropped="{count} later answer(s) no longer apply",
+    later_dropped="{count} later answers no longer apply",
+    later_dropped_one="{count} later answer no longer applies",
+    patient="Patient",
+    patient_prompt="Patient reference (optional; press Enter to skip) > ",
+    patient_title="Patient reference (optional)",
+    patient_hint="Type it and press Enter, or press Enter to skip. It goes into the transcript.",
+    patient_refused_character=(
+        "A patient reference is one line of text without control characters; type it again "
+        "or press Enter to skip."
+    ),
+    patient_too_long=(
+        "That is {count} characters; a patient reference is at most {most}. Type it again "
+        "or press Enter to skip."
+    ),
+    offer_patient="patient {patient}",
     export_failed="Could not export: {error}",
     exported="Transcript saved to {path}",
     already_exported="This transcript is already saved in {path}",

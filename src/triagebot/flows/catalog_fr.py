@@ -71,11 +71,11 @@ FRENCH = Words(
         "Contenu du parcours validé le {signed_off} ; révision du contenu prévue le {due}."
     ),
     note=" Note : {note}",
-    flow_line="parcours triagebot {id} version {version} ({language}), {period}",
+    flow_line="parcours triagebot {id} version {version} ({language})",
     flow_line_markdown="Parcours `{id}` version {version} ({language}), {period}",
-    period_not_finished="{start} UTC, non terminé",
-    period_same_day="{start}-{end} UTC",
-    period_days="du {start} au {end} UTC",
+    period_not_finished="{start}{zone}, non terminé",
+    period_same_day="{start}–{end}{zone}",
+    period_days="du {start} au {end}{zone}",
     warning="ATTENTION",
     review_overdue_sentence=(
         "le parcours avait dépassé sa date de révision lors de cet enregistrement : {what}."
@@ -163,8 +163,11 @@ FRENCH = Words(
     resume_prompt="Reprendre 1-{count}, ou Entrée pour une nouvelle session > ",
     resume_retry="Tapez un nombre de 1 à {count}, ou Entrée.",
     damaged_sessions=(
-        "{count} session(s) inachevée(s) ne peuvent être reprises (endommagées) ; "
+        "{count} sessions inachevées ne peuvent être reprises (endommagées) ; "
         "`triagebot resume` les liste."
+    ),
+    damaged_sessions_one=(
+        "{count} session inachevée ne peut être reprise (endommagée) ; `triagebot resume` la liste."
     ),
     answers_one="{count} réponse",
     answers_many="{count} réponses",
@@ -208,7 +211,23 @@ FRENCH = Words(
     superseded_line="Ne s'applique plus : {text}",
     change_this_answer="Modifier cette réponse",
     no_answer_to_change="Aucune réponse à modifier pour l'instant",
-    later_dropped="{count} réponse(s) suivante(s) ne s'appliquent plus",
+    later_dropped="{count} réponses suivantes ne s'appliquent plus",
+    later_dropped_one="{count} réponse suivante ne s'applique plus",
+    patient="Patient",
+    patient_prompt="Référence du patient (facultative ; Entrée pour passer) > ",
+    patient_title="Référence du patient (facultative)",
+    patient_hint=(
+        "Tapez-la puis Entrée, ou Entrée pour passer. Elle figure dans la transcription."
+    ),
+    patient_refused_character=(
+        "Une référence de patient tient sur une ligne, sans caractère de contrôle ; "
+        "retapez-la ou appuyez sur Entrée pour passer."
+    ),
+    patient_too_long=(
+        "Cela fait {count} caractères ; une référence de patient en compte {most} au plus. "
+        "Retapez-la ou appuyez sur Entrée pour passer."
+    ),
+    offer_patient="patient {patient}",
     export_failed="Exportation impossible : {error}",
     exported="Compte rendu enregistré dans {path}",
     already_exported="Ce compte rendu est déjà enregistré dans {path}",

@@ -136,6 +136,7 @@ class Words:
     resume_prompt: str
     resume_retry: str
     damaged_sessions: str
+    damaged_sessions_one: str
     answers_one: str
     answers_many: str
     offer_line: str
@@ -184,6 +185,14 @@ class Words:
     change_this_answer: str
     no_answer_to_change: str
     later_dropped: str
+    later_dropped_one: str
+    patient: str
+    patient_prompt: str
+    patient_title: str
+    patient_hint: str
+    patient_refused_character: str
+    patient_too_long: str
+    offer_patient: str
     export_failed: str
     exported: str
     already_exported: str

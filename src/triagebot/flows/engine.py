@@ -117,6 +117,8 @@ class Session:
         self.clock = clock
         self.started_at = clock()
         self.finished_at: datetime | None = None
+        self.patient: str | None = None
+        """The patient reference the user typed (``flows.patient``); None: none given."""
         self.answers: dict[str, AnswerValue] = {}
         """The answers on the current path: every top-level question's, and the answers of
         the round in progress (completed rounds: :meth:`entries`)."""

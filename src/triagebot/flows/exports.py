@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 from triagebot.flows.catalog import Words, words
 from triagebot.flows.layout import SECTIONS, citation, heading, labelled
 from triagebot.flows.safe_text import escaped
+from triagebot.flows.times import clock_time, period
 from triagebot.flows.wording import overdue_what
 
 if TYPE_CHECKING:
@@ -88,18 +89,17 @@ def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
 
 
 def _time(at: datetime) -> str:
-    return f"{at:%H:%M}"
+    return clock_time(at)
 
 
 def _period(transcript: Transcript) -> str:
+    """``2025-03-14 16:15-16:20 (UTC+01:00)``: local times, as taken, with their offset."""
     said = words(transcript.language)
-    start = transcript.started_at
-    end = transcript.finished_at
-    if end is None:
-        return said.period_not_finished.format(start=f"{start:%Y-%m-%d %H:%M}")
-    if end.date() == start.date():
-        return said.period_same_day.format(start=f"{start:%Y-%m-%d %H:%M}", end=f"{end:%H:%M}")
-    return said.period_days.format(start=f"{start:%Y-%m-%d %H:%M}", end=f"{end:%Y-%m-%d %H:%M}")
+    shown = period(transcript.started_at, transcript.finished_at)
+    if shown.end is None:
+        return said.period_not_finished.format(start=shown.start, zone=shown.zone)
+    template = said.period_same_day if shown.same_day else said.period_days
+    return template.format(start=shown.start, end=shown.end, zone=shown.zone)
 
 
 def _flow_line(transcript: Transcript, template: str, version: str) -> str:
@@ -223,6 +223,9 @@ def to_text(transcript: Transcript) -> str:
     flow = transcript.flow
     lines = _wrap(flow.title)
     lines += _wrap(_flow_line(transcript, said.flow_line, flow.version))
+    lines += _wrap(_period(transcript))  # a line of its own: with its offset, it is long
+    if transcript.patient is not None:
+        lines += _wrap(f"{_heading(said, said.patient)} {transcript.patient}")
     if flow.review_overdue:
         sentence = _overdue_sentence(transcript, said)
         lines += _wrap(f"{_heading(said, said.warning)} {sentence}")
@@ -319,6 +322,8 @@ def to_markdown(transcript: Transcript) -> str:
         "",
         _flow_line(transcript, said.flow_line_markdown, _md(flow.version)),
     ]
+    if transcript.patient is not None:
+        lines += ["", f"**{_heading(said, said.patient)}** {_md(transcript.patient)}"]
     if flow.review_overdue:
         sentence = _md(_overdue_sentence(transcript, said))
         lines += ["", f"**{_heading(said, said.warning.capitalize())}** {sentence}"]

@@ -263,6 +263,8 @@ def questionnaire_response(
         "authored": (transcript.finished_at or transcript.started_at).isoformat(),
         "item": items,
     }
+    if transcript.patient is not None:  # typed by the user; a reference, never a record id
+        response["subject"] = {"display": transcript.patient}
     problems = check_response(form, response)
     if problems:
         raise ExportError(

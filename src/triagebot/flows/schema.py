@@ -293,6 +293,10 @@ class Computed(Strict):
     """An expression over answers and other computed values."""
     unit: LocalText | None = None
     """The unit shown after the value."""
+    unit_one: LocalText | None = None
+    """The unit's singular, shown for a value that takes it (1; 0 too in French), e.g.
+    ``point`` beside ``unit: points``, so a card never reads "1 points". Omitted: ``unit``
+    whatever the value."""
     decimals: Annotated[int, field_constraints(ge=0, le=4)] = 0
     """Decimal places shown (the value itself is kept exact)."""
     labels: dict[str, LocalText] = field(default_factory=dict)

@@ -64,6 +64,7 @@ def from_session(session: Session) -> Transcript:
         ),
         language=lang,
         disclaimer=flow.flow.disclaimer,
+        patient=session.patient,
         started_at=session.started_at,
         finished_at=session.finished_at,
         answers=[_answer(session, step) for step in session.steps if step.value is not None],

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from triagebot.flows.answers import AnswerValue, format_number
-from triagebot.flows.catalog import words
+from triagebot.flows.catalog import is_singular, words
 from triagebot.flows.compiler import OUTCOME_VARIABLE, PLACEHOLDER_NAME
 from triagebot.flows.expr import EvaluationError, Expr, Unavailable, Value
 from triagebot.flows.schema import (
@@ -184,8 +184,9 @@ def display(session: Session, name: str) -> str:
         return computed.labels.get(value, value)
     assert isinstance(value, int | float)
     number = round(float(value), computed.decimals) if computed.decimals else round(value)
-    unit = f" {computed.unit}" if computed.unit else ""
-    return f"{format_number(number, lang)}{unit}"
+    singular = computed.unit_one is not None and number in (0, 1) and is_singular(int(number), lang)
+    unit = computed.unit_one if singular else computed.unit
+    return f"{format_number(number, lang)} {unit}" if unit else format_number(number, lang)
 
 
 def describe_answer(question: Question, value: AnswerValue, lang: str | None = None) -> str:

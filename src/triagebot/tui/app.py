@@ -27,14 +27,14 @@ from textual.screen import Screen
 
 from triagebot.app.files import WriteError
 from triagebot.flows.answers import AnswerError
-from triagebot.flows.catalog import language_name
+from triagebot.flows.catalog import counted, language_name
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.engine import (
     Clock,
     FlowRuntimeError,
     describe_answer,
-    utc_now,
 )
+from triagebot.flows.times import local_now
 from triagebot.flows.wording import round_heading
 from triagebot.tui.keymap import ACTION_KEYS, ACTIONS, FOOTER_KEYS
 from triagebot.tui.messages import (
@@ -65,7 +65,7 @@ class TriageApp(SessionApp):
             self.push_screen(self._start_screen())
             self.call_later(self.resume_session, self.resume_path)
         elif self.first_flow is not None:
-            self.call_later(self.start_flow, self.first_flow)
+            self.call_later(self.begin, self.first_flow)
         else:
             self.push_screen(self._start_screen())
             self.call_later(self.offer_resume, False)
@@ -81,7 +81,7 @@ class TriageApp(SessionApp):
 
     @on(FlowChosen)
     async def _flow_chosen(self, event: FlowChosen) -> None:
-        await self.start_flow(event.flow)
+        await self.begin(event.flow)
 
     @on(ResumeChosen)
     async def _resume_chosen(self, event: ResumeChosen) -> None:
@@ -137,7 +137,10 @@ class TriageApp(SessionApp):
             # F3 (the transcript had the focus only to pick the answer to change).
             self.chat.focus_question()
         if result is not None and result.dropped:
-            self.notify(self.words.later_dropped.format(count=len(result.dropped)), timeout=4)
+            said, count = self.words, len(result.dropped)
+            lang = self.session.flow.language if self.session is not None else None
+            dropped = counted(count, said.later_dropped_one, said.later_dropped, lang)
+            self.notify(dropped, timeout=4)
 
     # --- actions (keys, buttons and the command palette) ----------------------------------
 
@@ -208,8 +211,8 @@ class TriageApp(SessionApp):
             self.notify(self.words.copied)
 
     async def action_restart(self) -> None:
-        if self.session is not None:
-            await self.start_flow(self.session.flow)
+        if self.session is not None:  # the same patient, started again
+            await self.start_flow(self.session.flow, self.session.patient)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -232,19 +235,23 @@ def make_app(  # noqa: PLR0913 (keyword options, as the CLI and tests pass them)
     extra_dirs: Iterable[Path] = (),
     *,
     bundled: bool = True,
-    clock: Clock = utc_now,
+    clock: Clock = local_now,
     today: date | None = None,
     export_dir: Path | None = None,
     resume: Path | None = None,
     lang: str | None = None,
+    patient: str | None = None,
+    ask_patient: bool = False,
 ) -> TriageApp:
     """The app as the CLI runs it: ``flow`` opens the chat directly, else the start screen.
 
     ``resume`` reopens that unfinished session's journal. ``lang`` (``--lang``) is the
     app's language: the start screen's, the flows' where they are written in it, and a
     resumed session's (else its journal's); ``flow`` is opened in ``lang`` when it is
-    written in it. Tests pass ``bundled=False`` (only ``extra_dirs``), a fixed
-    ``clock`` and ``today``.
+    written in it. ``patient`` is the first session's patient reference; ``ask_patient``
+    asks for it before each new session (the CLI sets it; tests leave it off unless they
+    test it). Tests pass ``bundled=False`` (only ``extra_dirs``), a fixed ``clock`` and
+    ``today``.
     """
     return TriageApp(
         flow,
@@ -255,4 +262,6 @@ def make_app(  # noqa: PLR0913 (keyword options, as the CLI and tests pass them)
         export_dir=export_dir,
         resume=resume,
         lang=lang,
+        patient=patient,
+        ask_patient=ask_patient,
     )

@@ -27,9 +27,9 @@ from triagebot.flows.engine import (
     Clock,
     FlowRuntimeError,
     Session,
-    utc_now,
 )
 from triagebot.flows.safe_text import escaped
+from triagebot.flows.times import local_now
 from triagebot.tui.keymap import ACTION_KEYS, KeyWords, key_words, relabel
 from triagebot.tui.screens.chat import ChatScreen
 
@@ -48,13 +48,19 @@ class SessionApp(App[None]):
         extra_dirs: Iterable[Path] = (),
         *,
         bundled: bool = True,
-        clock: Clock = utc_now,
+        clock: Clock = local_now,
         today: date | None = None,
         export_dir: Path | None = None,
         resume: Path | None = None,
         lang: str | None = None,
+        patient: str | None = None,
+        ask_patient: bool = False,
     ) -> None:
         super().__init__()
+        self.patient = patient
+        """The patient reference given on the command line (the first session's)."""
+        self.ask_patient = ask_patient
+        """Ask for the patient reference before a new session (the CLI does; tests not)."""
         self.lang = lang
         """The language asked for (``--lang``); None: English, flows in their own default."""
         self.resume_path = resume
@@ -128,10 +134,24 @@ class SessionApp(App[None]):
                 return screen
         return None
 
-    async def start_flow(self, flow: CompiledFlow) -> None:
+    async def begin(self, flow: CompiledFlow) -> None:
+        """Start a new session of ``flow``: for the patient given on the command line (the
+        first session), else for the one typed in the patient prompt (when asked)."""
+        patient, self.patient = self.patient, None
+        if patient is not None or not self.ask_patient:
+            await self.start_flow(flow, patient)
+            return
+        from triagebot.tui.screens.patient import PatientScreen  # noqa: PLC0415 (see the imports)
+
+        def typed(patient: str | None) -> None:
+            self.call_later(self.start_flow, flow, patient)
+
+        await self.push_screen(PatientScreen(flow.flow.title, flow.language), typed)
+
+    async def start_flow(self, flow: CompiledFlow, patient: str | None = None) -> None:
         """Start a new Session of ``flow`` on a fresh chat screen, journaled."""
         self.leave_session()
-        self.conversation = Conversation.new(flow, self._report, self.clock)
+        self.conversation = Conversation.new(flow, self._report, self.clock, patient)
         self.speak()
         await self._open_chat()
 

@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Static
 
 from triagebot import startup
+from triagebot.flows.catalog import words
 from triagebot.flows.conversation import entries
 from triagebot.flows.engine import Session
 from triagebot.flows.schema import OutcomeNode
@@ -55,8 +56,8 @@ class ChatScreen(Screen[None]):
         """
         transcript = self.query_one(TranscriptPane)
         with self.app.batch_update():
-            title = session.flow.flow.title
-            if title != self.flow_title:  # the language changed
+            title = topbar_title(session)
+            if title != self.flow_title:  # the language changed, or a patient is named
                 self.flow_title = title
                 self.query_one("#topbar", Static).update(Text(f"triagebot · {title}"))
             # The new messages mount while the input is replaced; both are in place
@@ -164,3 +165,12 @@ class ChatScreen(Screen[None]):
     def focus_answers(self) -> bool:
         """Focus the latest answer in the transcript (to change it); False if none."""
         return self.query_one(TranscriptPane).conversation.pick_last()
+
+
+def topbar_title(session: Session) -> str:
+    """The flow's title, and whose session it is when a patient reference was given."""
+    title = session.flow.flow.title
+    if session.patient is None:
+        return title
+    said = words(session.flow.language)
+    return f"{title} · {said.patient}{said.colon} {session.patient}"
