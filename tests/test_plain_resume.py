@@ -54,7 +54,7 @@ def test_input_ending_keeps_the_session_and_resume_finishes_it() -> None:
     )
     assert expected == (first.returncode, out[-2], out[-1])
 
-    second = triagebot(["resume", name, "--plain"], ["3"])
+    second = triagebot(["resume", name, "--plain"], ["3", "discard"])
     out = second.stdout.splitlines()
     assert (second.returncode, second.stderr) == (0, "")
     assert "- Has the patient been seen for this before? yes" in out
@@ -67,7 +67,7 @@ def test_piped_chat_makes_no_offer_and_leaves_unfinished_sessions_alone() -> Non
     """On a pipe ``chat FLOW --plain`` starts afresh without a prompt (scripts stay simple)."""
     triagebot(["chat", str(EVERY_TYPE), "--plain"], ["1"])
     kept = names()
-    done = triagebot(["chat", str(EVERY_TYPE), "--plain"], ["1", "", "3"])
+    done = triagebot(["chat", str(EVERY_TYPE), "--plain"], ["1", "", "3", "discard"])
     assert (done.returncode, EMERGENCY in done.stdout) == (0, True)
     assert "Unfinished sessions" not in done.stdout
     assert kept == names()
@@ -101,7 +101,7 @@ def test_terminal_offer_resumes_the_chosen_session() -> None:
     record = journaled("yes", None)
     started = day_and_time(journal.read(record.path).header.started_at)
     out = io.StringIO()
-    code = run_plain(every_type(), io.StringIO("1\n3\n"), out, offer=True)
+    code = run_plain(every_type(), io.StringIO("1\n3\ndiscard\n"), out, offer=True)
     lines = out.getvalue().splitlines()
     assert "Unfinished sessions of Every question type (test fixture):" in lines
     expected = (
@@ -115,7 +115,7 @@ def test_terminal_offer_enter_starts_a_new_session_and_keeps_the_old() -> None:
     """Enter at the offer starts a new session; the unfinished one stays for later."""
     record = journaled("yes", None)
     out = io.StringIO()
-    code = run_plain(every_type(), io.StringIO("\nyes\n\n3\n"), out, offer=True)
+    code = run_plain(every_type(), io.StringIO("\nyes\n\n3\ndiscard\n"), out, offer=True)
     assert (code, names()) == (0, [record.path.name])
     assert "Q1. Has the patient been seen for this before?" in out.getvalue().splitlines()
 
@@ -173,12 +173,12 @@ def test_a_flow_failing_at_its_outcome_keeps_the_journal(monkeypatch) -> None:
         f"{name}` once the flow is fixed.",
     )
     assert expected == (code, out.getvalue().splitlines()[-1])
-    resumed = triagebot(["resume", name, "--plain"], [])
+    resumed = triagebot(["resume", name, "--plain"], ["discard"])
     assert (resumed.returncode, EMERGENCY in resumed.stdout, names()) == (0, True, [])
 
 
-def test_the_journal_goes_only_once_the_outcome_is_shown(monkeypatch) -> None:
-    """Reaching the outcome removes the journal after the outcome is printed, not before."""
+def test_the_journal_stays_after_the_outcome_until_exported_or_discarded(monkeypatch) -> None:
+    """Reaching the outcome loses nothing: input ending after it keeps the journal."""
     seen: list[bool] = []
     show = PlainChat.show_outcome
 
@@ -188,8 +188,8 @@ def test_the_journal_goes_only_once_the_outcome_is_shown(monkeypatch) -> None:
 
     monkeypatch.setattr(PlainChat, "show_outcome", showing)
     code = run_plain(every_type(), io.StringIO("yes\n\n3\n"), io.StringIO(), offer=False)
-    expected = (0, [True], [])
-    assert expected == (code, seen, names())
+    expected = (0, [True], 1)
+    assert expected == (code, seen, len(names()))
 
 
 def test_two_resumes_of_one_session_the_second_is_refused(tmp_path) -> None:
@@ -212,7 +212,7 @@ def test_two_resumes_of_one_session_the_second_is_refused(tmp_path) -> None:
             pass
         second = triagebot(["resume", record.path.name, "--plain"], ["3"])
         untouched = record.path.read_bytes() == before
-        out, _ = first.communicate("3\n", timeout=60)
+        out, _ = first.communicate("3\ndiscard\n", timeout=60)
     finally:
         first.kill()
     started = locks.process_started(first.pid)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from tests.transcript_helpers import CAUDA_EQUINA, ticking_clock
 from triagebot.app import exports, journal, resuming
+from triagebot.app.export import last_format
 from triagebot.flows.catalog import counted, words
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.driving import drive
@@ -21,7 +22,7 @@ from triagebot.flows.patient import MAX_PATIENT, PatientError, patient_reference
 from triagebot.flows.safe_text import UNSAFE
 from triagebot.flows.transcript import Transcript, from_json
 from triagebot.flows.transcript_build import from_session
-from triagebot.plain import run_plain
+from triagebot.plain import resume_plain, run_plain
 
 LONDON_SUMMER = timezone(timedelta(hours=1))
 """A fixed zone for the tests (never the machine's): British Summer Time."""
@@ -227,3 +228,53 @@ def test_a_utc_time_still_says_its_offset() -> None:
     session = drive(flow, CES_EMERGENCY, ticking_clock(datetime(2025, 1, 5, 9, 0, tzinfo=UTC)))
     lines = exports.to_text(from_session(session)).splitlines()
     assert lines[2] == "2025-01-05 09:00–09:00 (UTC+00:00)"
+
+
+def test_plain_mode_exports_after_the_outcome_in_the_format_chosen() -> None:
+    """``export`` after the outcome offers every format; the one typed is written, the
+    journal goes, and the format is offered first next time."""
+    out = io.StringIO()
+    answers = "yes\nunsure\nexport\n2\n"  # the emergency outcome, then Markdown
+    code = run_plain(load_flow(CAUDA_EQUINA), io.StringIO(answers), out, offer=False)
+    text = out.getvalue()
+    written = [line for line in text.splitlines() if line.startswith("Transcript saved to ")]
+    expected = (0, 1, True, [], "markdown")
+    assert expected == (
+        code,
+        len(written),
+        written[0].endswith(".md") if written else False,
+        journal.unfinished(),
+        last_format(),
+    )
+
+
+def test_plain_mode_keeps_a_finished_session_and_resume_offers_export_not_questions() -> None:
+    """Input ending after the outcome keeps the journal; resuming it shows the outcome and
+    offers export or discard, asking no question again."""
+    first = io.StringIO()
+    run_plain(load_flow(CAUDA_EQUINA), io.StringIO("yes\nunsure\n"), first, offer=False)
+    (entry,) = journal.unfinished()
+    again = io.StringIO()
+    code = resume_plain(entry, io.StringIO("discard\n"), again)
+    lines = again.getvalue().splitlines()
+    said = words("en")
+    expected = (0, [], True, True, [])
+    assert expected == (
+        code,
+        [line for line in lines if line.startswith("Q")],
+        said.after_outcome in lines,
+        said.discarded_session in lines,
+        journal.unfinished(),
+    )
+
+
+def test_plain_mode_export_mid_session_writes_what_there_is() -> None:
+    """``export`` at a question writes the transcript so far and asks the question again."""
+    out = io.StringIO()
+    run_plain(load_flow(CAUDA_EQUINA), io.StringIO("yes\nexport\n1\n"), out, offer=False)
+    text = out.getvalue()
+    expected = (True, 2)
+    assert expected == (
+        any(line.startswith("Transcript saved to ") for line in text.splitlines()),
+        text.count("Q2. "),
+    )

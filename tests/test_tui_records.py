@@ -3,15 +3,19 @@ patient in the resume list, and exports in every format from F5."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from tests.tui_support import FIXTURES, TODAY, every_type, fixed_clock
+from triagebot.app.export import last_format
 from triagebot.tui.app import TriageApp, make_app
 from triagebot.tui.screens.chat import ChatScreen
+from triagebot.tui.screens.export_format import ExportFormatScreen
 from triagebot.tui.screens.patient import PatientScreen
+from triagebot.tui.screens.resume import ResumeScreen
 
 PATIENT = "J Smith 943 476 5919"
 SIZE = (80, 24)
@@ -84,3 +88,83 @@ async def test_a_patient_from_the_command_line_is_not_asked_again() -> None:
         assert app.session is not None
         expected = (True, PATIENT)
         assert expected == (isinstance(app.screen, ChatScreen), app.session.patient)
+
+
+async def test_f5_asks_the_format_and_remembers_it(tmp_path: Path) -> None:
+    """F5 offers every format; the one picked is written, and offered first next time."""
+    app = make_app(
+        every_type(), [FIXTURES], bundled=False, clock=fixed_clock, today=TODAY, export_dir=tmp_path
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("y", "enter", "3")
+        await pilot.pause()
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportFormatScreen)
+        offered = app.screen.query_one("#formats", OptionList).option_count
+        await pilot.press("down", "enter")  # Markdown
+        await pilot.pause()
+        await pilot.press("f5")
+        await pilot.pause()
+        highlighted = app.screen.query_one("#formats", OptionList).highlighted
+        await pilot.press("escape")
+    expected = (5, ["every-type-20250601-093000.md"], 1, "markdown")
+    assert expected == (
+        offered,
+        sorted(p.name for p in tmp_path.iterdir()),
+        highlighted,
+        last_format(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("environ", "taken"),
+    [
+        ({"TERM": "xterm-kitty"}, True),  # kitty takes OSC 52
+        ({"TERM_PROGRAM": "iTerm.app"}, True),  # so does iTerm2
+        ({"TERM": "xterm-256color"}, False),  # an unknown xterm-alike: not claimed
+        ({"TERM": "xterm-kitty", "TMUX": "/tmp/tmux-0/default,1,0"}, False),  # tmux between
+        ({}, False),  # nothing known
+    ],
+)
+async def test_f6_says_copied_only_where_the_terminal_takes_it(
+    monkeypatch: pytest.MonkeyPatch, environ: dict[str, str], taken: bool
+) -> None:
+    """F6 claims a copy only for a terminal known to take OSC 52; else it points to F5."""
+    for name in (
+        "TERM",
+        "TERM_PROGRAM",
+        "TMUX",
+        "STY",
+        "KITTY_WINDOW_ID",
+        "WT_SESSION",
+        "WEZTERM_PANE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    app = make_app(every_type(), [FIXTURES], bundled=False, clock=fixed_clock, today=TODAY)
+    said: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        app.notify = lambda message, **_: said.append(message)  # type: ignore[method-assign]
+        await pilot.press("y", "enter", "3")
+        await pilot.pause()
+        await pilot.press("f6")
+        await pilot.pause()
+    words = app.words
+    assert [words.copied if taken else words.copy_unsure] == said
+
+
+async def test_f4_lists_the_patient_of_each_unfinished_session() -> None:
+    """The resume list names the patient, so the right unfinished session is picked."""
+    app = asking_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*PATIENT, "enter", "y")
+        await pilot.pause()
+    listing = make_app(None, [FIXTURES], bundled=False, clock=fixed_clock, today=TODAY)
+    async with listing.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(listing.screen, ResumeScreen)
+        shown = str(listing.screen.query_one(OptionList).get_option_at_index(0).prompt)
+    assert shown.startswith(f"Every question type (test fixture) · patient {PATIENT}\n")

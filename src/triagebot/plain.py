@@ -24,10 +24,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from triagebot.app import journal, resuming
 from triagebot.app.conversation import Conversation, ResumeRefused
+from triagebot.app.export import last_format
+from triagebot.app.files import WriteError
 from triagebot.app.journal import Journal, JournalError
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.catalog import Words, counted, language_name, words
@@ -37,16 +39,23 @@ from triagebot.flows.engine import (
     Clock,
     FlowRuntimeError,
     OutcomeView,
-    RenderedItem,
     Session,
     describe_answer,
 )
-from triagebot.flows.layout import SECTIONS, citation, heading, labelled
-from triagebot.flows.patient import PatientError, patient_reference
+from triagebot.flows.exports import FORMATS, ExportError, Format
 from triagebot.flows.safe_text import escaping
 from triagebot.flows.times import local_now
-from triagebot.flows.wording import overdue_line, round_name, urgency_word, why_lines
-from triagebot.plain_prompts import is_number, options, to_raw, what_to_type
+from triagebot.flows.wording import overdue_line, round_name, why_lines
+from triagebot.plain_prompts import (
+    ask_patient,
+    format_offer,
+    is_number,
+    numbered,
+    options,
+    outcome_lines,
+    to_raw,
+    what_to_type,
+)
 
 HELP = words(None).help
 """The commands, in English (each language's is ``words(lang).help``)."""
@@ -68,6 +77,8 @@ class PlainChat:
         """The session and its journal (None: not journaled, or saving failed at start)."""
         self.echo = not _isatty(stdin)
         """Echo what was read when it comes from a pipe, so the output reads as a dialogue."""
+        self.export_dir: Path | None = None
+        """Where ``export`` writes (None: the user's exports folder)."""
 
     def say(self, text: str = "") -> None:
         self.stdout.write(text + "\n")
@@ -128,9 +139,61 @@ class PlainChat:
         except FlowRuntimeError as error:
             self.say(self.conversation.failed(error))
             return 1
-        # Only now, with the outcome shown, is the journal no longer needed.
         self.conversation.outcome_shown()
+        self.after_outcome()
         return 0
+
+    def after_outcome(self) -> None:
+        """Export or discard the finished session; Enter, quit or input ending keeps its
+        journal (said, with how to come back to it): nothing is lost by reaching the end."""
+        while not self.conversation.exported and not self.conversation.left:
+            self.say()
+            self.say(self.words.after_outcome)
+            try:
+                text = self.ask()
+            except _Quit:
+                text = ""
+            choice = self.words.commands.get(text.lower(), text.lower())
+            if choice == "export":
+                self.export()
+            elif text.lower() in (self.words.discard_word, "discard"):
+                self.conversation.discard()
+                self.say(self.words.discarded_session)
+            elif not text:
+                kept = self.conversation.leave()
+                if kept is not None:
+                    self.say(self.conversation.kept_line(kept))
+
+    def export(self) -> None:
+        """``export``: choose a format (the last one offered first) and write the transcript."""
+        fmt = self.choose_format()
+        if fmt is None:
+            return
+        said = self.words
+        try:
+            exported = self.conversation.export(fmt, self.export_dir)
+        except (OSError, WriteError, ExportError) as error:
+            self.say(said.export_failed.format(error=error))
+            return
+        template = said.exported if exported.written else said.already_exported
+        self.say(template.format(path=exported.path))
+
+    def choose_format(self) -> Format | None:
+        """The format typed by its number (Enter: the last one chosen); None: input ended."""
+        lang, last = self.session.flow.language, last_format()
+        offer, prompt, retry = format_offer(lang, last)
+        self.say(offer)
+        while True:
+            try:
+                text = self.ask(prompt)
+            except _Quit:
+                return None
+            if not text:
+                return last
+            chosen = numbered(text, list(FORMATS))
+            if chosen is not None:
+                return cast(Format, chosen)
+            self.say(retry)
 
     def turn(self) -> None:
         """Show the current node, read one line, act on it."""
@@ -177,6 +240,9 @@ class PlainChat:
             return True
         if rest:
             return False
+        if command == "export":
+            self.export()
+            return True
         if command == "why":
             for style, line in why_lines(self.session.flow, self.session.current):
                 self.say(line.upper() if style == "heading" else line)
@@ -204,32 +270,9 @@ class PlainChat:
         self.say(self.words.language_switched.format(name=name, code=code))
 
     def show_outcome(self, view: OutcomeView) -> None:
-        said = self.words
         self.say()
-        self.say(
-            said.outcome_line.format(
-                urgency=urgency_word(view.urgency, self.session.flow.language), title=view.title
-            )
-        )
-        if view.summary:
-            self.say(view.summary)
-        for section in SECTIONS:  # the card's and the exports' sections, in their order
-            if section == "values":
-                if view.shown:
-                    self.say(_colon(said, said.values))
-                for value in view.shown:
-                    self.say(f"- {labelled(value.label, value.display, said.colon)}")
-                continue
-            items: tuple[RenderedItem, ...] = getattr(view, section)
-            if items:
-                self.say(_colon(said, heading(said, section)))
-                for item in items:
-                    self.say(f"- {item.text} {citation(said, item.cited, item.section)}")
-        sources = self.session.flow.flow.sources
-        self.say(_colon(said, said.sources))
-        for source in sources:
-            self.say(f"- {source.cited}")
-        self.say(self.session.flow.flow.disclaimer)
+        for line in outcome_lines(self.session.flow, view):
+            self.say(line)
 
 
 def _colon(said: Words, text: str) -> str:
@@ -297,23 +340,6 @@ def run_plain(  # noqa: PLR0913 (the streams and options the CLI passes)
         patient = ask_patient(flow.language, stdin, stdout)
     session = Conversation.new(flow, lambda _: None, clock, patient).session
     return PlainChat(session, stdin, stdout, start_journal(session, stdout)).run()
-
-
-def ask_patient(lang: str, stdin: TextIO, stdout: TextIO) -> str | None:
-    """Ask once for an optional patient reference: Enter (or input ending) skips it; a
-    refused one says why and is asked again."""
-    said = words(lang)
-    while True:
-        stdout.write(said.patient_prompt)
-        stdout.flush()
-        line = stdin.readline()
-        if not line:
-            stdout.write("\n")
-            return None
-        try:
-            return patient_reference(line.rstrip("\n"), lang)
-        except PatientError as error:
-            stdout.write(f"{error}\n")
 
 
 def choose_unfinished(

@@ -3,8 +3,15 @@ typed line becomes the raw answer the core checks (numbers, labels, the language
 
 from __future__ import annotations
 
+from typing import TextIO
+
 from triagebot.flows.answers import accepted, format_number
 from triagebot.flows.catalog import words
+from triagebot.flows.compiler import CompiledFlow
+from triagebot.flows.engine import OutcomeView, RenderedItem
+from triagebot.flows.exports import FORMATS, Format
+from triagebot.flows.layout import SECTIONS, citation, heading, labelled
+from triagebot.flows.patient import PatientError, patient_reference
 from triagebot.flows.schema import (
     UNKNOWN,
     UNSURE,
@@ -14,6 +21,7 @@ from triagebot.flows.schema import (
     Question,
     YesNoQuestion,
 )
+from triagebot.flows.wording import urgency_word
 
 
 def yes_no_words(question: YesNoQuestion, lang: str | None = None) -> dict[str, str]:
@@ -102,3 +110,52 @@ def is_number(text: str) -> bool:
     """An option's number as typed: ASCII digits (``str.isdigit`` takes ``¹`` too, which
     ``int`` then refuses)."""
     return text.isascii() and text.isdigit()
+
+
+def ask_patient(lang: str, stdin: TextIO, stdout: TextIO) -> str | None:
+    """Ask once for an optional patient reference: Enter (or input ending) skips it; a
+    refused one says why and is asked again."""
+    said = words(lang)
+    while True:
+        stdout.write(said.patient_prompt)
+        stdout.flush()
+        line = stdin.readline()
+        if not line:
+            stdout.write("\n")
+            return None
+        try:
+            return patient_reference(line.rstrip("\n"), lang)
+        except PatientError as error:
+            stdout.write(f"{error}\n")
+
+
+def format_offer(lang: str | None, last: Format) -> tuple[str, str, str]:
+    """How the export formats are offered: (the numbered list, the prompt, what to type
+    after a wrong line); Enter takes ``last``, the format chosen last time."""
+    said = words(lang)
+    names = "   ".join(f"{n}. {said.format_names[fmt]}" for n, fmt in enumerate(FORMATS, 1))
+    last_name = said.format_names[last]
+    prompt = said.export_choose.format(count=len(FORMATS), last=last_name)
+    retry = said.export_choose_retry.format(count=len(FORMATS), last=last_name)
+    return f"{said.export_as}{said.colon} {names}", prompt, retry
+
+
+def outcome_lines(flow: CompiledFlow, view: OutcomeView) -> list[str]:
+    """The outcome as plain mode prints it: the card's and the exports' sections, in their
+    order (:mod:`~triagebot.flows.layout`), then the sources and the disclaimer."""
+    said = words(flow.language)
+    urgency = urgency_word(view.urgency, flow.language)
+    lines = [said.outcome_line.format(urgency=urgency, title=view.title)]
+    if view.summary:
+        lines.append(view.summary)
+    for section in SECTIONS:
+        if section == "values":
+            rows = [labelled(v.label, v.display, said.colon) for v in view.shown]
+        else:
+            items: tuple[RenderedItem, ...] = getattr(view, section)
+            rows = [f"{i.text} {citation(said, i.cited, i.section)}" for i in items]
+        if rows:
+            lines += [f"{heading(said, section)}{said.colon}", *(f"- {row}" for row in rows)]
+    lines.append(f"{said.sources}{said.colon}")
+    lines += [f"- {source.cited}" for source in flow.flow.sources]
+    return [*lines, flow.flow.disclaimer]

@@ -7,12 +7,15 @@ rules that keep answers safe live here, once:
 - The journal (:mod:`triagebot.app.journal`) records every step from its start; a
   journal that cannot be written is reported once (``report``) and then dropped, never
   retried per answer: the step itself stands.
-- The journal is removed only once the outcome is on screen (:meth:`outcome_shown`).
+- Reaching the outcome loses nothing: the journal is kept until the transcript was
+  exported (:meth:`export`, any format) or the user discards the session
+  (:meth:`discard`); a finished session left unexported is listed with the unfinished
+  ones, to export or discard.
 - A flow that fails on this path (:meth:`failed`) keeps its journal, to resume once the
   flow is fixed.
-- Leaving before the outcome (:meth:`leave`) keeps a journal with answers in it and drops
-  one without; a session left is never journaled again (a late answer or draw would
-  start a second journal of its answers).
+- Leaving (:meth:`leave`) keeps a journal with answers in it (a finished session's too,
+  until exported) and drops one without; a session left is never journaled again (a late
+  answer or draw would start a second journal of its answers).
 
 No textual here: front ends import this module, it imports the core.
 """
@@ -24,7 +27,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from triagebot.app import journal
-from triagebot.app.export import Exported, export_transcript, transcript_text
+from triagebot.app.export import Exported, export_transcript, remember_format, transcript_text
 from triagebot.app.files import WriteError
 from triagebot.app.journal import Journal, JournalError
 from triagebot.flows.catalog import Words, words
@@ -35,6 +38,7 @@ from triagebot.flows.engine import (
     FlowRuntimeError,
     Session,
 )
+from triagebot.flows.exports import Format
 from triagebot.flows.switching import switch_language
 from triagebot.flows.times import local_now
 
@@ -86,6 +90,8 @@ class Conversation:
         """Set once the journal could not be written: said once, not retried per step."""
         self.left = False
         """Set once the user left the session: nothing journals it again."""
+        self.exported = False
+        """Set once the finished session's transcript was exported: its journal is gone."""
 
     @classmethod
     def new(
@@ -167,11 +173,16 @@ class Conversation:
         self.report(self.words.journal_failed.format(error=error))
 
     def outcome_shown(self) -> None:
-        """The outcome is on screen: the journal is no longer needed."""
+        """The outcome is on screen. Its journal stays until the transcript is exported or
+        the session discarded: nothing is lost by reaching the end."""
+
+    def discard(self) -> None:
+        """The user discards the session: its journal is removed (it is left, too)."""
         record = self.journal
-        if self.session.finished and record is not None and not self.left:
-            self.journal = None
-            self._call(record.finish)
+        self.journal = None
+        self.left = True
+        if record is not None:
+            self._call(record.discard)
 
     def failed(self, error: FlowRuntimeError) -> str:
         """The flow cannot go on from here (a fault on this path, e.g. in its outcome): the
@@ -193,15 +204,18 @@ class Conversation:
         self.journal = None
         if record is None:
             return None
-        if self.session.finished or not self.session.steps:
+        if not self.session.steps:
             self._call(record.discard)
             return None
         self._call(record.close)
         return record.path
 
     def kept_line(self, path: Path) -> str:
-        """``Unfinished session kept: resume it with ...``, in the session's language."""
-        return self.words.kept.format(name=path.name)
+        """``Unfinished session kept: resume it with ...`` (a finished one: kept until it is
+        exported), in the session's language."""
+        said = self.words
+        template = said.kept_finished if self.session.finished else said.kept
+        return template.format(name=path.name)
 
     # --- what the user did -----------------------------------------------------------------
 
@@ -253,10 +267,19 @@ class Conversation:
 
     # --- export --------------------------------------------------------------------------
 
-    def export(self, folder: Path | None = None) -> Exported:
-        """Write the plain-text transcript where it overwrites nothing (see
-        :func:`~triagebot.app.export.export_transcript`). Raises OSError or WriteError."""
-        return export_transcript(self.session, folder)
+    def export(self, fmt: Format = "text", folder: Path | None = None) -> Exported:
+        """Write the transcript in ``fmt`` where it overwrites nothing (see
+        :func:`~triagebot.app.export.export_transcript`) and remember the format; once a
+        finished session is exported its journal goes. Raises OSError, WriteError or
+        ExportError."""
+        exported = export_transcript(self.session, folder, fmt)
+        remember_format(fmt)
+        if self.session.finished:
+            self.exported = True
+            record, self.journal = self.journal, None
+            if record is not None and record.open:
+                self._call(record.finish)
+        return exported
 
     def text(self) -> str:
         """The transcript as plain text (what is copied and exported)."""

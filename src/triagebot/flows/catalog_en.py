@@ -94,7 +94,10 @@ ENGLISH = Words(
     values="Values",
     export_source_line="{name} ({evidence}, {version}{review})",
     outcome_reached="Outcome reached",
-    help="Commands: 'why' (why we ask, and the source), 'back', 'lang' (language), 'quit'.",
+    help=(
+        "Commands: 'why' (why we ask, and the source), 'back', 'lang' (language), 'export' "
+        "(save the transcript), 'quit'."
+    ),
     title_line="{title} (flow {id} v{version})",
     review_overdue_line="REVIEW OVERDUE: {what}.",
     answers_so_far="Answers so far:",
@@ -114,6 +117,31 @@ ENGLISH = Words(
     input_ended="input ended before an outcome was reached",
     stopped="stopped before an outcome was reached",
     nothing_decided="{reason}; nothing was decided.",
+    format_names={
+        "text": "Plain text",
+        "markdown": "Markdown",
+        "json": "JSON",
+        "fhir": "FHIR R5",
+        "fhir-r4b": "FHIR R4B",
+    },
+    export_as="Export the transcript as",
+    export_choose="Format 1-{count} (Enter: {last}) > ",
+    export_choose_retry="Type a number from 1 to {count}, or press Enter for {last}.",
+    after_outcome=(
+        "Type 'export' to save the transcript, 'discard' to delete this session, or press "
+        "Enter to finish (the session is kept until it is exported)."
+    ),
+    export_word="export",
+    discard_word="discard",
+    discarded_session="Session discarded.",
+    copy_unsure=(
+        "This terminal may not take a copy (no clipboard support detected): press F5 to "
+        "export the transcript to a file instead."
+    ),
+    kept_finished=(
+        "Finished session kept until its transcript is exported: `triagebot resume {name}` "
+        "to export or discard it."
+    ),
     kept=(
         "Unfinished session kept: resume it with `triagebot resume {name}` "
         "or from the start screen."
@@ -129,6 +157,7 @@ ENGLISH = Words(
         "back": "back",
         "help": "help",
         "lang": "lang",
+        "export": "export",
         "quit": "quit",
         "q": "quit",
         "exit": "quit",

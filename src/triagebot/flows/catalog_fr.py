@@ -102,7 +102,7 @@ FRENCH = Words(
     outcome_reached="Conduite retenue",
     help=(
         "Commandes : 'pourquoi' (pourquoi cette question, et la source), 'retour', "
-        "'langue', 'quitter'."
+        "'langue', 'exporter' (enregistrer la transcription), 'quitter'."
     ),
     title_line="{title} (parcours {id} v{version})",
     review_overdue_line="RÉVISION DÉPASSÉE : {what}.",
@@ -125,6 +125,31 @@ FRENCH = Words(
     input_ended="l'entrée s'est terminée avant la conduite à tenir",
     stopped="arrêté avant la conduite à tenir",
     nothing_decided="{reason} ; rien n'a été décidé.",
+    format_names={
+        "text": "Texte brut",
+        "markdown": "Markdown",
+        "json": "JSON",
+        "fhir": "FHIR R5",
+        "fhir-r4b": "FHIR R4B",
+    },
+    export_as="Exporter la transcription en",
+    export_choose="Format 1-{count} (Entrée : {last}) > ",
+    export_choose_retry="Tapez un nombre de 1 à {count}, ou Entrée pour {last}.",
+    after_outcome=(
+        "Tapez 'exporter' pour enregistrer la transcription, 'supprimer' pour effacer cette "
+        "session, ou Entrée pour terminer (la session est conservée jusqu'à son export)."
+    ),
+    export_word="exporter",
+    discard_word="supprimer",
+    discarded_session="Session supprimée.",
+    copy_unsure=(
+        "Ce terminal ne prend peut-être pas la copie (presse-papiers non détecté) : "
+        "F5 exporte la transcription dans un fichier."
+    ),
+    kept_finished=(
+        "Session terminée conservée jusqu'à l'export de sa transcription : "
+        "`triagebot resume {name}` pour l'exporter ou la supprimer."
+    ),
     kept=(
         "Session inachevée conservée : reprenez-la avec `triagebot resume {name}` "
         "ou depuis l'écran d'accueil."
@@ -153,6 +178,8 @@ FRENCH = Words(
         "aide": "help",
         "lang": "lang",
         "langue": "lang",
+        "export": "export",
+        "exporter": "export",
         "quit": "quit",
         "q": "quit",
         "exit": "quit",

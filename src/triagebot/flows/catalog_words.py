@@ -123,6 +123,17 @@ class Words:
     stopped: str
     nothing_decided: str
     kept: str
+    kept_finished: str
+    format_names: Mapping[str, str]
+    """Each export format's name as offered (``text``: "Plain text")."""
+    export_as: str
+    export_choose: str
+    export_choose_retry: str
+    after_outcome: str
+    export_word: str
+    discard_word: str
+    discarded_session: str
+    copy_unsure: str
     journal_failed: str
     no_journal: str
     language_now: str

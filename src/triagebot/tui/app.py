@@ -14,6 +14,7 @@ otherwise.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,8 @@ from textual.binding import Binding, BindingType
 from textual.filter import LineFilter
 from textual.screen import Screen
 
+from triagebot.app.clipboard import clipboard_likely
+from triagebot.app.export import last_format
 from triagebot.app.files import WriteError
 from triagebot.flows.answers import AnswerError
 from triagebot.flows.catalog import counted, language_name
@@ -34,6 +37,7 @@ from triagebot.flows.engine import (
     FlowRuntimeError,
     describe_answer,
 )
+from triagebot.flows.exports import ExportError, Format
 from triagebot.flows.times import local_now
 from triagebot.flows.wording import round_heading
 from triagebot.tui.keymap import ACTION_KEYS, ACTIONS, FOOTER_KEYS
@@ -191,11 +195,20 @@ class TriageApp(SessionApp):
         )
 
     def action_export_transcript(self) -> None:
+        """Ask for the format (the last one chosen first), then export in it."""
         if self.conversation is None or self.session is None:
             return
+        from triagebot.tui.screens.export_format import ExportFormatScreen  # noqa: PLC0415
+
+        screen = ExportFormatScreen(last_format(), self.session.flow.language)
+        self.push_screen(screen, self._export_in)
+
+    def _export_in(self, fmt: Format | None) -> None:
+        if fmt is None or self.conversation is None:
+            return
         try:
-            exported = self.conversation.export(self.export_dir)
-        except (OSError, WriteError) as error:
+            exported = self.conversation.export(fmt, self.export_dir)
+        except (OSError, WriteError, ExportError) as error:
             self.notify(self.words.export_failed.format(error=error), severity="error")
             return
         path = exported.path
@@ -206,9 +219,12 @@ class TriageApp(SessionApp):
         self.notify(said.format(path=path))
 
     def action_copy_transcript(self) -> None:
+        """Copy the transcript (OSC 52, which the terminal may ignore unseen): "copied" only
+        where the terminal is known to take it, else how to export instead."""
         if self.conversation is not None and self.session is not None:
             self.copy_to_clipboard(self.conversation.text())
-            self.notify(self.words.copied)
+            taken = self.is_web or clipboard_likely(os.environ)
+            self.notify(self.words.copied if taken else self.words.copy_unsure)
 
     async def action_restart(self) -> None:
         if self.session is not None:  # the same patient, started again
