@@ -168,9 +168,10 @@ class ChatScreen(Screen[None]):
 
 
 def topbar_title(session: Session) -> str:
-    """The flow's title, and whose session it is when a patient reference was given."""
+    """The flow's title, after whose session it is when a patient reference was given (first:
+    a long title is cut at the screen's edge, the patient must stay in view)."""
     title = session.flow.flow.title
     if session.patient is None:
         return title
     said = words(session.flow.language)
-    return f"{title} · {said.patient}{said.colon} {session.patient}"
+    return f"{said.patient}{said.colon} {session.patient} · {title}"
