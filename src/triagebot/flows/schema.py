@@ -162,6 +162,9 @@ class NumberQuestion(QuestionBase):
     type: Literal["number"]
     unit: LocalText | None = None
     """The unit shown beside the input, e.g. ``mmol/L``; omitted for unitless values."""
+    unit_one: LocalText | None = None
+    """The unit's singular, shown with an answer that takes it (1; 0 too in French), e.g.
+    ``bag`` beside ``unit: bags``: "1 bag", never "1 bags". Omitted: ``unit`` always."""
     min: FlowNumber
     """Smallest accepted value (inclusive)."""
     max: FlowNumber

@@ -184,9 +184,15 @@ def display(session: Session, name: str) -> str:
         return computed.labels.get(value, value)
     assert isinstance(value, int | float)
     number = round(float(value), computed.decimals) if computed.decimals else round(value)
-    singular = computed.unit_one is not None and number in (0, 1) and is_singular(int(number), lang)
-    unit = computed.unit_one if singular else computed.unit
-    return f"{format_number(number, lang)} {unit}" if unit else format_number(number, lang)
+    return with_unit(number, computed.unit, computed.unit_one, lang)
+
+
+def with_unit(number: float, unit: str | None, unit_one: str | None, lang: str | None) -> str:
+    """``3 bags``, ``1 bag``: a number as written in ``lang`` with its unit, singular where
+    the number takes it and the flow gives the singular (``unit_one``)."""
+    singular = unit_one is not None and number in (0, 1) and is_singular(int(number), lang)
+    shown = unit_one if singular else unit
+    return f"{format_number(number, lang)} {shown}" if shown else format_number(number, lang)
 
 
 def describe_answer(question: Question, value: AnswerValue, lang: str | None = None) -> str:
@@ -204,8 +210,8 @@ def describe_answer(question: Question, value: AnswerValue, lang: str | None = N
     if isinstance(question, NumberQuestion):
         if value == UNKNOWN:
             return words(lang).unknown
-        unit = f" {question.unit}" if question.unit else ""
-        return f"{format_number(value, lang)}{unit}"  # type: ignore[arg-type]
+        assert isinstance(value, int | float)
+        return with_unit(value, question.unit, question.unit_one, lang)
     return str(value)
 
 
