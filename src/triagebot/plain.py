@@ -182,7 +182,8 @@ class PlainChat:
         """The format typed by its number (Enter: the last one chosen); None: input ended."""
         lang, last = self.session.flow.language, last_format()
         offer, prompt, retry = format_offer(lang, last)
-        self.say(offer)
+        for line in offer:
+            self.say(line)
         while True:
             try:
                 text = self.ask(prompt)

@@ -129,15 +129,16 @@ def ask_patient(lang: str, stdin: TextIO, stdout: TextIO) -> str | None:
             stdout.write(f"{error}\n")
 
 
-def format_offer(lang: str | None, last: Format) -> tuple[str, str, str]:
-    """How the export formats are offered: (the numbered list, the prompt, what to type
-    after a wrong line); Enter takes ``last``, the format chosen last time."""
+def format_offer(lang: str | None, last: Format) -> tuple[list[str], str, str]:
+    """How the export formats are offered: (the numbered lines, as options are, the
+    prompt, what to type after a wrong line); Enter takes ``last``, chosen last time."""
     said = words(lang)
-    names = "   ".join(f"{n}. {said.format_names[fmt]}" for n, fmt in enumerate(FORMATS, 1))
+    lines = [f"{said.export_as}{said.colon}"]
+    lines += [f"   {n}. {said.format_names[fmt]}" for n, fmt in enumerate(FORMATS, 1)]
     last_name = said.format_names[last]
     prompt = said.export_choose.format(count=len(FORMATS), last=last_name)
     retry = said.export_choose_retry.format(count=len(FORMATS), last=last_name)
-    return f"{said.export_as}{said.colon} {names}", prompt, retry
+    return lines, prompt, retry
 
 
 def outcome_lines(flow: CompiledFlow, view: OutcomeView) -> list[str]:
