@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from tests.transcript_helpers import CAUDA_EQUINA, ticking_clock
 from triagebot.app import exports, journal, resuming
 from triagebot.app.export import last_format
+from triagebot.cli import main
 from triagebot.flows.catalog import counted, words
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.driving import drive
@@ -278,3 +279,21 @@ def test_plain_mode_export_mid_session_writes_what_there_is() -> None:
         any(line.startswith("Transcript saved to ") for line in text.splitlines()),
         text.count("Q2. "),
     )
+
+
+def test_the_resume_command_lists_the_patient_local_start_and_answer_count(capsys) -> None:
+    """``triagebot resume`` names each session's patient, its local start with offset,
+    and counts answers in the singular or plural."""
+    flow = load_flow(CAUDA_EQUINA)
+    session = Session(flow, ticking_clock(AT))
+    session.patient = PATIENT
+    record = journal.Journal.start(session)
+    session.answer("yes")
+    record.close()
+    assert main(["resume"]) == 0
+    line = capsys.readouterr().out.strip()
+    expected = (
+        f"{record.path.name}  patient {PATIENT}  cauda-equina v2.0.0  started 2025-06-14 16:15 "
+        "(UTC+01:00), last step 16:15, 1 answer"
+    )
+    assert expected == line
