@@ -168,3 +168,12 @@ async def test_f4_lists_the_patient_of_each_unfinished_session() -> None:
         assert isinstance(listing.screen, ResumeScreen)
         shown = str(listing.screen.query_one(OptionList).get_option_at_index(0).prompt)
     assert shown.startswith(f"Every question type (test fixture) · patient {PATIENT}\n")
+
+
+async def test_quitting_after_an_unexported_outcome_says_the_session_is_kept() -> None:
+    """Leaving a finished session without an export keeps it, and the farewell says so."""
+    app = make_app(every_type(), [FIXTURES], bundled=False, clock=fixed_clock, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("y", "enter", "3")
+        await pilot.pause()
+    assert app.farewell.startswith("Finished session kept until its transcript is exported")

@@ -68,6 +68,8 @@ class SessionApp(App[None]):
         """The session shown (or last left, until another starts) and its journal."""
         self.kept: list[Path] = []
         """Journals of sessions left unfinished in this run (see ``farewell``)."""
+        self.kept_finished: set[Path] = set()
+        """Those of them that reached their outcome: kept until exported."""
         self.first_flow = None if flow is None else library.prefer_language(flow, lang)
         self.extra_dirs = list(extra_dirs)
         self.bundled = bundled
@@ -246,6 +248,8 @@ class SessionApp(App[None]):
         if kept is None:
             return
         self.kept.append(kept)
+        if conversation.session.finished:
+            self.kept_finished.add(kept)
         if notify:
             self.notify(conversation.kept_line(kept), timeout=8)
 
@@ -255,7 +259,8 @@ class SessionApp(App[None]):
         kept = [path for path in dict.fromkeys(self.kept) if path.exists()]
         said = words(self.lang)
         if len(kept) == 1:
-            return said.kept.format(name=kept[0].name)
+            template = said.kept_finished if kept[0] in self.kept_finished else said.kept
+            return template.format(name=kept[0].name)
         if kept:
             return said.kept_many.format(count=len(kept))
         return ""
