@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -297,3 +298,26 @@ def test_the_resume_command_lists_the_patient_local_start_and_answer_count(capsy
         "(UTC+01:00), last step 16:15, 1 answer"
     )
     assert expected == line
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        None,  # never chosen
+        "fhir-r4b\n",  # chosen last time
+        "nonsense\n",  # damaged: plain text
+        "x" * 100,  # too long for a format's name: plain text
+    ],
+)
+def test_the_last_export_format_is_read_back_or_plain_text(tmp_path, content) -> None:
+    """The format remembered is offered first; anything else falls back to plain text."""
+    if content is not None:
+        (tmp_path / "export-format").write_text(content, encoding="utf-8")
+    expected = "fhir-r4b" if content == "fhir-r4b\n" else "text"
+    assert expected == last_format(tmp_path)
+
+
+def test_a_pipe_in_place_of_the_format_file_never_blocks(tmp_path) -> None:
+    """A FIFO named like the format file is not read (it would block F5): plain text."""
+    os.mkfifo(tmp_path / "export-format")
+    assert last_format(tmp_path) == "text"

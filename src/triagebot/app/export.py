@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from triagebot.app.files import WriteError, data_dir, default_export_path, write_private
+from triagebot.flows.documents import Unreadable, read_bytes
 from triagebot.flows.engine import Session
 from triagebot.flows.exports import FORMATS, Format
 
@@ -26,11 +27,13 @@ FORMAT_FILE = "export-format"
 
 
 def last_format(folder: Path | None = None) -> Format:
-    """The format last chosen for an export (plain text when none was, or it is unreadable)."""
+    """The format last chosen for an export (plain text when none was, or the file is not a
+    small regular file naming one: a pipe put there never blocks F5)."""
     try:
-        text = ((folder or data_dir()) / FORMAT_FILE).read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeError):
+        data = read_bytes((folder or data_dir()) / FORMAT_FILE, 64)
+    except (OSError, Unreadable):
         return "text"
+    text = data.decode("utf-8", "replace").strip()
     return next((fmt for fmt in FORMATS if fmt == text), "text")
 
 
