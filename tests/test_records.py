@@ -3,6 +3,7 @@ with their offset, in every export, through the journal and in the resume list."
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -15,17 +16,22 @@ from hypothesis import strategies as st
 from tests.transcript_helpers import CAUDA_EQUINA, ticking_clock
 from triagebot.app import exports, journal, resuming
 from triagebot.app.export import last_format
+from triagebot.app.library import bundled_dir
 from triagebot.cli import main
 from triagebot.flows.catalog import counted, words
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.driving import drive
 from triagebot.flows.engine import Session
+from triagebot.flows.layout import labelled
 from triagebot.flows.patient import MAX_PATIENT, PatientError, patient_reference
 from triagebot.flows.safe_text import UNSAFE
+from triagebot.flows.schema import NumberQuestion, Suggestion
 from triagebot.flows.transcript import Transcript, from_json
 from triagebot.flows.transcript_build import from_session
 from triagebot.plain import resume_plain, run_plain
+from triagebot.plain_prompts import options
 
+BUNDLED = bundled_dir()
 LONDON_SUMMER = timezone(timedelta(hours=1))
 """A fixed zone for the tests (never the machine's): British Summer Time."""
 
@@ -321,3 +327,26 @@ def test_a_pipe_in_place_of_the_format_file_never_blocks(tmp_path) -> None:
     """A FIFO named like the format file is not read (it would block F5): plain text."""
     os.mkfifo(tmp_path / "export-format")
     assert last_format(tmp_path) == "text"
+
+
+@pytest.mark.parametrize(
+    ("label", "shown", "expected"),
+    [
+        ("900 mL/h", "900 mL/h", "900 mL/h"),  # a label that only repeats the value: once
+        ("Dose", "141 mg", "Dose: 141 mg"),  # a label naming the value
+        ("Age?", "40 years", "Age? 40 years"),  # a question as label
+    ],
+)
+def test_a_value_is_never_shown_twice_beside_its_label(label, shown, expected) -> None:
+    """No "900 mL/h — 900 mL/h": a label that repeats its value is not shown beside it."""
+    assert expected == labelled(label, shown)
+
+
+def test_plain_mode_offers_a_suggestion_once_when_its_label_repeats_it() -> None:
+    """A suggestion labelled with its own value is offered as the value alone."""
+    flow = load_flow(BUNDLED / "heparin.yaml")
+    question = flow.question("drip_rate_ml_h")
+    assert isinstance(question, NumberQuestion)
+    repeated = dataclasses.replace(question, suggestions=[Suggestion(value=900, label="900 mL/h")])
+    expected = "   Common values: 900 mL/h"
+    assert expected == options(repeated)[-1]

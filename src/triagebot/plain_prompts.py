@@ -10,7 +10,7 @@ from triagebot.flows.catalog import words
 from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.engine import OutcomeView, RenderedItem
 from triagebot.flows.exports import FORMATS, Format
-from triagebot.flows.layout import SECTIONS, citation, heading, labelled
+from triagebot.flows.layout import SECTIONS, citation, heading, labelled, repeats
 from triagebot.flows.patient import PatientError, patient_reference
 from triagebot.flows.schema import (
     UNKNOWN,
@@ -56,8 +56,9 @@ def options(question: Question, lang: str | None = None) -> list[str]:
     lines = ["   " + said.enter.format(accepted=accepted(question, lang))]
     if question.suggestions:
         unit = f" {question.unit}" if question.unit else ""
+        offered = [(f"{format_number(s.value, lang)}{unit}", s.label) for s in question.suggestions]
         common = "; ".join(
-            f"{format_number(s.value, lang)}{unit} ({s.label})" for s in question.suggestions
+            value if repeats(label, value) else f"{value} ({label})" for value, label in offered
         )
         lines.append("   " + said.common_values.format(values=common))
     return lines

@@ -35,9 +35,15 @@ def citation(said: Words, cited: str, section: str) -> str:
     return said.source_ref.format(doc=cited, section=section)
 
 
+def repeats(label: str, shown: str) -> bool:
+    """Whether ``label`` only repeats the value as shown (``900 mL/h`` beside ``900 mL/h``):
+    then the value is shown once."""
+    return " ".join(label.split()).casefold() == " ".join(shown.split()).casefold()
+
+
 def labelled(label: str, shown: str, colon: str = ":") -> str:
     """``Dose: 141 mg``, or ``Age? 40 years`` when the label is a question; the label alone
     when the value only repeats it (a label that already names the value)."""
-    if " ".join(label.split()) == " ".join(shown.split()):
+    if repeats(label, shown):
         return label
     return f"{label} {shown}" if label.endswith("?") else f"{label}{colon} {shown}"
