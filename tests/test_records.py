@@ -7,6 +7,7 @@ import dataclasses
 import io
 import json
 import os
+import time
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -26,6 +27,7 @@ from triagebot.flows.layout import labelled
 from triagebot.flows.patient import MAX_PATIENT, PatientError, patient_reference
 from triagebot.flows.safe_text import UNSAFE
 from triagebot.flows.schema import NumberQuestion, Suggestion
+from triagebot.flows.times import local_now, zone
 from triagebot.flows.transcript import Transcript, from_json
 from triagebot.flows.transcript_build import from_session
 from triagebot.plain import resume_plain, run_plain
@@ -350,3 +352,17 @@ def test_plain_mode_offers_a_suggestion_once_when_its_label_repeats_it() -> None
     repeated = dataclasses.replace(question, suggestions=[Suggestion(value=900, label="900 mL/h")])
     expected = "   Common values: 900 mL/h"
     assert expected == options(repeated)[-1]
+
+
+def test_the_front_ends_clock_is_local_with_its_offset(monkeypatch) -> None:
+    """``local_now`` (the front ends' clock) gives the machine's local time with its offset
+    (TZ set here explicitly: POSIX ``EST5`` is UTC-05:00 all year)."""
+    monkeypatch.setenv("TZ", "EST5")
+    time.tzset()
+    try:
+        now = local_now()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    expected = (timedelta(hours=-5), "UTC-05:00")
+    assert expected == (now.utcoffset(), zone(now))
