@@ -57,14 +57,32 @@ def test_a_left_session_is_never_journaled_again() -> None:
     assert journals() == [("every-type", 1)]
 
 
-def test_the_journal_goes_once_the_outcome_is_shown_not_before() -> None:
-    """An outcome reached keeps the journal until it is shown."""
+def test_the_journal_outlives_the_outcome_until_the_transcript_is_exported(tmp_path) -> None:
+    """Reaching the outcome loses nothing: the journal goes only once an export is made."""
     conversation = started()
     for raw in ("no", None, "mild", [], "37.0"):
         conversation.answer(raw)
-    before = journals()
     conversation.outcome_shown()
-    assert (conversation.session.finished, before, journals()) == (True, [("every-type", 4)], [])
+    shown = journals()
+    conversation.export("markdown", tmp_path)
+    expected = (True, [("every-type", 4)], [])
+    assert expected == (conversation.session.finished, shown, journals())
+
+
+def test_a_finished_session_left_unexported_is_kept_and_said_so() -> None:
+    """Leaving after the outcome without an export keeps the journal and says how to
+    come back to it."""
+    conversation = started()
+    for raw in ("no", None, "mild", [], "37.0"):
+        conversation.answer(raw)
+    kept = conversation.leave()
+    assert kept is not None
+    expected = (
+        f"Finished session kept until its transcript is exported: `triagebot resume "
+        f"{kept.name}` to export or discard it.",
+        [("every-type", 4)],
+    )
+    assert expected == (conversation.kept_line(kept), journals())
 
 
 def test_a_failing_flow_keeps_the_journal_and_says_which() -> None:
@@ -130,8 +148,8 @@ def test_an_export_is_the_transcript_text_written_once(tmp_path: Path) -> None:
     """F5 writes the transcript's text; again, unchanged, it finds the same file."""
     conversation = started()
     conversation.answer("yes")
-    first = conversation.export(tmp_path)
-    again = conversation.export(tmp_path)
+    first = conversation.export("text", tmp_path)
+    again = conversation.export("text", tmp_path)
     assert (first.path.read_text(), again.path, again.written) == (
         conversation.text(),
         first.path,

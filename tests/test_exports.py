@@ -9,6 +9,7 @@ import pytest
 
 from tests.transcript_helpers import CAUDA_EQUINA, DATA, MIXED_URGENT, driven, mixed, ticking_clock
 from triagebot.app import exports
+from triagebot.app.library import bundled_dir
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import Session
 from triagebot.flows.transcript import Transcript, from_json
@@ -70,13 +71,15 @@ def test_plain_text_lines_fit_80_columns_without_markup(answers) -> None:
 
 
 def test_plain_text_is_headed_by_flow_and_version() -> None:
-    """First the flow's title, then its id, version and language with the date and times."""
+    """First the flow's title, then its id, version and language, then the date and times
+    with their UTC offset."""
     lines = exports.to_text(ces(CES_EMERGENCY)).splitlines()
     expected = [
         "Suspected cauda equina syndrome (CES) symptom screen",
-        "triagebot flow cauda-equina version 2.0.0 (en), 2025-03-14 09:30-09:30 UTC",
+        "triagebot flow cauda-equina version 2.0.0 (en)",
+        "2025-03-14 09:30–09:30 (UTC+00:00)",
     ]
-    assert expected == lines[:2]
+    assert expected == lines[:3]
 
 
 def test_plain_text_orders_answers_outcome_actions_sources_disclaimer() -> None:
@@ -98,12 +101,13 @@ def test_plain_text_orders_answers_outcome_actions_sources_disclaimer() -> None:
 
 
 def test_plain_text_wraps_long_lines_with_a_hanging_indent() -> None:
-    """A long action wraps onto indented lines, its source note at the end."""
+    """A long action wraps onto indented lines, its citation (the source's title, never its
+    id) at the end."""
     text = exports.to_text(from_session(driven(mixed(), MIXED_URGENT)))
     expected = (
         "- See the patient today; this line is deliberately long so that the plain text\n"
         "  export has to wrap it over more than one line of at most eighty characters.\n"
-        "  [test_doc: Urgent]\n"
+        "  (source: A test source document, Urgent)\n"
     )
     assert expected in text
 
@@ -130,7 +134,7 @@ def test_plain_text_warns_when_the_review_date_had_passed() -> None:
         "review was due 2027-12-05; a source's review date has passed (January 2027 (or",
         "as NICE guidance changes)).",
     ]
-    assert ("WARNING" not in text) and (expected == overdue.splitlines()[2:5])
+    assert ("WARNING" not in text) and (expected == overdue.splitlines()[3:6])
 
 
 def test_plain_text_of_an_unfinished_session_says_so() -> None:
@@ -148,7 +152,7 @@ def test_markdown_has_headings_answers_and_sourced_actions() -> None:
         "# Mixed test flow",
         "- **Age of the patient?** 40 years",
         "## Outcome: Urgent review (urgent)",
-        "- Stop smoking advice. _(test\\_doc: Smoking)_",
+        "- Stop smoking advice. _(source: A test source document, Smoking)_",
         "> Test flow, not clinical advice.",
     ]
     assert expected == [line for line in expected if line in text.splitlines()]
@@ -181,3 +185,19 @@ def test_every_format_has_a_file_extension() -> None:
 def test_golden_file_exists() -> None:
     """The golden plain text is committed beside the other transcript fixtures."""
     assert Path(DATA / "cauda-equina-emergency.txt").is_file()
+
+
+@pytest.mark.parametrize("path", sorted(bundled_dir().glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_bundled_source_has_a_short_title(path: Path) -> None:
+    """Each source of a bundled flow gives the short title its citations show."""
+    flow = load_flow(path)
+    expected: list[str] = []
+    assert expected == [s.id for s in flow.flow.sources if not s.short]
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_an_export_never_shows_a_source_id(fmt: exports.Format) -> None:
+    """Citations and the sources list name the source by its short title, not its id."""
+    text = exports.render(fmt, ces(CES_EMERGENCY))
+    expected = (False, True)
+    assert expected == ("wy_spinal_policy" in text, "West Yorkshire spinal policy 2024" in text)

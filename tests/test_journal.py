@@ -235,7 +235,7 @@ def test_resume_command_lists_unfinished_sessions(capsys) -> None:
     record.close()
     code = main(["resume"])
     out = capsys.readouterr().out
-    expected = f"{record.path.name}  mixed-test v0.1  started 2025-03-14 09:30 UTC"
+    expected = f"{record.path.name}  mixed-test v0.1  started 2025-03-14 09:30 (UTC+00:00)"
     assert (code, out.startswith(expected)) == (0, True)
     assert out.rstrip().endswith(", 2 answers")
 

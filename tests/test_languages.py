@@ -375,7 +375,8 @@ def test_the_french_text_export_is_french_throughout(french: CompiledFlow) -> No
     lines = text.splitlines()
     expected = [
         "Parcours bilingue (jeu d'essai)",
-        "parcours triagebot bilingual version 0.1 (fr), 2025-06-01 09:30-09:30 UTC",
+        "parcours triagebot bilingual version 0.1 (fr)",
+        "2025-06-01 09:30–09:30 (UTC+00:00)",
         "",
         "- Choc septique ? Oui",
         "- Répond au remplissage ? Non",
@@ -404,8 +405,8 @@ def test_the_french_markdown_export_has_french_headings(french: CompiledFlow) ->
         "## Conduite à tenir : Discuter un inotrope (rapidement)",
         "### Motifs",
         "### Actions",
-        "### Consignes de surveillance",
         "### Valeurs",
+        "### Consignes de surveillance",
         "## Sources",
     ]
     assert expected == headings

@@ -258,7 +258,7 @@ def test_plain_mode_speaks_french_and_takes_oui_and_aucun() -> None:
     assert (done.returncode, done.stderr) == (0, "")
     expected = [
         "Commandes : 'pourquoi' (pourquoi cette question, et la source), 'retour', "
-        "'langue', 'quitter'.",
+        "'langue', 'exporter' (enregistrer la transcription), 'quitter'.",
         "   1. oui   2. non   3. incertain",
         "   Valeurs courantes : 2 mmol/l (limite haute); 4,5 mmol/l (élevé)",
         "Réévaluez après 3,5 mmol/l de lactate.",

@@ -12,6 +12,7 @@ from tests.tui_support import EVERY_TYPE, every_type
 from triagebot.app import journal, locks
 from triagebot.flows.compiler import load_flow
 from triagebot.flows.engine import FlowRuntimeError, OutcomeView, Session
+from triagebot.flows.times import day_and_time
 from triagebot.plain import PlainChat, run_plain
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +54,7 @@ def test_input_ending_keeps_the_session_and_resume_finishes_it() -> None:
     )
     assert expected == (first.returncode, out[-2], out[-1])
 
-    second = triagebot(["resume", name, "--plain"], ["3"])
+    second = triagebot(["resume", name, "--plain"], ["3", "discard"])
     out = second.stdout.splitlines()
     assert (second.returncode, second.stderr) == (0, "")
     assert "- Has the patient been seen for this before? yes" in out
@@ -66,7 +67,7 @@ def test_piped_chat_makes_no_offer_and_leaves_unfinished_sessions_alone() -> Non
     """On a pipe ``chat FLOW --plain`` starts afresh without a prompt (scripts stay simple)."""
     triagebot(["chat", str(EVERY_TYPE), "--plain"], ["1"])
     kept = names()
-    done = triagebot(["chat", str(EVERY_TYPE), "--plain"], ["1", "", "3"])
+    done = triagebot(["chat", str(EVERY_TYPE), "--plain"], ["1", "", "3", "discard"])
     assert (done.returncode, EMERGENCY in done.stdout) == (0, True)
     assert "Unfinished sessions" not in done.stdout
     assert kept == names()
@@ -98,9 +99,9 @@ def journaled(*answers: object) -> journal.Journal:
 def test_terminal_offer_resumes_the_chosen_session() -> None:
     """With the offer on (a terminal), typing its number resumes it with its answers."""
     record = journaled("yes", None)
-    started = f"{journal.read(record.path).header.started_at:%Y-%m-%d %H:%M} UTC"
+    started = day_and_time(journal.read(record.path).header.started_at)
     out = io.StringIO()
-    code = run_plain(every_type(), io.StringIO("1\n3\n"), out, offer=True)
+    code = run_plain(every_type(), io.StringIO("1\n3\ndiscard\n"), out, offer=True)
     lines = out.getvalue().splitlines()
     assert "Unfinished sessions of Every question type (test fixture):" in lines
     expected = (
@@ -114,7 +115,7 @@ def test_terminal_offer_enter_starts_a_new_session_and_keeps_the_old() -> None:
     """Enter at the offer starts a new session; the unfinished one stays for later."""
     record = journaled("yes", None)
     out = io.StringIO()
-    code = run_plain(every_type(), io.StringIO("\nyes\n\n3\n"), out, offer=True)
+    code = run_plain(every_type(), io.StringIO("\nyes\n\n3\ndiscard\n"), out, offer=True)
     assert (code, names()) == (0, [record.path.name])
     assert "Q1. Has the patient been seen for this before?" in out.getvalue().splitlines()
 
@@ -130,7 +131,7 @@ def test_terminal_offer_reports_a_damaged_journal_and_goes_on() -> None:
     first = out.getvalue().splitlines()[0]
     expected = (
         0,
-        "1 unfinished session(s) cannot be resumed (damaged); `triagebot resume` lists them.",
+        "1 unfinished session cannot be resumed (damaged); `triagebot resume` lists it.",
     )
     assert expected == (code, first)
 
@@ -142,7 +143,7 @@ def test_the_offer_is_worded_in_the_flows_language() -> None:
     record = journal.Journal.start(session)
     session.answer("yes")
     record.close()
-    started = f"{journal.read(record.path).header.started_at:%Y-%m-%d %H:%M} UTC"
+    started = day_and_time(journal.read(record.path).header.started_at)
     out = io.StringIO()
     run_plain(flow, io.StringIO("\n"), out, offer=True)
     expected = (
@@ -172,12 +173,12 @@ def test_a_flow_failing_at_its_outcome_keeps_the_journal(monkeypatch) -> None:
         f"{name}` once the flow is fixed.",
     )
     assert expected == (code, out.getvalue().splitlines()[-1])
-    resumed = triagebot(["resume", name, "--plain"], [])
+    resumed = triagebot(["resume", name, "--plain"], ["discard"])
     assert (resumed.returncode, EMERGENCY in resumed.stdout, names()) == (0, True, [])
 
 
-def test_the_journal_goes_only_once_the_outcome_is_shown(monkeypatch) -> None:
-    """Reaching the outcome removes the journal after the outcome is printed, not before."""
+def test_the_journal_stays_after_the_outcome_until_exported_or_discarded(monkeypatch) -> None:
+    """Reaching the outcome loses nothing: input ending after it keeps the journal."""
     seen: list[bool] = []
     show = PlainChat.show_outcome
 
@@ -187,8 +188,8 @@ def test_the_journal_goes_only_once_the_outcome_is_shown(monkeypatch) -> None:
 
     monkeypatch.setattr(PlainChat, "show_outcome", showing)
     code = run_plain(every_type(), io.StringIO("yes\n\n3\n"), io.StringIO(), offer=False)
-    expected = (0, [True], [])
-    assert expected == (code, seen, names())
+    expected = (0, [True], 1)
+    assert expected == (code, seen, len(names()))
 
 
 def test_two_resumes_of_one_session_the_second_is_refused(tmp_path) -> None:
@@ -211,7 +212,7 @@ def test_two_resumes_of_one_session_the_second_is_refused(tmp_path) -> None:
             pass
         second = triagebot(["resume", record.path.name, "--plain"], ["3"])
         untouched = record.path.read_bytes() == before
-        out, _ = first.communicate("3\n", timeout=60)
+        out, _ = first.communicate("3\ndiscard\n", timeout=60)
     finally:
         first.kill()
     started = locks.process_started(first.pid)

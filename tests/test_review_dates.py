@@ -85,8 +85,8 @@ def test_a_source_review_is_shown_as_stated_or_as_none_stated() -> None:
     stated = source_line(minimal(), "src")
     unstated = source_line(minimal((STATED, "")), "src")
     expected = (
-        "Test source (guideline; 1, review 1 January 2030; file none.txt).",
-        "Test source (guideline; 1, review date: none stated; file none.txt).",
+        "Test source (guideline; 1, review 1 January 2030).",
+        "Test source (guideline; 1, review date: none stated).",
     )
     assert expected == (stated, unstated)
 
@@ -143,13 +143,16 @@ def test_evidence_is_its_own_section_between_actions_and_safety_netting() -> Non
     start = text.index("Actions:")
     expected = [
         "Actions:",
-        "- Do this. [src: A]",
+        "- Do this. (source: Test source, A)",
         "Evidence:",
-        "- Responders 85 % vs 50 %. [src: Results]",
+        "- Responders 85 % vs 50 %. (source: Test source, Results)",
+        "Values:",
+        "- Score: not available",
+        "- Band: not available",
         "Safety-netting:",
-        "- Come back. [src: S]",
+        "- Come back. (source: Test source, S)",
     ]
-    assert expected == text[start : start + 6]
+    assert expected == text[start : start + 9]
 
 
 def test_markdown_and_plain_mode_show_the_evidence_heading() -> None:
@@ -159,5 +162,5 @@ def test_markdown_and_plain_mode_show_the_evidence_heading() -> None:
     out = io.StringIO()
     PlainChat(session, io.StringIO(""), out).show_outcome(session.outcome())  # type: ignore[arg-type]
     plain = out.getvalue().splitlines()
-    expected = (True, "- Responders 85 % vs 50 %. (source: src, Results)")
+    expected = (True, "- Responders 85 % vs 50 %. (source: Test source, Results)")
     assert expected == ("### Evidence" in markdown, plain[plain.index("Evidence:") + 1])

@@ -200,7 +200,7 @@ def test_coverage_below_the_minimum_fails_and_lists_what_is_missed(
     actual = (
         code,
         "Coverage 32.0 % is below the minimum of 50 %." in out,
-        f"  {flow_file}:180:5: outcome 'out_of_scope' (NONE)" in out,
+        f"  {flow_file}:181:5: outcome 'out_of_scope' (NONE)" in out,
         "  outcomes reached: 1 of 5" in out,
     )
     assert expected == actual

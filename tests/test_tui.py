@@ -278,7 +278,7 @@ async def test_why_key_shows_reason_and_source_even_from_an_input() -> None:
         assert isinstance(app.screen, WhyScreen)
         text = str(app.screen.query_one("#why-text", Static).content)
         assert "A high temperature makes it urgent." in text
-        assert "Section 5 — The fixture's own made-up source" in text
+        assert "The fixture's own made-up source, Section 5" in text
         await press_all(pilot, ["escape"])
         assert isinstance(app.screen, ChatScreen)
 
@@ -299,7 +299,7 @@ async def test_outcome_exports_copies_and_restarts(tmp_path: Path) -> None:
         await press_all(pilot, ["y", "enter", "3"])
         assert app.session is not None
         expected = to_text(from_session(app.session))
-        await press_all(pilot, ["f5", "f6"])
+        await press_all(pilot, ["f5", "enter", "f6"])  # F5 asks the format: text first
         written = [
             (p.read_text(encoding="utf-8"), p.stat().st_mode & 0o777) for p in tmp_path.iterdir()
         ]
@@ -319,7 +319,8 @@ async def test_f5_again_overwrites_nothing_and_never_asks_for_force(tmp_path: Pa
     said: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
         app.notify = lambda message, **_: said.append(message)  # type: ignore[method-assign]
-        await press_all(pilot, ["y", "f5", "f5", "enter", "1", "f5"])
+        f5 = ["f5", "enter"]  # F5 asks for the format; Enter takes plain text (the first)
+        await press_all(pilot, ["y", *f5, *f5, "enter", "1", *f5])
         assert app.session is not None
         now = to_text(from_session(app.session))
     files = sorted(path.name for path in tmp_path.iterdir())

@@ -191,9 +191,9 @@ async def test_enter_twice_in_the_picker_starts_one_session() -> None:
         started = []
         original = app.start_flow
 
-        async def counted(flow: Any) -> None:
+        async def counted(flow: Any, patient: str | None = None) -> None:
             started.append(flow.id)
-            await original(flow)
+            await original(flow, patient)
 
         app.start_flow = counted  # type: ignore[method-assign]
         send_bytes(app, "\r\r")

@@ -163,7 +163,7 @@ async def test_f9_switches_mid_session_keeping_every_answer_and_the_outcome() ->
             app.session.current,
         )
     assert path is not None
-    assert path.exists() is False  # the outcome was reached: the journal is removed
+    assert path.exists() is True  # the outcome was reached: kept until it is exported
 
 
 async def test_a_switch_is_journaled_and_resumed_in_the_language_it_was_left_in() -> None:

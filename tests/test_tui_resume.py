@@ -86,7 +86,7 @@ async def test_start_screen_offers_and_resumes_with_every_answer() -> None:
         assert expected == (app.session.current, app.session.answers, len(answers))
         await pilot.press("3")  # severe: the emergency outcome
         await pilot.pause()
-        assert (app.session.current, unfinished()) == ("emergency", [])
+        assert (app.session.current, len(unfinished())) == ("emergency", 1)  # until exported
         assert app.farewell == ""
 
 
@@ -291,10 +291,11 @@ async def test_a_flow_failing_at_its_outcome_keeps_the_journal_and_says_so(
     )
 
 
-async def test_the_journal_is_removed_only_once_the_outcome_is_on_screen(
+async def test_the_journal_outlives_the_outcome_until_f5_exports(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """When the outcome card is drawn the journal still exists; it goes right after."""
+    """When the outcome card is drawn the journal still exists, and after it too: it goes
+    once F5 exported the transcript."""
     seen: list[int] = []
     outcome = Session.outcome
 
@@ -308,8 +309,11 @@ async def test_the_journal_is_removed_only_once_the_outcome_is_on_screen(
         await pilot.pause()
         await pilot.press("y", "enter", "3")
         await pilot.pause()
-        expected = ("emergency", [])
-        assert expected == (app.session.current if app.session else None, unfinished())
+        shown = len(unfinished())
+        await pilot.press("f5", "enter")
+        await pilot.pause()
+        expected = ("emergency", 1, [])
+        assert expected == (app.session.current if app.session else None, shown, unfinished())
     assert seen and all(count == 1 for count in seen)
 
 

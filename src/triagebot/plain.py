@@ -24,24 +24,38 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from triagebot.app import journal, resuming
 from triagebot.app.conversation import Conversation, ResumeRefused
+from triagebot.app.export import last_format
+from triagebot.app.files import WriteError
 from triagebot.app.journal import Journal, JournalError
 from triagebot.flows.answers import AnswerError
-from triagebot.flows.catalog import Words, language_name, words
+from triagebot.flows.catalog import Words, counted, language_name, words
 from triagebot.flows.compiler import CompiledFlow, LanguageError
 from triagebot.flows.conversation import asking
 from triagebot.flows.engine import (
+    Clock,
     FlowRuntimeError,
     OutcomeView,
     Session,
     describe_answer,
 )
+from triagebot.flows.exports import FORMATS, ExportError, Format
 from triagebot.flows.safe_text import escaping
-from triagebot.flows.wording import overdue_line, round_name, urgency_word, why_lines
-from triagebot.plain_prompts import is_number, options, to_raw, what_to_type
+from triagebot.flows.times import local_now
+from triagebot.flows.wording import overdue_line, round_name, why_lines
+from triagebot.plain_prompts import (
+    ask_patient,
+    format_offer,
+    is_number,
+    numbered,
+    options,
+    outcome_lines,
+    to_raw,
+    what_to_type,
+)
 
 HELP = words(None).help
 """The commands, in English (each language's is ``words(lang).help``)."""
@@ -63,6 +77,8 @@ class PlainChat:
         """The session and its journal (None: not journaled, or saving failed at start)."""
         self.echo = not _isatty(stdin)
         """Echo what was read when it comes from a pipe, so the output reads as a dialogue."""
+        self.export_dir: Path | None = None
+        """Where ``export`` writes (None: the user's exports folder)."""
 
     def say(self, text: str = "") -> None:
         self.stdout.write(text + "\n")
@@ -95,6 +111,8 @@ class PlainChat:
         said = self.words
         flow = self.session.flow.flow
         self.say(said.title_line.format(title=flow.title, id=flow.id, version=flow.version))
+        if self.session.patient is not None:
+            self.say(f"{_colon(said, said.patient)} {self.session.patient}")
         self.say(flow.disclaimer)
         warning = overdue_line(self.session.flow)
         if warning is not None:
@@ -121,9 +139,62 @@ class PlainChat:
         except FlowRuntimeError as error:
             self.say(self.conversation.failed(error))
             return 1
-        # Only now, with the outcome shown, is the journal no longer needed.
         self.conversation.outcome_shown()
+        self.after_outcome()
         return 0
+
+    def after_outcome(self) -> None:
+        """Export or discard the finished session; Enter, quit or input ending keeps its
+        journal (said, with how to come back to it): nothing is lost by reaching the end."""
+        while not self.conversation.exported and not self.conversation.left:
+            self.say()
+            self.say(self.words.after_outcome)
+            try:
+                text = self.ask()
+            except _Quit:
+                text = ""
+            choice = self.words.commands.get(text.lower(), text.lower())
+            if choice == "export":
+                self.export()
+            elif text.lower() in (self.words.discard_word, "discard"):
+                self.conversation.discard()
+                self.say(self.words.discarded_session)
+            elif not text:
+                kept = self.conversation.leave()
+                if kept is not None:
+                    self.say(self.conversation.kept_line(kept))
+
+    def export(self) -> None:
+        """``export``: choose a format (the last one offered first) and write the transcript."""
+        fmt = self.choose_format()
+        if fmt is None:
+            return
+        said = self.words
+        try:
+            exported = self.conversation.export(fmt, self.export_dir)
+        except (OSError, WriteError, ExportError) as error:
+            self.say(said.export_failed.format(error=error))
+            return
+        template = said.exported if exported.written else said.already_exported
+        self.say(template.format(path=exported.path))
+
+    def choose_format(self) -> Format | None:
+        """The format typed by its number (Enter: the last one chosen); None: input ended."""
+        lang, last = self.session.flow.language, last_format()
+        offer, prompt, retry = format_offer(lang, last)
+        for line in offer:
+            self.say(line)
+        while True:
+            try:
+                text = self.ask(prompt)
+            except _Quit:
+                return None
+            if not text:
+                return last
+            chosen = numbered(text, list(FORMATS))
+            if chosen is not None:
+                return cast(Format, chosen)
+            self.say(retry)
 
     def turn(self) -> None:
         """Show the current node, read one line, act on it."""
@@ -170,6 +241,9 @@ class PlainChat:
             return True
         if rest:
             return False
+        if command == "export":
+            self.export()
+            return True
         if command == "why":
             for style, line in why_lines(self.session.flow, self.session.current):
                 self.say(line.upper() if style == "heading" else line)
@@ -197,30 +271,9 @@ class PlainChat:
         self.say(self.words.language_switched.format(name=name, code=code))
 
     def show_outcome(self, view: OutcomeView) -> None:
-        said = self.words
         self.say()
-        self.say(
-            said.outcome_line.format(
-                urgency=urgency_word(view.urgency, self.session.flow.language), title=view.title
-            )
-        )
-        if view.summary:
-            self.say(view.summary)
-        for heading, items in (
-            (said.why, view.reasons),
-            (said.actions, view.actions),
-            (said.evidence_heading, view.evidence),
-            (said.safety_netting, view.safety_netting),
-        ):
-            if items:
-                self.say(_colon(said, heading))
-                for item in items:
-                    source = said.source_ref.format(doc=item.doc, section=item.section)
-                    self.say(f"- {item.text} {source}")
-        for value in view.shown:
-            label = value.label if value.label.endswith("?") else _colon(said, value.label)
-            self.say(f"{label} {value.display}")
-        self.say(self.session.flow.flow.disclaimer)
+        for line in outcome_lines(self.session.flow, view):
+            self.say(line)
 
 
 def _colon(said: Words, text: str) -> str:
@@ -266,8 +319,13 @@ def run_plain(  # noqa: PLR0913 (the streams and options the CLI passes)
     offer: bool | None = None,
     extra: Sequence[Path] = (),
     lang: str | None = None,
+    patient: str | None = None,
+    clock: Clock = local_now,
 ) -> int:
     """Run ``flow`` as a line-by-line conversation; returns the exit code.
+
+    ``patient``: the patient reference given on the command line (checked); without one,
+    it is asked for once when stdin is a terminal (Enter skips it).
 
     ``offer``: offer unfinished sessions of this flow first (default: when stdin is a
     terminal). ``lang``: the language asked for on the command line (``flow`` is already
@@ -279,7 +337,9 @@ def run_plain(  # noqa: PLR0913 (the streams and options the CLI passes)
     chosen = choose_unfinished(flow, stdin, stdout, extra) if offer else None
     if chosen is not None:
         return resume_plain(chosen, stdin, stdout, extra, lang)
-    session = Session(flow)
+    if patient is None and _isatty(stdin):  # a pipe reads no extra line (scripts)
+        patient = ask_patient(flow.language, stdin, stdout)
+    session = Conversation.new(flow, lambda _: None, clock, patient).session
     return PlainChat(session, stdin, stdout, start_journal(session, stdout)).run()
 
 
@@ -296,7 +356,8 @@ def choose_unfinished(
     good = [o for o in found if o.error is None]
     damaged = [o for o in found if o.error is not None]
     if damaged:
-        stdout.write(said.damaged_sessions.format(count=len(damaged)) + "\n")
+        many, one = said.damaged_sessions, said.damaged_sessions_one
+        stdout.write(counted(len(damaged), one, many, flow.language) + "\n")
     if not good:
         return None
     stdout.write(said.unfinished_sessions.format(title=flow.flow.title) + "\n")

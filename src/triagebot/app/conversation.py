@@ -7,12 +7,15 @@ rules that keep answers safe live here, once:
 - The journal (:mod:`triagebot.app.journal`) records every step from its start; a
   journal that cannot be written is reported once (``report``) and then dropped, never
   retried per answer: the step itself stands.
-- The journal is removed only once the outcome is on screen (:meth:`outcome_shown`).
+- Reaching the outcome loses nothing: the journal is kept until the transcript was
+  exported (:meth:`export`, any format) or the user discards the session
+  (:meth:`discard`); a finished session left unexported is listed with the unfinished
+  ones, to export or discard.
 - A flow that fails on this path (:meth:`failed`) keeps its journal, to resume once the
   flow is fixed.
-- Leaving before the outcome (:meth:`leave`) keeps a journal with answers in it and drops
-  one without; a session left is never journaled again (a late answer or draw would
-  start a second journal of its answers).
+- Leaving (:meth:`leave`) keeps a journal with answers in it (a finished session's too,
+  until exported) and drops one without; a session left is never journaled again (a late
+  answer or draw would start a second journal of its answers).
 
 No textual here: front ends import this module, it imports the core.
 """
@@ -27,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from triagebot.app import journal
 from triagebot.app.download import download, session_transcript
-from triagebot.app.export import Exported, export_transcript, transcript_text
+from triagebot.app.export import Exported, export_transcript, remember_format, transcript_text
 from triagebot.app.files import WriteError
 from triagebot.app.journal import Journal, JournalError
 from triagebot.flows.catalog import Words, words
@@ -37,12 +40,12 @@ from triagebot.flows.engine import (
     EditResult,
     FlowRuntimeError,
     Session,
-    utc_now,
 )
+from triagebot.flows.exports import Format
 from triagebot.flows.switching import switch_language
+from triagebot.flows.times import local_now
 
 if TYPE_CHECKING:
-    from triagebot.flows.exports import Format
     from triagebot.flows.transcript import Transcript
 
 Report = Callable[[str], None]
@@ -97,13 +100,25 @@ class Conversation:
         """Set once the journal could not be written: said once, not retried per step."""
         self.left = False
         """Set once the user left the session: nothing journals it again."""
-        self.clinician = os.environ.get(CLINICIAN_VARIABLE, "").strip() or None
-        """Who runs the session, where known (:data:`CLINICIAN_VARIABLE`); in its transcripts."""
+        if session.clinician is None:
+            session.clinician = os.environ.get(CLINICIAN_VARIABLE, "").strip() or None
+        self.exported = False
+        """Set once the finished session's transcript was exported: its journal is gone."""
 
     @classmethod
-    def new(cls, flow: CompiledFlow, report: Report, clock: Clock = utc_now) -> Conversation:
-        """A new session of ``flow``, not journaled yet (:meth:`start_journal`, :meth:`keep`)."""
-        return cls(Session(flow, clock), report)
+    def new(
+        cls,
+        flow: CompiledFlow,
+        report: Report,
+        clock: Clock = local_now,
+        patient: str | None = None,
+    ) -> Conversation:
+        """A new session of ``flow`` for ``patient`` (a reference the user typed, checked by
+        :func:`~triagebot.flows.patient.patient_reference`; None: none given), not
+        journaled yet (:meth:`start_journal`, :meth:`keep`)."""
+        session = Session(flow, clock)
+        session.patient = patient
+        return cls(session, report)
 
     @classmethod
     def resume(
@@ -111,7 +126,7 @@ class Conversation:
         path: Path | journal.Unfinished,
         report: Report,
         extra: Sequence[Path] = (),
-        clock: Clock = utc_now,
+        clock: Clock = local_now,
         lang: str | None = None,
     ) -> tuple[Conversation, list[str]]:
         """The session of an unfinished journal, recording into it again, and the warnings
@@ -170,11 +185,16 @@ class Conversation:
         self.report(self.words.journal_failed.format(error=error))
 
     def outcome_shown(self) -> None:
-        """The outcome is on screen: the journal is no longer needed."""
+        """The outcome is on screen. Its journal stays until the transcript is exported or
+        the session discarded: nothing is lost by reaching the end."""
+
+    def discard(self) -> None:
+        """The user discards the session: its journal is removed (it is left, too)."""
         record = self.journal
-        if self.session.finished and record is not None and not self.left:
-            self.journal = None
-            self._call(record.finish)
+        self.journal = None
+        self.left = True
+        if record is not None:
+            self._call(record.discard)
 
     def failed(self, error: FlowRuntimeError) -> str:
         """The flow cannot go on from here (a fault on this path, e.g. in its outcome): the
@@ -196,15 +216,18 @@ class Conversation:
         self.journal = None
         if record is None:
             return None
-        if self.session.finished or not self.session.steps:
+        if not self.session.steps:
             self._call(record.discard)
             return None
         self._call(record.close)
         return record.path
 
     def kept_line(self, path: Path) -> str:
-        """``Unfinished session kept: resume it with ...``, in the session's language."""
-        return self.words.kept.format(name=path.name)
+        """``Unfinished session kept: resume it with ...`` (a finished one: kept until it is
+        exported), in the session's language."""
+        said = self.words
+        template = said.kept_finished if self.session.finished else said.kept
+        return template.format(name=path.name)
 
     # --- what the user did -----------------------------------------------------------------
 
@@ -256,10 +279,24 @@ class Conversation:
 
     # --- export --------------------------------------------------------------------------
 
-    def export(self, folder: Path | None = None) -> Exported:
-        """Write the plain-text transcript where it overwrites nothing (see
-        :func:`~triagebot.app.export.export_transcript`). Raises OSError or WriteError."""
-        return export_transcript(self.session, folder)
+    def export(self, fmt: Format = "text", folder: Path | None = None) -> Exported:
+        """Write the transcript in ``fmt`` where it overwrites nothing (see
+        :func:`~triagebot.app.export.export_transcript`) and remember the format; once a
+        finished session is exported its journal goes. Raises OSError, WriteError or
+        ExportError."""
+        exported = export_transcript(self.session, folder, fmt)
+        self._filed(fmt)
+        return exported
+
+    def _filed(self, fmt: Format) -> None:
+        """The transcript left in ``fmt``: remember the format, and once a finished session
+        is exported (written or downloaded) its journal goes."""
+        remember_format(fmt)
+        if self.session.finished:
+            self.exported = True
+            record, self.journal = self.journal, None
+            if record is not None and record.open:
+                self._call(record.finish)
 
     def text(self) -> str:
         """The transcript as plain text (what is copied and exported)."""
@@ -269,9 +306,12 @@ class Conversation:
 
     def transcript(self) -> Transcript:
         """The session's transcript as it stands, the clinician recorded in it."""
-        return session_transcript(self.session, self.clinician)
+        return session_transcript(self.session)
 
     def download(self, fmt: Format = "text") -> tuple[str, str]:
         """The transcript's file name and text in ``fmt``, for a browser: nothing is written
-        on the server. Raises ExportError (FHIR that does not validate)."""
-        return download(self.session, fmt, self.clinician)
+        on the server but the format chosen; a finished session's journal goes, as after
+        :meth:`export`. Raises ExportError (FHIR that does not validate)."""
+        filed = download(self.session, fmt)
+        self._filed(fmt)
+        return filed

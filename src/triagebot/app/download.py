@@ -1,8 +1,8 @@
 """A transcript handed to a browser (``triagebot serve``): rendered in any export format,
 named as an export file would be, and never written on the server.
 
-The clinician the reverse proxy named is recorded in it
-(:attr:`~triagebot.app.conversation.Conversation.clinician`).
+The clinician the reverse proxy named is recorded in it (``Session.clinician``, set by
+:class:`~triagebot.app.conversation.Conversation`).
 """
 
 from __future__ import annotations
@@ -17,22 +17,17 @@ if TYPE_CHECKING:
     from triagebot.flows.transcript import Transcript
 
 
-def session_transcript(session: Session, clinician: str | None = None) -> Transcript:
-    """The session's transcript as it stands, ``clinician`` recorded in it."""
+def session_transcript(session: Session) -> Transcript:
+    """The session's transcript as it stands (its clinician and patient recorded in it)."""
     from triagebot.flows.transcript_build import from_session  # noqa: PLC0415 (pydantic)
 
-    transcript = from_session(session)
-    if clinician is not None:
-        transcript = transcript.model_copy(update={"clinician": clinician})
-    return transcript
+    return from_session(session)
 
 
-def download(
-    session: Session, fmt: Format = "text", clinician: str | None = None
-) -> tuple[str, str]:
+def download(session: Session, fmt: Format = "text") -> tuple[str, str]:
     """The file name and text of the transcript in ``fmt`` (FHIR validated). Raises
     ExportError when a FHIR export does not validate."""
     from triagebot.app.exports import render  # noqa: PLC0415 (FHIR is slow to import)
 
-    transcript = session_transcript(session, clinician)
+    transcript = session_transcript(session)
     return default_export_path(transcript, fmt).name, render(fmt, transcript, session.flow)

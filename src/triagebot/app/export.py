@@ -1,4 +1,6 @@
-"""Exporting a session from the TUI through the same exports and private writer as the CLI.
+"""Exporting a session from any front end, in any format, through the same exports and
+private writer as the CLI; and the format last chosen, remembered in the user's data
+folder so F5 (or plain mode's ``export``) offers it first next time.
 
 Transcripts are pydantic models: they are imported on first export, as pydantic is not
 needed to draw the first question (it is ~50 ms of the TUI's start).
@@ -6,25 +8,48 @@ needed to draw the first question (it is ~50 ms of the TUI's start).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from triagebot.app.files import WriteError, default_export_path, write_private
+from triagebot.app.files import WriteError, data_dir, default_export_path, write_private
+from triagebot.flows.documents import Unreadable, read_bytes
 from triagebot.flows.engine import Session
+from triagebot.flows.exports import FORMATS, Format
 
 if TYPE_CHECKING:
     from triagebot.flows.transcript import Transcript
 
+FORMAT_FILE = "export-format"
+"""The file in the user's data folder that holds the export format last chosen."""
 
-def _as_text(session: Session) -> tuple[Transcript, str]:
-    """The session's transcript, and its plain text."""
-    from triagebot.flows.exports import render  # noqa: PLC0415 (see the module's docstring)
+
+def last_format(folder: Path | None = None) -> Format:
+    """The format last chosen for an export (plain text when none was, or the file is not a
+    small regular file naming one: a pipe put there never blocks F5)."""
+    try:
+        data = read_bytes((folder or data_dir()) / FORMAT_FILE, 64)
+    except (OSError, Unreadable):
+        return "text"
+    text = data.decode("utf-8", "replace").strip()
+    return next((fmt for fmt in FORMATS if fmt == text), "text")
+
+
+def remember_format(fmt: Format, folder: Path | None = None) -> None:
+    """Offer ``fmt`` first next time; a data folder that cannot be written only forgets it."""
+    with contextlib.suppress(OSError, WriteError):
+        write_private((folder or data_dir()) / FORMAT_FILE, fmt + "\n", force=True)
+
+
+def _as_text(session: Session, fmt: Format = "text") -> tuple[Transcript, str]:
+    """The session's transcript, and its export in ``fmt``. Raises ExportError."""
+    from triagebot.app.exports import render  # noqa: PLC0415 (see the module's docstring)
     from triagebot.flows.transcript_build import from_session  # noqa: PLC0415
 
     transcript = from_session(session)
-    return transcript, render("text", transcript)
+    return transcript, render(fmt, transcript, session.flow)
 
 
 def transcript_text(session: Session) -> str:
@@ -41,9 +66,11 @@ class Exported:
     """False: a file written before holds this very transcript; nothing new was written."""
 
 
-def export_transcript(session: Session, folder: Path | None = None) -> Exported:
-    """Write the plain-text transcript, owner-only and atomically, where it overwrites
-    nothing.
+def export_transcript(
+    session: Session, folder: Path | None = None, fmt: Format = "text"
+) -> Exported:
+    """Write the transcript in ``fmt``, owner-only and atomically, where it overwrites
+    nothing. Raises ExportError (FHIR that does not validate), OSError or WriteError.
 
     ``folder`` defaults to the user's triagebot data folder (transcripts are patient data).
     The file is named for the session (``FLOW-YYYYMMDD-HHMMSS.txt``); F5 again (the TUI
@@ -51,8 +78,8 @@ def export_transcript(session: Session, folder: Path | None = None) -> Exported:
     transcript is found where it was written, a changed one (more answers) is written
     next to it as ``...-2.txt``, ``...-3.txt``.
     """
-    transcript, text = _as_text(session)
-    first = default_export_path(transcript, "text", folder)
+    transcript, text = _as_text(session, fmt)
+    first = default_export_path(transcript, fmt, folder)
     for path in _names(first):
         if _holds(path, text):
             return Exported(path, written=False)

@@ -42,7 +42,6 @@ from triagebot.flows.documents import FlowError, Unreadable, read_bytes
 from triagebot.flows.engine import (
     Clock,
     Session,
-    utc_now,
 )
 
 # The journal's lines and replay are the core's; named here too, for every front end.
@@ -59,6 +58,7 @@ from triagebot.flows.journal import (
     replay,
 )
 from triagebot.flows.switching import switch_language
+from triagebot.flows.times import local_now
 
 __all__ = [
     "JOURNAL_FORMAT",
@@ -187,7 +187,7 @@ def find_flow(header: JournalHeader, extra: Iterable[Path] = ()) -> CompiledFlow
 def resume(
     entry: Unfinished | Path,
     extra: Sequence[Path] = (),
-    clock: Clock = utc_now,
+    clock: Clock = local_now,
     lang: str | None = None,
 ) -> Resumed:
     """Rebuild the session of a journal and go on recording into it, in the language it was

@@ -87,6 +87,7 @@ class Journal:
                 sha256=session.flow.sha256,
             ),
             language=session.flow.language,
+            patient=session.patient,
             started_at=session.started_at,
             triagebot_version=__version__,
         )

@@ -17,6 +17,7 @@ from triagebot.app.journal import JournalError, Unfinished
 from triagebot.flows.catalog import is_singular, words
 from triagebot.flows.safe_text import escaped
 from triagebot.flows.schema import InfoNode, OutcomeNode
+from triagebot.flows.times import day_and_time
 
 KEPT = "Unfinished session kept: resume it with `triagebot resume {name}` or from the start screen."
 """Said when the user leaves a session before its outcome (quit, input ended, other flow)."""
@@ -38,6 +39,9 @@ class Offer:
     warnings: tuple[str, ...]
     lang: str | None = None
     """The language the offer is worded in (the flow's own text stays in the session's)."""
+    patient: str | None = None
+    """The patient reference typed at the session's start (escaped), so the right
+    unfinished session is picked; None: none given."""
 
     @property
     def name(self) -> str:
@@ -55,9 +59,17 @@ class Offer:
         said = words(self.lang)
         if self.error is not None:
             return f"{self.name}{said.colon} {said.cannot_be_resumed}{said.colon} {self.error}"
-        return said.offer_line.format(
+        line = said.offer_line.format(
             title=self.title, started=self.started, answers=self.answer_count, current=self.current
         )
+        return line if self.patient is None else f"{self.patient_words}, {line}"
+
+    @property
+    def patient_words(self) -> str:
+        """``patient J Smith 943 476 5919``; empty when none was given."""
+        if self.patient is None:
+            return ""
+        return words(self.lang).offer_patient.format(patient=self.patient)
 
 
 def describe(entry: Unfinished, extra: Sequence[Path] = (), lang: str | None = None) -> Offer:
@@ -70,7 +82,7 @@ def describe(entry: Unfinished, extra: Sequence[Path] = (), lang: str | None = N
         error = entry.error or "unreadable"
         return Offer(entry, "?", escaped(entry.path.name), "?", 0, "?", escaped(error), held, lang)
     header = contents.header
-    started = f"{header.started_at:%Y-%m-%d %H:%M} UTC"
+    started = day_and_time(header.started_at)
     try:
         flow = journal.find_flow(header, extra)
         session = journal.replay(contents, flow)
@@ -101,6 +113,7 @@ def describe(entry: Unfinished, extra: Sequence[Path] = (), lang: str | None = N
         None,
         tuple(escaped(warning) for warning in warnings),
         lang,
+        None if header.patient is None else escaped(header.patient),
     )
 
 

@@ -14,7 +14,13 @@ from typing import Any
 
 from triagebot import startup
 from triagebot.app import flowcache, journal, resuming
-from triagebot.commands.common import CommandError, add_flows_dir, add_lang, find_flow
+from triagebot.commands.common import (
+    CommandError,
+    add_flows_dir,
+    add_lang,
+    add_patient,
+    find_flow,
+)
 from triagebot.flows.compiler import CompiledFlow
 
 
@@ -41,6 +47,7 @@ def register(subparsers: Any) -> None:
     )
     add_flows_dir(chat)
     add_lang(chat)
+    add_patient(chat)
     chat.set_defaults(handler=chat_flow)
 
 
@@ -57,8 +64,16 @@ def chat_flow(args: argparse.Namespace) -> int:
         from triagebot.plain import run_plain  # noqa: PLC0415 (only when used)
 
         offer = False if args.new else None
-        return run_plain(flow, sys.stdin, sys.stdout, offer=offer, extra=args.flows, lang=args.lang)
-    return run_tui(flow, args.flows, lang=args.lang)
+        return run_plain(
+            flow,
+            sys.stdin,
+            sys.stdout,
+            offer=offer,
+            extra=args.flows,
+            lang=args.lang,
+            patient=args.patient,
+        )
+    return run_tui(flow, args.flows, lang=args.lang, patient=args.patient)
 
 
 def run_tui(
@@ -66,6 +81,7 @@ def run_tui(
     flows: list[Path],
     resume: Path | None = None,
     lang: str | None = None,
+    patient: str | None = None,
 ) -> int:
     """Open the TUI; say after it closes whether an unfinished session was kept.
 
@@ -74,7 +90,8 @@ def run_tui(
     startup.pause_collector()  # while textual is imported; the TUI resumes once it is drawn
     from triagebot.tui.app import TriageApp  # noqa: PLC0415 (textual is slow to import)
 
-    app = TriageApp(flow, flows, resume=resume, lang=lang)
+    # A new session asks for the patient reference first (none given on the command line).
+    app = TriageApp(flow, flows, resume=resume, lang=lang, patient=patient, ask_patient=True)
     app.run()
     if app.farewell:
         print(app.farewell)

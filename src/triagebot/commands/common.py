@@ -11,6 +11,7 @@ from triagebot.app import library
 from triagebot.flows.compiler import CompiledFlow, LanguageError, with_language
 from triagebot.flows.documents import Problem
 from triagebot.flows.expr import EvaluationError, FlowRuntimeError
+from triagebot.flows.patient import PatientError, patient_reference
 
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 
@@ -54,6 +55,26 @@ def language_code(text: str) -> str:
             f"'{text}' is not a language code: use two letters, e.g. fr or en"
         )
     return code
+
+
+def patient_argument(text: str) -> str | None:
+    """``--patient TEXT`` as checked: one line, no control characters, at most 80."""
+    try:
+        return patient_reference(text)
+    except PatientError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def add_patient(parser: argparse.ArgumentParser) -> None:
+    """``--patient TEXT``: the optional patient reference (never guessed, never logged)."""
+    parser.add_argument(
+        "--patient",
+        metavar="TEXT",
+        type=patient_argument,
+        default=None,
+        help="patient reference shown in the transcript and every export (optional; "
+        "kept in the session's journal, never in a log or the flow cache)",
+    )
 
 
 def add_lang(

@@ -16,6 +16,7 @@ from triagebot.commands.common import (
     CommandError,
     add_flows_dir,
     add_lang,
+    add_patient,
     find_flow,
     flow_fault,
     read_answers,
@@ -24,6 +25,7 @@ from triagebot.flows.compiler import CompiledFlow, LanguageError, load_flow, wit
 from triagebot.flows.documents import FlowError
 from triagebot.flows.driving import drive
 from triagebot.flows.engine import FlowRuntimeError
+from triagebot.flows.times import local_now
 
 
 def register(subparsers: Any) -> None:
@@ -69,6 +71,7 @@ def register(subparsers: Any) -> None:
     transcripts.add_out_options(run)
     add_flows_dir(run)
     add_lang(run, "the transcript")
+    add_patient(run)
     run.set_defaults(handler=run_flow)
 
 
@@ -160,7 +163,9 @@ def run_flow(args: argparse.Namespace) -> int:
     from triagebot.flows.transcript_build import from_session  # noqa: PLC0415
 
     try:
-        transcript = from_session(drive(flow, answers))  # the outcome is worked out here
+        session = drive(flow, answers, local_now)
+        session.patient = args.patient
+        transcript = from_session(session)  # the outcome is worked out here
         output = exports.render(args.format, transcript, flow)
     except FlowRuntimeError as error:
         raise flow_fault(flow, error) from None

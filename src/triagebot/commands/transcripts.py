@@ -19,10 +19,13 @@ from triagebot.commands.common import (
     flow_fault,
     in_language,
 )
+from triagebot.flows.catalog import counted, words
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.documents import Unreadable, read_bytes
 from triagebot.flows.engine import FlowRuntimeError
 from triagebot.flows.exports import ExportError
+from triagebot.flows.safe_text import escaped
+from triagebot.flows.times import clock_time, day_and_time
 
 if TYPE_CHECKING:
     from triagebot.flows.transcript import Transcript
@@ -206,11 +209,15 @@ def list_unfinished(args: argparse.Namespace) -> int:
         header = entry.contents.header
         last = entry.last_at
         held = "" if entry.holder is None else f", {in_use(entry, args.lang)}"
+        said = words(args.lang)
+        answers = counted(entry.answers, said.answers_one, said.answers_many, args.lang)
+        # Which patient, first: with several, the right unfinished session is picked.
+        patient = "" if header.patient is None else f"  patient {escaped(header.patient)}"
         print(
-            f"{entry.path.name}  {header.flow.id} v{header.flow.version}  "
-            f"started {header.started_at:%Y-%m-%d %H:%M} UTC"
-            + (f", last step {last:%H:%M}" if last else "")
-            + f", {entry.answers} answers{held}"
+            f"{entry.path.name}{patient}  {header.flow.id} v{header.flow.version}  "
+            f"started {day_and_time(header.started_at)}"
+            + (f", last step {clock_time(last)}" if last else "")
+            + f", {answers}{held}"
         )
         for warning in entry.contents.warnings:
             print(f"  warning: {warning}", file=sys.stderr)

@@ -41,6 +41,12 @@ def is_singular(count: int, language: str | None) -> bool:
     return count == 1 or (count == 0 and language in _SINGULAR_ZERO)
 
 
+def counted(count: int, one: str, many: str, language: str | None) -> str:
+    """``one`` or ``many`` as ``count`` takes it in ``language``, its ``{count}`` filled:
+    "1 later answer no longer applies", never "answer(s)"."""
+    return (one if is_singular(count, language) else many).format(count=count)
+
+
 def language_name(code: str) -> str:
     """A language's own name (``français``), or its code when the catalog lacks it."""
     found = CATALOG.get(code)
@@ -54,3 +60,11 @@ def format_number(value: float, language: str | None = None) -> str:
     text = f"{value:g}" if isinstance(value, float) else str(value)
     decimal = words(language).decimal
     return text if decimal == "." else text.replace(".", decimal)
+
+
+def with_unit(number: float, unit: str | None, unit_one: str | None, lang: str | None) -> str:
+    """``3 bags``, ``1 bag``: a number as written in ``lang`` with its unit, singular where
+    the number takes it and the flow gives the singular (``unit_one``)."""
+    singular = unit_one is not None and number in (0, 1) and is_singular(int(number), lang)
+    shown = unit_one if singular else unit
+    return f"{format_number(number, lang)} {shown}" if shown else format_number(number, lang)

@@ -62,16 +62,16 @@ ENGLISH = Words(
     why_we_ask="Why we ask",
     source="Source",
     outcome_rests_on="This outcome rests on:",
-    source_line="{title} ({evidence}; {version}{review}; file {file}).{note}",
+    source_line="{title} ({evidence}; {version}{review}).{note}",
     review_on=", review {date}",
     review_not_stated=", review date: none stated",
     content_review_line="Flow content signed off {signed_off}; content review due {due}.",
     note=" Note: {note}",
-    flow_line="triagebot flow {id} version {version} ({language}), {period}",
+    flow_line="triagebot flow {id} version {version} ({language})",
     flow_line_markdown="Flow `{id}` version {version} ({language}), {period}",
-    period_not_finished="{start} UTC, not finished",
-    period_same_day="{start}-{end} UTC",
-    period_days="{start} to {end} UTC",
+    period_not_finished="{start}{zone}, not finished",
+    period_same_day="{start}–{end}{zone}",
+    period_days="{start} to {end}{zone}",
     warning="WARNING",
     review_overdue_sentence="the flow was past its review when this was recorded: {what}.",
     overdue_content="the flow's content review was due {date}",
@@ -92,10 +92,13 @@ ENGLISH = Words(
     answers="Answers",
     changes="Changes",
     values="Values",
-    export_source_line="{id}: {title} ({evidence}, {version}{review}; file {file})",
+    export_source_line="{name} ({evidence}, {version}{review})",
     outcome_reached="Outcome reached",
     urgency_heading="Urgency",
-    help="Commands: 'why' (why we ask, and the source), 'back', 'lang' (language), 'quit'.",
+    help=(
+        "Commands: 'why' (why we ask, and the source), 'back', 'lang' (language), 'export' "
+        "(save the transcript), 'quit'."
+    ),
     title_line="{title} (flow {id} v{version})",
     review_overdue_line="REVIEW OVERDUE: {what}.",
     answers_so_far="Answers so far:",
@@ -115,6 +118,31 @@ ENGLISH = Words(
     input_ended="input ended before an outcome was reached",
     stopped="stopped before an outcome was reached",
     nothing_decided="{reason}; nothing was decided.",
+    format_names={
+        "text": "Plain text",
+        "markdown": "Markdown",
+        "json": "JSON",
+        "fhir": "FHIR R5",
+        "fhir-r4b": "FHIR R4B",
+    },
+    export_as="Export the transcript as",
+    export_choose="Format 1-{count} (Enter: {last}) > ",
+    export_choose_retry="Type a number from 1 to {count}, or press Enter for {last}.",
+    after_outcome=(
+        "Type 'export' to save the transcript, 'discard' to delete this session, or press "
+        "Enter to finish (the session is kept until it is exported)."
+    ),
+    export_word="export",
+    discard_word="discard",
+    discarded_session="Session discarded.",
+    copy_unsure=(
+        "This terminal may not take a copy (no clipboard support detected): press F5 to "
+        "export the transcript to a file instead."
+    ),
+    kept_finished=(
+        "Finished session kept until its transcript is exported: `triagebot resume {name}` "
+        "to export or discard it."
+    ),
     kept=(
         "Unfinished session kept: resume it with `triagebot resume {name}` "
         "or from the start screen."
@@ -130,6 +158,7 @@ ENGLISH = Words(
         "back": "back",
         "help": "help",
         "lang": "lang",
+        "export": "export",
         "quit": "quit",
         "q": "quit",
         "exit": "quit",
@@ -139,7 +168,10 @@ ENGLISH = Words(
     resume_prompt="Resume 1-{count}, or press Enter for a new session > ",
     resume_retry="Type a number from 1 to {count}, or press Enter.",
     damaged_sessions=(
-        "{count} unfinished session(s) cannot be resumed (damaged); `triagebot resume` lists them."
+        "{count} unfinished sessions cannot be resumed (damaged); `triagebot resume` lists them."
+    ),
+    damaged_sessions_one=(
+        "{count} unfinished session cannot be resumed (damaged); `triagebot resume` lists it."
     ),
     answers_one="{count} answer",
     answers_many="{count} answers",
@@ -181,7 +213,21 @@ ENGLISH = Words(
     superseded_line="No longer applies: {text}",
     change_this_answer="Change this answer",
     no_answer_to_change="No answer to change yet",
-    later_dropped="{count} later answer(s) no longer apply",
+    later_dropped="{count} later answers no longer apply",
+    later_dropped_one="{count} later answer no longer applies",
+    patient="Patient",
+    patient_prompt="Patient reference (optional; press Enter to skip) > ",
+    patient_title="Patient reference (optional)",
+    patient_hint="Type it and press Enter, or press Enter to skip. It goes into the transcript.",
+    patient_refused_character=(
+        "A patient reference is one line of text without control characters; type it again "
+        "or press Enter to skip."
+    ),
+    patient_too_long=(
+        "That is {count} characters; a patient reference is at most {most}. Type it again "
+        "or press Enter to skip."
+    ),
+    offer_patient="patient {patient}",
     export_failed="Could not export: {error}",
     exported="Transcript saved to {path}",
     already_exported="This transcript is already saved in {path}",

@@ -64,18 +64,18 @@ FRENCH = Words(
     why_we_ask="Pourquoi cette question",
     source="Source",
     outcome_rests_on="Cette conduite repose sur :",
-    source_line="{title} ({evidence} ; {version}{review} ; fichier {file}).{note}",
+    source_line="{title} ({evidence} ; {version}{review}).{note}",
     review_on=", révision {date}",
     review_not_stated=", date de révision : non indiquée",
     content_review_line=(
         "Contenu du parcours validé le {signed_off} ; révision du contenu prévue le {due}."
     ),
     note=" Note : {note}",
-    flow_line="parcours triagebot {id} version {version} ({language}), {period}",
+    flow_line="parcours triagebot {id} version {version} ({language})",
     flow_line_markdown="Parcours `{id}` version {version} ({language}), {period}",
-    period_not_finished="{start} UTC, non terminé",
-    period_same_day="{start}-{end} UTC",
-    period_days="du {start} au {end} UTC",
+    period_not_finished="{start}{zone}, non terminé",
+    period_same_day="{start}–{end}{zone}",
+    period_days="du {start} au {end}{zone}",
     warning="ATTENTION",
     review_overdue_sentence=(
         "le parcours avait dépassé sa date de révision lors de cet enregistrement : {what}."
@@ -98,12 +98,12 @@ FRENCH = Words(
     answers="Réponses",
     changes="Modifications",
     values="Valeurs",
-    export_source_line="{id} : {title} ({evidence}, {version}{review} ; fichier {file})",
+    export_source_line="{name} ({evidence}, {version}{review})",
     outcome_reached="Conduite retenue",
     urgency_heading="Urgence",
     help=(
         "Commandes : 'pourquoi' (pourquoi cette question, et la source), 'retour', "
-        "'langue', 'quitter'."
+        "'langue', 'exporter' (enregistrer la transcription), 'quitter'."
     ),
     title_line="{title} (parcours {id} v{version})",
     review_overdue_line="RÉVISION DÉPASSÉE : {what}.",
@@ -126,6 +126,31 @@ FRENCH = Words(
     input_ended="l'entrée s'est terminée avant la conduite à tenir",
     stopped="arrêté avant la conduite à tenir",
     nothing_decided="{reason} ; rien n'a été décidé.",
+    format_names={
+        "text": "Texte brut",
+        "markdown": "Markdown",
+        "json": "JSON",
+        "fhir": "FHIR R5",
+        "fhir-r4b": "FHIR R4B",
+    },
+    export_as="Exporter la transcription en",
+    export_choose="Format 1-{count} (Entrée : {last}) > ",
+    export_choose_retry="Tapez un nombre de 1 à {count}, ou Entrée pour {last}.",
+    after_outcome=(
+        "Tapez 'exporter' pour enregistrer la transcription, 'supprimer' pour effacer cette "
+        "session, ou Entrée pour terminer (la session est conservée jusqu'à son export)."
+    ),
+    export_word="exporter",
+    discard_word="supprimer",
+    discarded_session="Session supprimée.",
+    copy_unsure=(
+        "Ce terminal ne prend peut-être pas la copie (presse-papiers non détecté) : "
+        "F5 exporte la transcription dans un fichier."
+    ),
+    kept_finished=(
+        "Session terminée conservée jusqu'à l'export de sa transcription : "
+        "`triagebot resume {name}` pour l'exporter ou la supprimer."
+    ),
     kept=(
         "Session inachevée conservée : reprenez-la avec `triagebot resume {name}` "
         "ou depuis l'écran d'accueil."
@@ -154,6 +179,8 @@ FRENCH = Words(
         "aide": "help",
         "lang": "lang",
         "langue": "lang",
+        "export": "export",
+        "exporter": "export",
         "quit": "quit",
         "q": "quit",
         "exit": "quit",
@@ -164,8 +191,11 @@ FRENCH = Words(
     resume_prompt="Reprendre 1-{count}, ou Entrée pour une nouvelle session > ",
     resume_retry="Tapez un nombre de 1 à {count}, ou Entrée.",
     damaged_sessions=(
-        "{count} session(s) inachevée(s) ne peuvent être reprises (endommagées) ; "
+        "{count} sessions inachevées ne peuvent être reprises (endommagées) ; "
         "`triagebot resume` les liste."
+    ),
+    damaged_sessions_one=(
+        "{count} session inachevée ne peut être reprise (endommagée) ; `triagebot resume` la liste."
     ),
     answers_one="{count} réponse",
     answers_many="{count} réponses",
@@ -209,7 +239,23 @@ FRENCH = Words(
     superseded_line="Ne s'applique plus : {text}",
     change_this_answer="Modifier cette réponse",
     no_answer_to_change="Aucune réponse à modifier pour l'instant",
-    later_dropped="{count} réponse(s) suivante(s) ne s'appliquent plus",
+    later_dropped="{count} réponses suivantes ne s'appliquent plus",
+    later_dropped_one="{count} réponse suivante ne s'applique plus",
+    patient="Patient",
+    patient_prompt="Référence du patient (facultative ; Entrée pour passer) > ",
+    patient_title="Référence du patient (facultative)",
+    patient_hint=(
+        "Tapez-la puis Entrée, ou Entrée pour passer. Elle figure dans la transcription."
+    ),
+    patient_refused_character=(
+        "Une référence de patient tient sur une ligne, sans caractère de contrôle ; "
+        "retapez-la ou appuyez sur Entrée pour passer."
+    ),
+    patient_too_long=(
+        "Cela fait {count} caractères ; une référence de patient en compte {most} au plus. "
+        "Retapez-la ou appuyez sur Entrée pour passer."
+    ),
+    offer_patient="patient {patient}",
     export_failed="Exportation impossible : {error}",
     exported="Compte rendu enregistré dans {path}",
     already_exported="Ce compte rendu est déjà enregistré dans {path}",

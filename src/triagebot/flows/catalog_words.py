@@ -125,6 +125,17 @@ class Words:
     stopped: str
     nothing_decided: str
     kept: str
+    kept_finished: str
+    format_names: Mapping[str, str]
+    """Each export format's name as offered (``text``: "Plain text")."""
+    export_as: str
+    export_choose: str
+    export_choose_retry: str
+    after_outcome: str
+    export_word: str
+    discard_word: str
+    discarded_session: str
+    copy_unsure: str
     journal_failed: str
     no_journal: str
     language_now: str
@@ -138,6 +149,7 @@ class Words:
     resume_prompt: str
     resume_retry: str
     damaged_sessions: str
+    damaged_sessions_one: str
     answers_one: str
     answers_many: str
     offer_line: str
@@ -186,6 +198,14 @@ class Words:
     change_this_answer: str
     no_answer_to_change: str
     later_dropped: str
+    later_dropped_one: str
+    patient: str
+    patient_prompt: str
+    patient_title: str
+    patient_hint: str
+    patient_refused_character: str
+    patient_too_long: str
+    offer_patient: str
     export_failed: str
     exported: str
     already_exported: str

@@ -114,6 +114,11 @@ class Session:
         self.clock = clock
         self.started_at = clock()
         self.finished_at: datetime | None = None
+        self.patient: str | None = None
+        """The patient reference the user typed (``flows.patient``); None: none given."""
+        self.clinician: str | None = None
+        """Who runs the session, where the front end knows it (``serve``'s proxy user);
+        None: not known. Recorded in its transcripts, never guessed."""
         self.answers: dict[str, AnswerValue] = {}
         """The answers on the current path: every top-level question's, and the answers of
         the round in progress (completed rounds: :meth:`entries`)."""

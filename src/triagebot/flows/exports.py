@@ -22,12 +22,20 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal, get_args
 
 from triagebot.flows.catalog import Words, words
+from triagebot.flows.layout import SECTIONS, citation, heading, labelled
 from triagebot.flows.safe_text import escaped
+from triagebot.flows.times import clock_time, period
 from triagebot.flows.wording import overdue_what
 
 if TYPE_CHECKING:
     from triagebot.flows.compiler import CompiledFlow
-    from triagebot.flows.transcript import AnswerRecord, LineRecord, SourceRecord, Transcript
+    from triagebot.flows.transcript import (
+        AnswerRecord,
+        LineRecord,
+        SourceRecord,
+        Transcript,
+        ValueRecord,
+    )
 
 Format = Literal["text", "markdown", "json", "fhir", "fhir-r4b"]
 FORMATS: tuple[Format, ...] = get_args(Format)
@@ -46,15 +54,6 @@ EXTENSIONS: dict[Format, str] = {
 
 WIDTH = 80
 """Longest line of the plain-text export."""
-
-SECTIONS = (
-    ("reasons", "reasons"),
-    ("actions", "actions"),
-    ("evidence", "evidence_heading"),
-    ("safety_netting", "safety_netting"),
-)
-"""The outcome's sections in order (schema.OUTCOME_SECTIONS), each with the catalog's word
-for its heading."""
 
 
 class ExportError(ValueError):
@@ -90,18 +89,17 @@ def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
 
 
 def _time(at: datetime) -> str:
-    return f"{at:%H:%M}"
+    return clock_time(at)
 
 
 def _period(transcript: Transcript) -> str:
+    """``2025-03-14 16:15-16:20 (UTC+01:00)``: local times, as taken, with their offset."""
     said = words(transcript.language)
-    start = transcript.started_at
-    end = transcript.finished_at
-    if end is None:
-        return said.period_not_finished.format(start=f"{start:%Y-%m-%d %H:%M}")
-    if end.date() == start.date():
-        return said.period_same_day.format(start=f"{start:%Y-%m-%d %H:%M}", end=f"{end:%H:%M}")
-    return said.period_days.format(start=f"{start:%Y-%m-%d %H:%M}", end=f"{end:%Y-%m-%d %H:%M}")
+    shown = period(transcript.started_at, transcript.finished_at)
+    if shown.end is None:
+        return said.period_not_finished.format(start=shown.start, zone=shown.zone)
+    template = said.period_same_day if shown.same_day else said.period_days
+    return template.format(start=shown.start, end=shown.end, zone=shown.zone)
 
 
 def _flow_line(transcript: Transcript, template: str, version: str) -> str:
@@ -118,13 +116,27 @@ def _shown(answer: AnswerRecord) -> str:
     return answer.shown.capitalize() if answer.kind == "yes_no" else answer.shown
 
 
-def _labelled(label: str, shown: str) -> str:
-    """``Dose: 141 mg``, or ``Age? 40 years`` when the label is a question."""
-    return f"{label} {shown}" if label.endswith("?") else f"{label}: {shown}"
+def _cited(transcript: Transcript, source_id: str) -> str:
+    """What a citation names a source by: its short title (its title in transcripts older
+    than short titles), never its id."""
+    found = next((s for s in transcript.flow.sources if s.id == source_id), None)
+    return source_id if found is None else (found.short or found.title)
 
 
-def _source_note(line: LineRecord) -> str:
-    return f"[{line.source}: {line.section}]"
+def _source_note(transcript: Transcript, said: Words, line: LineRecord) -> str:
+    return citation(said, _cited(transcript, line.source), line.section)
+
+
+def _source_name(source: SourceRecord) -> str:
+    """``Short title: full title`` (the full title alone when there is no short one)."""
+    return source.title if source.short is None else f"{source.short}: {source.title}"
+
+
+def _values(transcript: Transcript) -> list[ValueRecord]:
+    """The outcome's values, then every other computed value, each once."""
+    shown = [] if transcript.outcome is None else list(transcript.outcome.shown)
+    named = {v.name for v in shown}
+    return [*shown, *(v for v in transcript.computed_shown if v.name not in named)]
 
 
 def _heading(said: Words, text: str) -> str:
@@ -211,6 +223,9 @@ def to_text(transcript: Transcript) -> str:
     flow = transcript.flow
     lines = _wrap(flow.title)
     lines += _wrap(_flow_line(transcript, said.flow_line, flow.version))
+    lines += _wrap(_period(transcript))  # a line of its own: with its offset, it is long
+    if transcript.patient is not None:
+        lines += _wrap(f"{_heading(said, said.patient)} {transcript.patient}")
     if flow.review_overdue:
         sentence = _overdue_sentence(transcript, said)
         lines += _wrap(f"{_heading(said, said.warning)} {sentence}")
@@ -242,12 +257,10 @@ def to_text(transcript: Transcript) -> str:
     lines += ["", _heading(said, said.sources)]
     for source in flow.sources:
         line = said.export_source_line.format(
-            id=source.id,
-            title=source.title,
+            name=_source_name(source),
             evidence=_evidence(said, source.evidence),
             version=source.version,
             review=_stated_review(source, said),
-            file=source.file,
         )
         lines += _wrap(line, "- ", "  ")
     if (review := _content_review(transcript, said)) is not None:
@@ -265,19 +278,25 @@ def _outcome_text(transcript: Transcript, said: Words) -> list[str]:
     lines = ["", *_wrap(title)]
     if outcome.summary:
         lines += _wrap(outcome.summary)
-    for field, heading in SECTIONS:
-        items: list[LineRecord] = getattr(outcome, field)
-        if items:
-            lines.append(_heading(said, getattr(said, heading)))
-            for item in items:
-                lines += _wrap(f"{item.text} {_source_note(item)}", "- ", "  ")
-    for value in outcome.shown:
-        lines += _wrap(_labelled(value.label, value.shown))
-    others = [v for v in transcript.computed_shown if v.name not in {s.name for s in outcome.shown}]
-    if others:
-        lines.append(_heading(said, said.computed))
-        lines += [row for v in others for row in _wrap(_labelled(v.label, v.shown), "- ", "  ")]
+    for section in SECTIONS:
+        rows = _section_rows(transcript, said, section)
+        if rows:
+            lines.append(_heading(said, heading(said, section)))
+            lines += [line for row in rows for line in _wrap(row, "- ", "  ")]
     return lines
+
+
+def _value_line(said: Words, value: ValueRecord) -> str:
+    return labelled(value.label, value.shown, said.colon)
+
+
+def _section_rows(transcript: Transcript, said: Words, section: str) -> list[str]:
+    """A section's lines as plain text, each outcome line with its citation."""
+    if section == "values":
+        return [_value_line(said, v) for v in _values(transcript)]
+    assert transcript.outcome is not None
+    items: list[LineRecord] = getattr(transcript.outcome, section)
+    return [f"{i.text} {_source_note(transcript, said, i)}" for i in items]
 
 
 # --- Markdown -------------------------------------------------------------------------------
@@ -303,6 +322,8 @@ def to_markdown(transcript: Transcript) -> str:
         "",
         _flow_line(transcript, said.flow_line_markdown, _md(flow.version)),
     ]
+    if transcript.patient is not None:
+        lines += ["", f"**{_heading(said, said.patient)}** {_md(transcript.patient)}"]
     if flow.review_overdue:
         sentence = _md(_overdue_sentence(transcript, said))
         lines += ["", f"**{_heading(said, said.warning.capitalize())}** {sentence}"]
@@ -335,9 +356,14 @@ def to_markdown(transcript: Transcript) -> str:
     lines += _outcome_markdown(transcript, said)
     lines += ["", f"## {said.sources}", ""]
     lines += _bullets(
-        f"`{s.id}`: {_md(s.title)} ({_evidence(said, s.evidence)}, {_md(s.version)}"
-        + _md(_stated_review(s, said))
-        + ")"
+        _md(
+            said.export_source_line.format(
+                name=_source_name(s),
+                evidence=_evidence(said, s.evidence),
+                version=s.version,
+                review=_stated_review(s, said),
+            )
+        )
         for s in flow.sources
     )
     if (review := _content_review(transcript, said)) is not None:
@@ -350,17 +376,19 @@ def _outcome_markdown(transcript: Transcript, said: Words) -> list[str]:
     outcome = transcript.outcome
     if outcome is None:
         return ["", f"## {said.no_outcome}", "", said.not_finished]
+    values = _bullets(_md(_value_line(said, v)) for v in _values(transcript))
     urgency = said.urgency_short.get(outcome.urgency, outcome.urgency).lower()
     lines = ["", f"## {_heading(said, said.outcome)} {_md(outcome.title)} ({urgency})"]
     if outcome.summary:
         lines += ["", _md(outcome.summary)]
-    for field, heading in SECTIONS:
-        items: list[LineRecord] = getattr(outcome, field)
-        if items:
-            lines += ["", f"### {getattr(said, heading)}", ""]
-            lines += _bullets(f"{_md(i.text)} _({_md(i.source)}: {_md(i.section)})_" for i in items)
-    if transcript.computed_shown or outcome.shown:
-        lines += ["", f"### {said.values}", ""]
-        shown = {v.name: v for v in [*outcome.shown, *transcript.computed_shown]}
-        lines += _bullets(_md(_labelled(v.label, v.shown)) for v in shown.values())
+    for section in SECTIONS:
+        if section == "values":
+            rows = values
+        else:
+            items: list[LineRecord] = getattr(outcome, section)
+            rows = _bullets(
+                f"{_md(i.text)} _{_md(_source_note(transcript, said, i))}_" for i in items
+            )
+        if rows:
+            lines += ["", f"### {heading(said, section)}", "", *rows]
     return lines

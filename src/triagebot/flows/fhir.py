@@ -227,10 +227,10 @@ def questionnaire_response(
         "questionnaire": f"{form['url']}|{form['version']}",
         "status": "completed" if transcript.finished_at is not None else "in-progress",
     }
-    if transcript.patient:
+    if transcript.patient is not None:  # typed by the user; a reference, never a record id
         response["subject"] = {"display": transcript.patient}
     response["authored"] = (transcript.finished_at or transcript.started_at).isoformat()
-    if transcript.clinician:
+    if transcript.clinician is not None:
         response["author"] = {"display": transcript.clinician}
     response["item"] = items
     problems = check_response(form, response)

@@ -61,6 +61,9 @@ class JournalHeader(_Line):
     language: str | None = None
     """The language the session started in (None in journals older than languages: the
     flow's default)."""
+    patient: str | None = None
+    """The patient reference typed at the start (None: none given), so a resumed session
+    and its exports keep it and the list of unfinished sessions names it."""
     started_at: datetime
     triagebot_version: str
 
@@ -177,6 +180,7 @@ def replay(contents: JournalContents, flow: CompiledFlow, clock: Clock = utc_now
     """A Session with every journaled step applied, at the times they were first taken."""
     replay_clock = _ReplayClock(contents.header.started_at)
     session = Session(flow, replay_clock)
+    session.patient = contents.header.patient
     for number, event in enumerate(contents.events, start=2):
         replay_clock.now = event.at
         try:

@@ -162,6 +162,9 @@ class NumberQuestion(QuestionBase):
     type: Literal["number"]
     unit: LocalText | None = None
     """The unit shown beside the input, e.g. ``mmol/L``; omitted for unitless values."""
+    unit_one: LocalText | None = None
+    """The unit's singular, shown with an answer that takes it (1; 0 too in French), e.g.
+    ``bag`` beside ``unit: bags``: "1 bag", never "1 bags". Omitted: ``unit`` always."""
     min: FlowNumber
     """Smallest accepted value (inclusive)."""
     max: FlowNumber
@@ -300,6 +303,10 @@ class Computed(Strict):
     """An expression over answers and other computed values."""
     unit: LocalText | None = None
     """The unit shown after the value."""
+    unit_one: LocalText | None = None
+    """The unit's singular, shown for a value that takes it (1; 0 too in French), e.g.
+    ``point`` beside ``unit: points``, so a card never reads "1 points". Omitted: ``unit``
+    whatever the value."""
     decimals: Annotated[int, field_constraints(ge=0, le=4)] = 0
     """Decimal places shown (the value itself is kept exact)."""
     labels: dict[str, LocalText] = field(default_factory=dict)

@@ -18,6 +18,10 @@ class Source(Strict):
     """Short id that citations refer to, e.g. ``wy_ces_pathway``."""
     title: Text
     """Full title as the document gives it."""
+    short: Text | None = None
+    """A short title for citations, as a clinician would name the document (e.g. "WY
+    spinal policy 2024"): every citation (outcome card, exports, F1) shows it, never the
+    ``id``. Omitted: the full title is cited. Every bundled flow gives one."""
     file: Text
     """The seed file name the text was taken from, e.g. ``004_839aa3e4ff605091.txt``."""
     version: Text
@@ -35,6 +39,11 @@ class Source(Strict):
     note: LocalText | None = None
     """Anything a reader must know about the source (e.g. "reported practice, n = 69");
     shown with the source, so written in the flow's languages."""
+
+    @property
+    def cited(self) -> str:
+        """What a citation names the source by: its short title, else its full title."""
+        return self.short or self.title
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -45,6 +45,9 @@ class SourceRecord(Record):
 
     id: str
     title: str
+    short: str | None = None
+    """The short title citations show (None in transcripts older than the field: the
+    title is cited)."""
     file: str
     version: str
     review: str | None = None

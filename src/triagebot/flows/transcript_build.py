@@ -63,6 +63,8 @@ def from_session(session: Session) -> Transcript:
         ),
         language=lang,
         disclaimer=flow.flow.disclaimer,
+        patient=session.patient,
+        clinician=session.clinician,
         started_at=session.started_at,
         finished_at=session.finished_at,
         answers=[_answer(session, step) for step in session.steps if step.value is not None],
@@ -178,6 +180,7 @@ def _source(source: Source, status: ReviewStatus) -> SourceRecord:
     return SourceRecord(
         id=source.id,
         title=source.title,
+        short=source.short,
         file=source.file,
         version=source.version,
         review=source.review,

@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from triagebot.flows.answers import AnswerValue, format_number
-from triagebot.flows.catalog import words
+from triagebot.flows.answers import AnswerValue
+from triagebot.flows.catalog import with_unit, words
 from triagebot.flows.compiler import OUTCOME_VARIABLE, PLACEHOLDER_NAME
 from triagebot.flows.expr import EvaluationError, Expr, Unavailable, Value
 from triagebot.flows.questions import type_of
@@ -34,7 +34,10 @@ class RenderedItem:
 
     text: str
     doc: str
+    """The cited source's id (for records; never shown: ``cited`` is)."""
     section: str
+    cited: str = ""
+    """The source's short title, as a citation shows it (:attr:`Source.cited`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +118,14 @@ def outcome_of(session: Session) -> OutcomeView | None:
 def _rendered(session: Session, outcome_id: str, section: str) -> Iterator[RenderedItem]:
     node = session.flow.flow.nodes[outcome_id]
     assert isinstance(node, OutcomeNode)
+    cited = {source.id: source.cited for source in session.flow.flow.sources}
     for index in range(len(getattr(node, section))):
         compiled = session.flow.items[(outcome_id, section, index)]
         if compiled.condition is not None and not _holds(session, compiled.condition):
             continue
         citation = compiled.item.source
-        yield RenderedItem(fill(session, compiled.item.text), citation.doc, citation.section)
+        text = fill(session, compiled.item.text)
+        yield RenderedItem(text, citation.doc, citation.section, cited[citation.doc])
 
 
 def _holds(session: Session, condition: Expr) -> bool:
@@ -172,8 +177,7 @@ def display(session: Session, name: str) -> str:
         return computed.labels.get(value, value)
     assert isinstance(value, int | float)
     number = round(float(value), computed.decimals) if computed.decimals else round(value)
-    unit = f" {computed.unit}" if computed.unit else ""
-    return f"{format_number(number, lang)}{unit}"
+    return with_unit(number, computed.unit, computed.unit_one, lang)
 
 
 def describe_answer(question: Question, value: AnswerValue, lang: str | None = None) -> str:

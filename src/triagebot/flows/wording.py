@@ -30,7 +30,7 @@ def why_lines(flow: CompiledFlow, node_id: str) -> list[tuple[str, str]]:
     node = flow.node(node_id)
     if isinstance(node, OutcomeNode):
         lines = [("heading", said.outcome_rests_on)]
-        lines += [("text", f"• {source_line(flow, s.id)}") for s in flow.flow.sources]
+        lines += [("text", f"• {s.cited}: {source_line(flow, s.id)}") for s in flow.flow.sources]
         return [*lines, ("detail", content_review_line(flow))]
     if isinstance(node, InfoNode):
         lines = [("text", node.text)]
@@ -40,15 +40,19 @@ def why_lines(flow: CompiledFlow, node_id: str) -> list[tuple[str, str]]:
         lines = [("heading", said.why_we_ask), ("text", node.why)]
         if node.detail:
             lines.append(("detail", node.detail))
-    return [*lines, ("heading", said.source), ("text", citation_line(flow, node.source))]
+    cited = citation_line(flow, node.source)
+    about = source_line(flow, node.source.doc)
+    return [*lines, ("heading", said.source), ("text", cited), ("detail", about)]
 
 
 def citation_line(flow: CompiledFlow, citation: Citation) -> str:
-    return f"{citation.section} — {source_line(flow, citation.doc)}"
+    """A citation as shown: the source's short title and the section (never its id)."""
+    source = next(s for s in flow.flow.sources if s.id == citation.doc)
+    return f"{source.cited}, {citation.section}"
 
 
 def source_line(flow: CompiledFlow, doc: str) -> str:
-    """A source in one line: title, evidence kind, version, review date, file and note."""
+    """A source in one line: full title, evidence kind, version, review date and note."""
     said = words(flow.language)
     source = next(s for s in flow.flow.sources if s.id == doc)
     return said.source_line.format(
@@ -56,7 +60,6 @@ def source_line(flow: CompiledFlow, doc: str) -> str:
         evidence=said.evidence.get(source.evidence, source.evidence),
         version=source.version,
         review=stated_review(source.review, flow.language),
-        file=source.file,
         note=said.note.format(note=source.note) if source.note else "",
     )
 

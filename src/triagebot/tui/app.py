@@ -15,6 +15,7 @@ otherwise.
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
@@ -24,13 +25,16 @@ from textual.binding import BindingType
 from textual.filter import LineFilter
 from textual.screen import Screen
 
+from triagebot.app.clipboard import clipboard_likely
+from triagebot.app.export import last_format
 from triagebot.app.files import WriteError
 from triagebot.flows.answers import AnswerError
-from triagebot.flows.catalog import language_name
+from triagebot.flows.catalog import counted, language_name
 from triagebot.flows.engine import (
     FlowRuntimeError,
     describe_answer,
 )
+from triagebot.flows.exports import ExportError, Format
 from triagebot.flows.wording import round_heading
 from triagebot.tui.keymap import ACTION_KEYS, APP_BINDINGS, in_language
 from triagebot.tui.messages import (
@@ -58,7 +62,7 @@ class TriageApp(SessionApp):
             self.push_screen(self._start_screen())
             self.call_later(self.resume_session, self.resume_path)
         elif self.first_flow is not None:
-            self.call_later(self.start_flow, self.first_flow)
+            self.call_later(self.begin, self.first_flow)
         else:
             self.push_screen(self._start_screen())
             self.call_later(self.offer_resume, False)
@@ -74,7 +78,7 @@ class TriageApp(SessionApp):
 
     @on(FlowChosen)
     async def _flow_chosen(self, event: FlowChosen) -> None:
-        await self.start_flow(event.flow)
+        await self.begin(event.flow)
 
     @on(ResumeChosen)
     async def _resume_chosen(self, event: ResumeChosen) -> None:
@@ -130,7 +134,10 @@ class TriageApp(SessionApp):
             # F3 (the transcript had the focus only to pick the answer to change).
             self.chat.focus_question()
         if result is not None and result.dropped:
-            self.notify(self.words.later_dropped.format(count=len(result.dropped)), timeout=4)
+            said, count = self.words, len(result.dropped)
+            lang = self.session.flow.language if self.session is not None else None
+            dropped = counted(count, said.later_dropped_one, said.later_dropped, lang)
+            self.notify(dropped, timeout=4)
 
     # --- actions (keys, buttons and the command palette) ----------------------------------
 
@@ -181,14 +188,23 @@ class TriageApp(SessionApp):
         )
 
     def action_export_transcript(self) -> None:
+        """Ask for the format (the last one chosen first), then export in it."""
         if self.conversation is None or self.session is None:
             return
+        from triagebot.tui.screens.export_format import ExportFormatScreen  # noqa: PLC0415
+
+        screen = ExportFormatScreen(last_format(), self.session.flow.language)
+        self.push_screen(screen, self._export_in)
+
+    def _export_in(self, fmt: Format | None) -> None:
+        if fmt is None or self.conversation is None:
+            return
         if self.is_web and self.export_dir is None:
-            self._download_transcript()
+            self._download_transcript(fmt)
             return
         try:
-            exported = self.conversation.export(self.export_dir)
-        except (OSError, WriteError) as error:
+            exported = self.conversation.export(fmt, self.export_dir)
+        except (OSError, WriteError, ExportError) as error:
             self.notify(self.words.export_failed.format(error=error), severity="error")
             return
         path = exported.path
@@ -199,22 +215,29 @@ class TriageApp(SessionApp):
         said = self.words.exported if exported.written else self.words.already_exported
         self.notify(said.format(path=path))
 
-    def _download_transcript(self) -> None:
+    def _download_transcript(self, fmt: Format) -> None:
         """In a browser (``triagebot serve``): the transcript goes to the browser as a
-        download, and nothing stays on the server."""
+        download in ``fmt``, and nothing stays on the server."""
         assert self.conversation is not None
-        name, text = self.conversation.download()
+        try:
+            name, text = self.conversation.download(fmt)
+        except ExportError as error:
+            self.notify(self.words.export_failed.format(error=error), severity="error")
+            return
         self.deliver_text(io.StringIO(text), save_filename=name, encoding="utf-8")
         self.notify(self.words.downloaded.format(name=name))
 
     def action_copy_transcript(self) -> None:
+        """Copy the transcript (OSC 52, which the terminal may ignore unseen): "copied" only
+        where the terminal is known to take it, else how to export instead."""
         if self.conversation is not None and self.session is not None:
             self.copy_to_clipboard(self.conversation.text())
-            self.notify(self.words.copied)
+            taken = self.is_web or clipboard_likely(os.environ)
+            self.notify(self.words.copied if taken else self.words.copy_unsure)
 
     async def action_restart(self) -> None:
-        if self.session is not None:
-            await self.start_flow(self.session.flow)
+        if self.session is not None:  # the same patient, started again
+            await self.start_flow(self.session.flow, self.session.patient)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -27,9 +27,9 @@ from triagebot.flows.engine import (
     Clock,
     FlowRuntimeError,
     Session,
-    utc_now,
 )
 from triagebot.flows.safe_text import escaped
+from triagebot.flows.times import local_now
 from triagebot.tui.keymap import KeyWords, key_words
 from triagebot.tui.screens.chat import ChatScreen
 
@@ -48,11 +48,13 @@ class SessionApp(App[None]):
         extra_dirs: Iterable[Path] = (),
         *,
         bundled: bool = True,
-        clock: Clock = utc_now,
+        clock: Clock = local_now,
         today: date | None = None,
         export_dir: Path | None = None,
         resume: Path | None = None,
         lang: str | None = None,
+        patient: str | None = None,
+        ask_patient: bool = False,
     ) -> None:
         """The app as the CLI runs it: ``flow`` opens the chat directly, else the start screen.
 
@@ -63,6 +65,10 @@ class SessionApp(App[None]):
         ``bundled=False``, as the tests pass it, with a fixed ``clock`` and ``today``).
         """
         super().__init__()
+        self.patient = patient
+        """The patient reference given on the command line (the first session's)."""
+        self.ask_patient = ask_patient
+        """Ask for the patient reference before a new session (the CLI does; tests not)."""
         self.lang = lang
         """The language asked for (``--lang``); None: English, flows in their own default."""
         self.resume_path = resume
@@ -70,6 +76,8 @@ class SessionApp(App[None]):
         """The session shown (or last left, until another starts) and its journal."""
         self.kept: list[Path] = []
         """Journals of sessions left unfinished in this run (see ``farewell``)."""
+        self.kept_finished: set[Path] = set()
+        """Those of them that reached their outcome: kept until exported."""
         self.first_flow = None if flow is None else library.prefer_language(flow, lang)
         self.extra_dirs = list(extra_dirs)
         self.bundled = bundled
@@ -144,10 +152,24 @@ class SessionApp(App[None]):
                 return screen
         return None
 
-    async def start_flow(self, flow: CompiledFlow) -> None:
+    async def begin(self, flow: CompiledFlow) -> None:
+        """Start a new session of ``flow``: for the patient given on the command line (the
+        first session), else for the one typed in the patient prompt (when asked)."""
+        patient, self.patient = self.patient, None
+        if patient is not None or not self.ask_patient:
+            await self.start_flow(flow, patient)
+            return
+        from triagebot.tui.screens.patient import PatientScreen  # noqa: PLC0415 (see the imports)
+
+        def typed(patient: str | None) -> None:
+            self.call_later(self.start_flow, flow, patient)
+
+        await self.push_screen(PatientScreen(flow.flow.title, flow.language), typed)
+
+    async def start_flow(self, flow: CompiledFlow, patient: str | None = None) -> None:
         """Start a new Session of ``flow`` on a fresh chat screen, journaled."""
         self.leave_session()
-        self.conversation = Conversation.new(flow, self._report, self.clock)
+        self.conversation = Conversation.new(flow, self._report, self.clock, patient)
         self.speak()
         await self._open_chat()
 
@@ -242,6 +264,8 @@ class SessionApp(App[None]):
         if kept is None:
             return
         self.kept.append(kept)
+        if conversation.session.finished:
+            self.kept_finished.add(kept)
         if notify:
             self.notify(conversation.kept_line(kept), timeout=8)
 
@@ -251,7 +275,8 @@ class SessionApp(App[None]):
         kept = [path for path in dict.fromkeys(self.kept) if path.exists()]
         said = words(self.lang)
         if len(kept) == 1:
-            return said.kept.format(name=kept[0].name)
+            template = said.kept_finished if kept[0] in self.kept_finished else said.kept
+            return template.format(name=kept[0].name)
         if kept:
             return said.kept_many.format(count=len(kept))
         return ""

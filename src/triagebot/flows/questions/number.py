@@ -6,9 +6,10 @@ from __future__ import annotations
 import math
 import re
 
-from triagebot.flows.catalog import format_number, words
+from triagebot.flows.catalog import format_number, with_unit, words
 from triagebot.flows.documents import PathKey
 from triagebot.flows.expr_tree import Kind, VarType
+from triagebot.flows.layout import repeats
 from triagebot.flows.questions.base import (
     AnswerError,
     AnswerValue,
@@ -71,8 +72,8 @@ class Number:
     def describe(self, question: NumberQuestion, value: AnswerValue, lang: str | None) -> str:
         if value == UNKNOWN:
             return words(lang).unknown
-        unit = f" {question.unit}" if question.unit else ""
-        return f"{format_number(value, lang)}{unit}"  # type: ignore[arg-type]
+        assert isinstance(value, int | float)
+        return with_unit(value, question.unit, question.unit_one, lang)
 
     def labels(self, question: NumberQuestion, value: AnswerValue) -> list[str]:
         return []
@@ -99,8 +100,11 @@ class Number:
         lines = ["   " + said.enter.format(accepted=number_range(question, lang))]
         if question.suggestions:
             unit = f" {question.unit}" if question.unit else ""
+            offered = [
+                (f"{format_number(s.value, lang)}{unit}", s.label) for s in question.suggestions
+            ]
             common = "; ".join(
-                f"{format_number(s.value, lang)}{unit} ({s.label})" for s in question.suggestions
+                value if repeats(label, value) else f"{value} ({label})" for value, label in offered
             )
             lines.append("   " + said.common_values.format(values=common))
         return lines

@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Static
 
 from triagebot import startup
+from triagebot.flows.catalog import words
 from triagebot.flows.conversation import entries
 from triagebot.flows.engine import Session
 from triagebot.flows.schema import OutcomeNode
@@ -71,8 +72,8 @@ class ChatScreen(Screen[None]):
         """
         transcript = self.query_one(TranscriptPane)
         with self.app.batch_update():
-            title = session.flow.flow.title
-            if title != self.flow_title:  # the language changed
+            title = topbar_title(session)
+            if title != self.flow_title:  # the language changed, or a patient is named
                 self.flow_title = title
                 self.query_one("#topbar", Static).update(Text(f"triagebot · {title}"))
             # The new messages mount while the input is replaced; both are in place
@@ -180,3 +181,13 @@ class ChatScreen(Screen[None]):
     def focus_answers(self) -> bool:
         """Focus the latest answer in the transcript (to change it); False if none."""
         return self.query_one(TranscriptPane).chat_log.pick_last()
+
+
+def topbar_title(session: Session) -> str:
+    """The flow's title, after whose session it is when a patient reference was given (first:
+    a long title is cut at the screen's edge, the patient must stay in view)."""
+    title = session.flow.flow.title
+    if session.patient is None:
+        return title
+    said = words(session.flow.language)
+    return f"{said.patient}{said.colon} {session.patient} · {title}"

@@ -41,6 +41,8 @@ def describe(offer: Offer) -> Text:
         text.append(offer.error)
         return text
     text = Text(offer.title, style="bold")
+    if offer.patient is not None:  # which patient: the first thing to tell sessions apart
+        text.append(f" · {offer.patient_words}", style="bold")
     text.append(
         "\n  " + said.offer_started.format(started=offer.started, answers=offer.answer_count)
     )

@@ -10,6 +10,7 @@ from textual.widgets import Input, OptionList, Static
 
 from triagebot.flows.answers import AnswerError, accepted, format_number, parse_answer
 from triagebot.flows.catalog import words
+from triagebot.flows.layout import repeats
 from triagebot.flows.schema import (
     UNKNOWN,
     InfoNode,
@@ -133,7 +134,10 @@ def _placeholder(question: NumberQuestion, lang: str | None) -> str:
 
 def _suggestions(question: NumberQuestion, lang: str | None) -> list[Item]:
     items = [
-        Item(repr(s.value), f"{format_number(s.value, lang)}{_unit(question)} — {s.label}")
+        Item(
+            repr(s.value),
+            _suggested_text(f"{format_number(s.value, lang)}{_unit(question)}", s.label),
+        )
         for s in question.suggestions
     ]
     if question.allow_unknown:
@@ -147,6 +151,11 @@ def _unit(question: NumberQuestion) -> str:
 
 def _first(result: ValidationResult, lang: str | None) -> str:
     return result.failure_descriptions[0] if result.failure_descriptions else words(lang).refused
+
+
+def _suggested_text(shown: str, label: str) -> str:
+    """``900 mL/h — a standard rate``; the value once when the label only repeats it."""
+    return shown if repeats(label, shown) else f"{shown} — {label}"
 
 
 INPUT: InputFor = NumberInput

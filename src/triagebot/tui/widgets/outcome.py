@@ -10,6 +10,7 @@ from textual.widgets import Button, Static
 
 from triagebot.flows.catalog import Words, words
 from triagebot.flows.engine import OutcomeView, RenderedItem
+from triagebot.flows.layout import SECTIONS, citation, heading, labelled
 from triagebot.flows.wording import urgency_word
 from triagebot.tui.keymap import key_words
 
@@ -20,11 +21,19 @@ class OutcomeCard(Vertical):
     Worded in ``lang`` (the session's): the urgency word and the headings.
     """
 
-    def __init__(self, view: OutcomeView, disclaimer: str, lang: str | None = None) -> None:
+    def __init__(
+        self,
+        view: OutcomeView,
+        disclaimer: str,
+        lang: str | None = None,
+        sources: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(classes=f"bubble -outcome -{view.urgency}")
         self.view = view
         self.disclaimer = disclaimer
         self.lang = lang
+        self.sources = sources
+        """The flow's sources by short title (the card's Sources section, as in exports)."""
 
     def compose(self) -> ComposeResult:
         view, said = self.view, words(self.lang)
@@ -32,26 +41,28 @@ class OutcomeCard(Vertical):
         yield Static(Text(title), classes="outcome-title")
         if view.summary:
             yield Static(Text(view.summary), classes="outcome-summary")
-        for heading, items in (
-            (said.why, view.reasons),
-            (said.actions, view.actions),
-            (said.evidence_heading, view.evidence),
-            (said.safety_netting, view.safety_netting),
-        ):
+        for section in SECTIONS:  # the exports' sections, in their order
+            if section == "values":
+                if view.shown:
+                    yield Static(said.values, classes="outcome-heading")
+                for value in view.shown:
+                    line = labelled(value.label, value.display, said.colon)
+                    yield Static(Text(line), classes="outcome-value")
+                continue
+            items: tuple[RenderedItem, ...] = getattr(view, section)
             if items:
-                yield Static(heading, classes="outcome-heading")
+                yield Static(heading(said, section), classes="outcome-heading")
                 yield from (Static(_item(item, said), classes="outcome-item") for item in items)
-        if view.shown:
-            yield Static(said.values, classes="outcome-heading")
-            for value in view.shown:
-                line = f"{value.label}{said.colon} {value.display}"
-                yield Static(Text(line), classes="outcome-value")
+        if self.sources:
+            yield Static(said.sources, classes="outcome-heading")
+            for source in self.sources:
+                yield Static(Text(f"• {source}"), classes="outcome-item")
         yield Static(Text(self.disclaimer), classes="disclaimer")
 
 
 def _item(item: RenderedItem, said: Words) -> Text:
     text = Text(f"• {item.text}")
-    text.append(f"\n  {said.source}{said.colon} {item.doc}, {item.section}", style="italic")
+    text.append(f"\n  {citation(said, item.cited, item.section)}", style="italic")
     return text
 
 

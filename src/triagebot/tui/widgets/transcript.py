@@ -121,7 +121,9 @@ class TranscriptPane(VerticalScroll):
         if outcome is not None and (stale or not cards):
             view = session.outcome()
             assert view is not None
-            card = OutcomeCard(view, session.flow.flow.disclaimer, session.flow.language)
+            flow = session.flow
+            sources = tuple(source.cited for source in flow.flow.sources)
+            card = OutcomeCard(view, flow.flow.disclaimer, flow.language, sources)
             steps.append(self.mount(card))
             # Show the outcome from its top (urgency and title), not its last line.
             self.anchor(False)
