@@ -43,10 +43,18 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def start_cauda_equina(page: Any) -> None:
-    """From the start screen (cauda equina is listed first): Enter opens its first question."""
+PATIENT = "NHS 943 476 5919"
+
+
+def start_cauda_equina(page: Any, patient: str = "") -> None:
+    """From the start screen (cauda equina is listed first): Enter asks for the optional
+    patient reference (typed, or skipped with Enter alone), then the first question."""
     wait_for(page, "cauda equina")
     focus_terminal(page)
+    at = mark(page)
+    press(page, "Enter")
+    wait_for(page, "Patient reference", at)
+    page.keyboard.type(patient)
     at = mark(page)
     press(page, "Enter")
     wait_for(page, FIRST_QUESTION, at)
@@ -68,12 +76,13 @@ def record_downloads(page: Any) -> list[str]:
 def test_cauda_equina_by_keys_to_the_emergency_outcome_then_downloaded(
     browser: Any, tmp_path: Path
 ) -> None:
-    """Enter, y, n, y: the emergency outcome; F5 downloads the transcript (the page is not
-    reloaded by it) and the notice says downloaded, not a server path."""
+    """A patient reference, then y, n, y: the emergency outcome; F5 asks for the format and
+    Enter takes plain text: the transcript is downloaded with the patient in it (the page is
+    not reloaded by it), and the notice says downloaded, not a server path."""
     with serving(tmp_path) as served:
         page = open_app(browser, served.url, 1280, 800)
         page.evaluate("() => { window.__same_page = true; }")
-        start_cauda_equina(page)
+        start_cauda_equina(page, PATIENT)
         downloads = record_downloads(page)
         at = mark(page)
         press(page, "y", "n", "y")
@@ -81,16 +90,19 @@ def test_cauda_equina_by_keys_to_the_emergency_outcome_then_downloaded(
         page.screenshot(path=str(tmp_path / "outcome-wide.png"))
         at = mark(page)
         press(page, "F5")
+        wait_for(page, "Export the transcript as", at)
+        press(page, "Enter")  # the format chosen last (plain text, the first time)
         wait_for(page, "Transcript downloaded", at)
         page.wait_for_timeout(500)
         text = downloads[0] if downloads else ""
         kept = list((served.data_dir / "users").rglob("*.txt"))
         same_page = page.evaluate("() => window.__same_page === true")
     lines = [
+        f"Patient: {PATIENT}",
         "- Does the patient present with back pain and/or leg pain? Yes",
         "OUTCOME [EMERGENCY]: Suspected cauda equina syndrome — emergency MRI",
     ]
-    assert ([line in text for line in lines], same_page, kept) == ([True, True], True, [])
+    assert ([line in text for line in lines], same_page, kept) == ([True] * 3, True, [])
 
 
 def test_the_outcome_fits_80_by_24(browser: Any, tmp_path: Path) -> None:
@@ -157,6 +169,8 @@ def test_a_reload_mid_flow_offers_the_session_back_with_its_answers(
         wait_for(page, "perianal, perineal or genital sensation", at)
         downloads = record_downloads(page)
         press(page, "F5")
+        wait_for(page, "Export the transcript as", at)
+        press(page, "Enter")  # the format chosen last (plain text, the first time)
         wait_for(page, "Transcript downloaded", at)
         page.wait_for_timeout(500)
     text = " ".join((downloads[0] if downloads else "").split())
@@ -258,6 +272,9 @@ def test_f_keys_reach_the_app_and_a_click_gives_keys_back(browser: Any, tmp_path
         page.keyboard.type("sepsis")  # the flow written in French and English
         at = mark(page)
         press(page, "Enter")
+        wait_for(page, "Référence du patient", at)  # asked in the flow's own language
+        at = mark(page)
+        press(page, "Enter")  # none given
         wait_for(page, "Dysfonction myocardique", at)
         at = mark(page)
         press(page, "F9")
@@ -278,6 +295,8 @@ def test_keep_exports_writes_the_download_on_the_server_too(browser: Any, tmp_pa
         wait_for(page, EMERGENCY, at)
         at = mark(page)
         press(page, "F5")
+        wait_for(page, "Export the transcript as", at)
+        press(page, "Enter")  # the format chosen last (plain text, the first time)
         wait_for(page, "Transcript downloaded", at)
         page.wait_for_timeout(500)
     files = [path.read_text(encoding="utf-8") for path in kept.glob("*.txt")]

@@ -44,7 +44,13 @@ def run(args: argparse.Namespace) -> int:
     from triagebot.tui.app import TriageApp  # noqa: PLC0415
 
     keep = os.environ.get(KEEP_EXPORTS_VARIABLE)
-    app = TriageApp(None, args.flows, lang=args.lang, export_dir=Path(keep) if keep else None)
+    app = TriageApp(
+        None,
+        args.flows,
+        lang=args.lang,
+        export_dir=Path(keep) if keep else None,
+        ask_patient=True,  # as in the terminal: an optional patient reference first
+    )
     app.driver_class = WebDriver
     app.run()
     return 0
