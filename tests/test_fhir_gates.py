@@ -188,14 +188,14 @@ def test_verify_counts_enable_when_and_calculated_expressions(capsys) -> None:
     data = json.loads(capsys.readouterr().out)[0]["fhir"]
     expected = (
         "FHIR: 8 of 13 items have enableWhen, 1 always asked; shown always: "
-        "2 after-not-gated, 2 combination; 1 of 1 computed values have a calculatedExpression",
+        "2 after-not-gated, 2 combination; 3 of 3 computed values have a calculatedExpression",
         {
             "items": 13,
             "enable_when": 8,
             "always_asked": 1,
             "not_gated": {"after-not-gated": 2, "combination": 2},
-            "computed": 1,
-            "calculated_expression": 1,
+            "computed": 3,
+            "calculated_expression": 3,
         },
     )
     assert expected == (next(line for line in text if line.startswith("FHIR:")), data)

@@ -111,3 +111,45 @@ def test_fhirpath_js_computes_the_same_values(flow_id: str, release: str) -> Non
         if not same(expected, got)
     ]
     assert wrong[:5] == []
+
+
+GATES = TOOLS / "gates.yaml"
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        # middle unknown: 'middle > 2' has no value, so neither has either side's and/or
+        {"score": 5, "middle": "unknown", "after_middle": "a", "ticks": "no", "level": "no"},
+        {"score": 5, "middle": "unknown", "after_middle": "b", "ticks": "no", "level": "no"},
+        # middle known: false and ..., true or ...
+        {
+            "score": 6,
+            "middle": 1,
+            "after_middle": "b",
+            "ticks": "no",
+            "level": "yes",
+            "combined": "no",
+        },
+        {
+            "score": 6,
+            "middle": 3,
+            "after_middle": "a",
+            "ticks": "no",
+            "level": "no",
+            "combined": "no",
+        },
+    ],
+)
+def test_fhirpath_js_reads_and_or_as_triagebot(answers: dict[str, object]) -> None:
+    """An unavailable operand before a deciding one leaves the value unavailable."""
+    flow = load_flow(GATES)
+    transcript = transcript_of(flow, answers)
+    response = fhir.questionnaire_response(transcript, flow, "R5")
+    paths = expressions(fhir.questionnaire(flow, "R5"))
+    names = sorted(paths)
+    got = evaluated(
+        [{"resource": response, "expression": paths[n], "release": "R5"} for n in names]
+    )
+    expected = [as_shown(flow, n, transcript.computed.get(n)) for n in names]
+    assert expected == got

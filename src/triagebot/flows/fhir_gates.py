@@ -70,6 +70,7 @@ REASONS = {
     "combination": "the answers leading to it are a combination enableWhen cannot write",
     "member": "asked once per entry of a repeated group",
     "after-not-gated": "reached from an item that is itself shown always",
+    "unreachable": "no path reaches it",
 }
 """Why an item has no enableWhen, by code."""
 
@@ -97,6 +98,9 @@ def gates(flow: CompiledFlow) -> dict[str, Shown]:
             continue
         reps = [_rule(flow, source, rule, shown, graph) for source, rule in incoming[node_id]]
         shown[node_id] = _combined(reps)
+    for node_id, node in flow.flow.nodes.items():
+        if node_id not in shown and not isinstance(node, OutcomeNode):
+            shown[node_id] = NotGated("unreachable")
     return shown
 
 

@@ -157,12 +157,32 @@ class _Translator:
         return f"({self.of(node.left)} {node.op} {self.of(node.right)})"
 
     def _and(self, node: Expr) -> str:
+        """Left to right as triagebot reads it: the first false operand decides, and an
+        empty one before it makes the whole empty (FHIRPath's ``{} and false`` is false)."""
         assert isinstance(node, And)
-        return "(" + " and ".join(self.of(part) for part in node.operands) + ")"
+        *first, last = [self.of(part) for part in node.operands]
+        found = f"({last})"
+        for operand in reversed(first):
+            found = self._decided(operand, found, "false")
+        return found
 
     def _or(self, node: Expr) -> str:
+        """Left to right: the first true operand decides, an empty one before it makes
+        the whole empty."""
         assert isinstance(node, Or)
-        return "(" + " or ".join(self.of(part) for part in node.operands) + ")"
+        *first, last = [self.of(part) for part in node.operands]
+        found = f"({last})"
+        for operand in reversed(first):
+            found = self._decided(operand, "true", found)
+        return found
+
+    def _decided(self, condition: str, then: str, otherwise: str) -> str:
+        """``then`` or ``otherwise`` as ``condition`` holds; empty when it is empty (and
+        triagebot has no value either). Inside an aggregate's per-entry argument the
+        context must stay the entry, so the condition is written twice there."""
+        if self.entry:
+            return f"iif(({condition}).empty(), {{}}, iif({condition}, {then}, {otherwise}))"
+        return f"({condition}).select(iif($this, {then}, {otherwise}))"
 
     def _compare(self, node: Expr) -> str:
         assert isinstance(node, Compare)
@@ -220,9 +240,7 @@ class _Translator:
     def _ifelse(self, node: Expr) -> str:
         assert isinstance(node, IfElse)
         condition = self.of(node.condition)
-        then, otherwise = self.of(node.then), self.of(node.otherwise)
-        # select: empty when the condition is (triagebot has no value then either)
-        return f"({condition}).select(iif($this, {then}, {otherwise}))"
+        return self._decided(condition, self.of(node.then), self.of(node.otherwise))
 
     def _answered(self, node: Expr) -> str:
         assert isinstance(node, Answered)
