@@ -200,7 +200,8 @@ def test_outcome_is_a_group_with_urgency_and_cited_lines() -> None:
     assert expected == {
         "triagebot.outcome.reached": parts["triagebot.outcome.reached"][0]["valueCoding"]["code"],
         "triagebot.outcome.urgency": parts["triagebot.outcome.urgency"][0]["valueCoding"]["code"],
-        "lines cited": bool(lines) and all("(source: NHS West Yorkshire" in line for line in lines),
+        "lines cited": bool(lines)
+        and all("(source: West Yorkshire spinal policy 2024" in line for line in lines),
     }
 
 

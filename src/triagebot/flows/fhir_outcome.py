@@ -79,7 +79,7 @@ def outcome_answer(transcript: Transcript, outcome: OutcomeRecord) -> Json:
     lang = transcript.language
     said = words(lang)
     flow_id = transcript.flow.id
-    titles = {source.id: source.title for source in transcript.flow.sources}
+    titles = {source.id: source.short or source.title for source in transcript.flow.sources}
     reached = coding(option_system(flow_id, OUTCOME_LINK), outcome.id, outcome.title)
     urgency_shown = said.urgency.get(outcome.urgency, outcome.urgency)
     urgency = coding(_urgency_system(flow_id), outcome.urgency, urgency_shown)
