@@ -74,6 +74,21 @@ def test_the_markdown_export_names_the_patient_and_local_times() -> None:
     )
 
 
+def test_text_and_markdown_name_the_clinician_when_known() -> None:
+    """The clinician serve's proxy named (Session.clinician) is a line of the text and
+    Markdown exports, after the patient; unknown, no line at all."""
+    flow = load_flow(CAUDA_EQUINA)
+    session = drive(flow, CES_EMERGENCY, ticking_clock(AT))
+    session.patient, session.clinician = PATIENT, "dr.jones"
+    known = from_session(session)
+    expected = ("Clinician: dr.jones", True, False)
+    assert expected == (
+        render("text", known).splitlines()[4],
+        "**Clinician:** dr.jones" in render("markdown", known).splitlines(),
+        "Clinician" in render("text", ces()) + render("markdown", ces()),
+    )
+
+
 def test_json_keeps_the_patient_and_iso_times_with_their_offset() -> None:
     """JSON has the patient and ISO 8601 times with the offset they were taken in."""
     data = json.loads(render("json", ces()))

@@ -216,6 +216,7 @@ ENGLISH = Words(
     later_dropped="{count} later answers no longer apply",
     later_dropped_one="{count} later answer no longer applies",
     patient="Patient",
+    clinician="Clinician",
     patient_prompt="Patient reference (optional; press Enter to skip) > ",
     patient_title="Patient reference (optional)",
     patient_hint="Type it and press Enter, or press Enter to skip. It goes into the transcript.",

@@ -242,6 +242,7 @@ FRENCH = Words(
     later_dropped="{count} réponses suivantes ne s'appliquent plus",
     later_dropped_one="{count} réponse suivante ne s'applique plus",
     patient="Patient",
+    clinician="Clinicien",
     patient_prompt="Référence du patient (facultative ; Entrée pour passer) > ",
     patient_title="Référence du patient (facultative)",
     patient_hint=(

@@ -200,6 +200,7 @@ class Words:
     later_dropped: str
     later_dropped_one: str
     patient: str
+    clinician: str
     patient_prompt: str
     patient_title: str
     patient_hint: str

@@ -226,6 +226,8 @@ def to_text(transcript: Transcript) -> str:
     lines += _wrap(_period(transcript))  # a line of its own: with its offset, it is long
     if transcript.patient is not None:
         lines += _wrap(f"{_heading(said, said.patient)} {transcript.patient}")
+    if transcript.clinician is not None:  # serve's proxy user: who ran the session
+        lines += _wrap(f"{_heading(said, said.clinician)} {transcript.clinician}")
     if flow.review_overdue:
         sentence = _overdue_sentence(transcript, said)
         lines += _wrap(f"{_heading(said, said.warning)} {sentence}")
@@ -324,6 +326,8 @@ def to_markdown(transcript: Transcript) -> str:
     ]
     if transcript.patient is not None:
         lines += ["", f"**{_heading(said, said.patient)}** {_md(transcript.patient)}"]
+    if transcript.clinician is not None:
+        lines += ["", f"**{_heading(said, said.clinician)}** {_md(transcript.clinician)}"]
     if flow.review_overdue:
         sentence = _md(_overdue_sentence(transcript, said))
         lines += ["", f"**{_heading(said, said.warning.capitalize())}** {sentence}"]
