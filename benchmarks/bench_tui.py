@@ -26,6 +26,11 @@
    FLOW`` does (``triagebot.startup``): without that, collections of the bench's own
    start-up objects (25-60 ms) landed in answers at random.
 
+   The chat mounts its hidden spare inputs (one per kind of input the flow asks) 0.1 s
+   after the frame that draws the first question (the chat screen's ``_prepare_spares``): at
+   100 ms idle they are ready from the second answer on; back to back, their mount lands
+   in one of the first answers (its p90), and answers before it mount their input anew.
+
    Baselines: a key that updates one Static, and a key that appends one Static to a
    scrolling list that follows it (a chat message). Textual draws on a 60 fps grid: a
    refresh asked for within a frame of the last one waits for the next tick, one asked

@@ -7,19 +7,14 @@ so these tests read what the footer shows, not which widgets draw it."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets._footer import FooterKey
 
-from tests.tui_support import every_type, fixture_app
+from tests.tui_support import every_type, fixture_app, footer_keys
 from triagebot.app import library
 from triagebot.tui.app import TriageApp
 
 pytestmark = pytest.mark.asyncio
 
 SIZE = (80, 24)
-
-
-def footer_keys(app: TriageApp) -> list[tuple[str, str]]:
-    return [(key.key, key.description) for key in app.screen.query(FooterKey)]
 
 
 async def test_answering_keeps_the_footer_as_it_is() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from textual.screen import Screen
@@ -48,11 +47,20 @@ class Shown:
 
 @pytest.fixture
 def shows(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Shown]]:
-    """Every ``ChatScreen.show``, probed at the compositor's first frame after it."""
+    """Every ``ChatScreen.show``, probed at the compositor's first frame after it; the
+    layouts are counted by the screen's public layout signal."""
     seen: list[Shown] = []
-    show, draw, lay_out = ChatScreen.show, Screen._compositor_refresh, Screen._refresh_layout
+    show, draw = ChatScreen.show, Screen._compositor_refresh
+    counted: set[ChatScreen] = set()
+
+    def laid_out(_screen: Screen[object]) -> None:
+        if seen:
+            seen[-1].layouts += 1
 
     async def shown(self: ChatScreen, session: Session) -> None:
+        if self not in counted:
+            counted.add(self)
+            self.screen_layout_refresh_signal.subscribe(self, laid_out, immediate=True)
         await show(self, session)
         seen.append(Shown(session.current))
 
@@ -65,14 +73,8 @@ def shows(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Shown]]:
             if cards:
                 last.card_top = cards.first().region.y - self.query_one(TranscriptPane).region.y
 
-    def laid_out(self: Screen[object], *args: Any, **kwargs: Any) -> None:
-        lay_out(self, *args, **kwargs)
-        if isinstance(self, ChatScreen) and seen:
-            seen[-1].layouts += 1
-
     monkeypatch.setattr(ChatScreen, "show", shown)
     monkeypatch.setattr(Screen, "_compositor_refresh", drawn)
-    monkeypatch.setattr(Screen, "_refresh_layout", laid_out)
     yield seen
 
 

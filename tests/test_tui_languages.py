@@ -7,9 +7,8 @@ from typing import Any
 import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Button, Static
-from textual.widgets._footer import FooterKey
 
-from tests.tui_support import SEPTIC_FRENCH_KEYS, TODAY, fixture_app, shown_text
+from tests.tui_support import SEPTIC_FRENCH_KEYS, TODAY, fixture_app, footer_keys, shown_text
 from triagebot.app import journal, library
 from triagebot.tui.app import TriageApp
 from triagebot.tui.screens.chat import ChatScreen
@@ -53,17 +52,13 @@ def buttons(app: TriageApp) -> list[str]:
     return [str(b.label) for b in app.screen.query_one(QuestionInput).query(Button) if b.display]
 
 
-def footer(app: TriageApp) -> list[tuple[str, str]]:
-    return [(key.key, key.description) for key in app.screen.query(FooterKey)]
-
-
 async def test_the_french_flow_by_french_keys_reads_french() -> None:
     """o/n answer oui/non; the transcript says "oui" and "47,5 %"; the card and its buttons
     are French."""
     app = TriageApp(library.resolve(SEPTIC))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        first = (buttons(app), footer(app))
+        first = (buttons(app), footer_keys(app))
         await press_all(pilot, SEPTIC_FRENCH_KEYS)
         card = app.screen.query_one(OutcomeCard)
         title = str(card.query_one(".outcome-title", Static).content)
@@ -147,7 +142,7 @@ async def test_f9_switches_mid_session_keeping_every_answer_and_the_outcome() ->
             answers_shown(app),
             str(app.screen.query_one("#topbar", Static).content),
             str(app.screen.query_one(QuestionInput).query_one(".hint", Static).content),
-            footer(app)[-2],
+            footer_keys(app)[-2],
         )
         await press_all(pilot, [*".5", "enter", *"85", "enter", "n", "n"])
         expected_switch = (
@@ -196,7 +191,7 @@ async def test_the_language_key_is_absent_from_a_flow_in_one_language() -> None:
         titles = [c.title for c in app.get_system_commands(app.screen)]
         expected = (False, False, "en", ["yes"])
         assert expected == (
-            any(key == "f9" for key, _ in footer(app)),
+            any(key == "f9" for key, _ in footer_keys(app)),
             any("F9" in title for title in titles),
             app.session.flow.language,
             answers_shown(app),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import weakref
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import App
 from textual.widgets import OptionList, Static
 
 from tests.tui_support import (
@@ -41,8 +43,25 @@ def listed(app: TriageApp) -> list[str]:
     return [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
 
 
+NOTED: weakref.WeakKeyDictionary[App[Any], list[str]] = weakref.WeakKeyDictionary()
+"""Every notification each app has shown, as shown (see ``record_notes``)."""
+
+
+@pytest.fixture(autouse=True)
+def record_notes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Record what each app notifies, through Textual's public App.notify (the list Textual
+    keeps of them is private)."""
+    notify = App.notify
+
+    def recorded(self: App[Any], message: str, *args: Any, **options: Any) -> None:
+        NOTED.setdefault(self, []).append(message)
+        notify(self, message, *args, **options)
+
+    monkeypatch.setattr(App, "notify", recorded)
+
+
 def notes(app: TriageApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    return NOTED.get(app, [])
 
 
 async def answer_two_and_leave() -> TriageApp:

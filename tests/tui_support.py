@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -286,6 +286,16 @@ def said(app: App[Any], kind: str) -> list[Entry]:
 def shown_text(app: App[Any], kind: str) -> list[str]:
     """What the transcript's messages of one ``kind`` say, as drawn (labels included)."""
     return [message_text(entry).plain for entry in said(app, kind)]
+
+
+def footer_keys(app: App[Any]) -> list[tuple[str, str]]:
+    """What the footer shows: (key, description) of each of its keys, in order.
+
+    Read from Textual's FooterKey widgets, found by their type name: textual.widgets does
+    not export the class (its module is private).
+    """
+    keys: Iterable[Any] = app.screen.query("FooterKey")
+    return [(key.key, key.description) for key in keys]
 
 
 def picked(app: App[Any]) -> tuple[str, int | None] | None:

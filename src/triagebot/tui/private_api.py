@@ -15,9 +15,8 @@ In the application:
 In the tests and benchmarks only (they observe frames and keys as a terminal sends them):
 
 - ``textual._xterm_parser.XTermParser``: turns the bytes a terminal sends into keys.
-- ``Screen._compositor`` (``render_strips``, ``visible_widgets``),
-  ``App._notifications``, ``textual.widgets._footer.FooterKey``: what is on screen.
-- ``Screen._compositor_refresh``, ``Screen._refresh_layout`` and, in
+- ``Screen._compositor`` (``render_strips``, ``visible_widgets``): what is on screen.
+- ``Screen._compositor_refresh`` and, in
   ``benchmarks/bench_tui.py``, ``Screen._layout_required``, ``_repaint_required``,
   ``_dirty_widgets``: when a frame is drawn and when a layout is made.
 """
@@ -47,11 +46,8 @@ PRIVATE_APIS: tuple[PrivateApi, ...] = (
     PrivateApi("textual.widgets", "Input", "_on_key", ("self", "event")),
     PrivateApi("textual.app", "App", "_check_bindings", ("self", "key", "priority")),
     PrivateApi("textual._xterm_parser", None, "XTermParser"),
-    PrivateApi("textual.widgets._footer", None, "FooterKey"),
     PrivateApi("textual.screen", "Screen", "_compositor", attribute=True),
-    PrivateApi("textual.app", "App", "_notifications", attribute=True),
     PrivateApi("textual.screen", "Screen", "_compositor_refresh", ("self",)),
-    PrivateApi("textual.screen", "Screen", "_refresh_layout", ("self", "size", "scroll")),
     PrivateApi("textual.screen", "Screen", "_layout_required", attribute=True),
     PrivateApi("textual.screen", "Screen", "_repaint_required", attribute=True),
     PrivateApi("textual.screen", "Screen", "_dirty_widgets", attribute=True),
