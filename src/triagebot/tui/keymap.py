@@ -33,8 +33,10 @@ __all__ = [
     "CONFIRM_DISCARD_BINDINGS",
     "CONVERSATION_BINDINGS",
     "EDIT_BINDINGS",
+    "EXPORT_FORMAT_BINDINGS",
     "FILTER_BINDINGS",
     "FOOTER_KEYS",
+    "PATIENT_BINDINGS",
     "RESUME_BINDINGS",
     "START_BINDINGS",
     "WHY_BINDINGS",
@@ -144,6 +146,12 @@ WHY_BINDINGS: list[BindingType] = [
 ]
 
 EDIT_BINDINGS: list[BindingType] = [Binding("escape", "dismiss", "Cancel", priority=True)]
+
+# A new session's optional patient reference, and F5's export format: Escape skips, cancels.
+
+PATIENT_BINDINGS: list[BindingType] = [Binding("escape", "skip", "Skip", priority=True)]
+
+EXPORT_FORMAT_BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel", priority=True)]
 
 
 # Unfinished sessions: the resume screen and its discard question.

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
@@ -15,15 +15,13 @@ from textual.widgets.option_list import Option
 
 from triagebot.flows.catalog import words
 from triagebot.flows.exports import FORMATS, Format
-from triagebot.tui.keymap import drop_if_left, key_words
+from triagebot.tui.keymap import EXPORT_FORMAT_BINDINGS, drop_if_left, key_words
 
 
 class ExportFormatScreen(ModalScreen[Format | None]):
     """Returns the format picked, or None (cancelled)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = EXPORT_FORMAT_BINDINGS
 
     def __init__(self, last: Format, lang: str | None = None) -> None:
         super().__init__()

@@ -8,22 +8,20 @@ from typing import ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from triagebot.flows.catalog import words
 from triagebot.flows.patient import MAX_PATIENT, PatientError, patient_reference
-from triagebot.tui.keymap import drop_if_left
+from triagebot.tui.keymap import PATIENT_BINDINGS, drop_if_left
 
 
 class PatientScreen(ModalScreen[str | None]):
     """Returns the patient reference typed, or None (skipped)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "skip", "Skip", priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = PATIENT_BINDINGS
 
     def __init__(self, title: str, lang: str | None = None) -> None:
         super().__init__()
