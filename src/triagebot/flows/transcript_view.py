@@ -1,0 +1,110 @@
+"""The conversation view of a transcript: the entries every front end draws, from the
+record alone.
+
+``replay`` and a transcript read back from JSON have no session, yet their exports must
+show what the clinician saw. :func:`entries_of` gives the entries
+:func:`~triagebot.flows.conversation.entries` gives for the session the transcript was
+taken from, by the same ordering rule: a round's mark before its first question, each
+question with its answer (changed, or kept over an edit), answers an edit dropped after
+the answer whose change dropped them, info messages where they were shown, the outcome.
+
+A transcript does not record everything the session knew, so the entries differ in what
+it cannot hold: a question's ``detail`` is None, the review warning (dated by whoever
+reads it) and the question asked now of an unfinished session are not there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from triagebot.flows.conversation import Entry, Key
+from triagebot.flows.steps import RoundInfo
+
+if TYPE_CHECKING:
+    from triagebot.flows.transcript import AnswerRecord, Transcript
+
+
+def entries_of(transcript: Transcript) -> list[Entry]:
+    """The conversation the transcript records, as :func:`~triagebot.flows.conversation.
+    entries` draws it."""
+    lang = transcript.language
+    result = [Entry("note", "", transcript.disclaimer, lang=lang)]
+    changed = {(change.question, change.round) for change in transcript.changes}
+    superseded = list(_superseded(transcript))
+    infos = list(transcript.infos)
+    in_round: str | None = None
+    for index, answer in enumerate(transcript.answers):
+        while infos and infos[0].after <= index:
+            in_round = None  # an info message is outside groups: the next round is marked
+            result.append(Entry("info", infos[0].node, infos.pop(0).text, lang=lang))
+        name = _round_name(transcript, answer.group, answer.round)
+        if name is not None and name != in_round:
+            result.append(Entry("round", "", name, round=answer.round, lang=lang))
+        in_round = name
+        result.append(_question(transcript, answer))
+        key = (answer.question, answer.round)
+        status = "kept" if answer.carried else "changed" if key in changed else ""
+        result.append(
+            Entry("answer", answer.question, answer.shown, None, status, answer.round, lang=lang)
+        )
+        result += [entry for after, entry in superseded if after == key]
+    result += [Entry("info", info.node, info.text, lang=lang) for info in infos]
+    result += [entry for after, entry in superseded if after is None]
+    outcome = transcript.outcome
+    if outcome is not None:
+        result.append(Entry("outcome", outcome.id, outcome.title, lang=lang))
+    return result
+
+
+def answered(transcript: Transcript, view: list[Entry]) -> Iterator[tuple[Entry, AnswerRecord]]:
+    """Each answer entry of ``view`` (:func:`entries_of` the transcript) with its record."""
+    answers = iter(transcript.answers)
+    for entry in view:
+        if entry.kind == "answer":
+            yield entry, next(answers)
+
+
+def _question(transcript: Transcript, answer: AnswerRecord) -> Entry:
+    heading = None
+    if answer.group is not None and answer.round is not None:
+        group = next((g for g in transcript.groups if g.id == answer.group), None)
+        if group is not None:
+            info = RoundInfo(group.id, group.entry, answer.round, group.max, transcript.language)
+            heading = info.label
+    return Entry(
+        "question",
+        answer.question,
+        answer.prompt,
+        None,
+        "",
+        answer.round,
+        heading,
+        transcript.language,
+    )
+
+
+def _round_name(transcript: Transcript, group: str | None, number: int | None) -> str | None:
+    """How a round is named, e.g. "Branch 2"; None outside groups."""
+    if group is None or number is None:
+        return None
+    entry = next((g.entry for g in transcript.groups if g.id == group), group)
+    return f"{entry} {number}"
+
+
+def _superseded(transcript: Transcript) -> Iterator[tuple[Key | None, Entry]]:
+    """Answers that no longer apply (not answered again in the same round), each placed
+    after the answer whose change dropped it."""
+    answered_keys = {(answer.question, answer.round) for answer in transcript.answers}
+    for item in transcript.superseded:
+        if (item.question, item.round) in answered_keys:
+            continue
+        cause = next(
+            ((c.question, c.round) for c in reversed(transcript.changes) if c.at <= item.at),
+            None,
+        )
+        name = _round_name(transcript, item.group, item.round)
+        where = "" if name is None else f"{name}: "
+        text = f"{where}{item.prompt} — {item.shown}"
+        entry = Entry("superseded", item.question, text, round=item.round, lang=transcript.language)
+        yield (cause if cause in answered_keys else None), entry
