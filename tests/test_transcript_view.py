@@ -26,7 +26,13 @@ from triagebot.flows.driving import drive
 from triagebot.flows.engine import FlowRuntimeError, Session
 from triagebot.flows.questions.base import AnswerError
 from triagebot.flows.scenarios import load_scenarios
-from triagebot.flows.schema import InfoNode
+from triagebot.flows.schema import (
+    ChoiceQuestion,
+    InfoNode,
+    MultiChoiceQuestion,
+    NumberQuestion,
+    YesNoQuestion,
+)
 from triagebot.flows.transcript import from_json, to_json
 from triagebot.flows.transcript_build import from_session
 from triagebot.flows.transcript_view import entries_of
@@ -86,7 +92,33 @@ def _pool(path: Path) -> dict[str, list[Any]]:
     return pool
 
 
-FLOWS = {path.name: (_flow(path), _pool(path)) for path in SCENARIO_FILES}
+def _typed_pool(flow: CompiledFlow) -> dict[str, list[Any]]:
+    """A few answers of each question's type (for fixtures without scenarios)."""
+    pool: dict[str, list[Any]] = {}
+    for node_id, node in flow.nodes.items():
+        if isinstance(node, YesNoQuestion):
+            pool[node_id] = ["yes", "no", "unsure"]
+        elif isinstance(node, ChoiceQuestion):
+            pool[node_id] = [option.id for option in node.options]
+        elif isinstance(node, MultiChoiceQuestion):
+            pool[node_id] = [[option.id] for option in node.options]
+        elif isinstance(node, NumberQuestion):
+            low, high = node.min, node.max
+            pool[node_id] = [low, high, (low + high) // 2, *(["unknown"] * node.allow_unknown)]
+    return pool
+
+
+DATA = Path(__file__).parent / "data"
+FIXTURES = [  # info messages inside and outside repeated groups, every question type
+    DATA / "groups" / "doses.yaml",
+    DATA / "groups" / "crt.yaml",
+    DATA / "tui" / "every-type.yaml",
+    DATA / "transcripts" / "mixed.yaml",
+    DATA / "conversation" / "info-placeholder.yaml",
+]
+FLOWS = {path.name: (_flow(path), _pool(path)) for path in SCENARIO_FILES} | {
+    path.name: (flow, _typed_pool(flow)) for path in FIXTURES for flow in [load_flow(path)]
+}
 
 
 def _act(session: Session, action: str, pool: dict[str, list[Any]], data: st.DataObject) -> None:
@@ -108,7 +140,7 @@ def _act(session: Session, action: str, pool: dict[str, list[Any]], data: st.Dat
         session.answer(data.draw(st.sampled_from(pool[session.current])))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_a_random_walk_with_back_and_edits_draws_alike_from_its_transcript(
     data: st.DataObject,

@@ -22,7 +22,7 @@ from triagebot.flows.conversation import Entry, Key
 from triagebot.flows.steps import RoundInfo
 
 if TYPE_CHECKING:
-    from triagebot.flows.transcript import AnswerRecord, Transcript
+    from triagebot.flows.transcript import AnswerRecord, InfoRecord, Transcript
 
 
 def entries_of(transcript: Transcript) -> list[Entry]:
@@ -32,16 +32,18 @@ def entries_of(transcript: Transcript) -> list[Entry]:
     result = [Entry("note", "", transcript.disclaimer, lang=lang)]
     changed = {(change.question, change.round) for change in transcript.changes}
     superseded = list(_superseded(transcript))
-    infos = list(transcript.infos)
     in_round: str | None = None
-    for index, answer in enumerate(transcript.answers):
-        while infos and infos[0].after <= index:
-            in_round = None  # an info message is outside groups: the next round is marked
-            result.append(Entry("info", infos[0].node, infos.pop(0).text, lang=lang))
-        name = _round_name(transcript, answer.group, answer.round)
+    for info, answer in _steps(transcript):
+        step = info or answer
+        assert step is not None
+        name = _round_name(transcript, step.group, step.round)
         if name is not None and name != in_round:
-            result.append(Entry("round", "", name, round=answer.round, lang=lang))
+            result.append(Entry("round", "", name, round=step.round, lang=lang))
         in_round = name
+        if info is not None:
+            result.append(Entry("info", info.node, info.text, round=info.round, lang=lang))
+            continue
+        assert answer is not None
         result.append(_question(transcript, answer))
         key = (answer.question, answer.round)
         status = "kept" if answer.carried else "changed" if key in changed else ""
@@ -49,12 +51,27 @@ def entries_of(transcript: Transcript) -> list[Entry]:
             Entry("answer", answer.question, answer.shown, None, status, answer.round, lang=lang)
         )
         result += [entry for after, entry in superseded if after == key]
-    result += [Entry("info", info.node, info.text, lang=lang) for info in infos]
     result += [entry for after, entry in superseded if after is None]
     outcome = transcript.outcome
     if outcome is not None:
         result.append(Entry("outcome", outcome.id, outcome.title, lang=lang))
     return result
+
+
+Step = tuple["InfoRecord | None", "AnswerRecord | None"]
+"""An info message or an answer (the other None)."""
+
+
+def _steps(transcript: Transcript) -> Iterator[Step]:
+    """The info messages and answers in the order shown (an info message after the number
+    of answers it records)."""
+    infos = list(transcript.infos)
+    for index, answer in enumerate(transcript.answers):
+        while infos and infos[0].after <= index:
+            yield infos.pop(0), None
+        yield None, answer
+    for info in infos:
+        yield info, None
 
 
 def answered(transcript: Transcript, view: list[Entry]) -> Iterator[tuple[Entry, AnswerRecord]]:
