@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from triagebot.app import library
+from triagebot.flows import exports
 from triagebot.flows.compiler import CompiledFlow, load_flow, with_language
 from triagebot.flows.conversation import Entry, entries
 from triagebot.flows.driving import drive
@@ -33,7 +34,7 @@ from triagebot.flows.schema import (
     NumberQuestion,
     YesNoQuestion,
 )
-from triagebot.flows.transcript import from_json, to_json
+from triagebot.flows.transcript import Transcript, from_json, to_json
 from triagebot.flows.transcript_build import from_session
 from triagebot.flows.transcript_view import entries_of
 
@@ -140,12 +141,13 @@ def _act(session: Session, action: str, pool: dict[str, list[Any]], data: st.Dat
         session.answer(data.draw(st.sampled_from(pool[session.current])))
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_a_random_walk_with_back_and_edits_draws_alike_from_its_transcript(
     data: st.DataObject,
 ) -> None:
-    """Answers, backs and edits in any order: the transcript gives the session's entries."""
+    """Answers, backs and edits in any order: the transcript gives the session's entries,
+    and the text and Markdown exports drawn from them are the text laid out from records."""
     flow, pool = FLOWS[data.draw(st.sampled_from(sorted(FLOWS)))]
     session = Session(flow, ticking())
     moves = st.sampled_from(["answer", "answer", "answer", "back", "edit"])
@@ -153,3 +155,34 @@ def test_a_random_walk_with_back_and_edits_draws_alike_from_its_transcript(
         with contextlib.suppress(AnswerError, FlowRuntimeError):  # refused: the session stands
             _act(session, action, pool, data)
         assert recordable(session) == from_record(session)
+        transcript = from_session(session)
+        drawn = [exports.to_text(transcript), exports.to_markdown(transcript)]
+        assert laid_out_from_records(transcript) == drawn
+
+
+def rows_by_records(transcript: Transcript) -> Iterator[exports.Row]:
+    """The answers section as exports laid it out from the records before they drew the
+    conversation view: the reference their text must still equal."""
+    infos = list(transcript.infos)
+    last: tuple[str, int] | None = None
+    for index, answer in enumerate(transcript.answers):
+        while infos and infos[0].after <= index:
+            yield (0 if last is None else 1), "info", infos.pop(0).text, None
+        if answer.group is None or answer.round is None:
+            last = None
+            yield 0, "answer", "", answer
+            continue
+        if last != (answer.group, answer.round):
+            last = (answer.group, answer.round)
+            name = exports._round_name(transcript, answer.group, answer.round) or ""
+            yield 0, "round", name, None
+        yield 1, "answer", "", answer
+    for info in infos:
+        yield (0 if last is None else 1), "info", info.text, None
+
+
+def laid_out_from_records(transcript: Transcript) -> list[str]:
+    """Text and Markdown as laid out from the records (:func:`rows_by_records`)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(exports, "_answer_rows", rows_by_records)
+        return [exports.to_text(transcript), exports.to_markdown(transcript)]

@@ -74,14 +74,6 @@ def _steps(transcript: Transcript) -> Iterator[Step]:
         yield info, None
 
 
-def answered(transcript: Transcript, view: list[Entry]) -> Iterator[tuple[Entry, AnswerRecord]]:
-    """Each answer entry of ``view`` (:func:`entries_of` the transcript) with its record."""
-    answers = iter(transcript.answers)
-    for entry in view:
-        if entry.kind == "answer":
-            yield entry, next(answers)
-
-
 def _question(transcript: Transcript, answer: AnswerRecord) -> Entry:
     heading = None
     if answer.group is not None and answer.round is not None:
