@@ -201,7 +201,8 @@ def _answer_rows(transcript: Transcript) -> Iterable[Row]:
     """The conversation view's answers and info messages, as the front ends draw them
     (:func:`~triagebot.flows.transcript_view.entries_of`): (depth, kind, text, answer). A
     round's heading stands right above its first answer; an info message at the depth of
-    the answer before it (:mod:`transcript_view` names where this differs from the TUI)."""
+    the answer before it (:mod:`~triagebot.flows.transcript_view` says how this differs
+    from the TUI)."""
     records = iter(transcript.answers)  # one for each answer entry, in order
     marked: str | None = None  # the round of the last round mark
     last: str | None = None  # the round of the last answer (None: outside groups)

@@ -11,6 +11,12 @@ the answer whose change dropped them, info messages where they were shown, the o
 A transcript does not record everything the session knew, so the entries differ in what
 it cannot hold: a question's ``detail`` is None, the review warning (dated by whoever
 reads it) and the question asked now of an unfinished session are not there.
+
+The text and Markdown exports draw these entries but keep two layouts of their own, which
+the TUI does not share (kept so as not to change clinical records silently): a round's
+heading stands right above its first answer, so an info message opening a round is drawn
+above the heading (at the depth of the answer before it); and every superseded record is
+listed under the changes, also one answered again in the same round, which the view drops.
 """
 
 from __future__ import annotations
