@@ -32,7 +32,8 @@ class Entry:
     status: str = ""
     """For answers: ``changed`` or ``kept`` (carried over an edit); empty otherwise."""
     round: int | None = None
-    """The round of a repeated group's member (its question, answer or superseded answer)."""
+    """The round of a repeated group's member (its question, answer, info message or
+    superseded answer)."""
     heading: str | None = None
     """A line above the text: a member question's round (``Branch 2 of up to 6``)."""
     lang: str | None = None
@@ -94,7 +95,7 @@ def _asked(session: Session, node_id: str, number: int | None) -> Entry:
     node = session.flow.node(node_id)
     lang = session.flow.language
     if isinstance(node, InfoNode):
-        return Entry("info", node_id, session.fill(node.text), lang=lang)
+        return Entry("info", node_id, session.fill(node.text), round=number, lang=lang)
     assert not isinstance(node, OutcomeNode | GroupNode)
     heading = round_heading(session.flow, node_id, number)
     return Entry("question", node_id, node.prompt, node.detail, "", number, heading, lang)

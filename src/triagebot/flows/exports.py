@@ -25,6 +25,7 @@ from triagebot.flows.catalog import Words, words
 from triagebot.flows.layout import SECTIONS, citation, heading, labelled
 from triagebot.flows.safe_text import escaped
 from triagebot.flows.times import clock_time, period
+from triagebot.flows.transcript_view import entries_of
 from triagebot.flows.wording import overdue_what
 
 if TYPE_CHECKING:
@@ -197,24 +198,25 @@ Row = tuple[int, Literal["round", "info", "answer"], str, "AnswerRecord | None"]
 
 
 def _answer_rows(transcript: Transcript) -> Iterable[Row]:
-    """The answers with a heading row before each round and the info messages shown where
-    they were shown (:func:`~triagebot.flows.conversation.entries`, recorded in the
-    transcript): (depth, kind, text, answer)."""
-    infos = list(transcript.infos)
-    last: tuple[str, int] | None = None
-    for index, answer in enumerate(transcript.answers):
-        while infos and infos[0].after <= index:
-            yield (0 if last is None else 1), "info", infos.pop(0).text, None
-        if answer.group is None or answer.round is None:
-            last = None
-            yield 0, "answer", "", answer
-            continue
-        if last != (answer.group, answer.round):
-            last = (answer.group, answer.round)
-            yield 0, "round", _round_name(transcript, answer.group, answer.round) or "", None
-        yield 1, "answer", "", answer
-    for info in infos:
-        yield (0 if last is None else 1), "info", info.text, None
+    """The conversation view's answers and info messages, as the front ends draw them
+    (:func:`~triagebot.flows.transcript_view.entries_of`): (depth, kind, text, answer). A
+    round's heading stands right above its first answer; an info message at the depth of
+    the answer before it (:mod:`~triagebot.flows.transcript_view` says how this differs
+    from the TUI)."""
+    records = iter(transcript.answers)  # one for each answer entry, in order
+    marked: str | None = None  # the round of the last round mark
+    last: str | None = None  # the round of the last answer (None: outside groups)
+    for entry in entries_of(transcript):
+        if entry.kind == "round":
+            marked = entry.text
+        elif entry.kind == "info":
+            yield (0 if last is None else 1), "info", entry.text, None
+        elif entry.kind == "answer":
+            name = None if entry.round is None else marked
+            if name is not None and name != last:
+                yield 0, "round", name, None
+            last = name
+            yield (0 if name is None else 1), "answer", "", next(records)
 
 
 def to_text(transcript: Transcript) -> str:

@@ -149,6 +149,11 @@ class InfoRecord(Record):
     text: str
     after: int
     """How many answers came before it: the exports show it after that many answers."""
+    group: str | None = None
+    """The repeated group it was shown in (None outside groups, and in transcripts older
+    than the field)."""
+    round: int | None = None
+    """The round of that group it was shown in, 1-based."""
 
 
 class LineRecord(Record):

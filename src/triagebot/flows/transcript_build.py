@@ -114,7 +114,11 @@ def _infos(session: Session) -> list[InfoRecord]:
         if entry.kind == "answer":
             answered += 1
         elif entry.kind == "info":
-            result.append(InfoRecord(node=entry.node, text=entry.text, after=answered))
+            group = session.flow.group_of.get(entry.node)
+            info = InfoRecord(
+                node=entry.node, text=entry.text, after=answered, group=group, round=entry.round
+            )
+            result.append(info)
     return result
 
 
