@@ -75,6 +75,7 @@ def _unfinished() -> Session:
     [
         _edited,  # changes and superseded answers
         _unfinished,  # no outcome, no finishing time
+        lambda: Session(mixed(), ticking_clock()),  # resting at an info message, unanswered
         lambda: driven(mixed(), {**MIXED_URGENT, "weight": "unknown"}),  # an unknown number
     ],
 )

@@ -100,7 +100,7 @@ def run_case(
     except CaseError as error:
         return {"case": number, "error": str(error)}
     try:
-        return transcripts.json(drive(flow, answers))
+        return transcripts.json(drive(flow, answers, rules=True))
     except (AnswerError, FlowRuntimeError) as error:
         return {"case": number, "error": str(error)}
 

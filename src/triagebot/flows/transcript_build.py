@@ -26,6 +26,7 @@ from triagebot.flows.expr import Value
 from triagebot.flows.library import ReviewStatus, review_status
 from triagebot.flows.questions import type_of
 from triagebot.flows.schema import (
+    InfoNode,
     NumberQuestion,
     Question,
     Source,
@@ -248,7 +249,7 @@ class BatchTranscripts:
             "finished_at": session.finished_at,
             "answers": [_answer_fields(session, s) for s in session.steps if s.value is not None],
             "groups": self._groups,
-            "infos": _info_fields(session),
+            "infos": _path_infos(session),
             "changes": [_change_fields(flow, c) for c in session.changes],
             "superseded": [_superseded_fields(flow, s) for s in session.superseded],
             "computed": {name: _plain(v) for name, v in session.computed_values().items()},
@@ -258,6 +259,24 @@ class BatchTranscripts:
         # pydantic's own JSON rules for what is left: datetimes, and inf or NaN as null
         result: dict[str, Any] = to_jsonable_python(data)
         return result
+
+
+def _path_infos(session: Session) -> list[dict[str, Any]]:
+    """:func:`_info_fields` read off the path alone: in the conversation view an info
+    message is the entry of a step at an info node (or of the info node the session rests
+    at), and the answers before it are the steps before it that carry a value."""
+    flow = session.flow
+    result: list[dict[str, Any]] = []
+    answered = 0
+    for step in session.steps:
+        node = flow.node(step.node)
+        if isinstance(node, InfoNode):
+            result.append({"node": step.node, "text": session.fill(node.text), "after": answered})
+        answered += step.value is not None
+    node = session.node
+    if isinstance(node, InfoNode):
+        result.append({"node": session.current, "text": session.fill(node.text), "after": answered})
+    return result
 
 
 def _answer_fields(session: Session, step: Step) -> dict[str, Any]:
