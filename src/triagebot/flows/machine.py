@@ -205,3 +205,13 @@ class RuleModel:
     def go_to(self, state: str) -> None:
         """Put this session at ``state`` without a transition (undo, back, edit)."""
         self.state = state
+
+
+def session_model(
+    session: Session, compiled: CompiledFlow, *, rules: bool = False
+) -> MachineModel | RuleModel:
+    """Where a new session keeps its state and fires its moves: on the flow's shared
+    Machine, or (``rules``, for batches) straight on the compiled rules."""
+    if rules:
+        return RuleModel(session, compiled, compiled.flow.start)
+    return MachineModel(session, machine_of(compiled), compiled.flow.start)
