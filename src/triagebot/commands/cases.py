@@ -55,11 +55,12 @@ def run_cases(flow: CompiledFlow, path: Path, out: TextIO, err: TextIO) -> int:
     from triagebot.flows.transcript_build import BatchTranscripts  # noqa: PLC0415 (pydantic when used)
 
     transcripts = BatchTranscripts(flow)
+    questions = question_ids(flow)
     failures = total = 0
     with stream:
         for number, line in enumerate(_lines(stream), start=1):
             total = number
-            result = run_case(transcripts, flow, line, number)
+            result = run_case(transcripts, flow, line, number, questions)
             failures += "error" in result
             out.write(_json_line(result))
     if failures:
@@ -89,12 +90,16 @@ def _lines(stream: BinaryIO) -> Iterator[bytes | object]:
 
 
 def run_case(
-    transcripts: BatchTranscripts, flow: CompiledFlow, line: bytes | object, number: int
+    transcripts: BatchTranscripts,
+    flow: CompiledFlow,
+    line: bytes | object,
+    number: int,
+    questions: frozenset[str],
 ) -> dict[str, Any]:
     """The JSON transcript of one case, or ``{"case": n, "error": ...}``."""
     try:
         answers = read_case(line, number)
-        unknown = unknown_ids(flow, answers)
+        unknown = unknown_ids(flow, answers, questions)
         if unknown:
             raise CaseError(f"line {number}: {unknown[0]}")
     except CaseError as error:
@@ -169,9 +174,14 @@ def _depth(value: object) -> int:
     return deepest
 
 
-def unknown_ids(flow: CompiledFlow, answers: dict[str, Any]) -> list[str]:
-    """Why each key of ``answers`` is no question of ``flow`` (a typo, usually)."""
-    questions = {node_id for node_id, _ in flow.questions()}
+def unknown_ids(
+    flow: CompiledFlow, answers: dict[str, Any], questions: frozenset[str] | None = None
+) -> list[str]:
+    """Why each key of ``answers`` is no question of ``flow`` (a typo, usually).
+
+    ``questions``: the flow's top-level question ids (:func:`question_ids`), when a batch
+    has them already."""
+    questions = question_ids(flow) if questions is None else questions
     found = []
     for key, value in answers.items():
         if key in flow.group_of:
@@ -185,6 +195,11 @@ def unknown_ids(flow: CompiledFlow, answers: dict[str, Any]) -> list[str]:
         elif key not in questions:
             found.append(f"'{key}' is not a question of flow '{flow.id}'")
     return found
+
+
+def question_ids(flow: CompiledFlow) -> frozenset[str]:
+    """The ids of the flow's top-level questions (a group's members are not among them)."""
+    return frozenset(node_id for node_id, _ in flow.questions())
 
 
 def _unknown_members(flow: CompiledFlow, group: str, entries: object) -> Iterator[str]:
