@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from triagebot.commands.common import CommandError
 from triagebot.flows.answers import AnswerError
@@ -25,6 +25,9 @@ from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.documents import MAX_FILE_BYTES, Unreadable, open_regular
 from triagebot.flows.driving import drive
 from triagebot.flows.engine import FlowRuntimeError
+
+if TYPE_CHECKING:
+    from triagebot.flows.transcript_build import BatchTranscripts
 
 MAX_LINE_BYTES = MAX_FILE_BYTES
 """Longest case line read; a longer one is an error record, and the next line runs."""
@@ -49,11 +52,15 @@ def run_cases(flow: CompiledFlow, path: Path, out: TextIO, err: TextIO) -> int:
         stream = open_regular(path)
     except Unreadable as error:
         raise CommandError(f"{path}: {error}") from None
+    from triagebot.flows.transcript_build import BatchTranscripts  # noqa: PLC0415 (pydantic when used)
+
+    transcripts = BatchTranscripts(flow)
+    questions = question_ids(flow)
     failures = total = 0
     with stream:
         for number, line in enumerate(_lines(stream), start=1):
             total = number
-            result = run_case(flow, line, number)
+            result = run_case(transcripts, flow, line, number, questions)
             failures += "error" in result
             out.write(_json_line(result))
     if failures:
@@ -82,22 +89,25 @@ def _lines(stream: BinaryIO) -> Iterator[bytes | object]:
         yield line.rstrip(b"\n")
 
 
-def run_case(flow: CompiledFlow, line: bytes | object, number: int) -> dict[str, Any]:
+def run_case(
+    transcripts: BatchTranscripts,
+    flow: CompiledFlow,
+    line: bytes | object,
+    number: int,
+    questions: frozenset[str],
+) -> dict[str, Any]:
     """The JSON transcript of one case, or ``{"case": n, "error": ...}``."""
     try:
         answers = read_case(line, number)
-        unknown = unknown_ids(flow, answers)
+        unknown = unknown_ids(flow, answers, questions)
         if unknown:
             raise CaseError(f"line {number}: {unknown[0]}")
     except CaseError as error:
         return {"case": number, "error": str(error)}
-    from triagebot.flows.transcript_build import from_session  # noqa: PLC0415 (pydantic when used)
-
     try:
-        transcript = from_session(drive(flow, answers))
+        return transcripts.json(drive(flow, answers, rules=True))
     except (AnswerError, FlowRuntimeError) as error:
         return {"case": number, "error": str(error)}
-    return transcript.model_dump(mode="json")
 
 
 def read_case(line: bytes | object, number: int) -> dict[str, Any]:
@@ -164,9 +174,14 @@ def _depth(value: object) -> int:
     return deepest
 
 
-def unknown_ids(flow: CompiledFlow, answers: dict[str, Any]) -> list[str]:
-    """Why each key of ``answers`` is no question of ``flow`` (a typo, usually)."""
-    questions = {node_id for node_id, _ in flow.questions()}
+def unknown_ids(
+    flow: CompiledFlow, answers: dict[str, Any], questions: frozenset[str] | None = None
+) -> list[str]:
+    """Why each key of ``answers`` is no question of ``flow`` (a typo, usually).
+
+    ``questions``: the flow's top-level question ids (:func:`question_ids`), when a batch
+    has them already."""
+    questions = question_ids(flow) if questions is None else questions
     found = []
     for key, value in answers.items():
         if key in flow.group_of:
@@ -180,6 +195,11 @@ def unknown_ids(flow: CompiledFlow, answers: dict[str, Any]) -> list[str]:
         elif key not in questions:
             found.append(f"'{key}' is not a question of flow '{flow.id}'")
     return found
+
+
+def question_ids(flow: CompiledFlow) -> frozenset[str]:
+    """The ids of the flow's top-level questions (a group's members are not among them)."""
+    return frozenset(node_id for node_id, _ in flow.questions())
 
 
 def _unknown_members(flow: CompiledFlow, group: str, entries: object) -> Iterator[str]:

@@ -10,7 +10,13 @@ from triagebot.flows.compiler import CompiledFlow
 from triagebot.flows.engine import Clock, FlowRuntimeError, RoundInfo, Session, utc_now
 
 
-def drive(compiled: CompiledFlow, answers: Mapping[str, object], clock: Clock = utc_now) -> Session:
+def drive(
+    compiled: CompiledFlow,
+    answers: Mapping[str, object],
+    clock: Clock = utc_now,
+    *,
+    rules: bool = False,
+) -> Session:
     """Run a session exactly as a user would, answering each question asked from ``answers``.
 
     Answers for questions the path never asks are ignored; info messages are acknowledged.
@@ -18,14 +24,16 @@ def drive(compiled: CompiledFlow, answers: Mapping[str, object], clock: Clock = 
     (``branches: [{branch_name: posterior, paced_qrs_ms: 142}, ...]``); its ``another``
     answers follow from the list's length (a mapping may give one, which must agree).
     Raises :class:`AnswerError` naming the question (and group and round) when an answer
-    is missing or refused, or when a group's list does not fit the path.
+    is missing or refused, or when a group's list does not fit the path. ``rules``: route
+    straight from the compiled rules, as batches do (:class:`~triagebot.flows.machine.
+    RuleModel`).
     """
     lists = {
         group_id: _group_answers(compiled, group_id, answers[group_id])
         for group_id in compiled.groups
         if group_id in answers
     }
-    session = Session(compiled, clock)
+    session = Session(compiled, clock, rules=rules)
     passed: set[tuple[str, int | None]] = set()
     while not session.finished:
         if (session.current, session.round) in passed:

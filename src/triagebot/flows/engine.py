@@ -31,7 +31,10 @@ from triagebot.flows.expr import EvaluationError, Unavailable, Value
 # Re-exported: front ends catch it from here, as before it moved next to EvaluationError.
 from triagebot.flows.expr import FlowRuntimeError as FlowRuntimeError  # noqa: PLC0414
 from triagebot.flows.groupentries import GroupEntries, Undo
-from triagebot.flows.machine import SKIP, TRIGGER, MachineModel, machine_of
+from triagebot.flows.machine import SKIP, TRIGGER, session_model
+
+# Re-exported: the shared Machine of a flow is found next to Session, as before.
+from triagebot.flows.machine import machine_of as machine_of  # noqa: PLC0414
 from triagebot.flows.schema import (
     UNKNOWN,
     GroupNode,
@@ -109,7 +112,11 @@ class SessionEnv:
 class Session:
     """One run through a flow: the current node, the answers, back and edit, the outcome."""
 
-    def __init__(self, compiled: CompiledFlow, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, compiled: CompiledFlow, clock: Clock = utc_now, *, rules: bool = False
+    ) -> None:
+        """``rules``: route straight from the compiled rules (batches: ``machine.RuleModel``)
+        rather than on the flow's transitions Machine; the moves are the same."""
         self.flow = compiled
         self.clock = clock
         self.started_at = clock()
@@ -133,7 +140,7 @@ class Session:
         """The groups the last move passed through (ending a round, entering or leaving)."""
         self.groups = GroupEntries(self)
         """The repeated groups' completed entries and the round in progress."""
-        self._model = MachineModel(self, machine_of(compiled), compiled.flow.start)
+        self._model = session_model(self, compiled, rules=rules)
         if compiled.groups:
             self._pass_over([])  # a flow may start at a group
 

@@ -156,3 +156,62 @@ class MachineModel:
     def go_to(self, state: str) -> None:
         """Put this session at ``state`` without a transition (undo, back, edit)."""
         self.machine.set_state(state, model=self)
+
+
+class RuleModel:
+    """The moves of :class:`MachineModel`, taken straight from the compiled rules.
+
+    For batches (``run --cases``), where transitions' event machinery costs more than the
+    rest of a case: the same transitions :func:`transition_specs` gives the Machine, tried
+    in the same order with the same conditions, so a session moves exactly as it would on
+    the Machine (``tests/test_rule_routing.py`` checks it on every bundled flow).
+    Interactive sessions keep the Machine.
+    """
+
+    state: str
+
+    def __init__(self, session: Session, compiled: CompiledFlow, initial: str) -> None:
+        self.session = session
+        self.compiled = compiled
+        self.state = initial
+        self._last_rounds = {
+            group.another: (group_id, group.max) for group_id, group in compiled.groups.items()
+        }
+
+    def trigger(self, name: str) -> bool:
+        """Take event ``name`` from the current state; whether it moved."""
+        if name == SKIP:
+            return self._skip()
+        state = self.state
+        session = self.session
+        group = self.compiled.groups.get(state)
+        if group is not None and session.groups.starts_round(state):
+            self.state = group.start
+            return True
+        for rule in self.compiled.routes.get(state, ()):
+            if rule.condition is None or rule.condition.evaluate(session.env):
+                self.state = rule.goto
+                return True
+        return False
+
+    def _skip(self) -> bool:
+        """``another`` in its group's last round goes back to the group, not asked."""
+        last = self._last_rounds.get(self.state)
+        if last is None or self.session.round != last[1]:
+            return False
+        self.state = last[0]
+        return True
+
+    def go_to(self, state: str) -> None:
+        """Put this session at ``state`` without a transition (undo, back, edit)."""
+        self.state = state
+
+
+def session_model(
+    session: Session, compiled: CompiledFlow, *, rules: bool = False
+) -> MachineModel | RuleModel:
+    """Where a new session keeps its state and fires its moves: on the flow's shared
+    Machine, or (``rules``, for batches) straight on the compiled rules."""
+    if rules:
+        return RuleModel(session, compiled, compiled.flow.start)
+    return MachineModel(session, machine_of(compiled), compiled.flow.start)
