@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
 from tests.fhir_support import (
     BUNDLED,
     FLOW_IDS,
@@ -33,17 +34,10 @@ from triagebot.flows.compiler import load_flow
 from triagebot.flows.fhir_gates import NOT_GATED_URL
 from triagebot.flows.fhir_paths import CALCULATED_URL
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 LFORMS = NODE_MODULES / "lforms" / "dist" / "lforms"
 COMPUTED = "triagebot.computed."
 FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
+    *CHROMIUM_ARGS,
     "--allow-file-access-from-files",  # lforms is ES modules, read from file:// here
 ]
 

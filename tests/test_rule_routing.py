@@ -11,34 +11,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.transcript_helpers import ticking_clock
-from triagebot.app import library
+from tests.transcript_helpers import (
+    BUNDLED_FLOW_IDS,
+    bundled_flow,
+    bundled_scenarios,
+    ticking_clock,
+)
 from triagebot.flows.answers import AnswerError
-from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.driving import drive
 from triagebot.flows.engine import FlowRuntimeError, Session
-from triagebot.flows.scenarios import Scenario, load_scenarios
 from triagebot.flows.transcript_build import from_session
-
-BUNDLED = library.bundled_dir()
-FLOW_IDS = sorted(path.stem for path in library.flow_files([BUNDLED]))
-
-
-@cache
-def _flow(flow_id: str) -> CompiledFlow:
-    return load_flow(BUNDLED / f"{flow_id}.yaml")
-
-
-@cache
-def _scenarios(flow_id: str) -> tuple[Scenario, ...]:
-    return load_scenarios(BUNDLED / "tests" / f"{flow_id}.scenarios.yaml").scenarios
 
 
 @cache
 def _candidates(flow_id: str) -> dict[str, list[Any]]:
     """Every value the flow's scenarios give each key (a group's lists included)."""
     found: dict[str, list[Any]] = {}
-    for scenario in _scenarios(flow_id):
+    for scenario in bundled_scenarios(flow_id):
         for key, value in scenario.answers.items():
             if value not in found.setdefault(key, []):
                 found[key].append(value)
@@ -50,7 +39,7 @@ def _run(flow_id: str, answers: dict[str, Any], rules: bool, seed: int) -> str:
     transcript's JSON and the state, or the error's kind and message."""
     rng = random.Random(seed)
     try:
-        session = drive(_flow(flow_id), answers, ticking_clock(), rules=rules)
+        session = drive(bundled_flow(flow_id), answers, ticking_clock(), rules=rules)
         _wander(flow_id, session, rng)
     except (AnswerError, FlowRuntimeError) as error:
         return f"{type(error).__name__}: {error}"
@@ -70,16 +59,16 @@ def _wander(flow_id: str, session: Session, rng: random.Random) -> None:
         session.answer(rng.choice(values))
 
 
-@pytest.mark.parametrize("flow_id", FLOW_IDS)
+@pytest.mark.parametrize("flow_id", BUNDLED_FLOW_IDS)
 def test_every_bundled_scenario_routes_the_same_on_the_rules(flow_id: str) -> None:
     """Each scenario of each bundled flow: the same path, record and outcome both ways."""
-    for number, scenario in enumerate(_scenarios(flow_id)):
+    for number, scenario in enumerate(bundled_scenarios(flow_id)):
         expected = _run(flow_id, scenario.answers, rules=False, seed=number)
         assert expected == _run(flow_id, scenario.answers, rules=True, seed=number)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(FLOW_IDS), st.randoms(use_true_random=False), st.integers(0, 2**16))
+@given(st.sampled_from(BUNDLED_FLOW_IDS), st.randoms(use_true_random=False), st.integers(0, 2**16))
 def test_random_answers_route_the_same_on_the_rules(
     flow_id: str, rng: random.Random, seed: int
 ) -> None:

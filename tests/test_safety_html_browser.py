@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import struct
 import subprocess
 import zlib
@@ -10,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
 from triagebot.app.safety_html import to_html
 from triagebot.commands.safety import build_case
 from triagebot.flows.compiler import load_flow
 
 PATHWAY = Path(__file__).parent / "data" / "safety" / "pathway.yaml"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def png_pixels(data: bytes) -> tuple[int, int, bytes]:
@@ -46,10 +45,7 @@ def test_the_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     subprocess.run(
         [
             CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
+            *CHROMIUM_ARGS,
             "--window-size=1000,1400",
             f"--user-data-dir={tmp_path / 'profile'}",
             f"--screenshot={shot}",

@@ -6,7 +6,6 @@ import json
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -14,27 +13,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.transcript_helpers import MIXED_URGENT, driven, mixed, ticking_clock
-from triagebot.app import library
+from tests.transcript_helpers import (
+    BUNDLED_FLOW_IDS,
+    MIXED_URGENT,
+    bundled_flow,
+    bundled_scenarios,
+    driven,
+    mixed,
+    ticking_clock,
+)
 from triagebot.flows.answers import AnswerError
-from triagebot.flows.compiler import CompiledFlow, load_flow
+from triagebot.flows.compiler import load_flow
 from triagebot.flows.driving import drive
 from triagebot.flows.engine import FlowRuntimeError, Session
-from triagebot.flows.scenarios import Scenario, load_scenarios
 from triagebot.flows.transcript_build import BatchTranscripts, from_session
-
-BUNDLED = library.bundled_dir()
-FLOW_IDS = sorted(path.stem for path in library.flow_files([BUNDLED]))
-
-
-@cache
-def _flow(flow_id: str) -> CompiledFlow:
-    return load_flow(BUNDLED / f"{flow_id}.yaml")
-
-
-@cache
-def _scenarios(flow_id: str) -> tuple[Scenario, ...]:
-    return load_scenarios(BUNDLED / "tests" / f"{flow_id}.scenarios.yaml").scenarios
 
 
 def _both(session: Session) -> tuple[str, str]:
@@ -45,14 +37,14 @@ def _both(session: Session) -> tuple[str, str]:
 
 
 def _scenario_ids() -> list[tuple[str, str]]:
-    return [(flow_id, s.name) for flow_id in FLOW_IDS for s in _scenarios(flow_id)]
+    return [(flow_id, s.name) for flow_id in BUNDLED_FLOW_IDS for s in bundled_scenarios(flow_id)]
 
 
 @pytest.mark.parametrize(("flow_id", "name"), _scenario_ids())
 def test_every_bundled_scenario_gives_the_records_json(flow_id: str, name: str) -> None:
     """Each scenario under flows/tests/: the batch's JSON is the record's, key for key."""
-    scenario = next(s for s in _scenarios(flow_id) if s.name == name)
-    expected, actual = _both(drive(_flow(flow_id), scenario.answers, ticking_clock()))
+    scenario = next(s for s in bundled_scenarios(flow_id) if s.name == name)
+    expected, actual = _both(drive(bundled_flow(flow_id), scenario.answers, ticking_clock()))
     assert expected == actual
 
 
@@ -88,8 +80,8 @@ def test_edited_and_unfinished_sessions_give_the_records_json(make: Callable[[],
 
 def test_a_batch_crossing_midnight_records_each_days_review_status() -> None:
     """The flow record is kept per day: a session on a later day gets that day's."""
-    flow = _flow("cauda-equina")
-    answers = _scenarios("cauda-equina")[0].answers
+    flow = bundled_flow("cauda-equina")
+    answers = bundled_scenarios("cauda-equina")[0].answers
     batch = BatchTranscripts(flow)
     days = [datetime(2020, 1, 1, tzinfo=UTC), datetime(2099, 1, 1, tzinfo=UTC)]
     sessions = [drive(flow, answers, ticking_clock(day)) for day in days]
@@ -100,7 +92,7 @@ def test_a_batch_crossing_midnight_records_each_days_review_status() -> None:
 def _candidates(flow_id: str) -> dict[str, list[Any]]:
     """Every value the flow's scenarios give each key (a group's lists included)."""
     found: dict[str, list[Any]] = {}
-    for scenario in _scenarios(flow_id):
+    for scenario in bundled_scenarios(flow_id):
         for key, value in scenario.answers.items():
             if value not in found.setdefault(key, []):
                 found[key].append(value)
@@ -108,10 +100,10 @@ def _candidates(flow_id: str) -> dict[str, list[Any]]:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(FLOW_IDS), st.randoms(use_true_random=False))
+@given(st.sampled_from(BUNDLED_FLOW_IDS), st.randoms(use_true_random=False))
 def test_random_answers_give_the_records_json(flow_id: str, rng: random.Random) -> None:
     """Answers mixed from a flow's scenarios, sometimes then one changed: the same JSON."""
-    flow = _flow(flow_id)
+    flow = bundled_flow(flow_id)
     answers = {key: rng.choice(values) for key, values in _candidates(flow_id).items()}
     try:
         session = drive(flow, answers, ticking_clock())

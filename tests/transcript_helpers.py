@@ -4,16 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 
-from triagebot.app.library import bundled_dir
+from triagebot.app.library import bundled_dir, flow_files
 from triagebot.flows.compiler import CompiledFlow, load_flow
 from triagebot.flows.driving import drive
 from triagebot.flows.engine import Session
+from triagebot.flows.scenarios import Scenario, load_scenarios
 
 DATA = Path(__file__).parent / "data" / "transcripts"
 MIXED = DATA / "mixed.yaml"
 CAUDA_EQUINA = bundled_dir() / "cauda-equina.yaml"
+BUNDLED_FLOW_IDS = sorted(path.stem for path in flow_files([bundled_dir()]))
+
+
+@cache
+def bundled_flow(flow_id: str) -> CompiledFlow:
+    """A bundled flow, compiled once per test run."""
+    return load_flow(bundled_dir() / f"{flow_id}.yaml")
+
+
+@cache
+def bundled_scenarios(flow_id: str) -> tuple[Scenario, ...]:
+    """A bundled flow's scenarios (``flows/tests/<id>.scenarios.yaml``)."""
+    return load_scenarios(bundled_dir() / "tests" / f"{flow_id}.scenarios.yaml").scenarios
+
 
 MIXED_URGENT: dict[str, object] = {
     "age": 40,
