@@ -7,9 +7,10 @@ and outside the core). The models check structure only, not that a response fits
 questionnaire, so :func:`check_response` does that: every answered linkId is an item of the
 Questionnaire and every coded answer one of that item's options.
 
-Mapping: each question is an item whose linkId is the question id; yes/no and choice
-questions are coded (``coding`` in R5, ``choice`` in R4B; the codes:
-:mod:`~triagebot.flows.fhir_values`); multi-choice items repeat; numbers are ``integer`` or
+Mapping: each question is an item whose linkId is the question id, its answers written by
+its question type (:mod:`triagebot.flows.questions`); yes/no and choice questions are coded
+(``coding`` in R5, ``choice`` in R4B; the codes: :mod:`~triagebot.flows.fhir_values`);
+multi-choice items repeat; numbers are ``integer`` or
 ``decimal`` with their unit and range as the standard extensions, and ``unknown`` is
 recorded as a data-absent-reason. Info messages are ``display`` items. The outcome (a group:
 :mod:`~triagebot.flows.fhir_outcome`) and the computed values are read-only items under
@@ -129,11 +130,19 @@ def _items(flow: CompiledFlow, release: Release) -> list[Json]:
 def _node_item(flow: CompiledFlow, node_id: str, node: ItemNode, release: Release) -> Json:
     if isinstance(node, InfoNode):
         return {"linkId": node_id, "type": "display", "text": node.text}
-    system = option_system(flow.id, node_id)
-    answers = type_of(node).fhir_item(node, system, flow.language)
+    return question_item(flow.id, node_id, node, flow.language, release)
+
+
+def question_item(
+    flow_id: str, node_id: str, question: Question, lang: str, release: Release = "R5"
+) -> Json:
+    """A question's Questionnaire item (without enableWhen), its answers as its type writes
+    them."""
+    system = option_system(flow_id, node_id)
+    answers = type_of(question).fhir_item(question, system, lang)
     if answers["type"] == "coding":
         answers["type"] = _coded(release)
-    return {"linkId": node_id, "text": node.prompt} | answers
+    return {"linkId": node_id, "text": question.prompt} | answers
 
 
 def _gated(flow: CompiledFlow, item: Json, shown: dict[str, Shown]) -> Json:
@@ -218,7 +227,7 @@ def _answer_items(transcript: Transcript, form_items: dict[str, Json]) -> list[J
     items: list[Json] = []
     rounds: dict[tuple[str, int], Json] = {}
     for answer in transcript.answers:
-        item = _answer_item(transcript.flow.id, answer, transcript.language, form_items)
+        item = answer_item(transcript.flow.id, answer, transcript.language, form_items)
         if answer.group is None or answer.round is None:
             items.append(item)
             continue
@@ -231,9 +240,9 @@ def _answer_items(transcript: Transcript, form_items: dict[str, Json]) -> list[J
     return items
 
 
-def _answer_item(
-    flow_id: str, answer: AnswerRecord, lang: str, form_items: dict[str, Json]
-) -> Json:
+def answer_item(flow_id: str, answer: AnswerRecord, lang: str, form_items: dict[str, Json]) -> Json:
+    """A recorded answer as its response item, written by its question type after the
+    Questionnaire's item it answers (``form_items``, by linkId)."""
     item: Json = {"linkId": answer.question, "text": answer.prompt}
     system = option_system(flow_id, answer.question)
     form_item = form_items.get(answer.question, {})
