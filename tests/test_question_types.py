@@ -6,14 +6,16 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Literal, TypeVar, get_args, get_type_hints
+from typing import Any, Literal, TypeVar, get_args, get_type_hints
 
 import pytest
 
 from triagebot.flows.answers import AnswerError, accepted, parse_answer
 from triagebot.flows.expr import Kind, VarType
+from triagebot.flows.fhir import answer_item, question_item
 from triagebot.flows.questions import ClassMaker, QuestionType, type_named
 from triagebot.flows.schema import NODE_TYPES, AnyNode, Question, QuestionTypeName
+from triagebot.flows.transcript import AnswerRecord
 from triagebot.flows.views import describe_answer
 from triagebot.plain_prompts import options, to_raw, what_to_type
 from triagebot.tui.widgets.inputs import input_class, input_for
@@ -105,6 +107,19 @@ class Scale:
     def from_typed(self, question: ScaleQuestion, text: str, lang: str | None) -> object:
         return text.strip()
 
+    def fhir_item(self, question: ScaleQuestion, system: str, lang: str) -> dict[str, Any]:
+        return {"type": "integer"}
+
+    def fhir_answer(
+        self, answer: AnswerRecord, item: dict[str, Any], system: str, lang: str
+    ) -> dict[str, Any]:
+        return {"answer": [{"valueInteger": answer.answer}]}
+
+    def fhir_when(
+        self, question: ScaleQuestion, operator: str, value: str | float, system: str, lang: str
+    ) -> dict[str, Any]:
+        return {"operator": operator, "answerInteger": int(value)}
+
 
 class ScaleInput(QuestionInput):
     """The toy type's TUI input."""
@@ -168,5 +183,18 @@ def test_a_new_type_is_reached_through_its_modules_alone(scale: ScaleQuestion) -
         ["0", "1", "2", "3"],
         "ScaleInput",
         "pain",
+    )
+    assert expected == actual
+
+
+def test_a_new_type_reaches_fhir_through_its_module_alone(scale: ScaleQuestion) -> None:
+    """The toy type's Questionnaire item and its answer in a response are its module's."""
+    question: Question = scale
+    # A transcript records the schema's type names (a real type joins them in schema.py).
+    record = AnswerRecord.model_construct(question="pain", kind="scale", prompt="Pain?", answer=2)
+    actual = (question_item("toy", "pain", question, "en"), answer_item("toy", record, "en", {}))
+    expected = (
+        {"linkId": "pain", "text": "Pain?", "type": "integer"},
+        {"linkId": "pain", "text": "Pain?", "answer": [{"valueInteger": 2}]},
     )
     assert expected == actual

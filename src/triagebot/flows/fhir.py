@@ -7,9 +7,10 @@ and outside the core). The models check structure only, not that a response fits
 questionnaire, so :func:`check_response` does that: every answered linkId is an item of the
 Questionnaire and every coded answer one of that item's options.
 
-Mapping: each question is an item whose linkId is the question id; yes/no and choice
-questions are coded (``coding`` in R5, ``choice`` in R4B; the codes:
-:mod:`~triagebot.flows.fhir_values`); multi-choice items repeat; numbers are ``integer`` or
+Mapping: each question is an item whose linkId is the question id, its answers written by
+its question type (:mod:`triagebot.flows.questions`); yes/no and choice questions are coded
+(``coding`` in R5, ``choice`` in R4B; the codes: :mod:`~triagebot.flows.fhir_values`);
+multi-choice items repeat; numbers are ``integer`` or
 ``decimal`` with their unit and range as the standard extensions, and ``unknown`` is
 recorded as a data-absent-reason. Info messages are ``display`` items. The outcome (a group:
 :mod:`~triagebot.flows.fhir_outcome`) and the computed values are read-only items under
@@ -44,20 +45,12 @@ from triagebot.flows.fhir_outcome import OUTCOME_LINK as OUTCOME_LINK  # noqa: P
 from triagebot.flows.fhir_outcome import outcome_answer, outcome_item
 from triagebot.flows.fhir_paths import CALCULATED_URL, calculated
 from triagebot.flows.fhir_rules import Shown
-from triagebot.flows.fhir_values import NONE_CODE, answer_codings, option_codings
+from triagebot.flows.fhir_values import EXT, option_system
 from triagebot.flows.fhir_values import questionnaire_url as questionnaire_url  # noqa: PLC0414
 from triagebot.flows.fhir_values import yes_no_labels as yes_no_labels  # noqa: PLC0414
+from triagebot.flows.questions import type_named, type_of
 from triagebot.flows.safe_text import escaped
-from triagebot.flows.schema import (
-    UNKNOWN,
-    ChoiceQuestion,
-    GroupNode,
-    InfoNode,
-    MultiChoiceQuestion,
-    NumberQuestion,
-    OutcomeNode,
-    YesNoQuestion,
-)
+from triagebot.flows.schema import GroupNode, InfoNode, OutcomeNode, Question
 from triagebot.flows.transcript import AnswerRecord, Transcript, ValueRecord
 
 Release = Literal["R5", "R4B"]
@@ -76,8 +69,7 @@ def as_built(resource_type: str, resource: Json, release: Release) -> Json:
 
 
 COMPUTED_LINK = "triagebot.computed."
-ItemNode = YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion | InfoNode
-EXT = "http://hl7.org/fhir/StructureDefinition/"
+ItemNode = Question | InfoNode
 
 
 # --- Questionnaire --------------------------------------------------------------------------
@@ -138,24 +130,19 @@ def _items(flow: CompiledFlow, release: Release) -> list[Json]:
 def _node_item(flow: CompiledFlow, node_id: str, node: ItemNode, release: Release) -> Json:
     if isinstance(node, InfoNode):
         return {"linkId": node_id, "type": "display", "text": node.text}
-    item: Json = {"linkId": node_id, "text": node.prompt}
-    if isinstance(node, NumberQuestion):
-        return item | _number_item(node)
-    item["type"] = _coded(release)
-    item["answerOption"] = [
-        _option(coding) for coding in option_codings(flow.id, node_id, node, flow.language)
-    ]
-    if isinstance(node, MultiChoiceQuestion):
-        item["repeats"] = True
-    return item
+    return question_item(flow.id, node_id, node, flow.language, release)
 
 
-def _option(coding: Json) -> Json:
-    """An answerOption; "none of these" excludes every other option."""
-    if coding["code"] != NONE_CODE:
-        return {"valueCoding": coding}
-    exclusive = {"url": EXT + "questionnaire-optionExclusive", "valueBoolean": True}
-    return {"extension": [exclusive], "valueCoding": coding}
+def question_item(
+    flow_id: str, node_id: str, question: Question, lang: str, release: Release = "R5"
+) -> Json:
+    """A question's Questionnaire item (without enableWhen), its answers as its type writes
+    them."""
+    system = option_system(flow_id, node_id)
+    answers = type_of(question).fhir_item(question, system, lang)
+    if answers["type"] == "coding":
+        answers["type"] = _coded(release)
+    return {"linkId": node_id, "text": question.prompt} | answers
 
 
 def _gated(flow: CompiledFlow, item: Json, shown: dict[str, Shown]) -> Json:
@@ -182,24 +169,6 @@ def _group_item(
     }
 
 
-def _number_item(node: NumberQuestion) -> Json:
-    value_type = "integer" if node.integer else "decimal"
-    bound = NUMBER_VALUE[value_type]
-
-    def number(value: float) -> int | float:
-        return int(value) if node.integer else value
-
-    extensions: list[Json] = [
-        {"url": EXT + "minValue", bound: number(node.min)},
-        {"url": EXT + "maxValue", bound: number(node.max)},
-    ]
-    if node.unit:
-        extensions.append(
-            {"url": EXT + "questionnaire-unit", "valueCoding": {"display": node.unit}}
-        )
-    return {"type": value_type, "extension": extensions}
-
-
 # --- QuestionnaireResponse ------------------------------------------------------------------
 
 
@@ -216,7 +185,7 @@ def questionnaire_response(
     """
     form = questionnaire(flow, release, validate)
     order = {item["linkId"]: index for index, item in enumerate(form["item"])}
-    items = _answer_items(transcript, _number_types(form["item"]))
+    items = _answer_items(transcript, _by_link(form["item"]))
     if transcript.outcome is not None:
         items.append(outcome_answer(transcript, transcript.outcome))
     items += [_computed_item(value) for value in transcript.computed_shown]
@@ -242,27 +211,23 @@ def questionnaire_response(
     return validate("QuestionnaireResponse", response, release)
 
 
-def _number_types(form_items: list[Json]) -> dict[str, str]:
-    """The type (``integer`` or ``decimal``) of every number item, in groups too."""
-    types: dict[str, str] = {}
+def _by_link(form_items: list[Json]) -> dict[str, Json]:
+    """Every item of the Questionnaire by its linkId, in groups too."""
+    found: dict[str, Json] = {}
     for item in form_items:
-        if item.get("type") in ("integer", "decimal"):
-            types[item["linkId"]] = item["type"]
-        types |= _number_types(item.get("item", []))
-    return types
+        found[item["linkId"]] = item
+        found |= _by_link(item.get("item", []))
+    return found
 
 
-def _answer_items(transcript: Transcript, number_types: dict[str, str]) -> list[Json]:
-    """The answers as response items; a group's answers nested in one item per round.
-
-    A number's value type is its item's (``number_types``), not the Python type of the
-    value recorded: 12 given for a decimal question is a valueDecimal.
-    """
+def _answer_items(transcript: Transcript, form_items: dict[str, Json]) -> list[Json]:
+    """The answers as response items; a group's answers nested in one item per round,
+    each written by its question type after its Questionnaire item (``form_items``)."""
     entries = {group.id: group.entry for group in transcript.groups}
     items: list[Json] = []
     rounds: dict[tuple[str, int], Json] = {}
     for answer in transcript.answers:
-        item = _answer_item(transcript.flow.id, answer, transcript.language, number_types)
+        item = answer_item(transcript.flow.id, answer, transcript.language, form_items)
         if answer.group is None or answer.round is None:
             items.append(item)
             continue
@@ -275,26 +240,13 @@ def _answer_items(transcript: Transcript, number_types: dict[str, str]) -> list[
     return items
 
 
-def _answer_item(
-    flow_id: str, answer: AnswerRecord, lang: str, number_types: dict[str, str]
-) -> Json:
+def answer_item(flow_id: str, answer: AnswerRecord, lang: str, form_items: dict[str, Json]) -> Json:
+    """A recorded answer as its response item, written by its question type after the
+    Questionnaire's item it answers (``form_items``, by linkId)."""
     item: Json = {"linkId": answer.question, "text": answer.prompt}
-    if answer.kind == "number":
-        return item | _number_answer(answer, number_types.get(answer.question, "decimal"))
-    item["answer"] = [{"valueCoding": c} for c in answer_codings(flow_id, answer, lang)]
-    return item
-
-
-def _number_answer(answer: AnswerRecord, value_type: str) -> Json:
-    """A number answer's value, or the data-absent-reason of ``unknown``."""
-    value = answer.answer
-    if value == UNKNOWN:
-        return {"extension": [{"url": EXT + "data-absent-reason", "valueCode": "unknown"}]}
-    # 38.0 read back from JSON is the whole number it was; a fraction is left as it is,
-    # for check_response to refuse (a transcript of another version).
-    if value_type == "integer" and isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return {"answer": [{NUMBER_VALUE[value_type]: value}]}
+    system = option_system(flow_id, answer.question)
+    form_item = form_items.get(answer.question, {})
+    return item | type_named(answer.kind).fhir_answer(answer, form_item, system, lang)
 
 
 def _computed_item(value: ValueRecord) -> Json:

@@ -29,7 +29,6 @@ too many.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,15 +47,9 @@ from triagebot.flows.fhir_rules import (
     rule_parts,
     single,
 )
-from triagebot.flows.fhir_values import value_coding
-from triagebot.flows.schema import (
-    ChoiceQuestion,
-    GroupNode,
-    MultiChoiceQuestion,
-    NumberQuestion,
-    OutcomeNode,
-    YesNoQuestion,
-)
+from triagebot.flows.fhir_values import option_system
+from triagebot.flows.questions import type_of
+from triagebot.flows.schema import GroupNode, OutcomeNode, Question
 
 Json = dict[str, Any]
 
@@ -251,7 +244,7 @@ def _rule(
         if has_value(node):
             return single(Atom(source, "exists", True))
         return _as_edge(before)
-    if not isinstance(node, YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion | NumberQuestion):
+    if not isinstance(node, Question):
         return NotGated("group" if isinstance(node, GroupNode) else "combination")
     leading = graph.leading(source, shown)
     return conditional(flow, source, parts, graph.before[source], leading)
@@ -308,21 +301,6 @@ def _enable_when(flow: CompiledFlow, atom: Atom) -> Json:
     when: Json = {"question": atom.question, "operator": atom.operator}
     if atom.operator == "exists":
         return when | {"answerBoolean": True}
-    if isinstance(node, NumberQuestion):
-        assert isinstance(atom.value, float)
-        if not node.integer:
-            return when | {"answerDecimal": atom.value}
-        operator, whole = _whole(atom.operator, atom.value)
-        return when | {"operator": operator, "answerInteger": whole}
-    assert isinstance(node, YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion)
-    coding = value_coding(flow.id, atom.question, node, str(atom.value), flow.language)
-    return when | {"answerCoding": coding}
-
-
-def _whole(operator: str, value: float) -> tuple[str, int]:
-    """A comparison of a whole-number answer with a whole number: ``> 3.5`` is ``>= 4``."""
-    if value.is_integer():
-        return operator, int(value)
-    if operator in (">", ">="):
-        return ">=", math.ceil(value)
-    return "<=", math.floor(value)
+    assert isinstance(node, Question) and not isinstance(atom.value, bool)
+    system = option_system(flow.id, atom.question)
+    return when | type_of(node).fhir_when(node, atom.operator, atom.value, system, flow.language)

@@ -44,12 +44,11 @@ from triagebot.flows.expr import (
     Not,
     Or,
 )
-from triagebot.flows.fhir_values import NONE_CODE, YES_NO_CODES
-from triagebot.flows.schema import (
-    MultiChoiceQuestion,
-    NumberQuestion,
-    YesNoQuestion,
-)
+from triagebot.flows.expr_tree import Kind
+from triagebot.flows.fhir_rules import has_value
+from triagebot.flows.fhir_values import NONE_CODE, option_system
+from triagebot.flows.questions import type_of
+from triagebot.flows.schema import Question
 
 CALCULATED_URL = (
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
@@ -102,6 +101,28 @@ class _Translator:
         """A repeated group's members, while translating an aggregate's per-entry
         arguments: read from the entry (the context), not the whole response."""
 
+    def _kind(self, name: str) -> Kind | None:
+        """What a question's answer is to the expression language; None if not a question."""
+        question = self.flow.nodes.get(name)
+        return type_of(question).var_type(question).kind if isinstance(question, Question) else None
+
+    def _codes(self, node: Expr) -> dict[str, str] | None:
+        """The codes of a text answer written with codes other than its values (yes/no:
+        SNOMED CT), by value; None for anything else."""
+        question = self.flow.nodes.get(node.name) if isinstance(node, Name) else None
+        if not isinstance(node, Name) or not isinstance(question, Question):
+            return None
+        answers = type_of(question)
+        var = answers.var_type(question)
+        if var.kind is not Kind.TEXT or var.values is None:
+            return None
+        system, lang = option_system(self.flow.id, node.name), self.flow.language
+        codes = {
+            value: answers.fhir_when(question, "=", value, system, lang)["answerCoding"]["code"]
+            for value in var.values
+        }
+        return None if all(code == value for value, code in codes.items()) else codes
+
     def _answer(self, name: str) -> str:
         if name in self.entry:
             return f"item.where(linkId={_text(name)}).answer"
@@ -138,9 +159,10 @@ class _Translator:
         if question is None:
             raise Untranslatable(node.name)  # entry_number: a round's number
         outside = node.name in self.flow.group_of and node.name not in self.entry
-        if outside or isinstance(question, YesNoQuestion | MultiChoiceQuestion):
+        kind = self._kind(node.name)
+        if outside or kind is Kind.SET or self._codes(node) is not None:
             raise Untranslatable(node.name)
-        if isinstance(question, NumberQuestion):
+        if kind is Kind.NUMBER:
             return f"{self._answer(node.name)}.value"
         return f"{self._answer(node.name)}.value.code"
 
@@ -191,26 +213,25 @@ class _Translator:
         return f"({left} {operator} {right})"
 
     def _side(self, node: Expr, other: Expr) -> str:
-        """One side of a comparison: a yes/no answer and the value it is compared with
-        as SNOMED CT codes."""
-        if self._is_yes_no(node):
+        """One side of a comparison: an answer written with codes other than its values
+        (yes/no: SNOMED CT), and the value it is compared with, as those codes."""
+        if self._codes(node) is not None:
             assert isinstance(node, Name)
             return f"{self._answer(node.name)}.value.code"
-        if self._is_yes_no(other) and isinstance(node, Const) and isinstance(node.value, str):
-            return _text(YES_NO_CODES[node.value])
+        codes = self._codes(other)
+        if codes is not None and isinstance(node, Const) and isinstance(node.value, str):
+            return _text(codes[node.value])
         return self.of(node)
-
-    def _is_yes_no(self, node: Expr) -> bool:
-        return isinstance(node, Name) and isinstance(self.flow.nodes.get(node.name), YesNoQuestion)
 
     def _in(self, node: Expr) -> str:
         assert isinstance(node, In)
         if isinstance(node.haystack, tuple):
             values = list(node.haystack)
-            if self._is_yes_no(node.needle):
+            recoded = self._codes(node.needle)
+            if recoded is not None:
                 assert isinstance(node.needle, Name)
                 needle = f"{self._answer(node.needle.name)}.value.code"
-                values = [YES_NO_CODES[str(value)] for value in values]
+                values = [recoded[str(value)] for value in values]
             else:
                 needle = self.of(node.needle)
             found = (
@@ -225,9 +246,7 @@ class _Translator:
 
     def _ticked(self, node: Expr) -> tuple[str, str]:
         """A multi-choice answer: (its answer, its codes ticked)."""
-        if not isinstance(node, Name) or not isinstance(
-            self.flow.nodes.get(node.name), MultiChoiceQuestion
-        ):
+        if not isinstance(node, Name) or self._kind(node.name) is not Kind.SET:
             raise Untranslatable("in")
         answer = self._answer(node.name)
         return answer, f"{answer}.value.code.where($this != '{NONE_CODE}')"
@@ -245,7 +264,7 @@ class _Translator:
     def _answered(self, node: Expr) -> str:
         assert isinstance(node, Answered)
         question = self.flow.nodes.get(node.name)
-        if isinstance(question, NumberQuestion) and question.allow_unknown:
+        if isinstance(question, Question) and not has_value(question):
             raise Untranslatable("answered")
         return f"{self._answer(node.name)}.exists()"
 

@@ -21,14 +21,8 @@ from triagebot.flows.expr import (
     Value,
     names_in,
 )
-from triagebot.flows.schema import (
-    UNKNOWN,
-    UNSURE,
-    ChoiceQuestion,
-    MultiChoiceQuestion,
-    NumberQuestion,
-    YesNoQuestion,
-)
+from triagebot.flows.questions import type_of
+from triagebot.flows.schema import UNKNOWN, NumberQuestion, Question
 
 MAX_COMBINATIONS = 5000
 """The most combinations of answers one rule is evaluated on."""
@@ -87,9 +81,11 @@ def rule_parts(rules: Sequence[CompiledRule], index: int) -> list[tuple[Expr, bo
 def has_value(node: object) -> bool:
     """Whether an answer to ``node`` always has a value a renderer can see (``unknown`` is
     recorded as absent)."""
-    if isinstance(node, NumberQuestion):
-        return not node.allow_unknown
-    return isinstance(node, YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion)
+    if not isinstance(node, Question):
+        return False
+    # Its values read by no rule: ``unknown`` is among them wherever the type allows it.
+    values = type_of(node).answer_classes(node, _Domain("", [])) or []
+    return UNKNOWN not in values
 
 
 def single(atom: Atom) -> Edge:
@@ -173,25 +169,63 @@ class _Env:
 # --- the values a question can take ----------------------------------------------------------
 
 
-def _domain(flow: CompiledFlow, name: str, trees: list[Expr]) -> list[Value] | None:  # noqa: PLR0911 (one return per question type)
-    """Every value of ``name`` the rule can tell apart; None when that cannot be listed."""
-    node = flow.flow.nodes.get(name)
-    if isinstance(node, YesNoQuestion):
-        return ["yes", "no", UNSURE] if node.allow_unsure else ["yes", "no"]
-    if isinstance(node, ChoiceQuestion):
-        return [option.id for option in node.options]
-    if isinstance(node, MultiChoiceQuestion):
-        ids = [option.id for option in node.options]
+Shape = Literal["values", "subsets", "cuts"]
+"""How a question type makes its answer classes (:class:`~triagebot.flows.questions.ClassMaker`):
+a few values, sets of option ids, or pieces of a number's range."""
+
+
+class _ShapeOf:
+    """The shape of a question's answers, which says how enableWhen writes a set of them."""
+
+    def values(self, values: Sequence[str]) -> Shape:
+        return "values"
+
+    def subsets(self, ids: Sequence[str]) -> Shape:
+        return "subsets"
+
+    def cuts(self, question: NumberQuestion) -> Shape:
+        return "cuts"
+
+
+_SHAPE_OF = _ShapeOf()
+
+
+@dataclass(frozen=True, slots=True)
+class _Domain:
+    """Every value of question ``name`` the rule (``trees``) can tell apart, made the way
+    its type makes answer classes; None when they cannot be listed."""
+
+    name: str
+    trees: list[Expr]
+
+    def values(self, values: Sequence[str]) -> list[Value] | None:
+        return list(values)
+
+    def subsets(self, ids: Sequence[str]) -> list[Value] | None:
         if len(ids) > MAX_MULTI_OPTIONS:
             return None
         subsets = (itertools.combinations(ids, k) for k in range(len(ids) + 1))
         return [tuple(subset) for subset in itertools.chain.from_iterable(subsets)]
-    if isinstance(node, NumberQuestion):
-        cuts = _thresholds(name, trees)
+
+    def cuts(self, question: NumberQuestion) -> list[Value] | None:
+        cuts = _thresholds(self.name, self.trees)
         if cuts is None:
             return None
-        return [*_pieces(node, cuts), *([UNKNOWN] if node.allow_unknown else [])]
-    return None
+        return [*_pieces(question, cuts), *([UNKNOWN] if question.allow_unknown else [])]
+
+
+def _domain(flow: CompiledFlow, name: str, trees: list[Expr]) -> list[Value] | None:
+    """Every value of ``name`` the rule can tell apart; None when that cannot be listed."""
+    node = flow.flow.nodes.get(name)
+    if not isinstance(node, Question):
+        return None
+    return type_of(node).answer_classes(node, _Domain(name, trees))
+
+
+def _shape(flow: CompiledFlow, name: str) -> Shape:
+    node = flow.flow.nodes[name]
+    assert isinstance(node, Question)  # a name with a domain
+    return type_of(node).answer_classes(node, _SHAPE_OF)
 
 
 def _thresholds(name: str, trees: list[Expr]) -> list[float] | None:
@@ -304,9 +338,10 @@ def _side(  # noqa: PLR0911 (one return per kind of side)
         return [Atom(name, "exists", True)] if has_value(node) else None
     if UNKNOWN in side:
         return None
-    if isinstance(node, NumberQuestion):
+    shape = _shape(flow, name)
+    if shape == "cuts":
         return _number_side(name, [v for v in domain if v != UNKNOWN], side)
-    if isinstance(node, MultiChoiceQuestion):
+    if shape == "subsets":
         return _multi_side(name, domain, side)
     if len(side) == 1:
         return [Atom(name, "=", str(next(iter(side))))]
@@ -347,12 +382,12 @@ def _any_of(
     flow: CompiledFlow, name: str, domain: list[Value], side: set[Value]
 ) -> tuple[Atom, ...] | None:
     """The answers of one question as ``any`` of its values, where that is exact."""
-    node = flow.flow.nodes[name]
-    if UNKNOWN in side or isinstance(node, NumberQuestion):
+    shape = _shape(flow, name)
+    if UNKNOWN in side or shape == "cuts":
         return None
     if len(side) == len(domain):
         return (Atom(name, "exists", True),)
-    if not isinstance(node, MultiChoiceQuestion):
+    if shape != "subsets":
         return tuple(Atom(name, "=", str(value)) for value in domain if value in side)
     chosen = {v for v in domain if v in side and len(v) <= 1}  # type: ignore[arg-type]
     picked = {subset[0] if subset else "" for subset in chosen}  # type: ignore[index]

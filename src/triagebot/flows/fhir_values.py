@@ -1,5 +1,6 @@
-"""Answer values in FHIR, one small function per question type: the options a
-Questionnaire item offers and the answers a QuestionnaireResponse gives.
+"""Answer values in FHIR: the codings and extensions the question types
+(:mod:`triagebot.flows.questions`) write their Questionnaire items, answers and
+enableWhen values with.
 
 Yes/no/unsure are standard SNOMED CT codes (373066001 Yes, 373067005 No, 261665006
 Unknown, shown with triagebot's own "Unsure"), so another system reads them without
@@ -11,16 +12,14 @@ told apart from a question not answered.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from triagebot.flows.catalog import words
-from triagebot.flows.schema import (
-    UNSURE,
-    ChoiceQuestion,
-    MultiChoiceQuestion,
-    YesNoQuestion,
-)
-from triagebot.flows.transcript import AnswerRecord
+from triagebot.flows.questions import type_of
+from triagebot.flows.schema import UNSURE, Question
+
+if TYPE_CHECKING:  # the transcript reads answers through the question types
+    from triagebot.flows.transcript import AnswerRecord
 
 Json = dict[str, Any]
 
@@ -29,8 +28,8 @@ YES_NO_CODES = {"yes": "373066001", "no": "373067005", UNSURE: "261665006"}
 """SNOMED CT: 373066001 Yes, 373067005 No, 261665006 Unknown (triagebot's unsure)."""
 NONE_CODE = "260413007"
 """SNOMED CT 260413007 None: a multi-choice question answered with nothing ticked."""
-
-CodedQuestion = YesNoQuestion | ChoiceQuestion | MultiChoiceQuestion
+EXT = "http://hl7.org/fhir/StructureDefinition/"
+"""Where FHIR's standard extensions are defined."""
 
 
 def questionnaire_url(flow_id: str) -> str:
@@ -68,36 +67,30 @@ def none_coding(label: str) -> Json:
     return coding(SNOMED, NONE_CODE, label)
 
 
-def option_codings(flow_id: str, node_id: str, node: CodedQuestion, lang: str) -> list[Json]:
-    """Every answer a coded question offers, as codings, in the order shown."""
-    if isinstance(node, YesNoQuestion):
-        values = ["yes", "no", UNSURE] if node.allow_unsure else ["yes", "no"]
-        return [yes_no_coding(value, lang) for value in values]
-    system = option_system(flow_id, node_id)
-    options = [coding(system, option.id, option.label) for option in node.options]
-    if isinstance(node, MultiChoiceQuestion):
-        options.append(none_coding(node.none_label))
-    return options
+def option(answer: Json) -> Json:
+    """An answerOption; "none of these" excludes every other option."""
+    if answer["code"] != NONE_CODE:
+        return {"valueCoding": answer}
+    exclusive = {"url": EXT + "questionnaire-optionExclusive", "valueBoolean": True}
+    return {"extension": [exclusive], "valueCoding": answer}
 
 
-def value_coding(flow_id: str, node_id: str, node: CodedQuestion, value: str, lang: str) -> Json:
-    """One answer value of a coded question as its coding (``""``: nothing ticked)."""
-    if isinstance(node, YesNoQuestion):
-        return yes_no_coding(value, lang)
-    if value == "" and isinstance(node, MultiChoiceQuestion):
-        return none_coding(node.none_label)
-    label = next((option.label for option in node.options if option.id == value), value)
-    return coding(option_system(flow_id, node_id), value, label)
+def value_coding(flow_id: str, node_id: str, node: Question, value: str, lang: str) -> Json:
+    """One answer value of a coded question as its coding (``""``: nothing ticked), as
+    its type writes it in an enableWhen."""
+    when = type_of(node).fhir_when(node, "=", value, option_system(flow_id, node_id), lang)
+    found: Json = when["answerCoding"]
+    return found
 
 
-def answer_codings(flow_id: str, answer: AnswerRecord, lang: str) -> list[Json]:
-    """A recorded yes/no, choice or multi-choice answer as codings, labelled as it was
-    shown; an empty multi-choice answer is the explicit None."""
-    if answer.kind == "yes_no":
-        return [yes_no_coding(str(answer.answer), lang)]
+def option_answers(answer: AnswerRecord, system: str) -> list[Json]:
+    """A recorded choice or multi-choice answer as the response's answers, each option
+    coded in ``system`` and labelled as it was shown; nothing ticked is the explicit None."""
     codes = answer.answer if isinstance(answer.answer, list) else [str(answer.answer)]
     if not codes:
-        return [none_coding(answer.shown)]
-    system = option_system(flow_id, answer.question)
+        return [{"valueCoding": none_coding(answer.shown)}]
     labels = answer.labels or codes
-    return [coding(system, code, label) for code, label in zip(codes, labels, strict=True)]
+    return [
+        {"valueCoding": coding(system, code, label)}
+        for code, label in zip(codes, labels, strict=True)
+    ]

@@ -12,11 +12,13 @@ A new question type is written in:
 2. ``flows/questions/<type>.py``: its ``TYPE``;
 3. ``tui/widgets/<type>_input.py``: its ``INPUT``;
 4. the words it says that the catalog lacks (``flows/catalog_words.py`` with
-   ``catalog_en.py`` and ``catalog_fr.py``; a key hint in ``tui/words.py``);
+   ``catalog_en.py`` and ``catalog_fr.py``; a key hint in ``tui/words.py``).
 
-and, for now, its FHIR item and answer in ``flows/fhir.py``.
+Its FHIR is part of its ``TYPE`` too: its Questionnaire item, its answers in a response and
+how enableWhen compares them (the codings are :mod:`~triagebot.flows.fhir_values`'s); the
+values enableWhen evaluates a rule over are its answer classes.
 
-``tests/test_question_types.py`` adds a toy type by 2 and 3 alone.
+``tests/test_question_types.py`` adds a toy type by 2 and 3 alone, FHIR included.
 """
 
 from __future__ import annotations

@@ -11,18 +11,24 @@ from __future__ import annotations
 import math
 import reprlib
 from collections.abc import Sequence
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from triagebot.flows.catalog import format_number, words
 from triagebot.flows.documents import PathKey
 from triagebot.flows.expr_tree import VarType
 from triagebot.flows.schema import NumberQuestion, QuestionBase
 
+if TYPE_CHECKING:  # the transcript reads answers through the question types
+    from triagebot.flows.transcript import AnswerRecord
+
 AnswerValue = str | int | float | tuple[str, ...]
 """A checked answer: yes/no/unsure, an option id, a number or ``unknown``, or option ids."""
 
 JsonAnswer = str | int | float | list[str]
 """An answer as stored in JSON (transcripts, journals): multi-choice answers become lists."""
+
+Json = dict[str, Any]
+"""A piece of a FHIR resource, as JSON."""
 
 Q_contra = TypeVar("Q_contra", bound=QuestionBase, contravariant=True)
 C = TypeVar("C")
@@ -100,6 +106,25 @@ class QuestionType(Protocol[Q_contra]):
     def from_typed(self, question: Q_contra, text: str, lang: str | None) -> object:
         """A line typed in plain mode as the raw answer :meth:`parse` checks (an option's
         number or label, the language's words)."""
+        ...
+
+    def fhir_item(self, question: Q_contra, system: str, lang: str) -> Json:
+        """What ``question``'s Questionnaire item says of its answers: its ``type``
+        (``coding`` for a coded answer, which R4B calls ``choice``), its options (coded in
+        ``system`` where they are the flow's own), limits and whether it repeats."""
+        ...
+
+    def fhir_answer(self, answer: AnswerRecord, item: Json, system: str, lang: str) -> Json:
+        """A recorded answer as its response item's ``answer`` (or the extension saying why
+        it has none); ``item`` is the Questionnaire's item it answers (empty if none)."""
+        ...
+
+    def fhir_when(
+        self, question: Q_contra, operator: str, value: str | float, system: str, lang: str
+    ) -> Json:
+        """One enableWhen comparison of ``question``'s answer with ``value`` (an answer as
+        recorded, an option id or ``""`` for nothing ticked, a number), as the ``operator``
+        and ``answer[x]`` FHIR writes."""
         ...
 
 

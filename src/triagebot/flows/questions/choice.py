@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from triagebot.flows.catalog import words
 from triagebot.flows.documents import PathKey
 from triagebot.flows.expr_tree import Kind, VarType
+from triagebot.flows.fhir_values import coding, option, option_answers
 from triagebot.flows.questions.base import (
     AnswerValue,
     C,
     ClassMaker,
+    Json,
     QuestionType,
     numbered,
     refused,
     repeated_options,
 )
 from triagebot.flows.schema import ChoiceQuestion
+
+if TYPE_CHECKING:
+    from triagebot.flows.transcript import AnswerRecord
 
 
 class Choice:
@@ -57,6 +64,19 @@ class Choice:
     def from_typed(self, question: ChoiceQuestion, text: str, lang: str | None) -> object:
         labels = {o.label.lower(): o.id for o in question.options}
         return numbered(text, [o.id for o in question.options]) or labels.get(text.lower(), text)
+
+    def fhir_item(self, question: ChoiceQuestion, system: str, lang: str) -> Json:
+        options = [coding(system, o.id, o.label) for o in question.options]
+        return {"type": "coding", "answerOption": [option(o) for o in options]}
+
+    def fhir_answer(self, answer: AnswerRecord, item: Json, system: str, lang: str) -> Json:
+        return {"answer": option_answers(answer, system)}
+
+    def fhir_when(
+        self, question: ChoiceQuestion, operator: str, value: str | float, system: str, lang: str
+    ) -> Json:
+        label = next((o.label for o in question.options if o.id == value), str(value))
+        return {"operator": operator, "answerCoding": coding(system, str(value), label)}
 
 
 TYPE: QuestionType[ChoiceQuestion] = Choice()

@@ -3,14 +3,18 @@ included."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from triagebot.flows.catalog import words
 from triagebot.flows.documents import PathKey
 from triagebot.flows.expr_tree import Kind, VarType
+from triagebot.flows.fhir_values import coding, none_coding, option, option_answers
 from triagebot.flows.questions.base import (
     AnswerError,
     AnswerValue,
     C,
     ClassMaker,
+    Json,
     QuestionType,
     numbered,
     refused,
@@ -18,6 +22,9 @@ from triagebot.flows.questions.base import (
     shown,
 )
 from triagebot.flows.schema import MultiChoiceQuestion
+
+if TYPE_CHECKING:
+    from triagebot.flows.transcript import AnswerRecord
 
 
 class MultiChoice:
@@ -79,6 +86,27 @@ class MultiChoice:
         ids = [o.id for o in question.options]
         parts = text.replace(",", " ").split()
         return [numbered(part, ids) or part for part in parts] if parts else text
+
+    def fhir_item(self, question: MultiChoiceQuestion, system: str, lang: str) -> Json:
+        options = [coding(system, o.id, o.label) for o in question.options]
+        options.append(none_coding(question.none_label))
+        return {"type": "coding", "answerOption": [option(o) for o in options], "repeats": True}
+
+    def fhir_answer(self, answer: AnswerRecord, item: Json, system: str, lang: str) -> Json:
+        return {"answer": option_answers(answer, system)}
+
+    def fhir_when(
+        self,
+        question: MultiChoiceQuestion,
+        operator: str,
+        value: str | float,
+        system: str,
+        lang: str,
+    ) -> Json:
+        if value == "":
+            return {"operator": operator, "answerCoding": none_coding(question.none_label)}
+        label = next((o.label for o in question.options if o.id == value), str(value))
+        return {"operator": operator, "answerCoding": coding(system, str(value), label)}
 
 
 TYPE: QuestionType[MultiChoiceQuestion] = MultiChoice()

@@ -5,22 +5,29 @@ from __future__ import annotations
 
 import math
 import re
+from typing import TYPE_CHECKING
 
 from triagebot.flows.catalog import format_number, with_unit, words
 from triagebot.flows.documents import PathKey
 from triagebot.flows.expr_tree import Kind, VarType
+from triagebot.flows.fhir_checks import NUMBER_VALUE
+from triagebot.flows.fhir_values import EXT
 from triagebot.flows.layout import repeats
 from triagebot.flows.questions.base import (
     AnswerError,
     AnswerValue,
     C,
     ClassMaker,
+    Json,
     QuestionType,
     clip,
     refused,
     shown_number,
 )
 from triagebot.flows.schema import UNKNOWN, NumberQuestion
+
+if TYPE_CHECKING:
+    from triagebot.flows.transcript import AnswerRecord
 
 MAX_TYPED_LENGTH = 40
 """Longest text accepted for a number: anything longer is a paste gone wrong."""
@@ -116,6 +123,54 @@ class Number:
         if question.allow_unknown and text.strip().lower() == words(lang).unknown:
             return UNKNOWN
         return text
+
+    def fhir_item(self, question: NumberQuestion, system: str, lang: str) -> Json:
+        value_type = "integer" if question.integer else "decimal"
+        bound = NUMBER_VALUE[value_type]
+
+        def number(value: float) -> int | float:
+            return int(value) if question.integer else value
+
+        extensions: list[Json] = [
+            {"url": EXT + "minValue", bound: number(question.min)},
+            {"url": EXT + "maxValue", bound: number(question.max)},
+        ]
+        if question.unit:
+            extensions.append(
+                {"url": EXT + "questionnaire-unit", "valueCoding": {"display": question.unit}}
+            )
+        return {"type": value_type, "extension": extensions}
+
+    def fhir_answer(self, answer: AnswerRecord, item: Json, system: str, lang: str) -> Json:
+        """The value as its item's type (12 given to a decimal question is a valueDecimal,
+        not the Python type recorded), or the data-absent-reason of ``unknown``."""
+        value = answer.answer
+        if value == UNKNOWN:
+            return {"extension": [{"url": EXT + "data-absent-reason", "valueCode": "unknown"}]}
+        value_type = item["type"] if item.get("type") in NUMBER_VALUE else "decimal"
+        # 38.0 read back from JSON is the whole number it was; a fraction is left as it is,
+        # for check_response to refuse (a transcript of another version).
+        if value_type == "integer" and isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return {"answer": [{NUMBER_VALUE[value_type]: value}]}
+
+    def fhir_when(
+        self, question: NumberQuestion, operator: str, value: str | float, system: str, lang: str
+    ) -> Json:
+        assert isinstance(value, float)
+        if not question.integer:
+            return {"operator": operator, "answerDecimal": value}
+        operator, whole = _whole(operator, value)
+        return {"operator": operator, "answerInteger": whole}
+
+
+def _whole(operator: str, value: float) -> tuple[str, int]:
+    """A comparison of a whole-number answer with a whole number: ``> 3.5`` is ``>= 4``."""
+    if value.is_integer():
+        return operator, int(value)
+    if operator in (">", ">="):
+        return ">=", math.ceil(value)
+    return "<=", math.floor(value)
 
 
 def _to_number(question: NumberQuestion, raw: object, lang: str | None) -> float | int | str:

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from triagebot.flows.catalog import words
 from triagebot.flows.documents import PathKey
 from triagebot.flows.expr_tree import Kind, VarType
+from triagebot.flows.fhir_values import option, yes_no_coding
 from triagebot.flows.questions.base import (
     AnswerValue,
     C,
     ClassMaker,
+    Json,
     QuestionType,
     numbered,
     refused,
 )
 from triagebot.flows.schema import UNSURE, YES_NO_VALUES, YesNoQuestion
+
+if TYPE_CHECKING:
+    from triagebot.flows.transcript import AnswerRecord
 
 
 def answer_ids(question: YesNoQuestion) -> list[str]:
@@ -78,6 +85,18 @@ class YesNo:
     def from_typed(self, question: YesNoQuestion, text: str, lang: str | None) -> object:
         ids = answer_ids(question)
         return numbered(text, ids) or yes_no_words(question, lang).get(text.lower(), text)
+
+    def fhir_item(self, question: YesNoQuestion, system: str, lang: str) -> Json:
+        codings = [yes_no_coding(value, lang) for value in answer_ids(question)]
+        return {"type": "coding", "answerOption": [option(c) for c in codings]}
+
+    def fhir_answer(self, answer: AnswerRecord, item: Json, system: str, lang: str) -> Json:
+        return {"answer": [{"valueCoding": yes_no_coding(str(answer.answer), lang)}]}
+
+    def fhir_when(
+        self, question: YesNoQuestion, operator: str, value: str | float, system: str, lang: str
+    ) -> Json:
+        return {"operator": operator, "answerCoding": yes_no_coding(str(value), lang)}
 
 
 TYPE: QuestionType[YesNoQuestion] = YesNo()
