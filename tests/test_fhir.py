@@ -327,3 +327,29 @@ def test_fhir_is_imported_only_when_exporting() -> None:
     )
     expected = "False"
     assert expected == result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("smoker", "maybe"),  # yes/no: no SNOMED code to look up (was a KeyError)
+        ("symptoms", "maybe"),  # multi-choice: not a list (was a ValueError from zip)
+        ("colour", "\x00"),  # choice: no such option
+        ("age", "old"),  # number: not a number
+    ],
+)
+def test_an_answer_the_question_refuses_is_an_export_error(question: str, answer: str) -> None:
+    """A transcript from elsewhere whose answer its question type refuses is a located export
+    error naming the question, never a crash inside a type's FHIR writer."""
+    flow = mixed()
+    transcript = from_session(driven(flow, MIXED_URGENT))
+    changed = transcript.model_copy(
+        update={
+            "answers": [
+                a.model_copy(update={"answer": answer}) if a.question == question else a
+                for a in transcript.answers
+            ]
+        }
+    )
+    with pytest.raises(ExportError, match=f"'{question}'"):
+        fhir.questionnaire_response(changed, flow)

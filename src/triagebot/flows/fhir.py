@@ -32,7 +32,7 @@ per entry, in round order, each with that round's answers.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
 from triagebot.flows.compiler import CompiledFlow
@@ -49,8 +49,9 @@ from triagebot.flows.fhir_values import EXT, option_system
 from triagebot.flows.fhir_values import questionnaire_url as questionnaire_url  # noqa: PLC0414
 from triagebot.flows.fhir_values import yes_no_labels as yes_no_labels  # noqa: PLC0414
 from triagebot.flows.questions import type_named, type_of
+from triagebot.flows.questions.base import AnswerError
 from triagebot.flows.safe_text import escaped
-from triagebot.flows.schema import GroupNode, InfoNode, OutcomeNode, Question
+from triagebot.flows.schema import GroupNode, InfoNode, OutcomeNode, Question, QuestionBase
 from triagebot.flows.transcript import AnswerRecord, Transcript, ValueRecord
 
 Release = Literal["R5", "R4B"]
@@ -183,6 +184,9 @@ def questionnaire_response(
     Raises :class:`ExportError` when an answer does not fit the Questionnaire (a
     transcript taken on another version of the flow).
     """
+    misfits = list(_misfits(transcript, flow))
+    if misfits:
+        raise ExportError(_not_fitting(flow, misfits))
     form = questionnaire(flow, release, validate)
     order = {item["linkId"]: index for index, item in enumerate(form["item"])}
     items = _answer_items(transcript, _by_link(form["item"]))
@@ -204,11 +208,31 @@ def questionnaire_response(
     response["item"] = items
     problems = check_response(form, response)
     if problems:
-        raise ExportError(
-            f"the transcript does not fit flow '{flow.id}' version {flow.flow.version}: "
-            + "; ".join(problems)
-        )
+        raise ExportError(_not_fitting(flow, problems))
     return validate("QuestionnaireResponse", response, release)
+
+
+def _not_fitting(flow: CompiledFlow, problems: list[str]) -> str:
+    version = flow.flow.version
+    return f"the transcript does not fit flow '{flow.id}' version {version}: " + "; ".join(problems)
+
+
+def _misfits(transcript: Transcript, flow: CompiledFlow) -> Iterator[str]:
+    """Why each recorded answer is not one the flow's question takes (a transcript from
+    elsewhere or another version): its question type is asked, as when it was typed, so no
+    answer reaches a type's FHIR writer that the type would refuse."""
+    for answer in transcript.answers:
+        node = flow.nodes.get(answer.question)
+        if not isinstance(node, QuestionBase):
+            yield f"'{answer.question}' is not an item of the Questionnaire"
+            continue
+        if node.type != answer.kind:
+            yield f"'{answer.question}' is a {node.type} question, not {answer.kind}"
+            continue
+        try:
+            type_of(node).parse(node, answer.answer, transcript.language)
+        except AnswerError as error:
+            yield f"'{answer.question}': {error}"
 
 
 def _by_link(form_items: list[Json]) -> dict[str, Json]:

@@ -276,6 +276,7 @@ def _path_infos(session: Session) -> list[dict[str, Any]]:
     flow = session.flow
     result: list[dict[str, Any]] = []
     answered = 0
+
     def info(node_id: str, node: InfoNode, number: int | None) -> dict[str, Any]:
         text = session.fill(node.text)
         group = flow.group_of.get(node_id)
