@@ -134,7 +134,9 @@ class Hook:
         return spec
 
 sys.meta_path.insert(0, Hook())
-sys.argv = ["triagebot", "cauda-equina"]
+# The patient reference given on the command line: the first question is then the first
+# screen (without it, the optional patient prompt comes first and waits for a person).
+sys.argv = ["triagebot", "cauda-equina", "--patient", "benchmark"]
 from triagebot.cli import entry_point
 entry_point()
 """
