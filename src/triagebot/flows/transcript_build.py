@@ -40,7 +40,6 @@ from triagebot.flows.transcript import (
     GroupRecord,
     InfoRecord,
     JsonValue,
-    LineRecord,
     OutcomeRecord,
     SourceRecord,
     SupersededRecord,
@@ -65,34 +64,12 @@ def from_session(session: Session) -> Transcript:
         answers=[_answer(session, step) for step in session.steps if step.value is not None],
         infos=_infos(session),
         groups=_groups(flow),
-        changes=[
-            ChangeRecord(
-                question=c.question,
-                prompt=flow.question(c.question).prompt,
-                old=to_json_answer(c.old),
-                new=to_json_answer(c.new),
-                old_shown=describe_answer(flow.question(c.question), c.old, lang),
-                new_shown=describe_answer(flow.question(c.question), c.new, lang),
-                at=c.at,
-                group=flow.group_of.get(c.question),
-                round=c.round,
-            )
-            for c in session.changes
-        ],
-        superseded=[
-            SupersededRecord(
-                question=s.question,
-                prompt=flow.question(s.question).prompt,
-                answer=to_json_answer(s.value),
-                shown=describe_answer(flow.question(s.question), s.value, lang),
-                at=s.at,
-                group=flow.group_of.get(s.question),
-                round=s.round,
-            )
-            for s in session.superseded
-        ],
+        changes=[ChangeRecord(**_change_fields(flow, c)) for c in session.changes],
+        superseded=[SupersededRecord(**_superseded_fields(flow, s)) for s in session.superseded],
         computed={name: _plain(value) for name, value in session.computed_values().items()},
-        computed_shown=[_value(session.shown_value(name)) for name in flow.computed],
+        computed_shown=[
+            ValueRecord(**_value_fields(session.shown_value(n))) for n in flow.computed
+        ],
         outcome=_outcome(session.outcome()),
     )
 
@@ -149,22 +126,7 @@ def _info_fields(session: Session) -> list[dict[str, Any]]:
 
 
 def _answer(session: Session, step: Step) -> AnswerRecord:
-    node_id, value = step.node, step.value
-    assert value is not None
-    question = session.flow.question(node_id)
-    return AnswerRecord(
-        question=node_id,
-        kind=question.type,
-        prompt=question.prompt,
-        answer=to_json_answer(value),
-        shown=describe_answer(question, value, session.flow.language),
-        unit=question.unit if isinstance(question, NumberQuestion) else None,
-        labels=_labels(question, value),
-        at=step.at,
-        carried=step.carried,
-        group=session.flow.group_of.get(node_id),
-        round=step.round,
-    )
+    return AnswerRecord(**_answer_fields(session, step))
 
 
 def _labels(question: Question, value: AnswerValue) -> list[str]:
@@ -175,34 +137,9 @@ def _plain(value: Value | None) -> JsonValue:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _value(shown: ShownValue) -> ValueRecord:
-    value = shown.value
-    return ValueRecord(
-        name=shown.name,
-        label=shown.label,
-        value=list(value) if isinstance(value, tuple) else value,
-        shown=shown.display,
-    )
-
-
-def _lines(items: tuple[RenderedItem, ...]) -> list[LineRecord]:
-    return [LineRecord(text=i.text, source=i.doc, section=i.section) for i in items]
-
-
 def _outcome(view: OutcomeView | None) -> OutcomeRecord | None:
-    if view is None:
-        return None
-    return OutcomeRecord(
-        id=view.id,
-        urgency=view.urgency,
-        title=view.title,
-        summary=view.summary,
-        reasons=_lines(view.reasons),
-        actions=_lines(view.actions),
-        evidence=_lines(view.evidence),
-        safety_netting=_lines(view.safety_netting),
-        shown=[_value(v) for v in view.shown],
-    )
+    fields = _outcome_fields(view)
+    return None if fields is None else OutcomeRecord(**fields)
 
 
 def _source(source: Source, status: ReviewStatus) -> SourceRecord:
